@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what is missing, then builds the wasm core (pkg/) and the TypeScript wrapper (dist/).
+# Safe to run repeatedly: every install step is skipped when its result is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown Rust target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes, once)"
+  # Not --locked: the registry mirror here lacks one dependency version its lockfile pins.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "installing npm dependencies (npm ci; better-sqlite3 compiles from source, a few minutes)"
+  npm ci --no-fund --no-audit
+fi
+
+step "building the wasm core"
+cargo build --target wasm32-unknown-unknown --release
+wasm-bindgen --target nodejs --remove-name-section --remove-producers-section --out-dir pkg \
+  target/wasm32-unknown-unknown/release/trellis.wasm
+
+step "building the TypeScript wrapper"
+npx tsc -p plugin-wrapper/tsconfig.json
+chmod +x dist/cli.js
+echo "built: pkg/trellis_bg.wasm ($(wc -c < pkg/trellis_bg.wasm) bytes), dist/"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# README command 2: every test. Builds first (incrementally), so it also works on a fresh clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+corpus="${TRELLIS_CORPUS:-../shared/corpus}"
+if [ ! -d "$corpus" ]; then
+  echo "error: the template corpus is missing at $corpus." >&2
+  echo "Trellis' tests read real templates from ../shared/corpus next to this clone; put it there or set TRELLIS_CORPUS." >&2
+  exit 2
+fi
+
+bash scripts/build.sh
+
+printf '\n==> Rust core: native tests\n'
+cargo test
+
+printf '\n==> wasm exports under Node (wasm-bindgen-test)\n'
+cargo test --target wasm32-unknown-unknown --test wasm_node
+
+printf '\n==> JavaScript API, CLI, Backstage module (real scaffolder backend), parity with npm jsonschema\n'
+node --test --test-reporter=spec plugin-wrapper/test/

@@ -1,0 +1,242 @@
+//! Checking parameter values against a template's form pages, with Backstage's verdicts.
+//!
+//! Backstage (scaffolder-backend 4.3.0) resolves page visibility (`when`), then runs npm
+//! `jsonschema` on each visible page with the *whole* values object and stops at the first
+//! failing page. Trellis gives the same verdict per page but reports every error of every
+//! visible page, each with the field, the rule and where in the template the rule is written.
+
+mod defaults;
+mod formats;
+mod messages;
+mod npm_compat;
+mod visibility;
+
+use jsonschema::error::ValidationErrorKind;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::TrellisError;
+use crate::template::{Page, Template};
+use crate::yaml::SourceMap;
+
+pub use visibility::evaluate_condition;
+
+/// What to check besides the parameter values.
+#[derive(Debug, Clone, Default)]
+pub struct ParameterOptions {
+    /// Fill schema defaults into missing fields first, as the Backstage form does.
+    pub apply_defaults: bool,
+    /// Task secrets to check against `spec.secrets.schema`; `None` skips that check.
+    pub secrets: Option<Value>,
+    /// File name used in error messages.
+    pub file: Option<String>,
+}
+
+/// Which object an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Parameters,
+    Secrets,
+}
+
+/// One reason the values are not accepted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParameterError {
+    pub scope: Scope,
+    /// 0-based index into `[spec.parameters].flat()`; `None` for secrets.
+    pub page: Option<usize>,
+    pub page_title: Option<String>,
+    /// JSON pointer of the offending field in the values (or secrets).
+    pub path: String,
+    /// The JSON Schema keyword that failed (`required`, `pattern`, …).
+    pub keyword: String,
+    /// `field: what it must be`, e.g. `repoUrl: is required`.
+    pub message: String,
+    /// JSON pointer of the failing keyword inside the page schema.
+    pub schema_path: String,
+    /// Where that keyword is written in the template source, when the source was YAML text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+/// The verdict on one set of values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParameterResult {
+    pub valid: bool,
+    /// The parameters a task would receive: values only hidden pages own are removed, defaults
+    /// filled in when asked.
+    pub values: Value,
+    /// Per page of `[spec.parameters].flat()`: whether its `when` shows it.
+    pub visible_pages: Vec<bool>,
+    pub errors: Vec<ParameterError>,
+}
+
+/// One compiled schema and where it lives in the template.
+struct CompiledSchema<'a> {
+    validator: jsonschema::Validator,
+    pointer: String,
+    page: Option<&'a Page<'a>>,
+}
+
+/// Checks `values` (and, when given, secrets) against `template`'s form pages.
+pub fn validate_parameters(
+    template: &Template,
+    values: &Value,
+    options: &ParameterOptions,
+) -> Result<ParameterResult, TrellisError> {
+    let file = options.file.as_deref();
+    if !values.is_object() {
+        return Err(TrellisError::new(
+            "invalid-values",
+            format!("parameter values must be an object of field names to values, found {}", describe_json(values)),
+        )
+        .in_file(file));
+    }
+    let pages = template.pages();
+    let compiled = pages
+        .iter()
+        .map(|page| compile(page.schema, &page.pointer, Some(page), &template.map, file))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut values = values.clone();
+    if options.apply_defaults {
+        apply_defaults(&pages, &mut values);
+    }
+    let conditions: Vec<(&Value, Option<&Value>)> = pages.iter().map(|p| (p.schema, p.when())).collect();
+    let resolution = visibility::resolve(&values, &conditions);
+
+    let mut errors = Vec::new();
+    for (schema, visible) in compiled.iter().zip(&resolution.visible) {
+        if *visible {
+            collect_errors(schema, &values, Scope::Parameters, &template.map, &mut errors);
+        }
+    }
+
+    if let (Some(secrets), Some(schema)) = (&options.secrets, template.secrets_schema()) {
+        if !secrets.is_object() {
+            return Err(TrellisError::new("invalid-values", format!("secrets must be an object, found {}", describe_json(secrets)))
+                .in_file(file));
+        }
+        let compiled = compile(schema, "/spec/secrets/schema", None, &template.map, file)?;
+        collect_errors(&compiled, secrets, Scope::Secrets, &template.map, &mut errors);
+    }
+
+    Ok(ParameterResult { valid: errors.is_empty(), values: resolution.values, visible_pages: resolution.visible, errors })
+}
+
+/// Defaults of the pages the user would see, page by page, since a default on one page can
+/// decide whether a later page is shown.
+fn apply_defaults(pages: &[Page], values: &mut Value) {
+    let mut shown: Vec<(&Value, Option<&Value>)> = Vec::new();
+    for page in pages {
+        shown.push((page.schema, page.when()));
+        let resolution = visibility::resolve(values, &shown);
+        if resolution.visible.last() == Some(&true) {
+            defaults::apply(page.schema, page.schema, values);
+        }
+    }
+}
+
+fn page_label(page: Option<&Page>) -> String {
+    match page {
+        Some(page) => match page.title() {
+            Some(title) => format!("page {} ({title:?})", page.index + 1),
+            None => format!("page {}", page.index + 1),
+        },
+        None => "spec.secrets.schema".into(),
+    }
+}
+
+fn compile<'a>(
+    schema: &Value,
+    pointer: &str,
+    page: Option<&'a Page<'a>>,
+    map: &SourceMap,
+    file: Option<&str>,
+) -> Result<CompiledSchema<'a>, TrellisError> {
+    let broken = |at: &str, what: String| {
+        TrellisError::new("invalid-page-schema", format!("{} is not a valid JSON Schema: {what}", page_label(page)))
+            .with_hint("fix the keyword at this position; Backstage would reject or misread this form")
+            .at(map.locate_key(&format!("{pointer}{at}")))
+            .in_file(file)
+    };
+    let translated = npm_compat::translate(schema)
+        .map_err(|problem| broken(&problem.pointer, format!("`{}`: {}", display_pointer(&problem.pointer), problem.message)))?;
+    let validator = formats::register(jsonschema::draft7::options()).build(&translated).map_err(|error| {
+        let at = error.instance_path().as_str().to_string();
+        let what = match error.kind() {
+            ValidationErrorKind::Referencing(reference) => format!("{reference} (only references inside the page, `#/…`, can be resolved)"),
+            _ => format!("`{}`: {error}", display_pointer(&at)),
+        };
+        broken(&at, what)
+    })?;
+    Ok(CompiledSchema { validator, pointer: pointer.to_string(), page })
+}
+
+fn display_pointer(pointer: &str) -> String {
+    if pointer.is_empty() { "(page root)".into() } else { pointer.trim_start_matches('/').replace('/', ".") }
+}
+
+fn collect_errors(schema: &CompiledSchema, instance: &Value, scope: Scope, map: &SourceMap, out: &mut Vec<ParameterError>) {
+    let prefix = if scope == Scope::Secrets { "secrets." } else { "" };
+    for error in schema.validator.iter_errors(instance) {
+        let instance_path = error.instance_path().as_str().to_string();
+        let schema_path = error.schema_path().as_str().to_string();
+        let kind = error.kind();
+        // One entry per field, so each can be shown next to its input.
+        let fields: Vec<(String, Option<String>)> = match kind {
+            ValidationErrorKind::Required { property } => {
+                let name = crate::jsfmt::value(property);
+                vec![(format!("{instance_path}/{}", crate::yaml::escape_pointer_segment(&name)), Some(name))]
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+                .iter()
+                .map(|name| (format!("{instance_path}/{}", crate::yaml::escape_pointer_segment(name)), None))
+                .collect(),
+            _ => vec![(instance_path.clone(), None)],
+        };
+        for (path, required_name) in fields {
+            let located = locate(map, &schema.pointer, &schema_path, required_name.as_deref());
+            out.push(ParameterError {
+                scope,
+                page: schema.page.map(|p| p.index),
+                page_title: schema.page.and_then(|p| p.title()).map(str::to_string),
+                message: format!("{prefix}{}: {}", messages::field_name(&path), messages::describe(kind)),
+                path,
+                keyword: kind.keyword().to_string(),
+                schema_path: schema_path.clone(),
+                line: located.map(|s| s.line),
+                column: located.map(|s| s.column),
+            });
+        }
+    }
+}
+
+/// Where the failing rule is written. For a missing field, its declaration under `properties`
+/// is more useful than the `required` list.
+fn locate(map: &SourceMap, base: &str, schema_path: &str, required: Option<&str>) -> Option<crate::error::Span> {
+    if let Some(name) = required {
+        let parent = schema_path.strip_suffix("/required").unwrap_or(schema_path);
+        let declared = format!("{base}{parent}/properties/{}", crate::yaml::escape_pointer_segment(name));
+        if let Some(node) = map.get(&declared) {
+            return Some(node.key.unwrap_or(node.value));
+        }
+    }
+    map.locate_key(&format!("{base}{schema_path}"))
+}
+
+fn describe_json(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,201 @@
+//! YAML 1.2 text into JSON values, keeping where every node came from.
+//!
+//! Backstage loads templates with the npm `yaml` package (YAML 1.2 core schema); `saphyr`
+//! follows the same schema (`yes` stays a string, `0o14` is a number) and gives every node a
+//! span, so later stages can point diagnostics at the exact key or value in the file.
+
+use std::collections::HashMap;
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use serde_json::{Map, Number, Value};
+
+use crate::error::{Span, TrellisError};
+
+/// Where one node sits in the source: the key that introduced it (for mapping entries) and the
+/// value itself.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeSpan {
+    pub key: Option<Span>,
+    pub value: Span,
+}
+
+/// JSON pointer → source span, for one document.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    nodes: HashMap<String, NodeSpan>,
+}
+
+impl SourceMap {
+    /// The span of the node at `pointer`, or of its closest ancestor that has one.
+    pub fn locate(&self, pointer: &str) -> Option<NodeSpan> {
+        let mut current = pointer;
+        loop {
+            if let Some(found) = self.nodes.get(current) {
+                return Some(*found);
+            }
+            match current.rfind('/') {
+                Some(cut) => current = &current[..cut],
+                None => return None,
+            }
+        }
+    }
+
+    /// The span of exactly this node, if it exists.
+    pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
+        self.nodes.get(pointer).copied()
+    }
+
+    /// The key span of a mapping entry, else its value span; searched upwards like [`locate`].
+    ///
+    /// [`locate`]: SourceMap::locate
+    pub fn locate_key(&self, pointer: &str) -> Option<Span> {
+        self.locate(pointer).map(|node| node.key.unwrap_or(node.value))
+    }
+}
+
+/// One YAML document as JSON plus its source map.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub value: Value,
+    pub map: SourceMap,
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Parses every document in `source`. `file` only labels error messages.
+pub fn parse_documents(source: &str, file: Option<&str>) -> Result<Vec<Document>, TrellisError> {
+    let nodes = MarkedYaml::load_from_str(source).map_err(|error| {
+        let marker = error.marker();
+        TrellisError::new("yaml-syntax", format!("YAML syntax error: {}", error.info()))
+            .at(Some(Span::point(marker.line() as u32, marker.col() as u32 + 1)))
+            .in_file(file)
+    })?;
+    nodes
+        .iter()
+        .map(|node| {
+            let mut map = SourceMap::default();
+            let value = convert(node, String::new(), None, &mut map, file)?;
+            Ok(Document { value, map })
+        })
+        .collect()
+}
+
+fn span_of(node: &MarkedYaml) -> Span {
+    let start = node.span.start;
+    let end = node.span.end;
+    Span {
+        line: start.line() as u32,
+        column: start.col() as u32 + 1,
+        end_line: end.line() as u32,
+        end_column: end.col() as u32 + 1,
+    }
+}
+
+fn convert(
+    node: &MarkedYaml,
+    pointer: String,
+    key: Option<Span>,
+    map: &mut SourceMap,
+    file: Option<&str>,
+) -> Result<Value, TrellisError> {
+    let here = span_of(node);
+    let value = match &node.data {
+        YamlData::Value(scalar) => scalar_to_json(scalar),
+        YamlData::Representation(text, _, _) => Value::String(text.to_string()),
+        YamlData::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                out.push(convert(item, format!("{pointer}/{index}"), None, map, file)?);
+            }
+            Value::Array(out)
+        }
+        YamlData::Mapping(entries) => {
+            let mut out = Map::with_capacity(entries.len());
+            for (key_node, value_node) in entries {
+                let name = key_to_string(key_node).ok_or_else(|| {
+                    TrellisError::new(
+                        "yaml-syntax",
+                        "a mapping key must be a plain value (string, number, boolean or null)",
+                    )
+                    .at(Some(span_of(key_node)))
+                    .in_file(file)
+                })?;
+                let child = format!("{pointer}/{}", escape_pointer_segment(&name));
+                let converted =
+                    convert(value_node, child, Some(span_of(key_node)), map, file)?;
+                out.insert(name, converted);
+            }
+            Value::Object(out)
+        }
+        YamlData::Tagged(_, inner) => return convert(inner, pointer, key, map, file),
+        YamlData::Alias(_) | YamlData::BadValue => {
+            return Err(TrellisError::new(
+                "yaml-syntax",
+                "this YAML node could not be read (an unresolved alias or an invalid value)",
+            )
+            .at(Some(here))
+            .in_file(file))
+        }
+    };
+    map.nodes.insert(pointer, NodeSpan { key, value: here });
+    Ok(value)
+}
+
+fn scalar_to_json(scalar: &Scalar) -> Value {
+    match scalar {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::Number((*i).into()),
+        // JSON has no NaN or infinity; JSON.stringify turns them into null as well.
+        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner()).map_or(Value::Null, Value::Number),
+        Scalar::String(s) => Value::String(s.to_string()),
+    }
+}
+
+/// Mapping keys as JavaScript sees them after `yaml` parses them into an object.
+fn key_to_string(node: &MarkedYaml) -> Option<String> {
+    match &node.data {
+        YamlData::Value(Scalar::String(s)) => Some(s.to_string()),
+        YamlData::Value(Scalar::Integer(i)) => Some(i.to_string()),
+        YamlData::Value(Scalar::FloatingPoint(f)) => Some(crate::jsfmt::number(f.into_inner())),
+        YamlData::Value(Scalar::Boolean(b)) => Some(b.to_string()),
+        YamlData::Value(Scalar::Null) => Some("null".to_string()),
+        YamlData::Representation(text, _, _) => Some(text.to_string()),
+        YamlData::Tagged(_, inner) => key_to_string(inner),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_yaml_1_2_scalars_and_spans() {
+        let docs = parse_documents("a: yes\nb: 0o14\nc:\n  - x\n", None).unwrap();
+        let doc = &docs[0];
+        assert_eq!(doc.value, serde_json::json!({"a": "yes", "b": 12, "c": ["x"]}));
+        let c0 = doc.map.get("/c/0").unwrap();
+        assert_eq!((c0.value.line, c0.value.column), (4, 5));
+        let b = doc.map.get("/b").unwrap();
+        assert_eq!((b.key.unwrap().line, b.key.unwrap().column), (2, 1));
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let error = parse_documents("a: [1, 2\nb: c\n", Some("t.yaml")).unwrap_err();
+        assert_eq!(error.rule, "yaml-syntax");
+        assert!(error.span.is_some());
+        assert!(error.to_string().starts_with("t.yaml:"), "{error}");
+    }
+
+    #[test]
+    fn locate_falls_back_to_the_closest_ancestor() {
+        let docs = parse_documents("a:\n  b: 1\n", None).unwrap();
+        let found = docs[0].map.locate("/a/b/c/d").unwrap();
+        assert_eq!(found.value.line, 2);
+    }
+}

@@ -1,0 +1,63 @@
+//! The wasm exports, run under Node by wasm-bindgen-test-runner
+//! (`cargo test --target wasm32-unknown-unknown --test wasm_node`).
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const TEMPLATE: &str = "apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+spec:
+  parameters:
+    - title: Basics
+      required: [name]
+      properties:
+        name: {type: string, pattern: '^[a-z-]+$'}
+        size: {type: string, default: small}
+    - title: Extra
+      when: ${{ parameters.size === 'large' }}
+      properties:
+        replicas: {type: integer, minimum: 2}
+";
+
+fn run(values: &str, options: &str) -> serde_json::Value {
+    let out = trellis::wasm::validate_parameters(TEMPLATE, values, options).expect("validates");
+    serde_json::from_str(&out).expect("result is JSON")
+}
+
+fn property(error: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(error, &JsValue::from_str(key)).expect("property readable")
+}
+
+#[wasm_bindgen_test]
+fn reports_every_error_with_field_messages() {
+    let result = run(r#"{"name": "Bad Name", "size": "large", "replicas": 1}"#, "{}");
+    assert_eq!(result["valid"], false);
+    let messages: Vec<&str> = result["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    assert_eq!(messages, ["name: must match ^[a-z-]+$", "replicas: must be greater than or equal to 2"]);
+    assert_eq!(result["errors"][1]["page"], 1);
+}
+
+#[wasm_bindgen_test]
+fn hidden_pages_strip_their_values_and_defaults_fill_in() {
+    let result = run(r#"{"name": "ok", "replicas": 1}"#, r#"{"applyDefaults": true}"#);
+    assert_eq!(result["valid"], true);
+    assert_eq!(result["visiblePages"], serde_json::json!([true, false]));
+    assert_eq!(result["values"], serde_json::json!({"name": "ok", "size": "small"}));
+}
+
+#[wasm_bindgen_test]
+fn yaml_errors_become_js_errors_with_a_location() {
+    let error = trellis::wasm::validate_parameters("spec: [1, 2\n", "{}", r#"{"path": "t.yaml"}"#).unwrap_err();
+    assert_eq!(property(&error, "rule").as_string().as_deref(), Some("yaml-syntax"));
+    assert_eq!(property(&error, "file").as_string().as_deref(), Some("t.yaml"));
+    assert!(property(&error, "line").as_f64().is_some());
+    let message = js_sys::Error::from(error).message().as_string().unwrap();
+    assert!(message.starts_with("t.yaml:"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn values_that_are_not_an_object_are_refused() {
+    let error = trellis::wasm::validate_parameters(TEMPLATE, "[1]", "{}").unwrap_err();
+    assert_eq!(property(&error, "rule").as_string().as_deref(), Some("invalid-values"));
+}
