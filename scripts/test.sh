@@ -19,4 +19,4 @@ printf '\n==> wasm exports under Node (wasm-bindgen-test)\n'
 cargo test --target wasm32-unknown-unknown --test wasm_node
 
 printf '\n==> JavaScript API, CLI, Backstage module (real scaffolder backend), parity with npm jsonschema\n'
-node --test --test-reporter=spec plugin-wrapper/test/
+node --test --test-reporter=spec plugin-wrapper/test/*.test.cjs

@@ -86,6 +86,7 @@ fn translate_at(schema: &Value, at: &str) -> Translation {
                             out.insert("type".into(), t);
                         }
                         TypeRule::Nothing => extra_all_of.push(Value::Bool(false)),
+                        TypeRule::AnyOf(alternatives) => extra_all_of.push(json!({"anyOf": alternatives})),
                     }
                 }
             }
@@ -240,6 +241,8 @@ enum TypeRule {
     Types(Value),
     /// Only type names no JSON value can have (`date`).
     Nothing,
+    /// Type names mixed with schemas (draft-03 union types): the value matches one of them.
+    AnyOf(Vec<Value>),
 }
 
 /// `None`: no constraint (an unknown or `any` type is accepted by npm).
@@ -250,14 +253,24 @@ fn translate_type(value: &Value, at: &str) -> Result<Option<TypeRule>, SchemaPro
         single => vec![single],
     };
     let mut kept = Vec::new();
-    for name in names {
-        match name.as_str() {
-            Some("any") => return Ok(None),
-            Some("date") => {}
-            Some(known) if KNOWN_TYPES.contains(&known) => kept.push(Value::String(known.to_string())),
-            // Unknown names and schema-valued types: npm's testType accepts the instance.
+    let mut schemas = Vec::new();
+    for (index, name) in names.into_iter().enumerate() {
+        match name {
+            Value::String(known) if known == "any" => return Ok(None),
+            Value::String(known) if known == "date" => {}
+            Value::String(known) if KNOWN_TYPES.contains(&known.as_str()) => kept.push(Value::String(known.clone())),
+            // A schema in `type`: npm validates the value against it.
+            Value::Object(_) | Value::Bool(_) => {
+                let here = if value.is_array() { format!("{at}/{index}") } else { at.to_string() };
+                schemas.push(translate_at(name, &here)?);
+            }
+            // Unknown names (and numbers and the like): npm's testType accepts the instance.
             _ => return Ok(None),
         }
+    }
+    if !schemas.is_empty() {
+        schemas.extend(kept.into_iter().map(|t| json!({"type": t})));
+        return Ok(Some(TypeRule::AnyOf(schemas)));
     }
     Ok(Some(match kept.len() {
         0 => TypeRule::Nothing,
@@ -279,6 +292,7 @@ fn translate_not(value: &Value, at: &str) -> Translation {
             Value::String(type_name) => match translate_type(option, &here)? {
                 Some(TypeRule::Types(t)) => json!({"type": t}),
                 Some(TypeRule::Nothing) => Value::Bool(false),
+                Some(TypeRule::AnyOf(alternatives)) => json!({"anyOf": alternatives}),
                 // `not: "any"` or an unknown name: every value "is of" that type.
                 None => {
                     let _ = type_name;
@@ -334,6 +348,15 @@ mod tests {
     fn unknown_type_names_constrain_nothing() {
         assert_eq!(translate(&json!({"type": "text"})).unwrap(), json!({}));
         assert_eq!(translate(&json!({"type": ["string", "any"]})).unwrap(), json!({}));
+    }
+
+    #[test]
+    fn schemas_inside_type_become_alternatives() {
+        let page = json!({"type": [{"type": "string", "minLength": 2, "title": "t"}, "integer"]});
+        assert_eq!(
+            translate(&page).unwrap(),
+            json!({"allOf": [{"anyOf": [{"type": "string", "minLength": 2}, {"type": "integer"}]}]})
+        );
     }
 
     #[test]

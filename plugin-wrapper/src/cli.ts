@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+/**
+ * `trellis`, the command line over the same core: argument parsing and formatting only.
+ *
+ * Exit codes: 0 valid, 1 invalid values, 2 usage, I/O or template error.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { validateParameters, type ParameterError, type ParameterResult, type TrellisError } from './core';
+
+const USAGE = `Usage: trellis <command> [options]
+
+Commands:
+  params TEMPLATE_FILE --values FILE   check parameter values against a template's forms
+
+Options:
+  -h, --help     print this help (also: trellis params --help)
+  -V, --version  print the version
+
+Exit status: 0 valid, 1 invalid values, 2 usage, I/O or template error.
+`;
+
+const PARAMS_USAGE = `Usage: trellis params TEMPLATE_FILE --values FILE [options]
+
+Checks values against the parameter pages (spec.parameters) of a template the way the
+Backstage scaffolder checks a task request (draft-07, \`when\` hides pages), and reports
+every error of every visible page with its place in the template.
+
+Options:
+  --values FILE        the values to check: a JSON or YAML object (required)
+  --secrets FILE       secrets to check against spec.secrets.schema: a JSON or YAML object
+  --apply-defaults     fill in schema defaults in the resulting values (shown with --format json)
+  --format text|json   text (default): one error per entry, rustc style;
+                       json: the result object {valid, values, visiblePages, errors}
+  -h, --help           print this help
+
+Exit status: 0 valid, 1 invalid values, 2 usage, I/O or template error.
+`;
+
+/** A failure that ends the command with exit status 2 and a message on stderr. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new UsageError(`cannot read ${what} ${file}: ${reason}`);
+  }
+}
+
+/** Reads a JSON or YAML file that must hold one object (values, secrets). */
+function readObjectFile(file: string, what: string): Record<string, unknown> {
+  const text = readText(file, what);
+  let data: unknown;
+  try {
+    data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new UsageError(`cannot parse ${what} ${file}: ${(error as Error).message}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const found = data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
+    throw new UsageError(`${what} ${file} must hold an object (a mapping of names to values), found ${found}`);
+  }
+  return data as Record<string, unknown>;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** ` (page 2 "Database")`, ` (secrets)`, or nothing. */
+function pageLabel(error: ParameterError): string {
+  if (error.page === null) {
+    return error.scope === 'secrets' ? ' (secrets)' : '';
+  }
+  const title = error.pageTitle ? ` "${error.pageTitle}"` : '';
+  return ` (page ${error.page + 1}${title})`;
+}
+
+function formatText(result: ParameterResult, file: string): string {
+  const lines: string[] = [];
+  for (const error of result.errors) {
+    lines.push(`error[${error.keyword}]: ${error.message}`);
+    if (error.line !== undefined) {
+      const column = error.column ?? 1;
+      lines.push(`  --> ${file}:${error.line}:${column}${pageLabel(error)}`);
+    } else {
+      lines.push(`  --> ${file}${pageLabel(error)}`);
+    }
+    lines.push('');
+  }
+  const visible = result.visiblePages.filter(Boolean).length;
+  const hidden = result.visiblePages.length - visible;
+  if (result.valid) {
+    const pages = visible === 1 ? 'the only visible page' : `all ${visible} visible pages`;
+    lines.push(`values are valid for ${pages} (${hidden} hidden)`);
+  } else {
+    const pages = new Set(result.errors.filter(e => e.page !== null).map(e => e.page));
+    const secrets = result.errors.some(e => e.scope === 'secrets');
+    const places = [pages.size > 0 ? plural(pages.size, 'page') : '', secrets ? 'secrets' : '']
+      .filter(Boolean)
+      .join(' and ');
+    lines.push(`${plural(result.errors.length, 'error')} in ${places}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The core's messages already start with `file:line:col:` when they know the place. */
+function formatCoreError(error: TrellisError): string {
+  let message = error.message;
+  if (error.file && error.line !== undefined && !message.includes(`${error.file}:${error.line}`)) {
+    message = `${error.file}:${error.line}:${error.column ?? 1}: ${message}`;
+  }
+  const rule = error.rule ? `[${error.rule}]` : '';
+  return `error${rule}: ${message}`;
+}
+
+function runParams(args: string[]): number {
+  const { values: flags, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      values: { type: 'string' },
+      secrets: { type: 'string' },
+      'apply-defaults': { type: 'boolean' },
+      format: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (flags.help) {
+    process.stdout.write(PARAMS_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0 ? 'missing TEMPLATE_FILE' : `expected one TEMPLATE_FILE, got ${positionals.length}`,
+      PARAMS_USAGE,
+    );
+  }
+  if (flags.values === undefined) {
+    throw new UsageError('missing --values FILE', PARAMS_USAGE);
+  }
+  const format = flags.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`--format must be text or json, got ${format}`, PARAMS_USAGE);
+  }
+
+  const templateFile = positionals[0];
+  const source = readText(templateFile, 'template');
+  const values = readObjectFile(flags.values, 'values file');
+  const secrets = flags.secrets === undefined ? undefined : readObjectFile(flags.secrets, 'secrets file');
+
+  let result: ParameterResult;
+  try {
+    result = validateParameters(source, values, {
+      applyDefaults: flags['apply-defaults'] === true,
+      secrets,
+      path: templateFile,
+    });
+  } catch (error) {
+    process.stderr.write(`${formatCoreError(error as TrellisError)}\n`);
+    return 2;
+  }
+
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatText(result, templateFile));
+  }
+  return result.valid ? 0 : 1;
+}
+
+function version(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+  return `trellis ${manifest.version}`;
+}
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'params':
+        return runParams(rest);
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE);
+        return 0;
+      case '-V':
+      case '--version':
+        process.stdout.write(`${version()}\n`);
+        return 0;
+      case undefined:
+        process.stderr.write(USAGE);
+        return 2;
+      default:
+        throw new UsageError(`unknown command '${command}'`, USAGE);
+    }
+  } catch (error) {
+    // parseArgs throws TypeErrors with a code for unknown or malformed options.
+    const isArgError = typeof (error as NodeJS.ErrnoException).code === 'string' &&
+      (error as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS');
+    if (error instanceof UsageError || isArgError) {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+      const usage = error instanceof UsageError ? error.usage : PARAMS_USAGE;
+      if (usage) process.stderr.write(`\n${usage}`);
+      return 2;
+    }
+    process.stderr.write(`error: trellis failed unexpectedly: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,173 @@
+/**
+ * The typed JavaScript face of the Rust core (pkg/trellis.js, built by wasm-bindgen).
+ *
+ * This file only converts: arguments become JSON text, results are parsed back. Every rule
+ * (schemas, `when`, defaults, messages, locations) lives in the Rust core.
+ */
+import * as path from 'node:path';
+
+/** Which part of the request an error is about. */
+export type ParameterErrorScope = 'parameters' | 'secrets';
+
+/** One failed check of a value against a parameter page (or the secrets schema). */
+export interface ParameterError {
+  scope: ParameterErrorScope;
+  /** 0-based index of the page in `[spec.parameters].flat()`; null for secrets. */
+  page: number | null;
+  /** The page's `title`, when it has one. */
+  pageTitle: string | null;
+  /** JSON pointer into the values (or secrets), e.g. `/database/size`; `""` for the root. */
+  path: string;
+  /** The JSON Schema keyword that failed, e.g. `required`, `pattern`, `enum`. */
+  keyword: string;
+  /** A sentence naming the field, e.g. `repoUrl: is required`. */
+  message: string;
+  /** JSON pointer to the failing keyword inside the page schema. */
+  schemaPath: string;
+  /** 1-based line of the failing keyword in the template source, when known. */
+  line?: number;
+  /** 1-based column of the failing keyword in the template source, when known. */
+  column?: number;
+}
+
+/** What `validateParameters` returns. */
+export interface ParameterResult {
+  /** True when no visible page and no secret has an error. */
+  valid: boolean;
+  /**
+   * The values a task would receive: values owned only by hidden pages removed, and defaults
+   * filled in when `applyDefaults` was asked for.
+   */
+  values: Record<string, unknown>;
+  /** One entry per page of `[spec.parameters].flat()`: false when the page's `when` hides it. */
+  visiblePages: boolean[];
+  /** Every error of every visible page, then those of the secrets. */
+  errors: ParameterError[];
+}
+
+/** Options of `validateParameters`. */
+export interface ValidateParametersOptions {
+  /** Fill in schema defaults in the returned `values` (as the Backstage form does). */
+  applyDefaults?: boolean;
+  /** Secrets to check against `spec.secrets.schema`. */
+  secrets?: Record<string, unknown>;
+  /** The template's file name, used in messages. */
+  path?: string;
+}
+
+/**
+ * The shape of the `Error`s the core throws: a full sentence as `message`, plus where in the
+ * input the problem is, when that is known.
+ */
+export interface TrellisError extends Error {
+  /** Short name of the broken rule, e.g. `yaml-syntax`, `invalid-page-schema`, `invalid-values`. */
+  rule?: string;
+  /** The message without the location prefix. */
+  reason?: string;
+  hint?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+/** The functions pkg/trellis.js exports (JSON text in, JSON text out). */
+interface CoreModule {
+  validateParameters(templateSource: string, valuesJson: string, optionsJson: string): string;
+  version(): string;
+}
+
+/** pkg/ sits next to dist/ at the package root; this file is dist/core.js once built. */
+const corePath = path.join(__dirname, '..', 'pkg', 'trellis.js');
+
+let core: CoreModule | undefined;
+
+/** Loads the wasm core on first use, once. */
+function loadCore(): CoreModule {
+  if (!core) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      core = require(corePath) as CoreModule;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `Trellis could not load its WebAssembly core from ${corePath}: ${reason}. ` +
+          'Build it with `npm run build` (scripts/build.sh) or reinstall the package.',
+      );
+    }
+  }
+  return core;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    const name = (value as object).constructor?.name;
+    return name ? `a ${name}` : 'an object without a plain prototype';
+  }
+  return `a ${typeof value}`;
+}
+
+/** The version of the Rust core. */
+export function coreVersion(): string {
+  return loadCore().version();
+}
+
+/**
+ * Checks `values` against the parameter pages of a template, the way Backstage checks a task
+ * request, but reports every error of every visible page.
+ *
+ * @param template - the template's YAML text, or the template as an object (e.g. a parsed entity)
+ * @param values - the form values, a plain object
+ * @throws TypeError when `values` (or `options.secrets`) is not a plain object or the template
+ *   is neither a string nor an object; a {@link TrellisError} when the template cannot be read.
+ */
+export function validateParameters(
+  template: string | object,
+  values: object,
+  options: ValidateParametersOptions = {},
+): ParameterResult {
+  let source: string;
+  let templateFormat: 'yaml' | 'json';
+  if (typeof template === 'string') {
+    source = template;
+    templateFormat = 'yaml';
+  } else if (template !== null && typeof template === 'object' && !Array.isArray(template)) {
+    source = JSON.stringify(template);
+    templateFormat = 'json';
+  } else {
+    throw new TypeError(
+      `validateParameters: the template must be YAML text or an object, got ${describe(template)}`,
+    );
+  }
+  if (!isPlainObject(values)) {
+    throw new TypeError(`validateParameters: values must be a plain object, got ${describe(values)}`);
+  }
+  if (options.secrets !== undefined && options.secrets !== null && !isPlainObject(options.secrets)) {
+    throw new TypeError(
+      `validateParameters: options.secrets must be a plain object, got ${describe(options.secrets)}`,
+    );
+  }
+  const coreOptions = {
+    templateFormat,
+    applyDefaults: options.applyDefaults === true,
+    secrets: options.secrets ?? null,
+    path: options.path ?? null,
+  };
+  const resultJson = loadCore().validateParameters(
+    source,
+    JSON.stringify(values),
+    JSON.stringify(coreOptions),
+  );
+  return JSON.parse(resultJson) as ParameterResult;
+}

@@ -1,0 +1,21 @@
+/**
+ * backstage-plugin-scaffolder-backend-module-trellis: the Trellis scaffolder module (default
+ * export), its actions, and the typed API over the Rust/WebAssembly core.
+ */
+export { scaffolderModuleTrellis as default, scaffolderModuleTrellis } from './module';
+export {
+  createParametersValidateAction,
+  PARAMETERS_VALIDATE_ACTION_ID,
+  type ParametersValidateInput,
+  type ParametersValidateOutput,
+  type ParametersValidateOutputError,
+} from './actions/parametersValidate';
+export {
+  validateParameters,
+  coreVersion,
+  type ParameterError,
+  type ParameterErrorScope,
+  type ParameterResult,
+  type ValidateParametersOptions,
+  type TrellisError,
+} from './core';

@@ -1,0 +1,232 @@
+'use strict';
+// The Backstage module inside a real scaffolder backend (@backstage/plugin-scaffolder-backend
+// started with startTestBackend), driven over HTTP like the Backstage frontend drives it.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { parse: parseYaml } = require('yaml');
+const { startTestBackend, mockServices } = require('@backstage/backend-test-utils');
+
+const root = path.resolve(__dirname, '..', '..');
+const ACTION_ID = 'trellis:parameters:validate';
+
+// The default test database (backend-defaults' in-memory better-sqlite3) is never destroyed on
+// shutdown ("sqlite3 does not support destroy"), and its pool timer keeps this process alive
+// after the tests. So the test owns the Knex instance, hands it to the backend and destroys it.
+const knexFactory = require(
+  require.resolve('knex', {
+    paths: [path.dirname(require.resolve('@backstage/backend-defaults/package.json'))],
+  }),
+);
+
+let backend;
+let knex;
+let baseUrl;
+
+before(
+  async () => {
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
+    backend = await startTestBackend({
+      features: [
+        import('@backstage/plugin-scaffolder-backend'),
+        // How a Backstage app installs the package: backend.add(import('<package>')).
+        import(path.join(root, 'dist', 'index.js')),
+        mockServices.database.factory({ knex }),
+      ],
+    });
+    baseUrl = `http://127.0.0.1:${backend.server.address().port}/api/scaffolder`;
+  },
+  { timeout: 180_000 },
+);
+
+after(async () => {
+  if (backend) await backend.stop();
+  if (knex) await knex.destroy();
+});
+
+async function getJson(route) {
+  const response = await fetch(`${baseUrl}${route}`);
+  return { status: response.status, body: await response.json() };
+}
+
+/** POST /v2/dry-run of a template whose steps are given; spec.output exposes the results. */
+async function dryRun({ steps, values = {}, output }) {
+  const template = {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: { name: 'trellis-dry-run' },
+    spec: {
+      type: 'service',
+      parameters: [],
+      steps,
+      output: output ?? {
+        valid: '${{ steps.validate.output.valid }}',
+        errors: '${{ steps.validate.output.errors }}',
+      },
+    },
+  };
+  const response = await fetch(`${baseUrl}/v2/dry-run`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ template, values, directoryContents: [] }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+function validateStep(input) {
+  return [{ id: 'validate', name: 'Validate', action: ACTION_ID, input }];
+}
+
+/** The step's log lines, without winston's colour codes. */
+function stepLog(body, stepId = 'validate') {
+  // eslint-disable-next-line no-control-regex
+  return body.log.filter(e => e.body.stepId === stepId).map(e => e.body.message.replace(/\u001b\[\d+m/g, ''));
+}
+
+const serviceSchema = {
+  title: 'Service',
+  required: ['name', 'repoUrl'],
+  properties: {
+    name: { type: 'string', pattern: '^[a-z-]+$' },
+    repoUrl: { type: 'string' },
+  },
+};
+
+test('GET /v2/actions lists the action with its JSON Schemas and examples', async () => {
+  const { status, body } = await getJson('/v2/actions');
+  assert.equal(status, 200);
+  const action = body.find(a => a.id === ACTION_ID);
+  assert.ok(action, `${ACTION_ID} is listed among ${body.map(a => a.id).join(', ')}`);
+  assert.match(action.description, /every error/);
+
+  const input = action.schema.input;
+  assert.equal(input.type, 'object');
+  assert.equal(input.additionalProperties, false);
+  assert.deepEqual(input.required, ['schema', 'values']);
+  assert.deepEqual(Object.keys(input.properties).sort(), ['failOnError', 'schema', 'values']);
+  for (const [name, property] of Object.entries(input.properties)) {
+    assert.ok(property.description, `input ${name} has a description`);
+  }
+  const output = action.schema.output;
+  assert.deepEqual(Object.keys(output.properties).sort(), ['errors', 'valid']);
+  assert.equal(output.properties.valid.type, 'boolean');
+  assert.equal(output.properties.errors.type, 'array');
+
+  assert.ok(action.examples.length >= 2);
+  for (const example of action.examples) {
+    assert.ok(example.description);
+    const parsed = parseYaml(example.example);
+    assert.ok(parsed.steps.some(step => step.action === ACTION_ID));
+  }
+});
+
+test('dry-run with valid values: 200, output.valid true, the step logs its verdict', async () => {
+  const { status, body } = await dryRun({
+    steps: validateStep({ schema: serviceSchema, values: '${{ parameters }}' }),
+    values: { name: 'orders-api', repoUrl: 'github.com?owner=acme&repo=orders-api' },
+  });
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.equal(body.output.valid, true);
+  assert.deepEqual(body.output.errors, []);
+  const log = stepLog(body);
+  assert.ok(log.some(line => line.includes(`Running ${ACTION_ID} in dry-run mode`)), log.join('\n'));
+  assert.ok(log.some(line => line.includes('Values are valid')), log.join('\n'));
+  assert.ok(body.log.some(e => e.body.stepId === 'validate' && e.body.status === 'completed'));
+});
+
+test('dry-run with invalid values and failOnError (default): the step fails with HTTP 400', async () => {
+  const { status, body } = await dryRun({
+    steps: validateStep({ schema: serviceSchema, values: '${{ parameters }}' }),
+    values: { name: 'Orders API' },
+  });
+  assert.equal(status, 400, JSON.stringify(body));
+  assert.equal(body.error.name, 'InputError');
+  assert.equal(
+    body.error.message,
+    'Parameter validation failed with 2 errors: repoUrl: is required; name: must match ^[a-z-]+$',
+  );
+});
+
+test('dry-run with invalid values and failOnError false: 200, valid false, errors listed', async () => {
+  const { status, body } = await dryRun({
+    steps: validateStep({
+      schema: [
+        serviceSchema,
+        {
+          title: 'Database',
+          when: "parameters.database.size === 'large'",
+          required: ['maintenanceWindow'],
+        },
+      ],
+      values: { name: 'Orders API', repoUrl: 'x', database: { size: 'large' } },
+      failOnError: false,
+    }),
+  });
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.equal(body.output.valid, false);
+  assert.deepEqual(
+    body.output.errors.map(e => [e.page, e.pageTitle, e.path, e.keyword, e.message]),
+    [
+      [0, 'Service', '/name', 'pattern', 'name: must match ^[a-z-]+$'],
+      [1, 'Database', '/maintenanceWindow', 'required', 'maintenanceWindow: is required'],
+    ],
+  );
+  const log = stepLog(body);
+  assert.ok(log.some(line => line.startsWith('warn: name: must match ^[a-z-]+$')), log.join('\n'));
+  assert.ok(log.some(line => line.startsWith('warn: maintenanceWindow: is required')), log.join('\n'));
+  assert.ok(body.log.some(e => e.body.stepId === 'validate' && e.body.status === 'completed'));
+
+  // A page hidden by `when` is not checked.
+  const hidden = await dryRun({
+    steps: validateStep({
+      schema: [serviceSchema, { title: 'Database', when: false, required: ['maintenanceWindow'] }],
+      values: { name: 'orders-api', repoUrl: 'x' },
+      failOnError: false,
+    }),
+  });
+  assert.equal(hidden.status, 200, JSON.stringify(hidden.body));
+  assert.equal(hidden.body.output.valid, true);
+});
+
+test('the scaffolder checks the action input against its schema', async () => {
+  const { status, body } = await dryRun({
+    steps: validateStep({ schema: serviceSchema, values: {}, failOnErrors: false }),
+  });
+  assert.equal(status, 400, JSON.stringify(body));
+  assert.match(body.error.message, new RegExp(`Invalid input passed to action ${ACTION_ID}`));
+  assert.match(body.error.message, /failOnErrors/);
+});
+
+test('a page that is not a JSON Schema is the step author\'s mistake: HTTP 400', async () => {
+  const { status, body } = await dryRun({
+    steps: validateStep({ schema: [serviceSchema, { properties: { a: { $ref: 'https://example.com/s.json' } } }], values: {} }),
+  });
+  assert.equal(status, 400, JSON.stringify(body));
+  assert.equal(body.error.name, 'InputError');
+  assert.match(body.error.message, /page 2 is not a valid JSON Schema/);
+});
+
+test('the action examples run as written', async () => {
+  const { body: actions } = await getJson('/v2/actions');
+  const [single, pages] = actions.find(a => a.id === ACTION_ID).examples.map(e => parseYaml(e.example).steps);
+
+  const singleOk = await dryRun({ steps: single, values: { name: 'orders-api', owner: 'team-a' } });
+  assert.equal(singleOk.status, 200, JSON.stringify(singleOk.body));
+  assert.equal(singleOk.body.output.valid, true);
+  const singleBad = await dryRun({ steps: single, values: { name: 'Orders' } });
+  assert.equal(singleBad.status, 400, JSON.stringify(singleBad.body));
+  assert.match(singleBad.body.error.message, /owner: is required/);
+
+  const pagesBad = await dryRun({ steps: pages, values: { name: 'orders-api', database: { size: 'large' } } });
+  assert.equal(pagesBad.status, 200, JSON.stringify(pagesBad.body));
+  assert.equal(pagesBad.body.output.valid, false);
+  assert.deepEqual(pagesBad.body.output.errors.map(e => e.message), ['maintenanceWindow: is required']);
+  assert.ok(pagesBad.body.log.some(e => e.body.stepId === 'report'), 'the report step ran');
+  const pagesOk = await dryRun({ steps: pages, values: { name: 'orders-api', database: { size: 'small' } } });
+  assert.equal(pagesOk.status, 200, JSON.stringify(pagesOk.body));
+  assert.equal(pagesOk.body.output.valid, true);
+});
