@@ -69,6 +69,41 @@ pub fn validate_parameters(template_source: &str, values_json: &str, options_jso
     serde_json::to_string(&result).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }
 
+/// Options of `checkTemplateSyntax`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct SyntaxOptions {
+    cookiecutter_compat: bool,
+    trim_blocks: bool,
+    lstrip_blocks: bool,
+}
+
+/// `checkTemplateSyntax(source, optionsJson)` → `{"ok": true}` or
+/// `{"ok": false, "message", "line", "column", "endLine", "endColumn"}` (JSON text).
+#[wasm_bindgen(js_name = checkTemplateSyntax)]
+pub fn check_template_syntax(source: &str, options_json: &str) -> Result<String, JsValue> {
+    let options: SyntaxOptions = if options_json.trim().is_empty() {
+        SyntaxOptions::default()
+    } else {
+        serde_json::from_value(parse_json(options_json, "options")?)
+            .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("invalid options: {e}"))))?
+    };
+    let parse_options = crate::engine::ParseOptions {
+        cookiecutter_compat: options.cookiecutter_compat,
+        trim_blocks: options.trim_blocks,
+        lstrip_blocks: options.lstrip_blocks,
+    };
+    let verdict = match crate::engine::parse(source, &parse_options) {
+        Ok(_) => serde_json::json!({"ok": true}),
+        Err(error) => {
+            let span = error.locate(source);
+            serde_json::json!({"ok": false, "message": error.message, "line": span.line, "column": span.column,
+                "endLine": span.end_line, "endColumn": span.end_column})
+        }
+    };
+    Ok(verdict.to_string())
+}
+
 /// The core's version, to check the JavaScript and wasm halves belong together.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -1,0 +1,126 @@
+//! The syntax tree of a template. Every node keeps its byte range in the source.
+
+/// Byte range `start..end` in the template source.
+pub type Range = (usize, usize);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub range: Range,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Str(String),
+    Number(f64),
+    Bool(bool),
+    /// `none` / `null`.
+    Null,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+    Pos,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    In,
+    NotIn,
+    Concat,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    StrictEq,
+    Ne,
+    StrictNe,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+}
+
+/// Call arguments: positional, then `name=value` pairs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Args {
+    pub positional: Vec<Expr>,
+    pub keyword: Vec<(String, Expr)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Literal(Literal),
+    Regex { pattern: String, flags: String },
+    Name(String),
+    Array(Vec<Expr>),
+    /// Keys are expressions: a bare name or a string literal is the key itself.
+    Object(Vec<(Expr, Expr)>),
+    /// `a.b`
+    Attr { object: Box<Expr>, name: String },
+    /// `a[b]`
+    Index { object: Box<Expr>, index: Box<Expr> },
+    /// `a[start:stop:step]`
+    Slice { object: Box<Expr>, start: Option<Box<Expr>>, stop: Option<Box<Expr>>, step: Option<Box<Expr>> },
+    Call { callee: Box<Expr>, args: Args },
+    /// `value | name(args)`
+    Filter { value: Box<Expr>, name: String, name_range: Range, args: Args },
+    /// `value is [not] name(args)`
+    Test { value: Box<Expr>, name: String, negated: bool, args: Args },
+    Unary { op: UnaryOp, operand: Box<Expr> },
+    Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
+    /// `a < b <= c`: the first operand, then each operator with its right side.
+    Compare { first: Box<Expr>, rest: Vec<(CompareOp, Expr)> },
+    /// `then if cond else otherwise` (`otherwise` absent: renders "").
+    InlineIf { cond: Box<Expr>, then: Box<Expr>, otherwise: Option<Box<Expr>> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub range: Range,
+}
+
+/// A macro parameter: name and optional default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub default: Option<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    /// Literal text.
+    Data(String),
+    /// `${{ expr }}`
+    Output(Expr),
+    If { branches: Vec<(Expr, Vec<Node>)>, otherwise: Option<Vec<Node>> },
+    For { targets: Vec<String>, iterable: Expr, body: Vec<Node>, otherwise: Option<Vec<Node>> },
+    Set { targets: Vec<String>, value: Expr },
+    /// `{% set x %}…{% endset %}`
+    SetBlock { target: String, body: Vec<Node> },
+    Macro { name: String, params: Vec<Param>, body: Vec<Node> },
+    /// `{% call(params) macro(args) %}body{% endcall %}`
+    CallBlock { caller_params: Vec<Param>, call: Expr, body: Vec<Node> },
+    /// `{% filter name(args) %}body{% endfilter %}`
+    FilterBlock { name: String, args: Args, body: Vec<Node> },
+    Switch { subject: Expr, cases: Vec<(Expr, Vec<Node>)>, default: Option<Vec<Node>> },
+}
+
+/// A parsed template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub body: Vec<Node>,
+}

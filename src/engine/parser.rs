@@ -1,0 +1,663 @@
+//! Builds the syntax tree from tokens, with Nunjucks 3.2.4's grammar and precedence.
+//!
+//! Precedence, loosest first, as Nunjucks parses it: inline `if`, `or`, `and`, `not`, `in`,
+//! `is`, comparisons (chained), `~`, `+`, `-`, `*`, `/`, `//`, `%`, `**`, unary `-`/`+`,
+//! then filters (`|`) on a primary with its postfixes (`.name`, `[…]`, `(…)`). Nunjucks nests
+//! `+` over `-` and `*` over `/` (so `a + b - c` is `a + (b - c)`); the tree keeps that shape
+//! because string concatenation makes it observable.
+
+use super::ast::*;
+use super::lexer::{Token, TokenKind};
+use super::SyntaxError;
+
+/// Tags that load other templates: Nunjitsu (and so Backstage) rejects them.
+const LOADING_TAGS: &[&str] = &["include", "import", "from", "extends", "block", "super"];
+
+pub fn parse(tokens: &[Token]) -> Result<Template, SyntaxError> {
+    let mut parser = Parser { tokens, pos: 0 };
+    let (body, end) = parser.nodes(&[])?;
+    match end {
+        None => Ok(Template { body }),
+        Some((name, range)) => Err(SyntaxError::new(format!("unexpected `{{% {name} %}}`: no open block to close"), range.0, range.1)),
+    }
+}
+
+/// Parses a lone expression (the text between `${{` and `}}`), as `check` needs for
+/// `if:`/`when:` conditions given without delimiters.
+pub fn parse_expression(tokens: &[Token]) -> Result<Expr, SyntaxError> {
+    let mut parser = Parser { tokens, pos: 0 };
+    let expr = parser.expr()?;
+    match &parser.peek().kind {
+        TokenKind::Eof => Ok(expr),
+        _ => Err(parser.unexpected("the end of the expression")),
+    }
+}
+
+struct Parser<'t> {
+    tokens: &'t [Token],
+    pos: usize,
+}
+
+type NodesEnd = Option<(String, Range)>;
+
+impl<'t> Parser<'t> {
+    fn peek(&self) -> &'t Token {
+        &self.tokens[self.pos.min(self.tokens.len() - 1)]
+    }
+
+    fn peek_at(&self, offset: usize) -> &'t Token {
+        &self.tokens[(self.pos + offset).min(self.tokens.len() - 1)]
+    }
+
+    fn next(&mut self) -> &'t Token {
+        let token = self.peek();
+        if self.pos < self.tokens.len() {
+            self.pos += 1;
+        }
+        token
+    }
+
+    fn describe(token: &Token) -> String {
+        match &token.kind {
+            TokenKind::Data(_) => "text".into(),
+            TokenKind::VariableStart => "`${{`".into(),
+            TokenKind::VariableEnd => "`}}`".into(),
+            TokenKind::BlockStart => "`{%`".into(),
+            TokenKind::BlockEnd => "`%}`".into(),
+            TokenKind::Str(s) => format!("the string {s:?}"),
+            TokenKind::Int(n) | TokenKind::Float(n) => format!("the number {}", crate::jsfmt::number(*n)),
+            TokenKind::Name(n) => format!("`{n}`"),
+            TokenKind::Regex { .. } => "a regular expression".into(),
+            TokenKind::Op(op) => format!("`{op}`"),
+            TokenKind::Eof => "the end of the template".into(),
+        }
+    }
+
+    fn unexpected(&self, expected: &str) -> SyntaxError {
+        let token = self.peek();
+        SyntaxError::new(format!("expected {expected}, found {}", Self::describe(token)), token.start, token.end.max(token.start + 1))
+    }
+
+    fn at_op(&self, op: &str) -> bool {
+        matches!(self.peek().kind, TokenKind::Op(o) if o == op)
+    }
+
+    fn at_name(&self, name: &str) -> bool {
+        matches!(&self.peek().kind, TokenKind::Name(n) if n == name)
+    }
+
+    fn skip_op(&mut self, op: &str) -> bool {
+        let found = self.at_op(op);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    fn skip_name(&mut self, name: &str) -> bool {
+        let found = self.at_name(name);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    fn expect_op(&mut self, op: &str) -> Result<&'t Token, SyntaxError> {
+        if self.at_op(op) { Ok(self.next()) } else { Err(self.unexpected(&format!("`{op}`"))) }
+    }
+
+    fn expect_name(&mut self) -> Result<(String, Range), SyntaxError> {
+        match &self.peek().kind {
+            TokenKind::Name(n) => {
+                let token = self.next();
+                Ok((n.clone(), (token.start, token.end)))
+            }
+            _ => Err(self.unexpected("a name")),
+        }
+    }
+
+    fn expect_block_end(&mut self, tag: &str) -> Result<usize, SyntaxError> {
+        match self.peek().kind {
+            TokenKind::BlockEnd => Ok(self.next().end),
+            _ => Err(self.unexpected(&format!("`%}}` to close `{tag}`"))),
+        }
+    }
+
+    /// Nodes until one of `ends` (a block tag name) or the end of input. Returns the tag name
+    /// that stopped it, with the range of its `{%`, after consuming the tag name only.
+    fn nodes(&mut self, ends: &[&str]) -> Result<(Vec<Node>, NodesEnd), SyntaxError> {
+        let mut body = Vec::new();
+        loop {
+            let token = self.peek();
+            match &token.kind {
+                TokenKind::Eof => return Ok((body, None)),
+                TokenKind::Data(text) => {
+                    self.pos += 1;
+                    body.push(Node { kind: NodeKind::Data(text.clone()), range: (token.start, token.end) });
+                }
+                TokenKind::VariableStart => {
+                    self.pos += 1;
+                    let expr = self.expr()?;
+                    let end = match self.peek().kind {
+                        TokenKind::VariableEnd => self.next().end,
+                        _ => return Err(self.unexpected("`}}` to close the expression")),
+                    };
+                    body.push(Node { kind: NodeKind::Output(expr), range: (token.start, end) });
+                }
+                TokenKind::BlockStart => {
+                    let start = token.start;
+                    self.pos += 1;
+                    let (name, name_range) = self.expect_name().map_err(|_| self.unexpected("a tag name after `{%`"))?;
+                    if ends.contains(&name.as_str()) {
+                        return Ok((body, Some((name, (start, name_range.1)))));
+                    }
+                    body.push(self.statement(&name, start, name_range)?);
+                }
+                _ => return Err(self.unexpected("text or a tag")),
+            }
+        }
+    }
+
+    fn require_end(&self, found: NodesEnd, open: &str, open_range: Range, closer: &str) -> Result<(String, Range), SyntaxError> {
+        found.ok_or_else(|| SyntaxError::new(format!("`{{% {open} %}}` is never closed: expected `{{% {closer} %}}`"), open_range.0, open_range.1))
+    }
+
+    fn statement(&mut self, name: &str, start: usize, name_range: Range) -> Result<Node, SyntaxError> {
+        let open = (start, name_range.1);
+        let kind = match name {
+            "if" => {
+                let mut branches = Vec::new();
+                let mut cond = self.expr()?;
+                self.expect_block_end("if")?;
+                let otherwise;
+                loop {
+                    let (body, end) = self.nodes(&["elif", "elseif", "else", "endif"])?;
+                    branches.push((cond, body));
+                    let (tag, _) = self.require_end(end, "if", open, "endif")?;
+                    match tag.as_str() {
+                        "elif" | "elseif" => {
+                            cond = self.expr()?;
+                            self.expect_block_end(&tag)?;
+                        }
+                        "else" => {
+                            self.expect_block_end("else")?;
+                            let (body, end) = self.nodes(&["endif"])?;
+                            self.require_end(end, "if", open, "endif")?;
+                            self.expect_block_end("endif")?;
+                            otherwise = Some(body);
+                            break;
+                        }
+                        _ => {
+                            self.expect_block_end("endif")?;
+                            otherwise = None;
+                            break;
+                        }
+                    }
+                }
+                NodeKind::If { branches, otherwise }
+            }
+            "for" => {
+                let mut targets = vec![self.expect_name()?.0];
+                while self.skip_op(",") {
+                    targets.push(self.expect_name()?.0);
+                }
+                if !self.skip_name("in") {
+                    return Err(self.unexpected("`in` after the loop variable"));
+                }
+                let iterable = self.expr()?;
+                self.expect_block_end("for")?;
+                let (body, end) = self.nodes(&["else", "endfor"])?;
+                let (tag, _) = self.require_end(end, "for", open, "endfor")?;
+                self.expect_block_end(&tag)?;
+                let otherwise = if tag == "else" {
+                    let (other, end) = self.nodes(&["endfor"])?;
+                    self.require_end(end, "for", open, "endfor")?;
+                    self.expect_block_end("endfor")?;
+                    Some(other)
+                } else {
+                    None
+                };
+                NodeKind::For { targets, iterable, body, otherwise }
+            }
+            "set" => {
+                let mut targets = vec![self.expect_name()?.0];
+                while self.skip_op(",") {
+                    targets.push(self.expect_name()?.0);
+                }
+                if self.skip_op("=") {
+                    let value = self.expr()?;
+                    self.expect_block_end("set")?;
+                    NodeKind::Set { targets, value }
+                } else if matches!(self.peek().kind, TokenKind::BlockEnd) && targets.len() == 1 {
+                    self.pos += 1;
+                    let (body, end) = self.nodes(&["endset"])?;
+                    self.require_end(end, "set", open, "endset")?;
+                    self.expect_block_end("endset")?;
+                    NodeKind::SetBlock { target: targets.remove(0), body }
+                } else {
+                    return Err(self.unexpected("`=` after the variable name"));
+                }
+            }
+            "macro" => {
+                let (macro_name, _) = self.expect_name()?;
+                let params = self.params()?;
+                self.expect_block_end("macro")?;
+                let (body, end) = self.nodes(&["endmacro"])?;
+                self.require_end(end, "macro", open, "endmacro")?;
+                self.expect_block_end("endmacro")?;
+                NodeKind::Macro { name: macro_name, params, body }
+            }
+            "call" => {
+                let caller_params = if self.at_op("(") { self.params()? } else { Vec::new() };
+                let call = self.expr()?;
+                if !matches!(call.kind, ExprKind::Call { .. }) {
+                    return Err(SyntaxError::new("`{% call %}` needs a macro call, such as `{% call list(items) %}`", call.range.0, call.range.1));
+                }
+                self.expect_block_end("call")?;
+                let (body, end) = self.nodes(&["endcall"])?;
+                self.require_end(end, "call", open, "endcall")?;
+                self.expect_block_end("endcall")?;
+                NodeKind::CallBlock { caller_params, call, body }
+            }
+            "filter" => {
+                let (filter_name, _) = self.filter_name()?;
+                let args = if self.at_op("(") { self.args()? } else { Args::default() };
+                self.expect_block_end("filter")?;
+                let (body, end) = self.nodes(&["endfilter"])?;
+                self.require_end(end, "filter", open, "endfilter")?;
+                self.expect_block_end("endfilter")?;
+                NodeKind::FilterBlock { name: filter_name, args, body }
+            }
+            "switch" => {
+                let subject = self.expr()?;
+                self.expect_block_end("switch")?;
+                // Only whitespace may stand before the first case.
+                let (before, mut end) = self.nodes(&["case", "default", "endswitch"])?;
+                if let Some(node) = before.iter().find(|n| !matches!(&n.kind, NodeKind::Data(t) if t.trim().is_empty())) {
+                    return Err(SyntaxError::new("only `{% case %}` or `{% default %}` may follow `{% switch %}`", node.range.0, node.range.1));
+                }
+                let mut cases = Vec::new();
+                let mut default = None;
+                loop {
+                    let (tag, tag_range) = self.require_end(end, "switch", open, "endswitch")?;
+                    match tag.as_str() {
+                        "case" => {
+                            let value = self.expr()?;
+                            self.expect_block_end("case")?;
+                            let (body, next) = self.nodes(&["case", "default", "endswitch"])?;
+                            cases.push((value, body));
+                            end = next;
+                        }
+                        "default" => {
+                            if default.is_some() {
+                                return Err(SyntaxError::new("a `{% switch %}` can have only one `{% default %}`", tag_range.0, tag_range.1));
+                            }
+                            self.expect_block_end("default")?;
+                            let (body, next) = self.nodes(&["case", "default", "endswitch"])?;
+                            default = Some(body);
+                            end = next;
+                        }
+                        _ => {
+                            self.expect_block_end("endswitch")?;
+                            break;
+                        }
+                    }
+                }
+                NodeKind::Switch { subject, cases, default }
+            }
+            tag if LOADING_TAGS.contains(&tag) => {
+                return Err(SyntaxError::new(
+                    format!("`{{% {tag} %}}` is not supported: Backstage templates cannot load other templates"),
+                    open.0,
+                    open.1,
+                ))
+            }
+            other => return Err(SyntaxError::new(format!("unknown tag `{{% {other} %}}`"), open.0, open.1)),
+        };
+        let end = self.tokens[self.pos.saturating_sub(1)].end;
+        Ok(Node { kind, range: (start, end) })
+    }
+
+    /// `(a, b=1)` in macro definitions and call blocks.
+    fn params(&mut self) -> Result<Vec<Param>, SyntaxError> {
+        self.expect_op("(")?;
+        let mut params = Vec::new();
+        while !self.skip_op(")") {
+            let (name, _) = self.expect_name()?;
+            let default = if self.skip_op("=") { Some(self.expr()?) } else { None };
+            params.push(Param { name, default });
+            if !self.skip_op(",") {
+                self.expect_op(")")?;
+                break;
+            }
+        }
+        Ok(params)
+    }
+
+    /// `(a, b, key=value)` in calls and filter arguments.
+    fn args(&mut self) -> Result<Args, SyntaxError> {
+        self.expect_op("(")?;
+        let mut args = Args::default();
+        while !self.skip_op(")") {
+            let is_keyword = matches!(self.peek().kind, TokenKind::Name(_)) && matches!(self.peek_at(1).kind, TokenKind::Op("="));
+            if is_keyword {
+                let (name, _) = self.expect_name()?;
+                self.pos += 1;
+                args.keyword.push((name, self.expr()?));
+            } else {
+                args.positional.push(self.expr()?);
+            }
+            if !self.skip_op(",") {
+                self.expect_op(")")?;
+                break;
+            }
+        }
+        Ok(args)
+    }
+
+    fn filter_name(&mut self) -> Result<(String, Range), SyntaxError> {
+        let (mut name, mut range) = self.expect_name().map_err(|_| self.unexpected("a filter name after `|`"))?;
+        while self.at_op(".") {
+            self.pos += 1;
+            let (part, part_range) = self.expect_name()?;
+            name = format!("{name}.{part}");
+            range.1 = part_range.1;
+        }
+        Ok((name, range))
+    }
+
+    pub(super) fn expr(&mut self) -> Result<Expr, SyntaxError> {
+        self.inline_if()
+    }
+
+    fn inline_if(&mut self) -> Result<Expr, SyntaxError> {
+        let then = self.or()?;
+        if self.skip_name("if") {
+            let cond = self.or()?;
+            let otherwise = if self.skip_name("else") { Some(Box::new(self.or()?)) } else { None };
+            let end = otherwise.as_ref().map_or(cond.range.1, |o| o.range.1);
+            let range = (then.range.0, end);
+            return Ok(Expr { kind: ExprKind::InlineIf { cond: Box::new(cond), then: Box::new(then), otherwise }, range });
+        }
+        Ok(then)
+    }
+
+    fn binary(left: Expr, op: BinaryOp, right: Expr) -> Expr {
+        let range = (left.range.0, right.range.1);
+        Expr { kind: ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, range }
+    }
+
+    fn or(&mut self) -> Result<Expr, SyntaxError> {
+        let mut node = self.and()?;
+        while self.skip_name("or") {
+            node = Self::binary(node, BinaryOp::Or, self.and()?);
+        }
+        Ok(node)
+    }
+
+    fn and(&mut self) -> Result<Expr, SyntaxError> {
+        let mut node = self.not()?;
+        while self.skip_name("and") {
+            node = Self::binary(node, BinaryOp::And, self.not()?);
+        }
+        Ok(node)
+    }
+
+    fn not(&mut self) -> Result<Expr, SyntaxError> {
+        let start = self.peek().start;
+        if self.skip_name("not") {
+            let operand = self.not()?;
+            let range = (start, operand.range.1);
+            return Ok(Expr { kind: ExprKind::Unary { op: UnaryOp::Not, operand: Box::new(operand) }, range });
+        }
+        self.in_()
+    }
+
+    fn in_(&mut self) -> Result<Expr, SyntaxError> {
+        let mut node = self.is()?;
+        loop {
+            let negated = self.at_name("not") && matches!(&self.peek_at(1).kind, TokenKind::Name(n) if n == "in");
+            if negated {
+                self.pos += 2;
+                node = Self::binary(node, BinaryOp::NotIn, self.is()?);
+            } else if self.skip_name("in") {
+                node = Self::binary(node, BinaryOp::In, self.is()?);
+            } else {
+                return Ok(node);
+            }
+        }
+    }
+
+    fn is(&mut self) -> Result<Expr, SyntaxError> {
+        let node = self.compare()?;
+        if !self.skip_name("is") {
+            return Ok(node);
+        }
+        let negated = self.skip_name("not");
+        let (name, name_range) = self.expect_name().map_err(|_| self.unexpected("a test name after `is`"))?;
+        let args = if self.at_op("(") { self.args()? } else { Args::default() };
+        let end = self.tokens[self.pos - 1].end.max(name_range.1);
+        let range = (node.range.0, end);
+        Ok(Expr { kind: ExprKind::Test { value: Box::new(node), name, negated, args }, range })
+    }
+
+    fn compare(&mut self) -> Result<Expr, SyntaxError> {
+        let first = self.concat()?;
+        let mut rest = Vec::new();
+        loop {
+            let op = match self.peek().kind {
+                TokenKind::Op("==") => CompareOp::Eq,
+                TokenKind::Op("===") => CompareOp::StrictEq,
+                TokenKind::Op("!=") => CompareOp::Ne,
+                TokenKind::Op("!==") => CompareOp::StrictNe,
+                TokenKind::Op("<") => CompareOp::Lt,
+                TokenKind::Op(">") => CompareOp::Gt,
+                TokenKind::Op("<=") => CompareOp::Le,
+                TokenKind::Op(">=") => CompareOp::Ge,
+                _ => break,
+            };
+            self.pos += 1;
+            rest.push((op, self.concat()?));
+        }
+        if rest.is_empty() {
+            return Ok(first);
+        }
+        let range = (first.range.0, rest.last().map_or(first.range.1, |(_, e)| e.range.1));
+        Ok(Expr { kind: ExprKind::Compare { first: Box::new(first), rest }, range })
+    }
+
+    /// One precedence level of left-associative binary operators over `next`.
+    fn level(&mut self, op: &str, kind: BinaryOp, next: fn(&mut Self) -> Result<Expr, SyntaxError>) -> Result<Expr, SyntaxError> {
+        let mut node = next(self)?;
+        while self.skip_op(op) {
+            node = Self::binary(node, kind, next(self)?);
+        }
+        Ok(node)
+    }
+
+    fn concat(&mut self) -> Result<Expr, SyntaxError> {
+        self.level("~", BinaryOp::Concat, Self::add)
+    }
+    fn add(&mut self) -> Result<Expr, SyntaxError> {
+        self.level("+", BinaryOp::Add, Self::sub)
+    }
+    fn sub(&mut self) -> Result<Expr, SyntaxError> {
+        self.level("-", BinaryOp::Sub, Self::mul)
+    }
+    fn mul(&mut self) -> Result<Expr, SyntaxError> {
+        self.level("*", BinaryOp::Mul, Self::div)
+    }
+    fn div(&mut self) -> Result<Expr, SyntaxError> {
+        self.level("/", BinaryOp::Div, Self::floor_div)
+    }
+    fn floor_div(&mut self) -> Result<Expr, SyntaxError> {
+        self.level("//", BinaryOp::FloorDiv, Self::modulo)
+    }
+    fn modulo(&mut self) -> Result<Expr, SyntaxError> {
+        self.level("%", BinaryOp::Mod, Self::pow)
+    }
+    fn pow(&mut self) -> Result<Expr, SyntaxError> {
+        self.level("**", BinaryOp::Pow, |p| p.unary(false))
+    }
+
+    fn unary(&mut self, no_filters: bool) -> Result<Expr, SyntaxError> {
+        let start = self.peek().start;
+        let node = if self.skip_op("-") {
+            let operand = self.unary(true)?;
+            let range = (start, operand.range.1);
+            Expr { kind: ExprKind::Unary { op: UnaryOp::Neg, operand: Box::new(operand) }, range }
+        } else if self.skip_op("+") {
+            let operand = self.unary(true)?;
+            let range = (start, operand.range.1);
+            Expr { kind: ExprKind::Unary { op: UnaryOp::Pos, operand: Box::new(operand) }, range }
+        } else {
+            self.primary()?
+        };
+        if no_filters { Ok(node) } else { self.filters(node) }
+    }
+
+    fn filters(&mut self, mut node: Expr) -> Result<Expr, SyntaxError> {
+        while self.skip_op("|") {
+            let (name, name_range) = self.filter_name()?;
+            let args = if self.at_op("(") { self.args()? } else { Args::default() };
+            let end = self.tokens[self.pos - 1].end;
+            let range = (node.range.0, end);
+            node = Expr { kind: ExprKind::Filter { value: Box::new(node), name, name_range, args }, range };
+        }
+        Ok(node)
+    }
+
+    fn primary(&mut self) -> Result<Expr, SyntaxError> {
+        let token = self.peek();
+        let range = (token.start, token.end);
+        let node = match &token.kind {
+            TokenKind::Str(s) => {
+                self.pos += 1;
+                Expr { kind: ExprKind::Literal(Literal::Str(s.clone())), range }
+            }
+            TokenKind::Int(n) | TokenKind::Float(n) => {
+                self.pos += 1;
+                Expr { kind: ExprKind::Literal(Literal::Number(*n)), range }
+            }
+            TokenKind::Regex { pattern, flags } => {
+                self.pos += 1;
+                Expr { kind: ExprKind::Regex { pattern: pattern.clone(), flags: flags.clone() }, range }
+            }
+            TokenKind::Name(name) => {
+                self.pos += 1;
+                let kind = match name.as_str() {
+                    "true" => ExprKind::Literal(Literal::Bool(true)),
+                    "false" => ExprKind::Literal(Literal::Bool(false)),
+                    "none" | "null" => ExprKind::Literal(Literal::Null),
+                    _ => ExprKind::Name(name.clone()),
+                };
+                Expr { kind, range }
+            }
+            TokenKind::Op("(") => {
+                self.pos += 1;
+                let inner = self.expr()?;
+                if self.at_op(",") {
+                    // `(a, b)` is an array in Nunjucks.
+                    let mut items = vec![inner];
+                    while self.skip_op(",") {
+                        if self.at_op(")") {
+                            break;
+                        }
+                        items.push(self.expr()?);
+                    }
+                    let end = self.expect_op(")")?.end;
+                    Expr { kind: ExprKind::Array(items), range: (range.0, end) }
+                } else {
+                    let end = self.expect_op(")")?.end;
+                    Expr { kind: inner.kind, range: (range.0, end) }
+                }
+            }
+            TokenKind::Op("[") => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                while !self.at_op("]") {
+                    items.push(self.expr()?);
+                    if !self.skip_op(",") {
+                        break;
+                    }
+                }
+                let end = self.expect_op("]")?.end;
+                Expr { kind: ExprKind::Array(items), range: (range.0, end) }
+            }
+            TokenKind::Op("{") => {
+                self.pos += 1;
+                let mut pairs = Vec::new();
+                while !self.at_op("}") {
+                    let key = self.primary()?;
+                    self.expect_op(":")?;
+                    pairs.push((key, self.expr()?));
+                    if !self.skip_op(",") {
+                        break;
+                    }
+                }
+                let end = self.expect_op("}")?.end;
+                Expr { kind: ExprKind::Object(pairs), range: (range.0, end) }
+            }
+            _ => return Err(self.unexpected("a value or an expression")),
+        };
+        self.postfix(node)
+    }
+
+    fn postfix(&mut self, mut node: Expr) -> Result<Expr, SyntaxError> {
+        loop {
+            if self.at_op("(") {
+                let args = self.args()?;
+                let end = self.tokens[self.pos - 1].end;
+                let range = (node.range.0, end);
+                node = Expr { kind: ExprKind::Call { callee: Box::new(node), args }, range };
+            } else if self.skip_op("[") {
+                node = self.subscript(node)?;
+            } else if self.skip_op(".") {
+                let (name, name_range) = match &self.peek().kind {
+                    TokenKind::Name(n) => {
+                        let t = self.next();
+                        (n.clone(), (t.start, t.end))
+                    }
+                    _ => return Err(self.unexpected("a name after `.`")),
+                };
+                let range = (node.range.0, name_range.1);
+                node = Expr { kind: ExprKind::Attr { object: Box::new(node), name }, range };
+            } else {
+                return Ok(node);
+            }
+        }
+    }
+
+    /// After `[`: an index or a `start:stop:step` slice.
+    fn subscript(&mut self, object: Expr) -> Result<Expr, SyntaxError> {
+        let mut parts: Vec<Option<Box<Expr>>> = vec![None];
+        loop {
+            if self.skip_op(":") {
+                parts.push(None);
+                continue;
+            }
+            if self.at_op("]") {
+                break;
+            }
+            let last = parts.last_mut().expect("one part at least");
+            if last.is_some() {
+                return Err(self.unexpected("`]` or `:`"));
+            }
+            *last = Some(Box::new(self.expr()?));
+        }
+        let end = self.expect_op("]")?.end;
+        let range = (object.range.0, end);
+        if parts.len() == 1 {
+            let index = parts.pop().flatten().ok_or_else(|| SyntaxError::new("empty `[]`: expected an index", range.0, end))?;
+            return Ok(Expr { kind: ExprKind::Index { object: Box::new(object), index }, range });
+        }
+        if parts.len() > 3 {
+            return Err(SyntaxError::new("a slice has at most three parts (`start:stop:step`)", range.0, end));
+        }
+        let mut parts = parts.into_iter();
+        let start = parts.next().flatten();
+        let stop = parts.next().flatten();
+        let step = parts.next().flatten();
+        Ok(Expr { kind: ExprKind::Slice { object: Box::new(object), start, stop, step }, range })
+    }
+}

@@ -1,0 +1,118 @@
+use super::ast::*;
+use super::*;
+
+fn parse_ok(source: &str) -> Template {
+    parse(source, &ParseOptions::default()).unwrap_or_else(|e| panic!("{source:?}: {e:?}"))
+}
+
+fn output_expr(source: &str) -> Expr {
+    match &parse_ok(source).body[0].kind {
+        NodeKind::Output(expr) => expr.clone(),
+        other => panic!("not an output: {other:?}"),
+    }
+}
+
+/// A compact rendering of an expression tree, to assert shapes.
+fn shape(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Literal(Literal::Number(n)) => crate::jsfmt::number(*n),
+        ExprKind::Literal(Literal::Str(s)) => format!("{s:?}"),
+        ExprKind::Literal(other) => format!("{other:?}"),
+        ExprKind::Name(n) => n.clone(),
+        ExprKind::Binary { op, left, right } => format!("({} {op:?} {})", shape(left), shape(right)),
+        ExprKind::Compare { first, rest } => {
+            let mut out = shape(first);
+            for (op, e) in rest {
+                out.push_str(&format!(" {op:?} {}", shape(e)));
+            }
+            format!("[{out}]")
+        }
+        ExprKind::Unary { op, operand } => format!("{op:?}({})", shape(operand)),
+        ExprKind::Filter { value, name, .. } => format!("{}|{name}", shape(value)),
+        ExprKind::Attr { object, name } => format!("{}.{name}", shape(object)),
+        ExprKind::Index { object, index } => format!("{}[{}]", shape(object), shape(index)),
+        ExprKind::InlineIf { cond, then, otherwise } => {
+            format!("({} if {} else {})", shape(then), shape(cond), otherwise.as_ref().map_or("-".into(), |o| shape(o)))
+        }
+        ExprKind::Test { value, name, negated, .. } => format!("({} is{} {name})", shape(value), if *negated { " not" } else { "" }),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn nunjucks_nests_add_over_sub_and_mul_over_div() {
+    assert_eq!(shape(&output_expr("${{ a + b - c }}")), "(a Add (b Sub c))");
+    assert_eq!(shape(&output_expr("${{ a * b / c }}")), "(a Mul (b Div c))");
+    assert_eq!(shape(&output_expr("${{ a ~ b + 1 }}")), "(a Concat (b Add 1))");
+}
+
+#[test]
+fn filters_bind_tighter_than_operators_but_not_unary_minus() {
+    assert_eq!(shape(&output_expr("${{ x + y | upper }}")), "(x Add y|upper)");
+    assert_eq!(shape(&output_expr("${{ -x | abs }}")), "Neg(x)|abs");
+    assert_eq!(shape(&output_expr("${{ a.b['c'] | default('d') }}")), "a.b[\"c\"]|default");
+}
+
+#[test]
+fn comparisons_chain_and_inline_if_is_loosest() {
+    assert_eq!(shape(&output_expr("${{ 1 < x <= 3 }}")), "[1 Lt x Le 3]");
+    assert_eq!(shape(&output_expr("${{ a if b === 'x' }}")), "(a if [b StrictEq \"x\"] else -)");
+    assert_eq!(shape(&output_expr("${{ not a and b or c }}")), "((Not(a) And b) Or c)");
+    assert_eq!(shape(&output_expr("${{ x is not defined }}")), "(x is not defined)");
+    assert_eq!(shape(&output_expr("${{ 'a' not in xs }}")), "(\"a\" NotIn xs)");
+}
+
+#[test]
+fn regex_literals_and_object_literals() {
+    match output_expr("${{ r/a+b/gi }}").kind {
+        ExprKind::Regex { pattern, flags } => assert_eq!((pattern.as_str(), flags.as_str()), ("a+b", "gi")),
+        other => panic!("{other:?}"),
+    }
+    match output_expr("${{ {a: 1, 'b': [2, 3]} }}").kind {
+        ExprKind::Object(pairs) => assert_eq!(pairs.len(), 2),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn blocks_nest_and_close() {
+    let t = parse_ok("{% for k, v in obj %}{% if v %}${{ k }}{% elseif x %}y{% else %}n{% endif %}{% else %}empty{% endfor %}");
+    match &t.body[0].kind {
+        NodeKind::For { targets, otherwise, body, .. } => {
+            assert_eq!(targets, &["k", "v"]);
+            assert!(otherwise.is_some());
+            assert!(matches!(&body[0].kind, NodeKind::If { branches, otherwise: Some(_) } if branches.len() == 2));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn raw_bodies_and_plain_braces_are_text() {
+    let t = parse_ok("{% raw %}${{ github.sha }}{% endraw %} and {{ not_ours }}");
+    let texts: Vec<_> = t.body.iter().map(|n| match &n.kind { NodeKind::Data(d) => d.clone(), _ => "?".into() }).collect();
+    assert_eq!(texts, ["${{ github.sha }}", " and {{ not_ours }}"]);
+}
+
+#[test]
+fn whitespace_control_strips_around_tags() {
+    let t = parse_ok("a  \n{%- if true -%}\n  b\n{%- endif %}");
+    let texts: Vec<_> = t.body.iter().filter_map(|n| match &n.kind { NodeKind::Data(d) => Some(d.clone()), _ => None }).collect();
+    assert_eq!(texts, ["a"]);
+}
+
+#[test]
+fn syntax_errors_point_at_the_offending_token() {
+    let source = "line one\n${{ parameters.a && parameters.b }}";
+    let error = parse(source, &ParseOptions::default()).unwrap_err();
+    let span = error.locate(source);
+    assert_eq!((span.line, span.column, span.end_column), (2, 18, 20), "{error:?}");
+    assert_eq!(error.message, "`&&` is JavaScript, not Nunjucks: write `and`");
+
+    let error = parse("{% if x %}open", &ParseOptions::default()).unwrap_err();
+    assert!(error.message.contains("never closed"), "{}", error.message);
+    assert_eq!(error.start, 0);
+
+    let error = parse("{% include 'x' %}", &ParseOptions::default()).unwrap_err();
+    assert!(error.message.contains("not supported"), "{}", error.message);
+}
