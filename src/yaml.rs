@@ -17,6 +17,9 @@ use crate::error::{Span, TrellisError};
 pub struct NodeSpan {
     pub key: Option<Span>,
     pub value: Span,
+    /// Character offsets of the value in the source (`start..end`), for mapping positions
+    /// inside a scalar back to the file.
+    pub chars: (usize, usize),
 }
 
 /// JSON pointer → source span, for one document.
@@ -102,6 +105,7 @@ fn convert(
     file: Option<&str>,
 ) -> Result<Value, TrellisError> {
     let here = span_of(node);
+    let chars = (node.span.start.index(), node.span.end.index());
     let value = match &node.data {
         YamlData::Value(scalar) => scalar_to_json(scalar),
         YamlData::Representation(text, _, _) => Value::String(text.to_string()),
@@ -140,7 +144,7 @@ fn convert(
             .in_file(file))
         }
     };
-    map.nodes.insert(pointer, NodeSpan { key, value: here });
+    map.nodes.insert(pointer, NodeSpan { key, value: here, chars });
     Ok(value)
 }
 
@@ -182,6 +186,19 @@ mod tests {
         assert_eq!((c0.value.line, c0.value.column), (4, 5));
         let b = doc.map.get("/b").unwrap();
         assert_eq!((b.key.unwrap().line, b.key.unwrap().column), (2, 1));
+    }
+
+    #[test]
+    fn spans_count_characters_not_bytes() {
+        let source = "é: ñ\nb: |\n  x ${{ y }}\n";
+        let docs = parse_documents(source, None).unwrap();
+        let b = docs[0].map.get("/b").unwrap();
+        let chars: Vec<char> = source.chars().collect();
+        let raw: String = chars[b.chars.0..b.chars.1].iter().collect();
+        // Block scalars span their content, quoted ones include the quotes.
+        assert_eq!(raw, "x ${{ y }}\n");
+        let e = docs[0].map.get("/é").unwrap();
+        assert_eq!((e.value.line, e.value.column), (1, 4));
     }
 
     #[test]

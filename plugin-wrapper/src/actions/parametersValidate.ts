@@ -16,15 +16,7 @@ export type ParametersValidateInput = {
 };
 
 /** One entry of the `errors` output: a {@link ParameterError} without source positions. */
-export type ParametersValidateOutputError = {
-  scope: ParameterError['scope'];
-  page: number | null;
-  pageTitle: string | null;
-  path: string;
-  keyword: string;
-  message: string;
-  schemaPath: string;
-};
+export type ParametersValidateOutputError = Omit<ParameterError, 'line' | 'column'>;
 
 /** The outputs the action sets (schemas/actions/trellis-parameters-validate.output.json). */
 export type ParametersValidateOutput = {

@@ -1,0 +1,167 @@
+//! Findings about a template, and how they are printed.
+//!
+//! A [`Diagnostic`] says what is wrong, where (file, 1-based line and column, end position),
+//! how bad it is, which rule found it and how to fix it. The formatters print a list of them
+//! for people (`text`, code frames like rustc), for programs (`json`), for code-scanning tools
+//! (`sarif`, SARIF 2.1.0) and for GitHub Actions (`github`, workflow commands).
+
+use serde::Serialize;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub severity: Severity,
+    /// Stable rule id, e.g. `expression-syntax`.
+    pub rule: &'static str,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// Counts per severity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub files: usize,
+}
+
+impl Summary {
+    pub fn of(diagnostics: &[Diagnostic], files: usize) -> Summary {
+        let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
+        Summary { errors: count(Severity::Error), warnings: count(Severity::Warning), infos: count(Severity::Info), files }
+    }
+}
+
+impl Summary {
+    /// Counts per severity, with `files` = the number of distinct files the diagnostics are in
+    /// (for callers that do not know how many files were checked in all).
+    pub fn of_files_in(diagnostics: &[Diagnostic]) -> Summary {
+        let mut files: Vec<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+        files.sort_unstable();
+        files.dedup();
+        Summary::of(diagnostics, files.len())
+    }
+}
+
+/// An output format of `trellis check --format …`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Code frames for people ([`text`]).
+    Text,
+    /// `{diagnostics, summary}` ([`json`]).
+    Json,
+    /// A SARIF 2.1.0 log ([`sarif`]).
+    Sarif,
+    /// GitHub Actions workflow commands ([`github`]).
+    Github,
+}
+
+impl Format {
+    /// Every format, in the order the CLI lists them.
+    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Sarif, Format::Github];
+
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `--format` value that names no [`Format`]; its message lists the choices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl std::fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let choices: Vec<&str> = Format::ALL.iter().map(|format| format.as_str()).collect();
+        write!(f, "unknown format `{}`: expected one of {}", self.0, choices.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl std::str::FromStr for Format {
+    type Err = UnknownFormat;
+
+    /// Exact, lower-case names: `text`, `json`, `sarif`, `github`.
+    fn from_str(name: &str) -> Result<Format, UnknownFormat> {
+        Format::ALL.into_iter().find(|format| format.as_str() == name).ok_or_else(|| UnknownFormat(name.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(format.as_str().parse::<Format>(), Ok(format));
+            assert_eq!(format.to_string(), format.as_str());
+        }
+    }
+
+    #[test]
+    fn unknown_format_lists_the_choices() {
+        let error = "xml".parse::<Format>().unwrap_err();
+        assert_eq!(error.to_string(), "unknown format `xml`: expected one of text, json, sarif, github");
+        assert!("JSON".parse::<Format>().is_err(), "names are case-sensitive");
+    }
+
+    #[test]
+    fn summary_counts_distinct_files() {
+        let at = |file: &str, severity| Diagnostic {
+            file: file.into(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 2,
+            severity,
+            rule: "r",
+            message: "m".into(),
+            hint: None,
+        };
+        let diagnostics = [at("a.yaml", Severity::Error), at("b.yaml", Severity::Warning), at("a.yaml", Severity::Error)];
+        assert_eq!(Summary::of_files_in(&diagnostics), Summary { errors: 2, warnings: 1, infos: 0, files: 2 });
+    }
+}

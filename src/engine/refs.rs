@@ -1,0 +1,242 @@
+//! What a template reads from its context: `parameters.name`, `steps['fetch'].output.url`, …
+//!
+//! Each reference is a root name and the static path after it (attribute names and string or
+//! number literal subscripts), up to the first dynamic part. Names a template binds itself
+//! (loop variables, `set`, macro parameters) are not context references and are left out.
+
+use super::ast::*;
+
+/// One read of a context value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub root: String,
+    /// Static path segments after the root.
+    pub path: Vec<String>,
+    /// Byte range of the whole reference (root through the last static segment).
+    pub range: Range,
+    /// Byte range of each path segment, parallel to `path`.
+    pub segment_ranges: Vec<Range>,
+}
+
+/// Every context reference in a template, in source order.
+pub fn references(template: &Template) -> Vec<Reference> {
+    let mut walker = Walker { out: Vec::new(), bound: Vec::new() };
+    walker.nodes(&template.body);
+    walker.out.sort_by_key(|r| r.range.0);
+    walker.out
+}
+
+struct Walker {
+    out: Vec<Reference>,
+    /// Names bound by the template itself, innermost last.
+    bound: Vec<String>,
+}
+
+impl Walker {
+    fn nodes(&mut self, nodes: &[Node]) {
+        for node in nodes {
+            self.node(node);
+        }
+    }
+
+    fn with_bound(&mut self, names: impl IntoIterator<Item = String>, f: impl FnOnce(&mut Self)) {
+        let before = self.bound.len();
+        self.bound.extend(names);
+        f(self);
+        self.bound.truncate(before);
+    }
+
+    fn node(&mut self, node: &Node) {
+        match &node.kind {
+            NodeKind::Data(_) => {}
+            NodeKind::Output(e) => self.expr(e),
+            NodeKind::If { branches, otherwise } => {
+                for (cond, body) in branches {
+                    self.expr(cond);
+                    self.nodes(body);
+                }
+                if let Some(body) = otherwise {
+                    self.nodes(body);
+                }
+            }
+            NodeKind::For { targets, iterable, body, otherwise } => {
+                self.expr(iterable);
+                self.with_bound(targets.iter().cloned().chain(["loop".to_string()]), |w| w.nodes(body));
+                if let Some(body) = otherwise {
+                    self.nodes(body);
+                }
+            }
+            NodeKind::Set { targets, value } => {
+                self.expr(value);
+                // `set` binds for the rest of the scope.
+                self.bound.extend(targets.iter().cloned());
+            }
+            NodeKind::SetBlock { target, body } => {
+                self.nodes(body);
+                self.bound.push(target.clone());
+            }
+            NodeKind::Macro { name, params, body } => {
+                self.bound.push(name.clone());
+                for p in params {
+                    if let Some(d) = &p.default {
+                        self.expr(d);
+                    }
+                }
+                let names: Vec<String> = params.iter().map(|p| p.name.clone()).chain(["caller".to_string()]).collect();
+                self.with_bound(names, |w| w.nodes(body));
+            }
+            NodeKind::CallBlock { caller_params, call, body } => {
+                self.expr(call);
+                let names: Vec<String> = caller_params.iter().map(|p| p.name.clone()).collect();
+                self.with_bound(names, |w| w.nodes(body));
+            }
+            NodeKind::FilterBlock { args, body, .. } => {
+                self.args(args);
+                self.nodes(body);
+            }
+            NodeKind::Switch { subject, cases, default } => {
+                self.expr(subject);
+                for (value, body) in cases {
+                    self.expr(value);
+                    self.nodes(body);
+                }
+                if let Some(body) = default {
+                    self.nodes(body);
+                }
+            }
+        }
+    }
+
+    fn args(&mut self, args: &Args) {
+        for e in &args.positional {
+            self.expr(e);
+        }
+        for (_, e) in &args.keyword {
+            self.expr(e);
+        }
+    }
+
+    /// The static path of a lookup chain, if it is rooted at a context name.
+    fn chain(expr: &Expr) -> Option<(String, Vec<String>, Vec<Range>)> {
+        match &expr.kind {
+            ExprKind::Name(n) => Some((n.clone(), Vec::new(), Vec::new())),
+            ExprKind::Attr { object, name } => {
+                let (root, mut path, mut ranges) = Self::chain(object)?;
+                path.push(name.clone());
+                ranges.push((expr.range.1 - name.len(), expr.range.1));
+                Some((root, path, ranges))
+            }
+            ExprKind::Index { object, index } => {
+                let (root, mut path, mut ranges) = Self::chain(object)?;
+                let segment = match &index.kind {
+                    ExprKind::Literal(Literal::Str(s)) => s.clone(),
+                    ExprKind::Literal(Literal::Number(n)) => crate::jsfmt::number(*n),
+                    _ => return None,
+                };
+                path.push(segment);
+                ranges.push(index.range);
+                Some((root, path, ranges))
+            }
+            _ => None,
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr) {
+        if let Some((root, path, segment_ranges)) = Self::chain(expr) {
+            if !self.bound.contains(&root) {
+                self.out.push(Reference { root, path, range: expr.range, segment_ranges });
+            }
+            // Dynamic subscripts inside the chain still read the context.
+            self.subscripts(expr);
+            return;
+        }
+        match &expr.kind {
+            ExprKind::Literal(_) | ExprKind::Regex { .. } | ExprKind::Name(_) => {}
+            ExprKind::Array(items) => items.iter().for_each(|e| self.expr(e)),
+            ExprKind::Object(pairs) => pairs.iter().for_each(|(_, v)| self.expr(v)),
+            ExprKind::Attr { object, .. } => self.expr(object),
+            ExprKind::Index { object, index } => {
+                self.expr(object);
+                self.expr(index);
+            }
+            ExprKind::Slice { object, start, stop, step } => {
+                self.expr(object);
+                for part in [start, stop, step].into_iter().flatten() {
+                    self.expr(part);
+                }
+            }
+            ExprKind::Call { callee, args } => {
+                // A called name is a function (global or macro), not a context value.
+                if !matches!(callee.kind, ExprKind::Name(_)) {
+                    self.expr(callee);
+                }
+                self.args(args);
+            }
+            ExprKind::Filter { value, args, .. } | ExprKind::Test { value, args, .. } => {
+                self.expr(value);
+                self.args(args);
+            }
+            ExprKind::Unary { operand, .. } => self.expr(operand),
+            ExprKind::Binary { left, right, .. } => {
+                self.expr(left);
+                self.expr(right);
+            }
+            ExprKind::Compare { first, rest } => {
+                self.expr(first);
+                rest.iter().for_each(|(_, e)| self.expr(e));
+            }
+            ExprKind::InlineIf { cond, then, otherwise } => {
+                self.expr(cond);
+                self.expr(then);
+                if let Some(o) = otherwise {
+                    self.expr(o);
+                }
+            }
+        }
+    }
+
+    fn subscripts(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::Attr { object, .. } => self.subscripts(object),
+            ExprKind::Index { object, index } => {
+                self.subscripts(object);
+                if !matches!(index.kind, ExprKind::Literal(_)) {
+                    self.expr(index);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{parse, ParseOptions};
+
+    fn refs(source: &str) -> Vec<String> {
+        let t = parse(source, &ParseOptions::default()).unwrap();
+        references(&t).into_iter().map(|r| std::iter::once(r.root).chain(r.path).collect::<Vec<_>>().join(".")).collect()
+    }
+
+    #[test]
+    fn static_paths_through_attributes_and_literal_subscripts() {
+        assert_eq!(
+            refs("${{ parameters.name }} ${{ steps['publish'].output.remoteUrl | default(user.entity.metadata.name) }}"),
+            ["parameters.name", "steps.publish.output.remoteUrl", "user.entity.metadata.name"]
+        );
+    }
+
+    #[test]
+    fn dynamic_subscripts_stop_the_path_but_are_read() {
+        assert_eq!(refs("${{ parameters.map[parameters.key].x }}"), ["parameters.map", "parameters.key"]);
+    }
+
+    #[test]
+    fn template_bound_names_are_not_context() {
+        assert_eq!(
+            refs("{% for item in parameters.items %}${{ item.name }}${{ loop.index }}{% endfor %}{% set x = 1 %}${{ x }}${{ range(3) }}"),
+            ["parameters.items"]
+        );
+    }
+}
