@@ -22,6 +22,7 @@
 //! ```
 
 pub mod diagnostics;
+pub mod check;
 pub mod engine;
 pub mod error;
 pub mod expr;

@@ -1,0 +1,156 @@
+//! Positions inside YAML scalars: where character N of a parsed string value sits in the file.
+//!
+//! A scalar's text in the file differs from its value: quotes, `''` and `\n` escapes,
+//! indentation of block scalars, folded line breaks. Walking both side by side (each value
+//! character is found at the next matching place in the raw text) recovers the position of
+//! every character, which is what lets a finding inside `${{ … }}` point at the exact column,
+//! whatever the scalar style.
+
+use crate::error::Span;
+
+/// Character index → 1-based (line, column) for one source text.
+pub struct LineIndex {
+    /// Character index where each line starts.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> LineIndex {
+        let mut starts = vec![0];
+        for (i, c) in source.chars().enumerate() {
+            if c == '\n' {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex { starts }
+    }
+
+    pub fn position(&self, char_index: usize) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= char_index).max(1);
+        let column = char_index - self.starts[line - 1] + 1;
+        (line as u32, column as u32)
+    }
+}
+
+/// The raw characters of a scalar (as in the file) and where they start.
+pub struct RawScalar<'a> {
+    pub chars: &'a [char],
+    pub start: usize,
+}
+
+impl RawScalar<'_> {
+    /// For each character of `value`, its character index in the file (`None` where the raw
+    /// text has no counterpart, e.g. a folded line break).
+    pub fn map(&self, value: &str) -> Vec<Option<usize>> {
+        let raw = self.chars;
+        let mut ri = usize::from(matches!(raw.first(), Some('\'') | Some('"')));
+        let double_quoted = raw.first() == Some(&'"');
+        let mut out = Vec::with_capacity(value.len());
+        for c in value.chars() {
+            let mut probe = ri;
+            let mut found = None;
+            while probe < raw.len() {
+                let r = raw[probe];
+                if double_quoted && r == '\\' {
+                    // An escape sequence stands for one value character.
+                    let len = escape_len(&raw[probe..]);
+                    if escaped_char(&raw[probe..]) == Some(c) {
+                        found = Some((probe, probe + len));
+                        break;
+                    }
+                    probe += len;
+                    continue;
+                }
+                if r == c || (c == ' ' && r == '\n') {
+                    found = Some((probe, probe + 1));
+                    break;
+                }
+                probe += 1;
+            }
+            match found {
+                Some((at, next)) => {
+                    out.push(Some(self.start + at));
+                    ri = next;
+                }
+                None => out.push(None),
+            }
+        }
+        out
+    }
+}
+
+fn escape_len(raw: &[char]) -> usize {
+    match raw.get(1) {
+        Some('x') => 4,
+        Some('u') => 6,
+        Some('U') => 10,
+        Some(_) => 2,
+        None => 1,
+    }
+}
+
+fn escaped_char(raw: &[char]) -> Option<char> {
+    let hex = |n: usize| -> Option<char> {
+        let digits: String = raw.get(2..2 + n)?.iter().collect();
+        char::from_u32(u32::from_str_radix(&digits, 16).ok()?)
+    };
+    Some(match raw.get(1)? {
+        'n' => '\n',
+        't' => '\t',
+        'r' => '\r',
+        '0' => '\0',
+        ' ' => ' ',
+        '"' => '"',
+        '/' => '/',
+        '\\' => '\\',
+        'x' => return hex(2),
+        'u' => return hex(4),
+        'U' => return hex(8),
+        other => *other,
+    })
+}
+
+/// The file span of characters `start..end` (character indexes into `value`), falling back to
+/// `fallback` when the mapping has no position for them.
+pub fn span_in_value(map: &[Option<usize>], start: usize, end: usize, lines: &LineIndex, fallback: Span) -> Span {
+    let first = map.get(start).copied().flatten();
+    let last = map.get(end.saturating_sub(1).max(start)).copied().flatten();
+    match (first, last) {
+        (Some(a), Some(b)) => {
+            let (line, column) = lines.position(a);
+            let (end_line, end_column) = lines.position(b + 1);
+            Span { line, column, end_line, end_column }
+        }
+        (Some(a), None) => {
+            let (line, column) = lines.position(a);
+            Span { line, column, end_line: line, end_column: column + 1 }
+        }
+        _ => fallback,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locate(source: &str, raw_start: usize, raw_len: usize, value: &str, needle: &str) -> (u32, u32) {
+        let chars: Vec<char> = source.chars().collect();
+        let raw = RawScalar { chars: &chars[raw_start..raw_start + raw_len], start: raw_start };
+        let map = raw.map(value);
+        let at = value.find(needle).unwrap();
+        let char_at = value[..at].chars().count();
+        LineIndex::new(source).position(map[char_at].unwrap())
+    }
+
+    #[test]
+    fn plain_quoted_and_block_scalars() {
+        let src = "a: 'it''s ${{ x }}'\n";
+        assert_eq!(locate(src, 3, 16, "it's ${{ x }}", "x }"), (1, 15));
+        let src = "a: \"\\t${{ y }}\"\n";
+        assert_eq!(locate(src, 3, 12, "\t${{ y }}", "y"), (1, 11));
+        let src = "a: |\n  one\n  two ${{ z }}\n";
+        assert_eq!(locate(src, 5, 20, "one\ntwo ${{ z }}\n", "z"), (3, 11));
+        let src = "a: folded\n  ${{ w }}\n";
+        assert_eq!(locate(src, 3, 18, "folded ${{ w }}", "w"), (2, 7));
+    }
+}

@@ -1,0 +1,69 @@
+//! `check` over every template in the shared corpus (read in place): nothing may crash, the
+//! findings per rule are printed, and the official examples (backstage/software-templates,
+//! which run in real Backstage) must come out without errors.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use trellis::check::{check_source, CheckOptions};
+use trellis::diagnostics::Severity;
+
+fn corpus_root() -> PathBuf {
+    let root = std::env::var_os("TRELLIS_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    assert!(
+        root.is_dir(),
+        "corpus not found at {}: clone this repository next to shared/ or set TRELLIS_CORPUS",
+        root.display()
+    );
+    root
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = fs::read_dir(dir).expect("readable corpus dir").map(|e| e.expect("entry").path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            yaml_files(&path, out);
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn corpus_checks_without_crashing_and_official_examples_are_clean() {
+    let root = corpus_root();
+    let mut files = Vec::new();
+    yaml_files(&root, &mut files);
+    let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();
+    let mut templates = 0;
+    let mut official_errors = Vec::new();
+    for path in &files {
+        let Ok(source) = fs::read_to_string(path) else { continue };
+        if !source.contains("kind: Template") {
+            continue;
+        }
+        templates += 1;
+        let relative = path.strip_prefix(&root).unwrap_or(path).display().to_string();
+        let result = check_source(&source, &CheckOptions { path: Some(relative.clone()) });
+        for d in &result.diagnostics {
+            *per_rule.entry(format!("{} {}", d.severity.as_str(), d.rule)).or_default() += 1;
+            // TRELLIS_DUMP=1 prints every finding, for reviewing the rules against real templates.
+            if std::env::var_os("TRELLIS_DUMP").is_some() {
+                println!("{}:{}:{} {}[{}] {}", d.file, d.line, d.column, d.severity.as_str(), d.rule, d.message);
+            }
+            if relative.starts_with("backstage__software-templates/") && d.severity == Severity::Error {
+                official_errors.push(format!("{}:{}:{} [{}] {}", d.file, d.line, d.column, d.rule, d.message));
+            }
+        }
+    }
+    println!("check corpus: {templates} template files");
+    for (rule, count) in &per_rule {
+        println!("  {count:5} {rule}");
+    }
+    assert!(templates >= 80, "expected the corpus' template files, found {templates}");
+    assert!(official_errors.is_empty(), "errors on backstage/software-templates:\n{}", official_errors.join("\n"));
+}
