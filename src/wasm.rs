@@ -104,6 +104,62 @@ pub fn check_template_syntax(source: &str, options_json: &str) -> Result<String,
     Ok(verdict.to_string())
 }
 
+/// Options of `checkFiles`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CheckFilesOptions {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    colour: bool,
+}
+
+#[derive(Deserialize)]
+struct CheckFile {
+    path: String,
+    source: String,
+}
+
+/// `checkFiles(filesJson, optionsJson)`: `trellis check` over `[{path, source}]`; returns JSON
+/// `{diagnostics, summary, report}` where `report` is the text in the requested format.
+#[wasm_bindgen(js_name = checkFiles)]
+pub fn check_files(files_json: &str, options_json: &str) -> Result<String, JsValue> {
+    let files: Vec<CheckFile> = serde_json::from_value(parse_json(files_json, "files")?)
+        .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("files must be [{{path, source}}]: {e}"))))?;
+    let options: CheckFilesOptions = serde_json::from_value(parse_json(options_json, "options")?)
+        .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("invalid options: {e}"))))?;
+    let format: crate::diagnostics::Format = options
+        .format
+        .as_deref()
+        .unwrap_or("text")
+        .parse()
+        .map_err(|e: crate::diagnostics::UnknownFormat| to_js_error(TrellisError::new("invalid-argument", e.to_string())))?;
+    let files: Vec<crate::check::SourceFile> =
+        files.into_iter().map(|f| crate::check::SourceFile { path: f.path, text: f.source }).collect();
+    let (diagnostics, summary, report) = crate::check::check_files(&files, format, options.colour);
+    Ok(serde_json::json!({"diagnostics": diagnostics, "summary": summary, "report": report}).to_string())
+}
+
+/// `checkTemplate(source, optionsJson)`: diagnostics for one template text, JSON
+/// `{diagnostics, summary}`; options `{path}`.
+#[wasm_bindgen(js_name = checkTemplate)]
+pub fn check_template(source: &str, options_json: &str) -> Result<String, JsValue> {
+    let options = parse_json(if options_json.trim().is_empty() { "{}" } else { options_json }, "options")?;
+    let path = options.get("path").and_then(Value::as_str).map(str::to_string);
+    let result = crate::check::check_source(source, &crate::check::CheckOptions { path });
+    serde_json::to_string(&result).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
+}
+
+/// `listRules()`: JSON `[{id, description, defaultSeverity}]`.
+#[wasm_bindgen(js_name = listRules)]
+pub fn list_rules() -> String {
+    let rules: Vec<Value> = crate::check::rule_catalogue()
+        .into_iter()
+        .map(|(id, description, severity)| serde_json::json!({"id": id, "description": description, "defaultSeverity": severity}))
+        .collect();
+    Value::Array(rules).to_string()
+}
+
 /// The core's version, to check the JavaScript and wasm halves belong together.
 #[wasm_bindgen]
 pub fn version() -> String {

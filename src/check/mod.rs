@@ -12,7 +12,7 @@ mod suggest;
 
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Severity, Summary};
+use crate::diagnostics::{self, Diagnostic, Format, Severity, Summary};
 
 pub use context::{Context, TemplatedString};
 
@@ -42,6 +42,34 @@ pub struct CheckOptions {
 pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+}
+
+/// The rules as `(id, description, default severity)`, for SARIF and `trellis rules`.
+pub fn rule_catalogue() -> Vec<(&'static str, &'static str, Severity)> {
+    rules::ALL.iter().map(|r| (r.info.id, r.info.description, r.info.default_severity)).collect()
+}
+
+/// One file handed to [`check_files`].
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// `trellis check` over several files: every diagnostic, and the report in `format`.
+pub fn check_files(files: &[SourceFile], format: Format, colour: bool) -> (Vec<Diagnostic>, Summary, String) {
+    let mut diagnostics = Vec::new();
+    for file in files {
+        diagnostics.extend(check_source(&file.text, &CheckOptions { path: Some(file.path.clone()) }).diagnostics);
+    }
+    let summary = Summary::of(&diagnostics, files.len());
+    let sources = |path: &str| files.iter().find(|f| f.path == path).map(|f| f.text.clone());
+    let report = match format {
+        Format::Text => diagnostics::text::render_report(&diagnostics, &sources, &summary, colour),
+        Format::Json => diagnostics::json::render(&diagnostics, &summary),
+        Format::Sarif => diagnostics::sarif::render(&diagnostics, env!("CARGO_PKG_VERSION"), &rule_catalogue()),
+        Format::Github => diagnostics::github::render(&diagnostics),
+    };
+    (diagnostics, summary, report)
 }
 
 /// Checks every Template document in `source`.

@@ -4,8 +4,17 @@
 //! how bad it is, which rule found it and how to fix it. The formatters print a list of them
 //! for people (`text`, code frames like rustc), for programs (`json`), for code-scanning tools
 //! (`sarif`, SARIF 2.1.0) and for GitHub Actions (`github`, workflow commands).
+//!
+//! Every formatter is a pure function from data to a `String` (no I/O, no clock), so it runs the
+//! same natively and in WebAssembly. Diagnostics are printed in the order given (sort them first
+//! if order matters). Non-empty output ends with a newline, ready to be written out as it is.
 
 use serde::Serialize;
+
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
