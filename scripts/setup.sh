@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 
 example=examples/python-postgres
+printf '\n==> trellis check examples\n'
+node dist/cli.js check examples
+
 printf '\n==> trellis params %s/template.yaml --values %s/values.json\n' "$example" "$example"
 node dist/cli.js params "$example/template.yaml" --values "$example/values.json" --apply-defaults
 

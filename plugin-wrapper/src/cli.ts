@@ -9,17 +9,21 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { validateParameters, type ParameterError, type ParameterResult, type TrellisError } from './core';
+import { CHECK_USAGE, runCheck, runRules } from './commands/check';
 
 const USAGE = `Usage: trellis <command> [options]
 
 Commands:
+  check [PATH...]                      find mistakes in templates (trellis check --help)
+  rules                                list the rules check runs
   params TEMPLATE_FILE --values FILE   check parameter values against a template's forms
 
 Options:
   -h, --help     print this help (also: trellis params --help)
   -V, --version  print the version
 
-Exit status: 0 valid, 1 invalid values, 2 usage, I/O or template error.
+Exit status: check: 0 clean, 1 findings; params: 0 valid, 1 invalid values; 2 usage, I/O or
+template error.
 `;
 
 const PARAMS_USAGE = `Usage: trellis params TEMPLATE_FILE --values FILE [options]
@@ -182,6 +186,34 @@ function runParams(args: string[]): number {
   return result.valid ? 0 : 1;
 }
 
+function runCheckCommand(args: string[]): number {
+  const { values: flags, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string' },
+      'max-severity': { type: 'string' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (flags.help) {
+    process.stdout.write(CHECK_USAGE);
+    return 0;
+  }
+  const format = flags.format ?? 'text';
+  const colour = format === 'text' && !flags['no-color'] && !process.env.NO_COLOR && process.stdout.isTTY === true;
+  try {
+    return runCheck({ paths: positionals, format, maxSeverity: flags['max-severity'] ?? 'error', colour });
+  } catch (error) {
+    if ((error as TrellisError).rule === undefined) {
+      throw new UsageError((error as Error).message, CHECK_USAGE);
+    }
+    throw error;
+  }
+}
+
 function version(): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
   return `trellis ${manifest.version}`;
@@ -193,6 +225,10 @@ function main(argv: string[]): number {
     switch (command) {
       case 'params':
         return runParams(rest);
+      case 'check':
+        return runCheckCommand(rest);
+      case 'rules':
+        return runRules();
       case '-h':
       case '--help':
       case 'help':

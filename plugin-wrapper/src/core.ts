@@ -72,9 +72,40 @@ export interface TrellisError extends Error {
   endColumn?: number;
 }
 
+/** Options of `checkTemplateSyntax`: how the template engine reads the source. */
+export interface SyntaxCheckOptions {
+  /** Read variables as `{{ }}` instead of Backstage's `${{ }}` (`fetch:template`'s option). */
+  cookiecutterCompat?: boolean;
+  /** Remove the first newline after a block tag. */
+  trimBlocks?: boolean;
+  /** Remove the indentation before a block tag on an otherwise blank line. */
+  lstripBlocks?: boolean;
+}
+
+/** What `checkTemplateSyntax` returns: `{ok: true}`, or the syntax error and where it is. */
+export type SyntaxCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      /** What is wrong, as a sentence. */
+      message: string;
+      /** 1-based line of the start of the offending text. */
+      line: number;
+      /** 1-based column (in characters) of the start of the offending text. */
+      column: number;
+      /** 1-based line of the end of the offending text. */
+      endLine: number;
+      /** 1-based column (in characters) of the end of the offending text. */
+      endColumn: number;
+    };
+
 /** The functions pkg/trellis.js exports (JSON text in, JSON text out). */
 interface CoreModule {
+  checkTemplateSyntax(source: string, optionsJson: string): string;
   validateParameters(templateSource: string, valuesJson: string, optionsJson: string): string;
+  checkTemplate(source: string, optionsJson: string): string;
+  checkFiles(filesJson: string, optionsJson: string): string;
+  listRules(): string;
   version(): string;
 }
 
@@ -170,4 +201,86 @@ export function validateParameters(
     JSON.stringify(coreOptions),
   );
   return JSON.parse(resultJson) as ParameterResult;
+}
+
+/** How bad a finding is. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One finding of `trellis check` (1-based lines and columns, end exclusive). */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Severity;
+  /** Stable rule id, e.g. `step-reference`. */
+  rule: string;
+  message: string;
+  hint?: string;
+}
+
+/** Counts of a check run. */
+export interface CheckSummary {
+  errors: number;
+  warnings: number;
+  infos: number;
+  files: number;
+}
+
+/** What `checkTemplate` returns. */
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  summary: CheckSummary;
+}
+
+/** A rule of `trellis check`. */
+export interface RuleDescription {
+  id: string;
+  description: string;
+  defaultSeverity: Severity;
+}
+
+/** Output formats of `trellis check`. */
+export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
+
+/**
+ * Checks one template file's text (every `kind: Template` document in it) for mistakes that
+ * Backstage only shows at run time.
+ */
+export function checkTemplate(source: string, options: { path?: string } = {}): CheckResult {
+  return JSON.parse(loadCore().checkTemplate(source, JSON.stringify({ path: options.path ?? null }))) as CheckResult;
+}
+
+/** `trellis check` over several files: the findings and the report rendered in `format`. */
+export function checkFiles(
+  files: { path: string; source: string }[],
+  options: { format?: ReportFormat; colour?: boolean } = {},
+): CheckResult & { report: string } {
+  const coreOptions = { format: options.format ?? 'text', colour: options.colour === true };
+  return JSON.parse(loadCore().checkFiles(JSON.stringify(files), JSON.stringify(coreOptions))) as CheckResult & {
+    report: string;
+  };
+}
+
+/** Every rule `trellis check` runs. */
+export function listRules(): RuleDescription[] {
+  return JSON.parse(loadCore().listRules()) as RuleDescription[];
+}
+
+/**
+ * Checks that a template string (a step input, a skeleton file…) parses in Backstage's template
+ * language, Nunjucks as the `nunjitsu` engine implements it, without rendering it.
+ *
+ * @param source - the template text, e.g. `${{ parameters.name | upper }}`
+ * @param options - the engine options the text is rendered with (all off by default)
+ */
+export function checkTemplateSyntax(source: string, options: SyntaxCheckOptions = {}): SyntaxCheck {
+  const coreOptions = {
+    cookiecutterCompat: options.cookiecutterCompat === true,
+    trimBlocks: options.trimBlocks === true,
+    lstripBlocks: options.lstripBlocks === true,
+  };
+  const resultJson = loadCore().checkTemplateSyntax(source, JSON.stringify(coreOptions));
+  return JSON.parse(resultJson) as SyntaxCheck;
 }

@@ -12,10 +12,22 @@ export {
 } from './actions/parametersValidate';
 export {
   validateParameters,
+  checkTemplateSyntax,
+  checkTemplate,
+  checkFiles,
+  listRules,
   coreVersion,
+  type Diagnostic,
+  type Severity,
+  type CheckResult,
+  type CheckSummary,
+  type RuleDescription,
+  type ReportFormat,
   type ParameterError,
   type ParameterErrorScope,
   type ParameterResult,
   type ValidateParametersOptions,
+  type SyntaxCheck,
+  type SyntaxCheckOptions,
   type TrellisError,
 } from './core';

@@ -1,0 +1,95 @@
+/**
+ * `trellis check`: finds the template files under the given paths, hands them to the core and
+ * prints its report. Which files to read is decided here; everything about them is decided in Rust.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkFiles, listRules, type ReportFormat, type Severity } from '../core';
+
+export const CHECK_USAGE = `Usage: trellis check [PATH...] [options]
+
+Checks Backstage Software Templates for mistakes that Backstage only shows at run time:
+expression syntax, references to steps and parameters that do not exist, duplicated step ids,
+plain-string \`if\`, v1beta2 syntax in v1beta3 templates. PATH is a template file or a directory
+searched for YAML files holding \`kind: Template\` (default: the current directory).
+
+Options:
+  --format text|json|sarif|github   text (default): code frames like rustc; json: {diagnostics,
+                                    summary}; sarif: SARIF 2.1.0; github: workflow commands
+  --max-severity error|warning|info exit 1 when a finding is at or above this (default: error)
+  --no-color                        plain text even on a terminal (NO_COLOR is honoured too)
+  -h, --help                        print this help
+
+Exit status: 0 nothing at or above --max-severity, 1 findings, 2 usage or I/O error.
+`;
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'target']);
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+const FORMATS: ReportFormat[] = ['text', 'json', 'sarif', 'github'];
+
+/** A file holds a Template entity when a document declares `kind: Template`. */
+function looksLikeTemplate(text: string): boolean {
+  return /^kind:\s*["']?Template["']?\s*$/m.test(text);
+}
+
+/** Template files under `root`, in a stable order. */
+function findTemplates(root: string, out: string[]): void {
+  const entries = fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    const full = path.join(root, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) findTemplates(full, out);
+    } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name) && looksLikeTemplate(fs.readFileSync(full, 'utf8'))) {
+      out.push(full);
+    }
+  }
+}
+
+export interface CheckCommandOptions {
+  paths: string[];
+  format: string;
+  maxSeverity: string;
+  colour: boolean;
+}
+
+/** Runs the command; returns the exit status. Throws `Error` for usage and I/O problems. */
+export function runCheck(options: CheckCommandOptions): number {
+  if (!FORMATS.includes(options.format as ReportFormat)) {
+    throw new Error(`--format must be one of ${FORMATS.join(', ')}, got ${options.format}`);
+  }
+  if (!(options.maxSeverity in SEVERITY_RANK)) {
+    throw new Error(`--max-severity must be error, warning or info, got ${options.maxSeverity}`);
+  }
+  const files: string[] = [];
+  for (const given of options.paths.length > 0 ? options.paths : ['.']) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(given);
+    } catch {
+      throw new Error(`cannot read ${given}: no such file or directory`);
+    }
+    if (stat.isDirectory()) {
+      findTemplates(given, files);
+    } else {
+      files.push(given);
+    }
+  }
+  if (files.length === 0) {
+    throw new Error(`no template files (YAML with \`kind: Template\`) found in ${options.paths.join(', ') || '.'}`);
+  }
+  const sources = files.map(file => ({ path: file.split(path.sep).join('/'), source: fs.readFileSync(file, 'utf8') }));
+  const result = checkFiles(sources, { format: options.format as ReportFormat, colour: options.colour });
+  process.stdout.write(result.report);
+  const threshold = SEVERITY_RANK[options.maxSeverity as Severity];
+  return result.diagnostics.some(d => SEVERITY_RANK[d.severity] >= threshold) ? 1 : 0;
+}
+
+/** `trellis rules`: one line per rule. */
+export function runRules(): number {
+  const rules = listRules();
+  const width = Math.max(...rules.map(r => r.id.length));
+  for (const rule of rules) {
+    process.stdout.write(`${rule.id.padEnd(width)}  ${rule.defaultSeverity.padEnd(7)}  ${rule.description}\n`);
+  }
+  return 0;
+}

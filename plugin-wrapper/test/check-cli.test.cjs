@@ -1,0 +1,90 @@
+'use strict';
+// `trellis check` as a user runs it: real files, real exit codes, every output format.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '../..');
+const cli = path.join(root, 'dist/cli.js');
+const fixtures = path.join(root, 'tests/fixtures/check');
+
+function trellis(...args) {
+  const run = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+test('findings print rustc-style code frames and exit 1', () => {
+  const run = trellis('check', path.join(fixtures, 'step-id-dot-dash/template.yaml'));
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stdout, /^error\[step-id-dot-dash\]: `steps\.publish-github` is read as a subtraction/m);
+  assert.match(run.stdout, /--> .*step-id-dot-dash\/template\.yaml:13:30/);
+  assert.match(run.stdout, /\| +\^{20}$/m, 'carets under steps.publish-github');
+  assert.match(run.stdout, /= hint: write `steps\['publish-github'\]`/);
+  assert.match(run.stdout, /1 error in 1 file/);
+});
+
+test('a clean template and the bundled example exit 0', () => {
+  for (const target of [path.join(fixtures, 'clean/template.yaml'), 'examples']) {
+    const run = trellis('check', target);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /no problems in 1 file/);
+  }
+});
+
+test('directories are searched for template files only', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-check-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'skeleton'));
+    // Not a template (and not even valid YAML): must be ignored when walking a directory.
+    fs.writeFileSync(path.join(dir, 'skeleton', 'catalog-info.yaml'), 'name: ${{ values.name }\n  bad: [\n');
+    fs.copyFileSync(path.join(fixtures, 'duplicate-step-id/template.yaml'), path.join(dir, 'template.yaml'));
+    const run = trellis('check', dir, '--format', 'json');
+    assert.equal(run.status, 1);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(report.diagnostics.map(d => d.rule), ['duplicate-step-id']);
+    assert.deepEqual(report.summary, { errors: 1, warnings: 0, infos: 0, files: 1 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--max-severity decides which findings fail the run', () => {
+  const file = path.join(fixtures, 'if-plain-string/template.yaml');
+  assert.equal(trellis('check', file).status, 1);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-check-'));
+  try {
+    // Only the warning-level case (`if: "true"`).
+    const source = fs.readFileSync(file, 'utf8').replace(/if: parameters\.flag/, 'if: ${{ parameters.flag }}').replace(/if: "false"/, 'if: false');
+    fs.writeFileSync(path.join(dir, 'template.yaml'), source);
+    assert.equal(trellis('check', dir).status, 0, 'warnings pass by default');
+    assert.equal(trellis('check', dir, '--max-severity', 'warning').status, 1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sarif and github formats', () => {
+  const file = path.join(fixtures, 'undeclared-parameter/template.yaml');
+  const sarif = JSON.parse(trellis('check', file, '--format', 'sarif').stdout);
+  assert.equal(sarif.version, '2.1.0');
+  const results = sarif.runs[0].results;
+  assert.equal(results.length, 3);
+  assert.equal(results[0].ruleId, 'undeclared-parameter');
+  assert.equal(results[0].locations[0].physicalLocation.region.startLine, 20);
+  const github = trellis('check', file, '--format', 'github').stdout.trim().split('\n');
+  assert.equal(github.length, 3);
+  assert.match(github[0], /^::error file=.*template\.yaml,line=20,col=56,endLine=20,endColumn=60,title=undeclared-parameter::/);
+});
+
+test('usage and I/O errors exit 2; rules lists every rule', () => {
+  assert.equal(trellis('check', 'no/such/path').status, 2);
+  assert.equal(trellis('check', '--format', 'xml', 'examples').status, 2);
+  const rules = trellis('rules');
+  assert.equal(rules.status, 0);
+  for (const id of ['expression-syntax', 'step-reference', 'undeclared-parameter', 'if-plain-string']) {
+    assert.match(rules.stdout, new RegExp(`^${id} `, 'm'));
+  }
+});
