@@ -111,7 +111,9 @@ fn js_string(value: &MjValue) -> String {
     match value.kind() {
         ValueKind::Undefined | ValueKind::None => String::new(),
         ValueKind::Bool => value.is_true().to_string(),
-        ValueKind::Number => f64::try_from(value.clone()).map(crate::jsfmt::number).unwrap_or_else(|_| value.to_string()),
+        ValueKind::Number => {
+            f64::try_from(value.clone()).map(crate::jsfmt::number).unwrap_or_else(|_| value.to_string())
+        }
         ValueKind::Seq | ValueKind::Iterable => value
             .try_iter()
             .map(|items| items.map(|item| js_string(&item)).collect::<Vec<_>>().join(","))

@@ -21,8 +21,8 @@
 //! assert_eq!((result.errors[0].line, result.errors[0].column), (Some(5), Some(9)));
 //! ```
 
-pub mod diagnostics;
 pub mod check;
+pub mod diagnostics;
 pub mod engine;
 pub mod error;
 pub mod expr;

@@ -60,13 +60,10 @@ impl Template {
         let chosen = if documents.len() == 1 {
             documents.pop()
         } else {
-            documents
-                .into_iter()
-                .find(|doc| doc.value.get("kind").and_then(Value::as_str) == Some("Template"))
+            documents.into_iter().find(|doc| doc.value.get("kind").and_then(Value::as_str) == Some("Template"))
         };
         let doc = chosen.ok_or_else(|| {
-            TrellisError::new("not-a-template", "no Template document found (expected `kind: Template`)")
-                .in_file(file)
+            TrellisError::new("not-a-template", "no Template document found (expected `kind: Template`)").in_file(file)
         })?;
         if !doc.value.is_object() {
             return Err(TrellisError::new("not-a-template", "the template must be a mapping (an entity with `spec`)")

@@ -64,7 +64,8 @@ pub fn validate_parameters(template_source: &str, values_json: &str, options_jso
     };
     let template = Template::parse(template_source, format, options.path.as_deref()).map_err(to_js_error)?;
     let values = parse_json(values_json, "values")?;
-    let options = ParameterOptions { apply_defaults: options.apply_defaults, secrets: options.secrets, file: options.path };
+    let options =
+        ParameterOptions { apply_defaults: options.apply_defaults, secrets: options.secrets, file: options.path };
     let result = params::validate_parameters(&template, &values, &options).map_err(to_js_error)?;
     serde_json::to_string(&result).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }
@@ -124,16 +125,15 @@ struct CheckFile {
 /// `{diagnostics, summary, report}` where `report` is the text in the requested format.
 #[wasm_bindgen(js_name = checkFiles)]
 pub fn check_files(files_json: &str, options_json: &str) -> Result<String, JsValue> {
-    let files: Vec<CheckFile> = serde_json::from_value(parse_json(files_json, "files")?)
-        .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("files must be [{{path, source}}]: {e}"))))?;
+    let files: Vec<CheckFile> = serde_json::from_value(parse_json(files_json, "files")?).map_err(|e| {
+        to_js_error(TrellisError::new("invalid-argument", format!("files must be [{{path, source}}]: {e}")))
+    })?;
     let options: CheckFilesOptions = serde_json::from_value(parse_json(options_json, "options")?)
         .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("invalid options: {e}"))))?;
-    let format: crate::diagnostics::Format = options
-        .format
-        .as_deref()
-        .unwrap_or("text")
-        .parse()
-        .map_err(|e: crate::diagnostics::UnknownFormat| to_js_error(TrellisError::new("invalid-argument", e.to_string())))?;
+    let format: crate::diagnostics::Format =
+        options.format.as_deref().unwrap_or("text").parse().map_err(|e: crate::diagnostics::UnknownFormat| {
+            to_js_error(TrellisError::new("invalid-argument", e.to_string()))
+        })?;
     let files: Vec<crate::check::SourceFile> =
         files.into_iter().map(|f| crate::check::SourceFile { path: f.path, text: f.source }).collect();
     let (diagnostics, summary, report) = crate::check::check_files(&files, format, options.colour);

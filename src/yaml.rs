@@ -128,8 +128,7 @@ fn convert(
                     .in_file(file)
                 })?;
                 let child = format!("{pointer}/{}", escape_pointer_segment(&name));
-                let converted =
-                    convert(value_node, child, Some(span_of(key_node)), map, file)?;
+                let converted = convert(value_node, child, Some(span_of(key_node)), map, file)?;
                 out.insert(name, converted);
             }
             Value::Object(out)

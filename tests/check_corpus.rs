@@ -22,7 +22,8 @@ fn corpus_root() -> PathBuf {
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = fs::read_dir(dir).expect("readable corpus dir").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<_> =
+        fs::read_dir(dir).expect("readable corpus dir").map(|e| e.expect("entry").path()).collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {

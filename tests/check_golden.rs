@@ -16,7 +16,16 @@ fn render(dir: &Path) -> String {
         .iter()
         .map(|d| {
             let hint = d.hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default();
-            format!("{}:{}-{}:{} {}[{}] {}{hint}\n", d.line, d.column, d.end_line, d.end_column, d.severity.as_str(), d.rule, d.message)
+            format!(
+                "{}:{}-{}:{} {}[{}] {}{hint}\n",
+                d.line,
+                d.column,
+                d.end_line,
+                d.end_column,
+                d.severity.as_str(),
+                d.rule,
+                d.message
+            )
         })
         .collect()
 }
@@ -38,7 +47,9 @@ fn golden_check_results() {
         match fs::read_to_string(&expected_path) {
             Ok(expected) if expected == actual => {}
             Ok(expected) => failures.push(format!("{}:\n--- expected\n{expected}--- actual\n{actual}", dir.display())),
-            Err(_) => failures.push(format!("{}: no expected.txt (run with TRELLIS_BLESS=1 and review it)", dir.display())),
+            Err(_) => {
+                failures.push(format!("{}: no expected.txt (run with TRELLIS_BLESS=1 and review it)", dir.display()))
+            }
         }
     }
     assert!(failures.is_empty(), "{} golden case(s) differ:\n{}", failures.len(), failures.join("\n"));

@@ -13,8 +13,11 @@ use trellis::template::{SourceFormat, Template};
 
 fn run_case(dir: &Path) -> Value {
     let source = fs::read_to_string(dir.join("template.yaml")).expect("template.yaml");
-    let values: Value = serde_json::from_str(&fs::read_to_string(dir.join("values.json")).expect("values.json")).expect("values JSON");
-    let options: Value = fs::read_to_string(dir.join("options.json")).map(|t| serde_json::from_str(&t).expect("options JSON")).unwrap_or(json!({}));
+    let values: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("values.json")).expect("values.json")).expect("values JSON");
+    let options: Value = fs::read_to_string(dir.join("options.json"))
+        .map(|t| serde_json::from_str(&t).expect("options JSON"))
+        .unwrap_or(json!({}));
     let options = ParameterOptions {
         apply_defaults: options["applyDefaults"].as_bool().unwrap_or(false),
         secrets: options.get("secrets").cloned(),
@@ -40,7 +43,8 @@ fn golden_parameter_results() {
         let actual = run_case(dir);
         let expected_path = dir.join("expected.json");
         if bless {
-            fs::write(&expected_path, serde_json::to_string_pretty(&actual).unwrap() + "\n").expect("write expected.json");
+            fs::write(&expected_path, serde_json::to_string_pretty(&actual).unwrap() + "\n")
+                .expect("write expected.json");
             continue;
         }
         let expected: Value = match fs::read_to_string(&expected_path) {

@@ -13,7 +13,13 @@ const RULES: &[(&str, &str, Severity)] = &[
     ("unused-parameter", "A parameter is never referenced.", Severity::Info),
 ];
 
-fn diagnostic(file: &str, (line, column, end_line, end_column): (u32, u32, u32, u32), severity: Severity, rule: &'static str, hint: Option<&str>) -> Diagnostic {
+fn diagnostic(
+    file: &str,
+    (line, column, end_line, end_column): (u32, u32, u32, u32),
+    severity: Severity,
+    rule: &'static str,
+    hint: Option<&str>,
+) -> Diagnostic {
     Diagnostic {
         file: file.into(),
         line,
@@ -36,7 +42,8 @@ fn validator() -> jsonschema::Validator {
 
 fn assert_valid(validator: &jsonschema::Validator, log: &str) {
     let instance: Value = serde_json::from_str(log).expect("the log is JSON");
-    let errors: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> =
+        validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "SARIF log does not match the 2.1.0 schema:\n{}\n{log}", errors.join("\n"));
 }
 
@@ -44,9 +51,21 @@ fn assert_valid(validator: &jsonschema::Validator, log: &str) {
 fn logs_validate_against_the_sarif_2_1_0_schema() {
     let validator = validator();
     let diagnostics = vec![
-        diagnostic("templates/app/template.yaml", (42, 28, 42, 30), Severity::Error, "expression-syntax", Some("write `and`")),
+        diagnostic(
+            "templates/app/template.yaml",
+            (42, 28, 42, 30),
+            Severity::Error,
+            "expression-syntax",
+            Some("write `and`"),
+        ),
         diagnostic("templates/app/template.yaml", (7, 5, 9, 1), Severity::Info, "unused-parameter", None),
-        diagnostic("templates/other dir/ä%.yaml", (3, 9, 3, 9), Severity::Warning, "unknown-action", Some("did you mean `fetch:template`?")),
+        diagnostic(
+            "templates/other dir/ä%.yaml",
+            (3, 9, 3, 9),
+            Severity::Warning,
+            "unknown-action",
+            Some("did you mean `fetch:template`?"),
+        ),
         diagnostic("templates\\win\\template.yaml", (1, 1, 1, 2), Severity::Error, "yaml-syntax", None),
         diagnostic("C:\\work\\template.yaml", (2, 1, 2, 5), Severity::Error, "yaml-syntax", None),
         diagnostic("a:b/template.yaml", (2, 1, 2, 5), Severity::Warning, "not-in-the-catalogue", None),
@@ -64,7 +83,8 @@ fn logs_validate_against_the_sarif_2_1_0_schema() {
 fn the_schema_rejects_a_broken_log() {
     // Guards against a validator that accepts everything (e.g. a schema that failed to load).
     let validator = validator();
-    let log = sarif::render(&[diagnostic("t.yaml", (1, 1, 1, 2), Severity::Error, "yaml-syntax", None)], "0.1.0", RULES);
+    let log =
+        sarif::render(&[diagnostic("t.yaml", (1, 1, 1, 2), Severity::Error, "yaml-syntax", None)], "0.1.0", RULES);
     let mut instance: Value = serde_json::from_str(&log).unwrap();
     instance["runs"][0]["results"][0]["level"] = "fatal".into();
     assert!(!validator.is_valid(&instance), "an unknown level must be rejected");
@@ -75,6 +95,7 @@ fn the_schema_rejects_a_broken_log() {
     instance["runs"][0]["tool"]["driver"].as_object_mut().unwrap().remove("name");
     assert!(!validator.is_valid(&instance), "a driver without a name must be rejected");
     let mut instance: Value = serde_json::from_str(&log).unwrap();
-    instance["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "a dir/t.yaml".into();
+    instance["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+        "a dir/t.yaml".into();
     assert!(!validator.is_valid(&instance), "formats are asserted: a space is no URI reference");
 }

@@ -33,7 +33,8 @@ fn property(error: &JsValue, key: &str) -> JsValue {
 fn reports_every_error_with_field_messages() {
     let result = run(r#"{"name": "Bad Name", "size": "large", "replicas": 1}"#, "{}");
     assert_eq!(result["valid"], false);
-    let messages: Vec<&str> = result["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    let messages: Vec<&str> =
+        result["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
     assert_eq!(messages, ["name: must match ^[a-z-]+$", "replicas: must be greater than or equal to 2"]);
     assert_eq!(result["errors"][1]["page"], 1);
 }

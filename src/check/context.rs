@@ -86,10 +86,14 @@ impl<'a> Context<'a> {
             }
         }
         if let Some(output) = self.entity.pointer("/spec/output") {
-            walk_strings(output, "/spec/output", &mut |pointer, text| out.push(self.templated(pointer, text, Place::Output, None)));
+            walk_strings(output, "/spec/output", &mut |pointer, text| {
+                out.push(self.templated(pointer, text, Place::Output, None))
+            });
         }
         let pages: Vec<(String, &Value)> = match self.entity.pointer("/spec/parameters") {
-            Some(Value::Array(items)) => items.iter().enumerate().map(|(i, p)| (format!("/spec/parameters/{i}"), p)).collect(),
+            Some(Value::Array(items)) => {
+                items.iter().enumerate().map(|(i, p)| (format!("/spec/parameters/{i}"), p)).collect()
+            }
             Some(page @ Value::Object(_)) => vec![("/spec/parameters".to_string(), page)],
             _ => Vec::new(),
         };
@@ -118,7 +122,14 @@ impl<'a> Context<'a> {
             (format!("${{{{ {expression} }}}}"), leading - 4)
         };
         let parsed = engine::parse(&source, &ParseOptions::default());
-        TemplatedString { pointer: pointer.to_string(), value: text.to_string(), shift, parsed, place: Place::When, step: None }
+        TemplatedString {
+            pointer: pointer.to_string(),
+            value: text.to_string(),
+            shift,
+            parsed,
+            place: Place::When,
+            step: None,
+        }
     }
 
     /// The span of a whole node (its value; or its key when `key` is true).
@@ -151,7 +162,14 @@ impl<'a> Context<'a> {
     }
 
     /// Builds a diagnostic in this file.
-    pub fn diagnostic(&self, rule: &'static str, severity: Severity, span: Span, message: String, hint: Option<String>) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        rule: &'static str,
+        severity: Severity,
+        span: Span,
+        message: String,
+        hint: Option<String>,
+    ) -> Diagnostic {
         Diagnostic {
             file: self.file.to_string(),
             line: span.line,

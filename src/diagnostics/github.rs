@@ -48,7 +48,8 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
         out.push_str("::");
         out.push_str(command);
         out.push(' ');
-        let properties: Vec<String> = properties.iter().map(|(name, value)| format!("{name}={}", escape_property(value))).collect();
+        let properties: Vec<String> =
+            properties.iter().map(|(name, value)| format!("{name}={}", escape_property(value))).collect();
         out.push_str(&properties.join(","));
         out.push_str("::");
         out.push_str(&escape_data(&message));
@@ -149,7 +150,10 @@ mod tests {
         d.end_line = 45;
         d.end_column = 3;
         let out = render(&[d]);
-        assert!(out.starts_with("::error file=templates/app/template.yaml,line=42,endLine=45,title=expression-syntax::"), "{out}");
+        assert!(
+            out.starts_with("::error file=templates/app/template.yaml,line=42,endLine=45,title=expression-syntax::"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -162,6 +166,7 @@ mod tests {
         d.end_line = 3;
         d.column = 9;
         d.end_column = 4;
-        assert!(render(&[d]).starts_with("::error file=templates/app/template.yaml,line=3,col=9,endLine=3,endColumn=9,title="));
+        assert!(render(&[d])
+            .starts_with("::error file=templates/app/template.yaml,line=3,col=9,endLine=3,endColumn=9,title="));
     }
 }

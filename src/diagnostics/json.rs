@@ -97,6 +97,9 @@ mod tests {
     fn empty_report() {
         let out = render(&[], &Summary::default());
         let value: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(value, serde_json::json!({"diagnostics": [], "summary": {"errors": 0, "warnings": 0, "infos": 0, "files": 0}}));
+        assert_eq!(
+            value,
+            serde_json::json!({"diagnostics": [], "summary": {"errors": 0, "warnings": 0, "infos": 0, "files": 0}})
+        );
     }
 }

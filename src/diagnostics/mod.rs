@@ -67,7 +67,12 @@ pub struct Summary {
 impl Summary {
     pub fn of(diagnostics: &[Diagnostic], files: usize) -> Summary {
         let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
-        Summary { errors: count(Severity::Error), warnings: count(Severity::Warning), infos: count(Severity::Info), files }
+        Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            files,
+        }
     }
 }
 
@@ -170,7 +175,8 @@ mod tests {
             message: "m".into(),
             hint: None,
         };
-        let diagnostics = [at("a.yaml", Severity::Error), at("b.yaml", Severity::Warning), at("a.yaml", Severity::Error)];
+        let diagnostics =
+            [at("a.yaml", Severity::Error), at("b.yaml", Severity::Warning), at("a.yaml", Severity::Error)];
         assert_eq!(Summary::of_files_in(&diagnostics), Summary { errors: 2, warnings: 1, infos: 0, files: 2 });
     }
 }

@@ -31,7 +31,8 @@ pub fn render(diagnostics: &[Diagnostic], version: &str, rules: &[(&str, &str, S
 
 fn log(diagnostics: &[Diagnostic], version: &str, rules: &[(&str, &str, Severity)]) -> Value {
     // Rules that occur: catalogue order first, then unknown ids in order of first use.
-    let mut used: Vec<&str> = rules.iter().map(|(id, _, _)| *id).filter(|id| diagnostics.iter().any(|d| d.rule == *id)).collect();
+    let mut used: Vec<&str> =
+        rules.iter().map(|(id, _, _)| *id).filter(|id| diagnostics.iter().any(|d| d.rule == *id)).collect();
     for d in diagnostics {
         if !used.contains(&d.rule) {
             used.push(d.rule);
@@ -129,7 +130,10 @@ fn region(d: &Diagnostic) -> Option<Value> {
 pub fn artifact_uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let bytes = path.as_bytes();
-    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && (bytes.len() == 2 || bytes[2] == b'/');
+    let drive = bytes.len() >= 2
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && (bytes.len() == 2 || bytes[2] == b'/');
     if drive {
         format!("file:///{}{}", &path[..2], encode_path(&path[2..]))
     } else {
@@ -353,7 +357,10 @@ mod tests {
         d.line = 0;
         assert_eq!(region(&d), None);
         let log: Value = serde_json::from_str(&render(&[d], "0.1.0", RULES)).unwrap();
-        assert_eq!(log["runs"][0]["results"][0]["locations"][0]["physicalLocation"], json!({"artifactLocation": {"uri": "templates/app/template.yaml"}}));
+        assert_eq!(
+            log["runs"][0]["results"][0]["locations"][0]["physicalLocation"],
+            json!({"artifactLocation": {"uri": "templates/app/template.yaml"}})
+        );
     }
 
     #[test]

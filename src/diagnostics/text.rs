@@ -51,7 +51,12 @@ pub fn render_with(diagnostics: &[Diagnostic], sources: &dyn Fn(&str) -> Option<
 
 /// Like [`render_with`], ending with the given `summary` instead of one computed from the
 /// diagnostics: the CLI passes the number of files it checked, clean ones included.
-pub fn render_report(diagnostics: &[Diagnostic], sources: &dyn Fn(&str) -> Option<String>, summary: &Summary, colour: bool) -> String {
+pub fn render_report(
+    diagnostics: &[Diagnostic],
+    sources: &dyn Fn(&str) -> Option<String>,
+    summary: &Summary,
+    colour: bool,
+) -> String {
     let paint = Paint { colour };
     let mut out = String::new();
     // Consecutive diagnostics are usually in the same file: ask for its source once.
@@ -183,11 +188,7 @@ fn underline(text: &str, d: &Diagnostic) -> (usize, usize) {
     // is pulled back to just after the last character.
     let width_at = |i: usize| widths.get(i).copied().unwrap_or(1);
     let start = (d.column.max(1) as usize - 1).min(len);
-    let end = if d.end_line > d.line {
-        len
-    } else {
-        (d.end_column.max(1) as usize - 1).min(len + 1)
-    };
+    let end = if d.end_line > d.line { len } else { (d.end_column.max(1) as usize - 1).min(len + 1) };
     let padding: usize = (0..start).map(width_at).sum();
     let carets: usize = (start..end.max(start)).map(width_at).sum();
     (padding, carets.max(1))

@@ -63,28 +63,69 @@ pub struct Args {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
     Literal(Literal),
-    Regex { pattern: String, flags: String },
+    Regex {
+        pattern: String,
+        flags: String,
+    },
     Name(String),
     Array(Vec<Expr>),
     /// Keys are expressions: a bare name or a string literal is the key itself.
     Object(Vec<(Expr, Expr)>),
     /// `a.b`
-    Attr { object: Box<Expr>, name: String },
+    Attr {
+        object: Box<Expr>,
+        name: String,
+    },
     /// `a[b]`
-    Index { object: Box<Expr>, index: Box<Expr> },
+    Index {
+        object: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `a[start:stop:step]`
-    Slice { object: Box<Expr>, start: Option<Box<Expr>>, stop: Option<Box<Expr>>, step: Option<Box<Expr>> },
-    Call { callee: Box<Expr>, args: Args },
+    Slice {
+        object: Box<Expr>,
+        start: Option<Box<Expr>>,
+        stop: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+    },
+    Call {
+        callee: Box<Expr>,
+        args: Args,
+    },
     /// `value | name(args)`
-    Filter { value: Box<Expr>, name: String, name_range: Range, args: Args },
+    Filter {
+        value: Box<Expr>,
+        name: String,
+        name_range: Range,
+        args: Args,
+    },
     /// `value is [not] name(args)`
-    Test { value: Box<Expr>, name: String, negated: bool, args: Args },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
+    Test {
+        value: Box<Expr>,
+        name: String,
+        negated: bool,
+        args: Args,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// `a < b <= c`: the first operand, then each operator with its right side.
-    Compare { first: Box<Expr>, rest: Vec<(CompareOp, Expr)> },
+    Compare {
+        first: Box<Expr>,
+        rest: Vec<(CompareOp, Expr)>,
+    },
     /// `then if cond else otherwise` (`otherwise` absent: renders "").
-    InlineIf { cond: Box<Expr>, then: Box<Expr>, otherwise: Option<Box<Expr>> },
+    InlineIf {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Option<Box<Expr>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -106,17 +147,47 @@ pub enum NodeKind {
     Data(String),
     /// `${{ expr }}`
     Output(Expr),
-    If { branches: Vec<(Expr, Vec<Node>)>, otherwise: Option<Vec<Node>> },
-    For { targets: Vec<String>, iterable: Expr, body: Vec<Node>, otherwise: Option<Vec<Node>> },
-    Set { targets: Vec<String>, value: Expr },
+    If {
+        branches: Vec<(Expr, Vec<Node>)>,
+        otherwise: Option<Vec<Node>>,
+    },
+    For {
+        targets: Vec<String>,
+        iterable: Expr,
+        body: Vec<Node>,
+        otherwise: Option<Vec<Node>>,
+    },
+    Set {
+        targets: Vec<String>,
+        value: Expr,
+    },
     /// `{% set x %}…{% endset %}`
-    SetBlock { target: String, body: Vec<Node> },
-    Macro { name: String, params: Vec<Param>, body: Vec<Node> },
+    SetBlock {
+        target: String,
+        body: Vec<Node>,
+    },
+    Macro {
+        name: String,
+        params: Vec<Param>,
+        body: Vec<Node>,
+    },
     /// `{% call(params) macro(args) %}body{% endcall %}`
-    CallBlock { caller_params: Vec<Param>, call: Expr, body: Vec<Node> },
+    CallBlock {
+        caller_params: Vec<Param>,
+        call: Expr,
+        body: Vec<Node>,
+    },
     /// `{% filter name(args) %}body{% endfilter %}`
-    FilterBlock { name: String, args: Args, body: Vec<Node> },
-    Switch { subject: Expr, cases: Vec<(Expr, Vec<Node>)>, default: Option<Vec<Node>> },
+    FilterBlock {
+        name: String,
+        args: Args,
+        body: Vec<Node>,
+    },
+    Switch {
+        subject: Expr,
+        cases: Vec<(Expr, Vec<Node>)>,
+        default: Option<Vec<Node>>,
+    },
 }
 
 /// A parsed template.

@@ -24,7 +24,10 @@ pub enum TokenKind {
     /// Identifiers and keywords (`and`, `if`, `true`, …).
     Name(String),
     /// `r/pattern/flags`.
-    Regex { pattern: String, flags: String },
+    Regex {
+        pattern: String,
+        flags: String,
+    },
     /// Operators and punctuation.
     Op(&'static str),
     Eof,
@@ -143,7 +146,9 @@ impl<'a> Lexer<'a> {
                 // Only when the tag is the first non-blank thing on its line.
                 let line_start = text.rfind('\n').map_or(0, |i| i + 1);
                 let tail = &text[line_start..];
-                if tail.chars().all(|c| c == ' ' || c == '\t') && (line_start > 0 || start == 0 || self.src[..start].ends_with('\n')) {
+                if tail.chars().all(|c| c == ' ' || c == '\t')
+                    && (line_start > 0 || start == 0 || self.src[..start].ends_with('\n'))
+                {
                     text = &text[..line_start];
                 }
             }
@@ -180,7 +185,11 @@ impl<'a> Lexer<'a> {
         let mut cursor = tag_end;
         loop {
             let Some(found) = self.src[cursor..].find(self.delimiters.block_start.as_str()) else {
-                return Err(SyntaxError::new(format!("unclosed `{{% {name} %}}`: expected `{{% {end_name} %}}`"), start, tag_end));
+                return Err(SyntaxError::new(
+                    format!("unclosed `{{% {name} %}}`: expected `{{% {end_name} %}}`"),
+                    start,
+                    tag_end,
+                ));
             };
             let at = cursor + found;
             match self.peek_simple_tag(at, self.delimiters.block_start.len()) {
@@ -202,7 +211,11 @@ impl<'a> Lexer<'a> {
                         }
                         if !body.is_empty() {
                             let body_start = body.as_ptr() as usize - self.src.as_ptr() as usize;
-                            self.tokens.push(Token { kind: TokenKind::Data(body.to_string()), start: body_start, end: at });
+                            self.tokens.push(Token {
+                                kind: TokenKind::Data(body.to_string()),
+                                start: body_start,
+                                end: at,
+                            });
                         }
                         self.trim_next_data = inner_trim;
                         self.after_block = true;
@@ -243,7 +256,9 @@ impl<'a> Lexer<'a> {
     fn code(&mut self, open_len: usize, opener: Opener) -> Result<(), SyntaxError> {
         let start = self.pos;
         let (start_kind, end_kind, close) = match opener {
-            Opener::Variable => (TokenKind::VariableStart, TokenKind::VariableEnd, self.delimiters.variable_end.clone()),
+            Opener::Variable => {
+                (TokenKind::VariableStart, TokenKind::VariableEnd, self.delimiters.variable_end.clone())
+            }
             _ => (TokenKind::BlockStart, TokenKind::BlockEnd, self.delimiters.block_end.clone()),
         };
         let mut i = start + open_len;
@@ -311,7 +326,11 @@ impl<'a> Lexer<'a> {
         }
         for (js, word) in [("&&", "and"), ("||", "or")] {
             if rest.starts_with(js) {
-                return Err(SyntaxError::new(format!("`{js}` is JavaScript, not Nunjucks: write `{word}`"), at, at + 2));
+                return Err(SyntaxError::new(
+                    format!("`{js}` is JavaScript, not Nunjucks: write `{word}`"),
+                    at,
+                    at + 2,
+                ));
             }
         }
         for op in OPERATORS {
@@ -355,7 +374,8 @@ impl<'a> Lexer<'a> {
                 }
                 '/' => {
                     let flags_start = body_start + i + 1;
-                    let flags: String = self.src[flags_start..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+                    let flags: String =
+                        self.src[flags_start..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
                     let len = flags_start + flags.len() - at;
                     return Ok((TokenKind::Regex { pattern, flags }, len));
                 }

@@ -18,7 +18,9 @@ pub fn parse(tokens: &[Token]) -> Result<Template, SyntaxError> {
     let (body, end) = parser.nodes(&[])?;
     match end {
         None => Ok(Template { body }),
-        Some((name, range)) => Err(SyntaxError::new(format!("unexpected `{{% {name} %}}`: no open block to close"), range.0, range.1)),
+        Some((name, range)) => {
+            Err(SyntaxError::new(format!("unexpected `{{% {name} %}}`: no open block to close"), range.0, range.1))
+        }
     }
 }
 
@@ -75,7 +77,11 @@ impl<'t> Parser<'t> {
 
     fn unexpected(&self, expected: &str) -> SyntaxError {
         let token = self.peek();
-        SyntaxError::new(format!("expected {expected}, found {}", Self::describe(token)), token.start, token.end.max(token.start + 1))
+        SyntaxError::new(
+            format!("expected {expected}, found {}", Self::describe(token)),
+            token.start,
+            token.end.max(token.start + 1),
+        )
     }
 
     fn at_op(&self, op: &str) -> bool {
@@ -103,7 +109,11 @@ impl<'t> Parser<'t> {
     }
 
     fn expect_op(&mut self, op: &str) -> Result<&'t Token, SyntaxError> {
-        if self.at_op(op) { Ok(self.next()) } else { Err(self.unexpected(&format!("`{op}`"))) }
+        if self.at_op(op) {
+            Ok(self.next())
+        } else {
+            Err(self.unexpected(&format!("`{op}`")))
+        }
     }
 
     fn expect_name(&mut self) -> Result<(String, Range), SyntaxError> {
@@ -147,7 +157,8 @@ impl<'t> Parser<'t> {
                 TokenKind::BlockStart => {
                     let start = token.start;
                     self.pos += 1;
-                    let (name, name_range) = self.expect_name().map_err(|_| self.unexpected("a tag name after `{%`"))?;
+                    let (name, name_range) =
+                        self.expect_name().map_err(|_| self.unexpected("a tag name after `{%`"))?;
                     if ends.contains(&name.as_str()) {
                         return Ok((body, Some((name, (start, name_range.1)))));
                     }
@@ -158,8 +169,20 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn require_end(&self, found: NodesEnd, open: &str, open_range: Range, closer: &str) -> Result<(String, Range), SyntaxError> {
-        found.ok_or_else(|| SyntaxError::new(format!("`{{% {open} %}}` is never closed: expected `{{% {closer} %}}`"), open_range.0, open_range.1))
+    fn require_end(
+        &self,
+        found: NodesEnd,
+        open: &str,
+        open_range: Range,
+        closer: &str,
+    ) -> Result<(String, Range), SyntaxError> {
+        found.ok_or_else(|| {
+            SyntaxError::new(
+                format!("`{{% {open} %}}` is never closed: expected `{{% {closer} %}}`"),
+                open_range.0,
+                open_range.1,
+            )
+        })
     }
 
     fn statement(&mut self, name: &str, start: usize, name_range: Range) -> Result<Node, SyntaxError> {
@@ -251,7 +274,11 @@ impl<'t> Parser<'t> {
                 let caller_params = if self.at_op("(") { self.params()? } else { Vec::new() };
                 let call = self.expr()?;
                 if !matches!(call.kind, ExprKind::Call { .. }) {
-                    return Err(SyntaxError::new("`{% call %}` needs a macro call, such as `{% call list(items) %}`", call.range.0, call.range.1));
+                    return Err(SyntaxError::new(
+                        "`{% call %}` needs a macro call, such as `{% call list(items) %}`",
+                        call.range.0,
+                        call.range.1,
+                    ));
                 }
                 self.expect_block_end("call")?;
                 let (body, end) = self.nodes(&["endcall"])?;
@@ -273,8 +300,13 @@ impl<'t> Parser<'t> {
                 self.expect_block_end("switch")?;
                 // Only whitespace may stand before the first case.
                 let (before, mut end) = self.nodes(&["case", "default", "endswitch"])?;
-                if let Some(node) = before.iter().find(|n| !matches!(&n.kind, NodeKind::Data(t) if t.trim().is_empty())) {
-                    return Err(SyntaxError::new("only `{% case %}` or `{% default %}` may follow `{% switch %}`", node.range.0, node.range.1));
+                if let Some(node) = before.iter().find(|n| !matches!(&n.kind, NodeKind::Data(t) if t.trim().is_empty()))
+                {
+                    return Err(SyntaxError::new(
+                        "only `{% case %}` or `{% default %}` may follow `{% switch %}`",
+                        node.range.0,
+                        node.range.1,
+                    ));
                 }
                 let mut cases = Vec::new();
                 let mut default = None;
@@ -290,7 +322,11 @@ impl<'t> Parser<'t> {
                         }
                         "default" => {
                             if default.is_some() {
-                                return Err(SyntaxError::new("a `{% switch %}` can have only one `{% default %}`", tag_range.0, tag_range.1));
+                                return Err(SyntaxError::new(
+                                    "a `{% switch %}` can have only one `{% default %}`",
+                                    tag_range.0,
+                                    tag_range.1,
+                                ));
                             }
                             self.expect_block_end("default")?;
                             let (body, next) = self.nodes(&["case", "default", "endswitch"])?;
@@ -339,7 +375,8 @@ impl<'t> Parser<'t> {
         self.expect_op("(")?;
         let mut args = Args::default();
         while !self.skip_op(")") {
-            let is_keyword = matches!(self.peek().kind, TokenKind::Name(_)) && matches!(self.peek_at(1).kind, TokenKind::Op("="));
+            let is_keyword =
+                matches!(self.peek().kind, TokenKind::Name(_)) && matches!(self.peek_at(1).kind, TokenKind::Op("="));
             if is_keyword {
                 let (name, _) = self.expect_name()?;
                 self.pos += 1;
@@ -377,7 +414,10 @@ impl<'t> Parser<'t> {
             let otherwise = if self.skip_name("else") { Some(Box::new(self.or()?)) } else { None };
             let end = otherwise.as_ref().map_or(cond.range.1, |o| o.range.1);
             let range = (then.range.0, end);
-            return Ok(Expr { kind: ExprKind::InlineIf { cond: Box::new(cond), then: Box::new(then), otherwise }, range });
+            return Ok(Expr {
+                kind: ExprKind::InlineIf { cond: Box::new(cond), then: Box::new(then), otherwise },
+                range,
+            });
         }
         Ok(then)
     }
@@ -467,7 +507,12 @@ impl<'t> Parser<'t> {
     }
 
     /// One precedence level of left-associative binary operators over `next`.
-    fn level(&mut self, op: &str, kind: BinaryOp, next: fn(&mut Self) -> Result<Expr, SyntaxError>) -> Result<Expr, SyntaxError> {
+    fn level(
+        &mut self,
+        op: &str,
+        kind: BinaryOp,
+        next: fn(&mut Self) -> Result<Expr, SyntaxError>,
+    ) -> Result<Expr, SyntaxError> {
         let mut node = next(self)?;
         while self.skip_op(op) {
             node = Self::binary(node, kind, next(self)?);
@@ -513,7 +558,11 @@ impl<'t> Parser<'t> {
         } else {
             self.primary()?
         };
-        if no_filters { Ok(node) } else { self.filters(node) }
+        if no_filters {
+            Ok(node)
+        } else {
+            self.filters(node)
+        }
     }
 
     fn filters(&mut self, mut node: Expr) -> Result<Expr, SyntaxError> {
@@ -648,7 +697,8 @@ impl<'t> Parser<'t> {
         let end = self.expect_op("]")?.end;
         let range = (object.range.0, end);
         if parts.len() == 1 {
-            let index = parts.pop().flatten().ok_or_else(|| SyntaxError::new("empty `[]`: expected an index", range.0, end))?;
+            let index =
+                parts.pop().flatten().ok_or_else(|| SyntaxError::new("empty `[]`: expected an index", range.0, end))?;
             return Ok(Expr { kind: ExprKind::Index { object: Box::new(object), index }, range });
         }
         if parts.len() > 3 {

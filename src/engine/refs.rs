@@ -216,13 +216,18 @@ mod tests {
 
     fn refs(source: &str) -> Vec<String> {
         let t = parse(source, &ParseOptions::default()).unwrap();
-        references(&t).into_iter().map(|r| std::iter::once(r.root).chain(r.path).collect::<Vec<_>>().join(".")).collect()
+        references(&t)
+            .into_iter()
+            .map(|r| std::iter::once(r.root).chain(r.path).collect::<Vec<_>>().join("."))
+            .collect()
     }
 
     #[test]
     fn static_paths_through_attributes_and_literal_subscripts() {
         assert_eq!(
-            refs("${{ parameters.name }} ${{ steps['publish'].output.remoteUrl | default(user.entity.metadata.name) }}"),
+            refs(
+                "${{ parameters.name }} ${{ steps['publish'].output.remoteUrl | default(user.entity.metadata.name) }}"
+            ),
             ["parameters.name", "steps.publish.output.remoteUrl", "user.entity.metadata.name"]
         );
     }

@@ -34,7 +34,9 @@ fn shape(expr: &Expr) -> String {
         ExprKind::InlineIf { cond, then, otherwise } => {
             format!("({} if {} else {})", shape(then), shape(cond), otherwise.as_ref().map_or("-".into(), |o| shape(o)))
         }
-        ExprKind::Test { value, name, negated, .. } => format!("({} is{} {name})", shape(value), if *negated { " not" } else { "" }),
+        ExprKind::Test { value, name, negated, .. } => {
+            format!("({} is{} {name})", shape(value), if *negated { " not" } else { "" })
+        }
         other => format!("{other:?}"),
     }
 }
@@ -76,7 +78,9 @@ fn regex_literals_and_object_literals() {
 
 #[test]
 fn blocks_nest_and_close() {
-    let t = parse_ok("{% for k, v in obj %}{% if v %}${{ k }}{% elseif x %}y{% else %}n{% endif %}{% else %}empty{% endfor %}");
+    let t = parse_ok(
+        "{% for k, v in obj %}{% if v %}${{ k }}{% elseif x %}y{% else %}n{% endif %}{% else %}empty{% endfor %}",
+    );
     match &t.body[0].kind {
         NodeKind::For { targets, otherwise, body, .. } => {
             assert_eq!(targets, &["k", "v"]);
@@ -90,14 +94,28 @@ fn blocks_nest_and_close() {
 #[test]
 fn raw_bodies_and_plain_braces_are_text() {
     let t = parse_ok("{% raw %}${{ github.sha }}{% endraw %} and {{ not_ours }}");
-    let texts: Vec<_> = t.body.iter().map(|n| match &n.kind { NodeKind::Data(d) => d.clone(), _ => "?".into() }).collect();
+    let texts: Vec<_> = t
+        .body
+        .iter()
+        .map(|n| match &n.kind {
+            NodeKind::Data(d) => d.clone(),
+            _ => "?".into(),
+        })
+        .collect();
     assert_eq!(texts, ["${{ github.sha }}", " and {{ not_ours }}"]);
 }
 
 #[test]
 fn whitespace_control_strips_around_tags() {
     let t = parse_ok("a  \n{%- if true -%}\n  b\n{%- endif %}");
-    let texts: Vec<_> = t.body.iter().filter_map(|n| match &n.kind { NodeKind::Data(d) => Some(d.clone()), _ => None }).collect();
+    let texts: Vec<_> = t
+        .body
+        .iter()
+        .filter_map(|n| match &n.kind {
+            NodeKind::Data(d) => Some(d.clone()),
+            _ => None,
+        })
+        .collect();
     assert_eq!(texts, ["a"]);
 }
 

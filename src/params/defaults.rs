@@ -52,9 +52,14 @@ fn fill(schema: &Value, root: &Value, value: Option<Value>, depth: usize) -> Opt
         }
     }
 
-    if let (Some(Value::Object(dependencies)), Some(Value::Object(present))) = (schema.get("dependencies"), value.as_ref()) {
-        let triggered: Vec<&Value> =
-            dependencies.iter().filter(|(name, dep)| present.contains_key(*name) && dep.is_object()).map(|(_, d)| d).collect();
+    if let (Some(Value::Object(dependencies)), Some(Value::Object(present))) =
+        (schema.get("dependencies"), value.as_ref())
+    {
+        let triggered: Vec<&Value> = dependencies
+            .iter()
+            .filter(|(name, dep)| present.contains_key(*name) && dep.is_object())
+            .map(|(_, d)| d)
+            .collect();
         for dependency in triggered {
             value = fill(dependency, root, value.clone(), depth + 1).or(value);
         }

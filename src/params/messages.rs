@@ -84,7 +84,9 @@ pub fn describe(kind: &ValidationErrorKind) -> String {
         K::Format { format } => format!("must be a valid {format}"),
         K::AnyOf { .. } => "must match at least one of the allowed shapes (anyOf)".into(),
         K::OneOfNotValid { .. } => "must match exactly one of the allowed shapes (oneOf), but matches none".into(),
-        K::OneOfMultipleValid { .. } => "must match exactly one of the allowed shapes (oneOf), but matches several".into(),
+        K::OneOfMultipleValid { .. } => {
+            "must match exactly one of the allowed shapes (oneOf), but matches several".into()
+        }
         K::Not { .. } => "must not match the schema given in `not`".into(),
         K::Contains => "must contain at least one item matching `contains`".into(),
         K::PropertyNames { error } => format!("has a field name that {}", describe(error.kind())),
@@ -98,7 +100,11 @@ pub fn describe(kind: &ValidationErrorKind) -> String {
 }
 
 fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 #[cfg(test)]

@@ -119,14 +119,22 @@ pub fn validate_parameters(
 
     if let (Some(secrets), Some(schema)) = (&options.secrets, template.secrets_schema()) {
         if !secrets.is_object() {
-            return Err(TrellisError::new("invalid-values", format!("secrets must be an object, found {}", describe_json(secrets)))
-                .in_file(file));
+            return Err(TrellisError::new(
+                "invalid-values",
+                format!("secrets must be an object, found {}", describe_json(secrets)),
+            )
+            .in_file(file));
         }
         let compiled = compile(schema, "/spec/secrets/schema", None, &template.map, file)?;
         collect_errors(&compiled, secrets, Scope::Secrets, &template.map, &mut errors);
     }
 
-    Ok(ParameterResult { valid: errors.is_empty(), values: resolution.values, visible_pages: resolution.visible, errors })
+    Ok(ParameterResult {
+        valid: errors.is_empty(),
+        values: resolution.values,
+        visible_pages: resolution.visible,
+        errors,
+    })
 }
 
 /// Defaults of the pages the user would see, page by page, since a default on one page can
@@ -165,12 +173,15 @@ fn compile<'a>(
             .at(map.locate_key(&format!("{pointer}{at}")))
             .in_file(file)
     };
-    let translated = npm_compat::translate(schema)
-        .map_err(|problem| broken(&problem.pointer, format!("`{}`: {}", display_pointer(&problem.pointer), problem.message)))?;
+    let translated = npm_compat::translate(schema).map_err(|problem| {
+        broken(&problem.pointer, format!("`{}`: {}", display_pointer(&problem.pointer), problem.message))
+    })?;
     let validator = formats::register(jsonschema::draft7::options()).build(&translated).map_err(|error| {
         let at = error.instance_path().as_str().to_string();
         let what = match error.kind() {
-            ValidationErrorKind::Referencing(reference) => format!("{reference} (only references inside the page, `#/…`, can be resolved)"),
+            ValidationErrorKind::Referencing(reference) => {
+                format!("{reference} (only references inside the page, `#/…`, can be resolved)")
+            }
             _ => format!("`{}`: {error}", display_pointer(&at)),
         };
         broken(&at, what)
@@ -179,10 +190,20 @@ fn compile<'a>(
 }
 
 fn display_pointer(pointer: &str) -> String {
-    if pointer.is_empty() { "(page root)".into() } else { pointer.trim_start_matches('/').replace('/', ".") }
+    if pointer.is_empty() {
+        "(page root)".into()
+    } else {
+        pointer.trim_start_matches('/').replace('/', ".")
+    }
 }
 
-fn collect_errors(schema: &CompiledSchema, instance: &Value, scope: Scope, map: &SourceMap, out: &mut Vec<ParameterError>) {
+fn collect_errors(
+    schema: &CompiledSchema,
+    instance: &Value,
+    scope: Scope,
+    map: &SourceMap,
+    out: &mut Vec<ParameterError>,
+) {
     let prefix = if scope == Scope::Secrets { "secrets." } else { "" };
     for error in schema.validator.iter_errors(instance) {
         let instance_path = error.instance_path().as_str().to_string();

@@ -27,15 +27,26 @@ type Translation = Result<Value, SchemaProblem>;
 const KNOWN_TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "null", "object", "any", "date"];
 
 /// Keywords that hold one subschema.
-const SINGLE_SUBSCHEMA: &[&str] = &["additionalProperties", "additionalItems", "contains", "propertyNames", "if", "then", "else"];
+const SINGLE_SUBSCHEMA: &[&str] =
+    &["additionalProperties", "additionalItems", "contains", "propertyNames", "if", "then", "else"];
 /// Keywords that hold a list of subschemas.
 const SUBSCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
 /// Keywords that hold a map of name → subschema.
 const SUBSCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "definitions", "$defs"];
 /// Keywords kept as they are; the draft-07 meta-schema checks their shape afterwards.
 const PLAIN: &[&str] = &[
-    "maximum", "minimum", "multipleOf", "maxLength", "minLength", "pattern", "format", "maxItems", "minItems",
-    "maxProperties", "minProperties", "const",
+    "maximum",
+    "minimum",
+    "multipleOf",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "format",
+    "maxItems",
+    "minItems",
+    "maxProperties",
+    "minProperties",
+    "const",
 ];
 
 pub fn translate(schema: &Value) -> Translation {
@@ -55,7 +66,9 @@ fn translate_at(schema: &Value, at: &str) -> Translation {
         Value::Bool(_) => return Ok(schema.clone()),
         Value::Object(object) => object,
         Value::Null => return Err(problem(at, "a schema cannot be null")),
-        other => return Err(problem(at, format!("a schema must be an object or a boolean, found {}", json_kind(other)))),
+        other => {
+            return Err(problem(at, format!("a schema must be an object or a boolean, found {}", json_kind(other))))
+        }
     };
 
     // npm validates only the `$ref` target when `$ref` is present, as draft-07 says.
@@ -131,7 +144,11 @@ fn translate_at(schema: &Value, at: &str) -> Translation {
             "items" => {
                 let translated = match value {
                     Value::Array(items) => Value::Array(
-                        items.iter().enumerate().map(|(i, s)| translate_at(s, &format!("{here}/{i}"))).collect::<Result<_, _>>()?,
+                        items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, s)| translate_at(s, &format!("{here}/{i}")))
+                            .collect::<Result<_, _>>()?,
                     ),
                     single => translate_at(single, &here)?,
                 };
@@ -337,7 +354,8 @@ mod tests {
 
     #[test]
     fn draft_03_and_04_spellings_become_draft_07() {
-        let page = json!({"properties": {"a": {"type": "number", "required": true, "minimum": 1, "exclusiveMinimum": true}}});
+        let page =
+            json!({"properties": {"a": {"type": "number", "required": true, "minimum": 1, "exclusiveMinimum": true}}});
         assert_eq!(
             translate(&page).unwrap(),
             json!({"properties": {"a": {"type": "number", "exclusiveMinimum": 1}}, "required": ["a"]})
@@ -362,7 +380,10 @@ mod tests {
     #[test]
     fn ref_hides_its_siblings_but_keeps_definitions() {
         let page = json!({"$ref": "#/definitions/a", "type": "string", "definitions": {"a": {"type": "number", "title": "x"}}});
-        assert_eq!(translate(&page).unwrap(), json!({"$ref": "#/definitions/a", "definitions": {"a": {"type": "number"}}}));
+        assert_eq!(
+            translate(&page).unwrap(),
+            json!({"$ref": "#/definitions/a", "definitions": {"a": {"type": "number"}}})
+        );
     }
 
     #[test]

@@ -73,7 +73,8 @@ pub fn evaluate_condition(condition: &Value, parameters: &Value) -> bool {
             if expression.is_empty() {
                 return true;
             }
-            let source = if expression.starts_with("${{") { expression.to_string() } else { format!("${{{{ {expression} }}}}") };
+            let source =
+                if expression.starts_with("${{") { expression.to_string() } else { format!("${{{{ {expression} }}}}") };
             let context = serde_json::json!({ "parameters": parameters });
             match expr::render_value(&source, &context) {
                 Ok(value) => expr::is_truthy(&value),
@@ -98,7 +99,11 @@ pub fn filter_hidden(values: &Value, pages: &[ResolvedPage]) -> Value {
             Err(()) if !page.visible => continue,
             Err(()) => Owned::everything(),
         };
-        if page.visible { visible.merge(paths) } else { hidden.merge(paths) }
+        if page.visible {
+            visible.merge(paths)
+        } else {
+            hidden.merge(paths)
+        }
     }
     filter(values, Some(&hidden), Some(&visible)).unwrap_or_else(|| values.clone())
 }
@@ -154,7 +159,11 @@ fn resolve_local_ref<'a>(reference: &str, root: &'a Value) -> Result<&'a Value, 
             };
         }
     }
-    if target.is_object() { Ok(target) } else { Err(()) }
+    if target.is_object() {
+        Ok(target)
+    } else {
+        Err(())
+    }
 }
 
 fn percent_decode(text: &str) -> Option<String> {
@@ -188,12 +197,14 @@ fn collect(
     let mut paths = Owned::default();
     for part in expand(schema, root, ancestors)? {
         let additional = part.get("additionalProperties");
-        if !(is_root && hidden) && (additional == Some(&Value::Bool(true)) || additional.is_some_and(Value::is_object)) {
+        if !(is_root && hidden) && (additional == Some(&Value::Bool(true)) || additional.is_some_and(Value::is_object))
+        {
             paths.all = true;
         }
         if let Some(Value::Object(properties)) = part.get("properties") {
             for (key, property) in properties {
-                let child = collect(property, value.as_object().and_then(|v| v.get(key)), root, false, false, ancestors)?;
+                let child =
+                    collect(property, value.as_object().and_then(|v| v.get(key)), root, false, false, ancestors)?;
                 add_child(&mut paths, key.clone(), child);
             }
         }

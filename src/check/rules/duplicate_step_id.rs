@@ -5,7 +5,11 @@ use crate::check::{Context, Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
-    info: RuleInfo { id: "duplicate-step-id", description: "step ids must be unique", default_severity: Severity::Error },
+    info: RuleInfo {
+        id: "duplicate-step-id",
+        description: "step ids must be unique",
+        default_severity: Severity::Error,
+    },
     run,
 };
 

@@ -30,7 +30,8 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     for string in &context.strings {
         let Ok(parsed) = &string.parsed else { continue };
         let source_shift = string.shift;
-        let engine_source: String = if source_shift == 0 { string.value.clone() } else { format!("${{{{ {} }}}}", string.value.trim()) };
+        let engine_source: String =
+            if source_shift == 0 { string.value.clone() } else { format!("${{{{ {} }}}}", string.value.trim()) };
         for reference in references(parsed) {
             if reference.root != "steps" {
                 continue;

@@ -21,7 +21,9 @@ pub fn step_ids(context: &Context) -> Vec<String> {
         .steps()
         .iter()
         .enumerate()
-        .map(|(i, step)| step.get("id").and_then(|v| v.as_str()).map_or_else(|| format!("step-{}", i + 1), str::to_string))
+        .map(|(i, step)| {
+            step.get("id").and_then(|v| v.as_str()).map_or_else(|| format!("step-{}", i + 1), str::to_string)
+        })
         .collect()
 }
 
@@ -40,7 +42,8 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let Some(id) = reference.path.first() else { continue };
-            if visible.contains(id) || super::step_id_dot_dash::dashed_id_at(&ids, &string.value, &reference).is_some() {
+            if visible.contains(id) || super::step_id_dot_dash::dashed_id_at(&ids, &string.value, &reference).is_some()
+            {
                 continue;
             }
             let range = reference.segment_ranges[0];
@@ -67,7 +70,13 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                     },
                 ),
             };
-            out.push(context.diagnostic(RULE.info.id, Severity::Error, context.span_in_string(string, range.0, range.1), message, Some(hint)));
+            out.push(context.diagnostic(
+                RULE.info.id,
+                Severity::Error,
+                context.span_in_string(string, range.0, range.1),
+                message,
+                Some(hint),
+            ));
         }
     }
 }

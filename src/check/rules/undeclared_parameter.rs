@@ -39,7 +39,9 @@ fn declared_fields(schema: &Value, root: &Value, depth: usize, out: &mut Vec<Str
     if let Some(Value::Object(dependencies)) = schema.get("dependencies") {
         nested.extend(dependencies.values().filter(|v| v.is_object()));
     }
-    if let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| root.pointer(p)) {
+    if let Some(target) =
+        schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| root.pointer(p))
+    {
         nested.push(target);
     }
     for schema in nested {

@@ -20,7 +20,9 @@ pub const RULE: Rule = Rule {
 
 fn pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(^|[^$])(\{\{\s*(parameters|steps|secrets|user|each|context)\b[^}]*\}\})").expect("valid pattern"))
+    RE.get_or_init(|| {
+        Regex::new(r"(^|[^$])(\{\{\s*(parameters|steps|secrets|user|each|context)\b[^}]*\}\})").expect("valid pattern")
+    })
 }
 
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
