@@ -27,6 +27,7 @@ pub mod engine;
 pub mod error;
 pub mod expr;
 pub mod jsfmt;
+pub mod jsregex;
 pub mod params;
 pub mod template;
 pub mod yaml;

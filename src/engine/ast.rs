@@ -99,12 +99,12 @@ pub enum ExprKind {
         name_range: Range,
         args: Args,
     },
-    /// `value is [not] name(args)`
+    /// `value is [not] test`: the test is a name, a call of a name, or (an evaluation error)
+    /// any other expression, as Nunjucks parses it.
     Test {
         value: Box<Expr>,
-        name: String,
+        test: Box<Expr>,
         negated: bool,
-        args: Args,
     },
     Unary {
         op: UnaryOp,
@@ -161,9 +161,14 @@ pub enum NodeKind {
         targets: Vec<String>,
         value: Expr,
     },
-    /// `{% set x %}…{% endset %}`
+    /// `{% set x %}…{% endset %}` (every target gets the captured text)
     SetBlock {
-        target: String,
+        targets: Vec<String>,
+        body: Vec<Node>,
+    },
+    /// `{% block name %}…{% endblock %}`: renders its body in place (no inheritance here).
+    Block {
+        name: String,
         body: Vec<Node>,
     },
     Macro {
@@ -188,6 +193,21 @@ pub enum NodeKind {
         cases: Vec<(Expr, Vec<Node>)>,
         default: Option<Vec<Node>>,
     },
+}
+
+impl Expr {
+    /// For a `Test`'s test expression: the test name and its arguments, when it is a name or a
+    /// call of a name.
+    pub fn as_test_call(&self) -> Option<(&str, Option<&Args>)> {
+        match &self.kind {
+            ExprKind::Name(name) => Some((name, None)),
+            ExprKind::Call { callee, args } => match &callee.kind {
+                ExprKind::Name(name) => Some((name, Some(args))),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
 }
 
 /// A parsed template.

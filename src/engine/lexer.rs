@@ -84,7 +84,7 @@ impl<'a> Lexer<'a> {
     fn run(mut self) -> Result<Vec<Token>, SyntaxError> {
         while self.pos < self.src.len() {
             let (data_end, opener) = self.next_opener();
-            self.push_data(self.pos, data_end, opener);
+            self.push_data(self.pos, data_end, opener)?;
             self.pos = data_end;
             match opener {
                 None => break,
@@ -124,7 +124,11 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn push_data(&mut self, start: usize, end: usize, next: Option<(Opener, usize)>) {
+    fn push_data(&mut self, start: usize, end: usize, next: Option<(Opener, usize)>) -> Result<(), SyntaxError> {
+        if let Some(found) = self.src[start..end].find(self.delimiters.comment_end.as_str()) {
+            let at = start + found;
+            return Err(SyntaxError::new("unexpected `#}`: a comment end without `{#`", at, at + 2));
+        }
         let mut text = &self.src[start..end];
         let mut data_start = start;
         if std::mem::take(&mut self.trim_next_data) {
@@ -157,6 +161,7 @@ impl<'a> Lexer<'a> {
             let end = data_start + text.len();
             self.tokens.push(Token { kind: TokenKind::Data(text.to_string()), start: data_start, end });
         }
+        Ok(())
     }
 
     fn comment(&mut self, open_len: usize) -> Result<(), SyntaxError> {
@@ -192,8 +197,9 @@ impl<'a> Lexer<'a> {
                 ));
             };
             let at = cursor + found;
+            // Inside the body only an exact `{% raw %}` / `{% endraw %}` (no `-`) counts.
             match self.peek_simple_tag(at, self.delimiters.block_start.len()) {
-                Some((inner, inner_end, inner_trim)) if inner == name || inner == end_name => {
+                Some((inner, inner_end, false)) if (inner == name || inner == end_name) && !self.has_dash(at) => {
                     if inner == name {
                         depth += 1;
                     } else {
@@ -206,9 +212,6 @@ impl<'a> Lexer<'a> {
                         } else if self.ws.trim_blocks {
                             body = body.strip_prefix("\r\n").or_else(|| body.strip_prefix('\n')).unwrap_or(body);
                         }
-                        if self.src[at + self.delimiters.block_start.len()..].starts_with('-') {
-                            body = body.trim_end();
-                        }
                         if !body.is_empty() {
                             let body_start = body.as_ptr() as usize - self.src.as_ptr() as usize;
                             self.tokens.push(Token {
@@ -217,7 +220,6 @@ impl<'a> Lexer<'a> {
                                 end: at,
                             });
                         }
-                        self.trim_next_data = inner_trim;
                         self.after_block = true;
                         self.pos = inner_end;
                         return Ok(true);
@@ -227,6 +229,11 @@ impl<'a> Lexer<'a> {
                 _ => cursor = at + self.delimiters.block_start.len(),
             }
         }
+    }
+
+    /// Whether the tag opening at `at` starts with whitespace control (`{%-`).
+    fn has_dash(&self, at: usize) -> bool {
+        self.src[at + self.delimiters.block_start.len()..].starts_with('-')
     }
 
     /// A tag holding a single word (`{% raw %}`, `{%- endraw -%}`): its name, where it ends,
@@ -306,22 +313,26 @@ impl<'a> Lexer<'a> {
         if first.is_ascii_digit() {
             let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
             let after = &rest[int_len..];
-            if after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
-                let frac = after[1..].bytes().take_while(u8::is_ascii_digit).count();
+            if after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                // `x.1y`: a name after `.` (the parser refuses it anywhere else).
+                let len = int_len + after.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+                return Ok((TokenKind::Name(rest[..len].to_string()), len));
+            }
+            if let Some(fraction) = after.strip_prefix('.') {
+                let frac = fraction.bytes().take_while(u8::is_ascii_digit).count();
+                if fraction[frac..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                    return Err(SyntaxError::new("invalid numeric literal", at, at + int_len + 1 + frac + 1));
+                }
                 let len = int_len + 1 + frac;
-                return Ok((TokenKind::Float(rest[..len].parse().unwrap_or(f64::NAN)), len));
+                return Ok((TokenKind::Float(rest[..len].trim_end_matches('.').parse().unwrap_or(f64::NAN)), len));
             }
             return Ok((TokenKind::Int(rest[..int_len].parse().unwrap_or(f64::NAN)), int_len));
         }
         if first == 'r' && rest[1..].starts_with('/') {
             return self.regex(at);
         }
-        if first.is_alphabetic() || first == '_' || first == '$' {
-            let len: usize = rest
-                .char_indices()
-                .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '$')
-                .last()
-                .map_or(0, |(i, c)| i + c.len_utf8());
+        if first.is_ascii_alphabetic() || first == '_' {
+            let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
             return Ok((TokenKind::Name(rest[..len].to_string()), len));
         }
         for (js, word) in [("&&", "and"), ("||", "or")] {
@@ -375,8 +386,26 @@ impl<'a> Lexer<'a> {
                 '/' => {
                     let flags_start = body_start + i + 1;
                     let flags: String =
-                        self.src[flags_start..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+                        self.src[flags_start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
                     let len = flags_start + flags.len() - at;
+                    for (index, flag) in flags.char_indices() {
+                        let here = flags_start + index;
+                        if !"gimy".contains(flag) {
+                            let message =
+                                format!("unsupported regular-expression flag `{flag}` (Nunjucks allows g, i, m, y)");
+                            return Err(SyntaxError::new(message, here, here + 1));
+                        }
+                        if flags[..index].contains(flag) {
+                            return Err(SyntaxError::new(
+                                format!("duplicate regular-expression flag `{flag}`"),
+                                here,
+                                here + 1,
+                            ));
+                        }
+                    }
+                    if let Err(reason) = crate::jsregex::check(&pattern) {
+                        return Err(SyntaxError::new(format!("invalid regular expression: {reason}"), at, at + len));
+                    }
                     return Ok((TokenKind::Regex { pattern, flags }, len));
                 }
                 '\n' => break,

@@ -11,10 +11,21 @@ use super::lexer::{Token, TokenKind};
 use super::SyntaxError;
 
 /// Tags that load other templates: Nunjitsu (and so Backstage) rejects them.
-const LOADING_TAGS: &[&str] = &["include", "import", "from", "extends", "block", "super"];
+const LOADING_TAGS: &[&str] = &["include", "import", "from", "extends"];
+
+/// Names Nunjitsu reserves everywhere a name can stand, so templates cannot reach JavaScript
+/// object internals.
+const RESERVED: &[&str] = &["constructor", "prototype", "__proto__"];
+
+fn check_reserved(name: &str, range: Range) -> Result<(), SyntaxError> {
+    if RESERVED.contains(&name) {
+        return Err(SyntaxError::new(format!("the name `{name}` is reserved"), range.0, range.1));
+    }
+    Ok(())
+}
 
 pub fn parse(tokens: &[Token]) -> Result<Template, SyntaxError> {
-    let mut parser = Parser { tokens, pos: 0 };
+    let mut parser = Parser { tokens, pos: 0, captures: Vec::new(), blocks: Vec::new() };
     let (body, end) = parser.nodes(&[])?;
     match end {
         None => Ok(Template { body }),
@@ -27,7 +38,7 @@ pub fn parse(tokens: &[Token]) -> Result<Template, SyntaxError> {
 /// Parses a lone expression (the text between `${{` and `}}`), as `check` needs for
 /// `if:`/`when:` conditions given without delimiters.
 pub fn parse_expression(tokens: &[Token]) -> Result<Expr, SyntaxError> {
-    let mut parser = Parser { tokens, pos: 0 };
+    let mut parser = Parser { tokens, pos: 0, captures: Vec::new(), blocks: Vec::new() };
     let expr = parser.expr()?;
     match &parser.peek().kind {
         TokenKind::Eof => Ok(expr),
@@ -38,6 +49,10 @@ pub fn parse_expression(tokens: &[Token]) -> Result<Expr, SyntaxError> {
 struct Parser<'t> {
     tokens: &'t [Token],
     pos: usize,
+    /// Open `{% set %}`/`{% filter %}` captures (macros may not be declared inside them).
+    captures: Vec<(&'static str, usize)>,
+    /// Block names seen so far, with where they were declared.
+    blocks: Vec<(String, usize)>,
 }
 
 type NodesEnd = Option<(String, Range)>;
@@ -116,10 +131,12 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// An identifier: ASCII, not starting with a digit, not reserved.
     fn expect_name(&mut self) -> Result<(String, Range), SyntaxError> {
         match &self.peek().kind {
-            TokenKind::Name(n) => {
+            TokenKind::Name(n) if !n.starts_with(|c: char| c.is_ascii_digit()) => {
                 let token = self.next();
+                check_reserved(n, (token.start, token.end))?;
                 Ok((n.clone(), (token.start, token.end)))
             }
             _ => Err(self.unexpected("a name")),
@@ -251,17 +268,53 @@ impl<'t> Parser<'t> {
                     let value = self.expr()?;
                     self.expect_block_end("set")?;
                     NodeKind::Set { targets, value }
-                } else if matches!(self.peek().kind, TokenKind::BlockEnd) && targets.len() == 1 {
+                } else if matches!(self.peek().kind, TokenKind::BlockEnd) {
                     self.pos += 1;
-                    let (body, end) = self.nodes(&["endset"])?;
+                    self.captures.push(("set", start));
+                    let result = self.nodes(&["endset"]);
+                    self.captures.pop();
+                    let (body, end) = result?;
                     self.require_end(end, "set", open, "endset")?;
                     self.expect_block_end("endset")?;
-                    NodeKind::SetBlock { target: targets.remove(0), body }
+                    NodeKind::SetBlock { targets, body }
                 } else {
                     return Err(self.unexpected("`=` after the variable name"));
                 }
             }
+            "block" => {
+                let (block_name, name_range) = self.expect_name()?;
+                if let Some((_, first)) = self.blocks.iter().find(|(n, _)| *n == block_name) {
+                    return Err(SyntaxError::new(
+                        format!("block `{block_name}` is declared twice (first at byte {first})"),
+                        name_range.0,
+                        name_range.1,
+                    ));
+                }
+                self.blocks.push((block_name.clone(), start));
+                self.expect_block_end("block")?;
+                let (body, end) = self.nodes(&["endblock"])?;
+                self.require_end(end, "block", open, "endblock")?;
+                if let TokenKind::Name(closing) = &self.peek().kind {
+                    let token = self.next();
+                    if *closing != block_name {
+                        return Err(SyntaxError::new(
+                            format!("`{{% endblock {closing} %}}` does not match `{{% block {block_name} %}}`"),
+                            token.start,
+                            token.end,
+                        ));
+                    }
+                }
+                self.expect_block_end("endblock")?;
+                NodeKind::Block { name: block_name, body }
+            }
             "macro" => {
+                if let Some((kind, at)) = self.captures.last() {
+                    return Err(SyntaxError::new(
+                        format!("macros cannot be declared inside a `{{% {kind} %}}` capture"),
+                        *at,
+                        open.1,
+                    ));
+                }
                 let (macro_name, _) = self.expect_name()?;
                 let params = self.params()?;
                 self.expect_block_end("macro")?;
@@ -290,7 +343,10 @@ impl<'t> Parser<'t> {
                 let (filter_name, _) = self.filter_name()?;
                 let args = if self.at_op("(") { self.args()? } else { Args::default() };
                 self.expect_block_end("filter")?;
-                let (body, end) = self.nodes(&["endfilter"])?;
+                self.captures.push(("filter", start));
+                let result = self.nodes(&["endfilter"]);
+                self.captures.pop();
+                let (body, end) = result?;
                 self.require_end(end, "filter", open, "endfilter")?;
                 self.expect_block_end("endfilter")?;
                 NodeKind::FilterBlock { name: filter_name, args, body }
@@ -358,23 +414,29 @@ impl<'t> Parser<'t> {
     fn params(&mut self) -> Result<Vec<Param>, SyntaxError> {
         self.expect_op("(")?;
         let mut params = Vec::new();
-        while !self.skip_op(")") {
+        if self.skip_op(")") {
+            return Ok(params);
+        }
+        loop {
             let (name, _) = self.expect_name()?;
             let default = if self.skip_op("=") { Some(self.expr()?) } else { None };
             params.push(Param { name, default });
             if !self.skip_op(",") {
                 self.expect_op(")")?;
-                break;
+                return Ok(params);
             }
         }
-        Ok(params)
     }
 
     /// `(a, b, key=value)` in calls and filter arguments.
+    /// Trailing commas are not allowed, as in Nunjitsu.
     fn args(&mut self) -> Result<Args, SyntaxError> {
         self.expect_op("(")?;
         let mut args = Args::default();
-        while !self.skip_op(")") {
+        if self.skip_op(")") {
+            return Ok(args);
+        }
+        loop {
             let is_keyword =
                 matches!(self.peek().kind, TokenKind::Name(_)) && matches!(self.peek_at(1).kind, TokenKind::Op("="));
             if is_keyword {
@@ -386,14 +448,19 @@ impl<'t> Parser<'t> {
             }
             if !self.skip_op(",") {
                 self.expect_op(")")?;
-                break;
+                return Ok(args);
             }
         }
-        Ok(args)
     }
 
     fn filter_name(&mut self) -> Result<(String, Range), SyntaxError> {
-        let (mut name, mut range) = self.expect_name().map_err(|_| self.unexpected("a filter name after `|`"))?;
+        let (mut name, mut range) = self.expect_name().map_err(|error| {
+            if error.message.contains("reserved") {
+                error
+            } else {
+                self.unexpected("a filter name after `|`")
+            }
+        })?;
         while self.at_op(".") {
             self.pos += 1;
             let (part, part_range) = self.expect_name()?;
@@ -468,17 +535,17 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// `value is [not] test`, where the test is any comparison-level expression (Nunjucks
+    /// parses it so; anything but a name or a call of one fails at evaluation).
     fn is(&mut self) -> Result<Expr, SyntaxError> {
         let node = self.compare()?;
         if !self.skip_name("is") {
             return Ok(node);
         }
         let negated = self.skip_name("not");
-        let (name, name_range) = self.expect_name().map_err(|_| self.unexpected("a test name after `is`"))?;
-        let args = if self.at_op("(") { self.args()? } else { Args::default() };
-        let end = self.tokens[self.pos - 1].end.max(name_range.1);
-        let range = (node.range.0, end);
-        Ok(Expr { kind: ExprKind::Test { value: Box::new(node), name, negated, args }, range })
+        let test = self.compare()?;
+        let range = (node.range.0, test.range.1);
+        Ok(Expr { kind: ExprKind::Test { value: Box::new(node), test: Box::new(test), negated }, range })
     }
 
     fn compare(&mut self) -> Result<Expr, SyntaxError> {
@@ -547,6 +614,16 @@ impl<'t> Parser<'t> {
 
     fn unary(&mut self, no_filters: bool) -> Result<Expr, SyntaxError> {
         let start = self.peek().start;
+        for op in ["-", "+"] {
+            if self.at_op(op) && matches!(self.peek_at(1).kind, TokenKind::Op(next) if next == op) {
+                let second = self.peek_at(1);
+                return Err(SyntaxError::new(
+                    format!("repeated unary `{op}` needs parentheses: write `{op}({op}x)`"),
+                    second.start,
+                    second.end,
+                ));
+            }
+        }
         let node = if self.skip_op("-") {
             let operand = self.unary(true)?;
             let range = (start, operand.range.1);
@@ -593,6 +670,10 @@ impl<'t> Parser<'t> {
                 Expr { kind: ExprKind::Regex { pattern: pattern.clone(), flags: flags.clone() }, range }
             }
             TokenKind::Name(name) => {
+                if name.starts_with(|c: char| c.is_ascii_digit()) {
+                    return Err(SyntaxError::new("invalid numeric literal", range.0, range.1));
+                }
+                check_reserved(name, range)?;
                 self.pos += 1;
                 let kind = match name.as_str() {
                     "true" => ExprKind::Literal(Literal::Bool(true)),
@@ -609,9 +690,6 @@ impl<'t> Parser<'t> {
                     // `(a, b)` is an array in Nunjucks.
                     let mut items = vec![inner];
                     while self.skip_op(",") {
-                        if self.at_op(")") {
-                            break;
-                        }
                         items.push(self.expr()?);
                     }
                     let end = self.expect_op(")")?.end;
@@ -624,10 +702,12 @@ impl<'t> Parser<'t> {
             TokenKind::Op("[") => {
                 self.pos += 1;
                 let mut items = Vec::new();
-                while !self.at_op("]") {
-                    items.push(self.expr()?);
-                    if !self.skip_op(",") {
-                        break;
+                if !self.at_op("]") {
+                    loop {
+                        items.push(self.expr()?);
+                        if !self.skip_op(",") {
+                            break;
+                        }
                     }
                 }
                 let end = self.expect_op("]")?.end;
@@ -636,12 +716,23 @@ impl<'t> Parser<'t> {
             TokenKind::Op("{") => {
                 self.pos += 1;
                 let mut pairs = Vec::new();
-                while !self.at_op("}") {
-                    let key = self.primary()?;
-                    self.expect_op(":")?;
-                    pairs.push((key, self.expr()?));
-                    if !self.skip_op(",") {
-                        break;
+                if !self.at_op("}") {
+                    loop {
+                        let key_token = self.peek();
+                        let key = match &key_token.kind {
+                            TokenKind::Str(k) | TokenKind::Name(k) => {
+                                check_reserved(k, (key_token.start, key_token.end))?;
+                                self.pos += 1;
+                                let literal = ExprKind::Literal(Literal::Str(k.clone()));
+                                Expr { kind: literal, range: (key_token.start, key_token.end) }
+                            }
+                            _ => return Err(self.unexpected("a record key (a name or a string)")),
+                        };
+                        self.expect_op(":")?;
+                        pairs.push((key, self.expr()?));
+                        if !self.skip_op(",") {
+                            break;
+                        }
                     }
                 }
                 let end = self.expect_op("}")?.end;
@@ -665,6 +756,7 @@ impl<'t> Parser<'t> {
                 let (name, name_range) = match &self.peek().kind {
                     TokenKind::Name(n) => {
                         let t = self.next();
+                        check_reserved(n, (t.start, t.end))?;
                         (n.clone(), (t.start, t.end))
                     }
                     _ => return Err(self.unexpected("a name after `.`")),
@@ -696,6 +788,11 @@ impl<'t> Parser<'t> {
         }
         let end = self.expect_op("]")?.end;
         let range = (object.range.0, end);
+        if let Some(Some(index)) = parts.first() {
+            if let ExprKind::Literal(Literal::Str(key)) = &index.kind {
+                check_reserved(key, index.range)?;
+            }
+        }
         if parts.len() == 1 {
             let index =
                 parts.pop().flatten().ok_or_else(|| SyntaxError::new("empty `[]`: expected an index", range.0, end))?;

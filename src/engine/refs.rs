@@ -71,10 +71,11 @@ impl Walker {
                 // `set` binds for the rest of the scope.
                 self.bound.extend(targets.iter().cloned());
             }
-            NodeKind::SetBlock { target, body } => {
+            NodeKind::SetBlock { targets, body } => {
                 self.nodes(body);
-                self.bound.push(target.clone());
+                self.bound.extend(targets.iter().cloned());
             }
+            NodeKind::Block { body, .. } => self.nodes(body),
             NodeKind::Macro { name, params, body } => {
                 self.bound.push(name.clone());
                 for p in params {
@@ -172,9 +173,18 @@ impl Walker {
                 }
                 self.args(args);
             }
-            ExprKind::Filter { value, args, .. } | ExprKind::Test { value, args, .. } => {
+            ExprKind::Filter { value, args, .. } => {
                 self.expr(value);
                 self.args(args);
+            }
+            ExprKind::Test { value, test, .. } => {
+                self.expr(value);
+                // A test name is not a context value; its arguments and other shapes are read.
+                match test.as_test_call() {
+                    Some((_, Some(args))) => self.args(args),
+                    Some((_, None)) => {}
+                    None => self.expr(test),
+                }
             }
             ExprKind::Unary { operand, .. } => self.expr(operand),
             ExprKind::Binary { left, right, .. } => {

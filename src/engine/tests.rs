@@ -34,7 +34,8 @@ fn shape(expr: &Expr) -> String {
         ExprKind::InlineIf { cond, then, otherwise } => {
             format!("({} if {} else {})", shape(then), shape(cond), otherwise.as_ref().map_or("-".into(), |o| shape(o)))
         }
-        ExprKind::Test { value, name, negated, .. } => {
+        ExprKind::Test { value, test, negated } => {
+            let name = test.as_test_call().map_or("?", |(name, _)| name);
             format!("({} is{} {name})", shape(value), if *negated { " not" } else { "" })
         }
         other => format!("{other:?}"),
@@ -133,4 +134,45 @@ fn syntax_errors_point_at_the_offending_token() {
 
     let error = parse("{% include 'x' %}", &ParseOptions::default()).unwrap_err();
     assert!(error.message.contains("not supported"), "{}", error.message);
+}
+
+fn syntax_error(source: &str) -> String {
+    parse(source, &ParseOptions::default()).map(|_| String::new()).unwrap_or_else(|e| e.message)
+}
+
+#[test]
+fn nunjitsu_rules_found_by_the_differential_test() {
+    // Accepted.
+    for ok in [
+        "{% block b %}x{% endblock %}{% block c %}y{% endblock c %}",
+        "{% set x, y %}a{% endset %}",
+        "${{ 1. }}${{ x.1y }}${{ x is number | upper }}${{ x is (number) }}",
+        "{% raw %}A{%- raw -%}B{% endraw %}",
+        "${{ +-1 }}${{ 1 - -1 }}${{ r/a+/gi }}",
+    ] {
+        assert_eq!(syntax_error(ok), "", "{ok}");
+    }
+    // Refused, with the reason.
+    for (bad, reason) in [
+        ("${{ x.prototype }}", "reserved"),
+        ("${{ x['__proto__'] }}", "reserved"),
+        ("${{ {constructor: 1} }}", "reserved"),
+        ("a #} b", "comment end"),
+        ("${{ f(1,) }}", "expected a value"),
+        ("${{ [1, 2,] }}", "expected a value"),
+        ("${{ {a: 1,} }}", "record key"),
+        ("${{ 1.x }}", "invalid numeric literal"),
+        ("${{ $x }}", "unexpected character `$`"),
+        ("${{ --1 }}", "repeated unary"),
+        ("${{ r/a/x }}", "unsupported regular-expression flag `x`"),
+        ("${{ r/a/gg }}", "duplicate regular-expression flag"),
+        ("${{ r/[/ }}", "invalid regular expression"),
+        ("{% raw %}x{%- endraw %}", "unclosed"),
+        ("{% set v %}{% macro m() %}{% endmacro %}{% endset %}", "macros cannot be declared"),
+        ("{% block b %}x{% endblock c %}", "does not match"),
+        ("{% block b %}{% endblock %}{% block b %}{% endblock %}", "declared twice"),
+    ] {
+        let message = syntax_error(bad);
+        assert!(message.contains(reason), "{bad}: {message:?} should mention {reason:?}");
+    }
 }

@@ -103,17 +103,9 @@ fn utc_millisec(input: &str) -> bool {
     }
 }
 
-/// `new RegExp(s)` succeeds. Rust's engine rejects look-arounds and back-references that
-/// JavaScript accepts, so those count as valid here.
+/// `new RegExp(s)` succeeds.
 fn js_regex(input: &str) -> bool {
-    match regex_syntax::ast::parse::Parser::new().parse(input) {
-        Ok(_) => true,
-        Err(error) => matches!(
-            error.kind(),
-            regex_syntax::ast::ErrorKind::UnsupportedLookAround
-                | regex_syntax::ast::ErrorKind::UnsupportedBackreference
-        ),
-    }
+    crate::jsregex::check(input).is_ok()
 }
 
 /// Registers npm's format rules on validator options.
