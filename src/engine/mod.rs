@@ -6,6 +6,7 @@
 //! Evaluation with Nunjitsu's JavaScript semantics builds on this tree.
 
 pub mod ast;
+pub mod builtins;
 pub mod lexer;
 pub mod parser;
 pub mod refs;

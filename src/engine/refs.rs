@@ -1,8 +1,10 @@
-//! What a template reads from its context: `parameters.name`, `steps['fetch'].output.url`, …
+//! What a template uses: the context values it reads (`parameters.name`,
+//! `steps['fetch'].output.url`, …) and the filters, functions and tests it calls.
 //!
 //! Each reference is a root name and the static path after it (attribute names and string or
 //! number literal subscripts), up to the first dynamic part. Names a template binds itself
-//! (loop variables, `set`, macro parameters) are not context references and are left out.
+//! (loop variables, `set`, macro names and parameters) are neither context references nor
+//! calls of host functions, and are left out.
 
 use super::ast::*;
 
@@ -18,16 +20,43 @@ pub struct Reference {
     pub segment_ranges: Vec<Range>,
 }
 
+/// A named thing a template calls, with the byte range of its name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Usage {
+    pub name: String,
+    pub range: Range,
+}
+
+/// Everything [`analyze`] finds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Analysis {
+    pub references: Vec<Reference>,
+    /// `x | name` and `{% filter name %}`.
+    pub filters: Vec<Usage>,
+    /// `name(…)` where `name` is not bound by the template (globals such as `range`).
+    pub functions: Vec<Usage>,
+    /// `x is name`.
+    pub tests: Vec<Usage>,
+}
+
 /// Every context reference in a template, in source order.
 pub fn references(template: &Template) -> Vec<Reference> {
-    let mut walker = Walker { out: Vec::new(), bound: Vec::new() };
+    analyze(template).references
+}
+
+/// References and calls of a template, each list in source order.
+pub fn analyze(template: &Template) -> Analysis {
+    let mut walker = Walker { out: Analysis::default(), bound: Vec::new() };
     walker.nodes(&template.body);
-    walker.out.sort_by_key(|r| r.range.0);
+    walker.out.references.sort_by_key(|r| r.range.0);
+    for list in [&mut walker.out.filters, &mut walker.out.functions, &mut walker.out.tests] {
+        list.sort_by_key(|u| u.range.0);
+    }
     walker.out
 }
 
 struct Walker {
-    out: Vec<Reference>,
+    out: Analysis,
     /// Names bound by the template itself, innermost last.
     bound: Vec<String>,
 }
@@ -91,7 +120,8 @@ impl Walker {
                 let names: Vec<String> = caller_params.iter().map(|p| p.name.clone()).collect();
                 self.with_bound(names, |w| w.nodes(body));
             }
-            NodeKind::FilterBlock { args, body, .. } => {
+            NodeKind::FilterBlock { name, args, body } => {
+                self.out.filters.push(Usage { name: name.clone(), range: node.range });
                 self.args(args);
                 self.nodes(body);
             }
@@ -145,7 +175,7 @@ impl Walker {
     fn expr(&mut self, expr: &Expr) {
         if let Some((root, path, segment_ranges)) = Self::chain(expr) {
             if !self.bound.contains(&root) {
-                self.out.push(Reference { root, path, range: expr.range, segment_ranges });
+                self.out.references.push(Reference { root, path, range: expr.range, segment_ranges });
             }
             // Dynamic subscripts inside the chain still read the context.
             self.subscripts(expr);
@@ -168,12 +198,17 @@ impl Walker {
             }
             ExprKind::Call { callee, args } => {
                 // A called name is a function (global or macro), not a context value.
-                if !matches!(callee.kind, ExprKind::Name(_)) {
-                    self.expr(callee);
+                match &callee.kind {
+                    ExprKind::Name(name) if !self.bound.contains(name) => {
+                        self.out.functions.push(Usage { name: name.clone(), range: callee.range })
+                    }
+                    ExprKind::Name(_) => {}
+                    _ => self.expr(callee),
                 }
                 self.args(args);
             }
-            ExprKind::Filter { value, args, .. } => {
+            ExprKind::Filter { value, args, name, name_range } => {
+                self.out.filters.push(Usage { name: name.clone(), range: *name_range });
                 self.expr(value);
                 self.args(args);
             }
@@ -181,8 +216,12 @@ impl Walker {
                 self.expr(value);
                 // A test name is not a context value; its arguments and other shapes are read.
                 match test.as_test_call() {
-                    Some((_, Some(args))) => self.args(args),
-                    Some((_, None)) => {}
+                    Some((name, args)) => {
+                        self.out.tests.push(Usage { name: name.to_string(), range: test.range });
+                        if let Some(args) = args {
+                            self.args(args);
+                        }
+                    }
                     None => self.expr(test),
                 }
             }

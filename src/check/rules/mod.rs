@@ -1,11 +1,15 @@
 //! The rules, one per file. Each exports `RULE` with its id, description and default severity.
 
 pub mod duplicate_step_id;
+pub mod each_outside_each;
 pub mod expression_syntax;
 pub mod if_plain_string;
 pub mod step_id_dot_dash;
 pub mod step_reference;
 pub mod undeclared_parameter;
+pub mod undeclared_secret;
+pub mod unknown_filter;
+pub mod unknown_global;
 pub mod v1beta2_syntax;
 pub mod yaml_syntax;
 
@@ -19,6 +23,10 @@ pub const ALL: &[&Rule] = &[
     &step_reference::RULE,
     &step_id_dot_dash::RULE,
     &undeclared_parameter::RULE,
+    &undeclared_secret::RULE,
+    &each_outside_each::RULE,
+    &unknown_filter::RULE,
+    &unknown_global::RULE,
     &if_plain_string::RULE,
     &v1beta2_syntax::RULE,
 ];

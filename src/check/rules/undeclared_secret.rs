@@ -1,0 +1,83 @@
+//! `undeclared-secret`: `secrets.X` where X is neither in `spec.secrets.schema` nor sent by the
+//! form as a secret (a field with `ui:field: Secret`, or the `secretsKey` of a picker's
+//! `ui:options.requestUserCredentials`, such as RepoUrlPicker's user token). It renders empty.
+
+use serde_json::Value;
+
+use crate::check::{Context, Rule, RuleInfo};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::engine::refs::references;
+
+pub const RULE: Rule = Rule {
+    info: RuleInfo {
+        id: "undeclared-secret",
+        description: "secrets.<name> must be in spec.secrets.schema or a `ui:field: Secret` field",
+        default_severity: Severity::Error,
+    },
+    run,
+};
+
+/// Secrets Backstage adds to every task.
+const ALWAYS_PRESENT: &[&str] = &["backstageToken"];
+
+fn secret_fields(schema: &Value, out: &mut Vec<String>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        for (name, property) in properties {
+            if property.get("ui:field").and_then(Value::as_str) == Some("Secret") {
+                out.push(name.clone());
+            }
+            let user_credentials = property.pointer("/ui:options/requestUserCredentials/secretsKey");
+            if let Some(key) = user_credentials.and_then(Value::as_str) {
+                out.push(key.to_string());
+            }
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(items)) = schema.get(key) {
+            items.iter().for_each(|s| secret_fields(s, out, depth + 1));
+        }
+    }
+    for key in ["then", "else"] {
+        if let Some(s) = schema.get(key) {
+            secret_fields(s, out, depth + 1);
+        }
+    }
+    if let Some(Value::Object(dependencies)) = schema.get("dependencies") {
+        dependencies.values().for_each(|s| secret_fields(s, out, depth + 1));
+    }
+}
+
+fn run(context: &Context, out: &mut Vec<Diagnostic>) {
+    let mut declared: Vec<String> = ALWAYS_PRESENT.iter().map(|s| s.to_string()).collect();
+    if let Some(Value::Object(properties)) = context.entity.pointer("/spec/secrets/schema/properties") {
+        declared.extend(properties.keys().cloned());
+    }
+    match context.entity.pointer("/spec/parameters") {
+        Some(Value::Array(pages)) => pages.iter().for_each(|p| secret_fields(p, &mut declared, 0)),
+        Some(page) => secret_fields(page, &mut declared, 0),
+        None => {}
+    }
+    for string in &context.strings {
+        let Ok(parsed) = &string.parsed else { continue };
+        for reference in references(parsed).into_iter().filter(|r| r.root == "secrets") {
+            let Some(name) = reference.path.first() else { continue };
+            if declared.contains(name) {
+                continue;
+            }
+            let range = reference.segment_ranges[0];
+            out.push(context.diagnostic(
+                RULE.info.id,
+                Severity::Error,
+                context.span_in_string(string, range.0, range.1),
+                format!("`secrets.{name}` is declared nowhere, so it is always empty"),
+                Some(match crate::check::suggest::closest(name, &declared) {
+                    Some(near) => format!("did you mean `secrets.{near}`?"),
+                    None => "add it to spec.secrets.schema, or give a form field `ui:field: Secret`".into(),
+                }),
+            ));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The names Backstage's template engine knows without any module: Nunjitsu 0.7.0's built-in
+//! filters, tests and globals (the list of Nunjucks 3.2.4) and the filters and globals
+//! scaffolder-backend 4.3.0 adds.
+
+/// Nunjitsu's built-in filters.
+pub const FILTERS: &[&str] = &[
+    "abs",
+    "batch",
+    "capitalize",
+    "center",
+    "d",
+    "default",
+    "dictsort",
+    "dump",
+    "e",
+    "escape",
+    "first",
+    "float",
+    "forceescape",
+    "groupby",
+    "indent",
+    "int",
+    "join",
+    "last",
+    "length",
+    "list",
+    "lower",
+    "nl2br",
+    "random",
+    "reject",
+    "rejectattr",
+    "replace",
+    "reverse",
+    "round",
+    "safe",
+    "select",
+    "selectattr",
+    "slice",
+    "sort",
+    "string",
+    "striptags",
+    "sum",
+    "title",
+    "trim",
+    "truncate",
+    "upper",
+    "urlencode",
+    "urlize",
+    "wordcount",
+];
+
+/// Filters that exist only with `cookiecutterCompat`.
+pub const COOKIECUTTER_FILTERS: &[&str] = &["jsonify"];
+
+/// Nunjitsu's built-in tests.
+pub const TESTS: &[&str] = &[
+    "callable",
+    "defined",
+    "divisibleby",
+    "escaped",
+    "eq",
+    "equalto",
+    "even",
+    "falsy",
+    "ge",
+    "greaterthan",
+    "gt",
+    "iterable",
+    "le",
+    "lessthan",
+    "lower",
+    "lt",
+    "mapping",
+    "ne",
+    "null",
+    "number",
+    "odd",
+    "sameas",
+    "string",
+    "truthy",
+    "undefined",
+    "upper",
+];
+
+/// Nunjitsu's built-in global functions.
+pub const GLOBALS: &[&str] = &["range", "cycler", "joiner"];
+
+/// Filters scaffolder-backend registers for step inputs and `fetch:template`.
+pub const BACKSTAGE_FILTERS: &[&str] = &["parseRepoUrl", "parseEntityRef", "pick", "projectSlug"];
+
+/// Globals the workflow runner adds (step `if`/`input`/`output`, not `fetch:template` files).
+pub const BACKSTAGE_WORKFLOW_GLOBALS: &[&str] = &["always", "failure"];
