@@ -1,5 +1,6 @@
 //! The rules, one per file. Each exports `RULE` with its id, description and default severity.
 
+pub mod deprecated_input;
 pub mod duplicate_step_id;
 pub mod each_outside_each;
 pub mod expression_syntax;
@@ -28,5 +29,6 @@ pub const ALL: &[&Rule] = &[
     &unknown_filter::RULE,
     &unknown_global::RULE,
     &if_plain_string::RULE,
+    &deprecated_input::RULE,
     &v1beta2_syntax::RULE,
 ];
