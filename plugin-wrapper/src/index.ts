@@ -11,6 +11,14 @@ export {
   type ParametersValidateOutputError,
 } from './actions/parametersValidate';
 export {
+  createTemplateCheckAction,
+  TEMPLATE_CHECK_ACTION_ID,
+  type TemplateCheckInput,
+  type TemplateCheckOutput,
+  type TemplateCheckFailOn,
+  type TemplateCheckDiagnostic,
+} from './actions/templateCheck';
+export {
   validateParameters,
   checkTemplateSyntax,
   checkTemplate,

@@ -1,6 +1,7 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createParametersValidateAction } from './actions/parametersValidate';
+import { createTemplateCheckAction } from './actions/templateCheck';
 
 /**
  * The Trellis scaffolder module: registers Trellis' actions with the scaffolder plugin.
@@ -16,7 +17,7 @@ export const scaffolderModuleTrellis = createBackendModule({
     reg.registerInit({
       deps: { actions: scaffolderActionsExtensionPoint },
       async init({ actions }) {
-        actions.addActions(createParametersValidateAction());
+        actions.addActions(createParametersValidateAction(), createTemplateCheckAction());
       },
     });
   },

@@ -53,8 +53,12 @@ async function getJson(route) {
   return { status: response.status, body: await response.json() };
 }
 
-/** POST /v2/dry-run of a template whose steps are given; spec.output exposes the results. */
-async function dryRun({ steps, values = {}, output }) {
+/**
+ * POST /v2/dry-run of a template whose steps are given; spec.output exposes the results.
+ * `files` ({path: text}) become `directoryContents`: uploaded next to the template, so that
+ * `fetch:plain` with a relative URL copies them into the workspace.
+ */
+async function dryRun({ steps, values = {}, output, files = {} }) {
   const template = {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
     kind: 'Template',
@@ -72,7 +76,14 @@ async function dryRun({ steps, values = {}, output }) {
   const response = await fetch(`${baseUrl}/v2/dry-run`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ template, values, directoryContents: [] }),
+    body: JSON.stringify({
+      template,
+      values,
+      directoryContents: Object.entries(files).map(([filePath, text]) => ({
+        path: filePath,
+        base64Content: Buffer.from(text, 'utf8').toString('base64'),
+      })),
+    }),
   });
   return { status: response.status, body: await response.json() };
 }
@@ -229,4 +240,208 @@ test('the action examples run as written', async () => {
   const pagesOk = await dryRun({ steps: pages, values: { name: 'orders-api', database: { size: 'small' } } });
   assert.equal(pagesOk.status, 200, JSON.stringify(pagesOk.body));
   assert.equal(pagesOk.body.output.valid, true);
+});
+
+// ---------------------------------------------------------------------------------------------
+// trellis:template:check
+// ---------------------------------------------------------------------------------------------
+
+const CHECK_ACTION_ID = 'trellis:template:check';
+
+/** A template with one mistake: `steps.nope` is no step of it (rule step-reference). */
+const brokenTemplate = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: broken
+spec:
+  owner: team-a
+  type: service
+  steps:
+    - id: log
+      name: Log
+      action: debug:log
+      input:
+        message: \${{ steps.nope.output.x }}
+`;
+const brokenLine = brokenTemplate.split('\n').findIndex(line => line.includes('steps.nope')) + 1;
+// The rule points at the step id: `nope`.
+const brokenColumn = brokenTemplate.split('\n')[brokenLine - 1].indexOf('nope') + 1;
+const brokenMessage = '`steps.nope` refers to no step of this template';
+
+const cleanTemplate = brokenTemplate.replace('${{ steps.nope.output.x }}', 'hello');
+
+/** Steps: copy ./files into the workspace with the built-in fetch:plain, then check `path`. */
+function checkSteps(input) {
+  return [
+    { id: 'fetch', name: 'Fetch', action: 'fetch:plain', input: { url: './files' } },
+    { id: 'check', name: 'Check', action: CHECK_ACTION_ID, input },
+  ];
+}
+
+const checkOutput = {
+  errors: '${{ steps.check.output.errors }}',
+  warnings: '${{ steps.check.output.warnings }}',
+  infos: '${{ steps.check.output.infos }}',
+  rule: '${{ steps.check.output.diagnostics[0].rule }}',
+  line: '${{ steps.check.output.diagnostics[0].line }}',
+  column: '${{ steps.check.output.diagnostics[0].column }}',
+  file: '${{ steps.check.output.diagnostics[0].file }}',
+  diagnostics: '${{ steps.check.output.diagnostics }}',
+};
+
+test('GET /v2/actions lists trellis:template:check with its JSON Schemas and examples', async () => {
+  const { status, body } = await getJson('/v2/actions');
+  assert.equal(status, 200);
+  const action = body.find(a => a.id === CHECK_ACTION_ID);
+  assert.ok(action, `${CHECK_ACTION_ID} is listed among ${body.map(a => a.id).join(', ')}`);
+  assert.match(action.description, /failOn/);
+
+  const input = action.schema.input;
+  assert.equal(input.$schema, 'http://json-schema.org/draft-07/schema#');
+  assert.equal(input.type, 'object');
+  assert.equal(input.additionalProperties, false);
+  assert.deepEqual(Object.keys(input.properties).sort(), ['failOn', 'path']);
+  assert.equal(input.properties.path.default, 'template.yaml');
+  assert.deepEqual(input.properties.failOn.enum, ['error', 'warning', 'never']);
+  assert.equal(input.properties.failOn.default, 'error');
+  for (const [name, property] of Object.entries(input.properties)) {
+    assert.ok(property.description, `input ${name} has a description`);
+  }
+
+  const output = action.schema.output;
+  assert.deepEqual(Object.keys(output.properties).sort(), ['diagnostics', 'errors', 'infos', 'warnings']);
+  assert.equal(output.properties.diagnostics.type, 'array');
+  for (const [name, property] of Object.entries({
+    ...output.properties,
+    ...output.properties.diagnostics.items.properties,
+  })) {
+    assert.ok(property.description, `output ${name} has a description`);
+  }
+
+  assert.ok(action.examples.length >= 2);
+  for (const example of action.examples) {
+    assert.ok(example.description);
+    assert.ok(parseYaml(example.example).steps.some(step => step.action === CHECK_ACTION_ID));
+  }
+});
+
+test('check with failOn never: 200, the finding is in the outputs and the log', async () => {
+  const { status, body } = await dryRun({
+    steps: checkSteps({ path: 'template.yaml', failOn: 'never' }),
+    files: { 'files/template.yaml': brokenTemplate },
+    output: checkOutput,
+  });
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.ok(body.output.errors >= 1, JSON.stringify(body.output));
+  assert.equal(body.output.errors, 1);
+  assert.equal(body.output.warnings, 0);
+  assert.equal(body.output.infos, 0);
+  assert.equal(body.output.rule, 'step-reference');
+  assert.equal(body.output.file, 'template.yaml');
+  assert.equal(body.output.line, brokenLine);
+  assert.equal(body.output.column, brokenColumn);
+  assert.deepEqual(body.output.diagnostics[0], {
+    file: 'template.yaml',
+    line: brokenLine,
+    column: brokenColumn,
+    endLine: brokenLine,
+    endColumn: brokenColumn + 'nope'.length,
+    severity: 'error',
+    rule: 'step-reference',
+    message: brokenMessage,
+    hint: 'no step runs before this one',
+  });
+
+  const log = stepLog(body, 'check');
+  assert.ok(
+    log.includes(
+      `warn: template.yaml:${brokenLine}:${brokenColumn} error[step-reference] ${brokenMessage} ` +
+        '(hint: no step runs before this one)',
+    ),
+    log.join('\n'),
+  );
+  assert.ok(log.some(line => line.includes('failOn is never: the step succeeds')), log.join('\n'));
+  assert.ok(body.log.some(e => e.body.stepId === 'check' && e.body.status === 'completed'));
+});
+
+test('check with failOn default (error): the step fails with HTTP 400 naming the finding', async () => {
+  const { status, body } = await dryRun({
+    steps: checkSteps({ path: 'templates/broken/template.yaml' }).map(step =>
+      step.id === 'fetch' ? { ...step, input: { url: './files', targetPath: 'templates/broken' } } : step,
+    ),
+    files: { 'files/template.yaml': brokenTemplate },
+    output: checkOutput,
+  });
+  assert.equal(status, 400, JSON.stringify(body));
+  assert.equal(body.error.name, 'InputError');
+  assert.equal(
+    body.error.message,
+    `Template check found 1 error and 0 warnings: templates/broken/template.yaml:${brokenLine}:${brokenColumn} ${brokenMessage}`,
+  );
+});
+
+test('check of a clean template: 200 with no findings; failOn warning passes too', async () => {
+  for (const failOn of ['error', 'warning']) {
+    const { status, body } = await dryRun({
+      steps: checkSteps({ failOn }), // path defaults to template.yaml
+      files: { 'files/template.yaml': cleanTemplate },
+      output: { errors: '${{ steps.check.output.errors }}', diagnostics: '${{ steps.check.output.diagnostics }}' },
+    });
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.output.errors, 0);
+    assert.deepEqual(body.output.diagnostics, []);
+    const log = stepLog(body, 'check');
+    assert.ok(log.includes('info: Checked template.yaml: 0 errors and 0 warnings'), log.join('\n'));
+  }
+});
+
+test('check of a path outside the workspace or a missing file: HTTP 400 naming the problem', async () => {
+  for (const escaping of ['../../etc/passwd', '/etc/passwd']) {
+    const { status, body } = await dryRun({
+      steps: checkSteps({ path: escaping }),
+      files: { 'files/template.yaml': cleanTemplate },
+      output: {},
+    });
+    assert.equal(status, 400, JSON.stringify(body));
+    assert.equal(body.error.name, 'InputError');
+    assert.match(body.error.message, new RegExp(`path ${escaping} points outside the task workspace`));
+  }
+
+  const missing = await dryRun({
+    steps: checkSteps({ path: 'templates/absent.yaml' }),
+    files: { 'files/template.yaml': cleanTemplate },
+    output: {},
+  });
+  assert.equal(missing.status, 400, JSON.stringify(missing.body));
+  assert.equal(missing.body.error.name, 'InputError');
+  assert.equal(missing.body.error.message, 'Template file templates/absent.yaml does not exist in the task workspace');
+
+  const badInput = await dryRun({
+    steps: checkSteps({ failOn: 'warnings' }),
+    files: { 'files/template.yaml': cleanTemplate },
+    output: {},
+  });
+  assert.equal(badInput.status, 400, JSON.stringify(badInput.body));
+  assert.match(badInput.body.error.message, new RegExp(`Invalid input passed to action ${CHECK_ACTION_ID}`));
+});
+
+test('the trellis:template:check examples run as written', async () => {
+  const { body: actions } = await getJson('/v2/actions');
+  const [failing, reporting] = actions.find(a => a.id === CHECK_ACTION_ID).examples.map(e => parseYaml(e.example).steps);
+
+  const failingOk = await dryRun({ steps: failing, files: { 'skeleton/template.yaml': cleanTemplate }, output: {} });
+  assert.equal(failingOk.status, 200, JSON.stringify(failingOk.body));
+  const failingBad = await dryRun({ steps: failing, files: { 'skeleton/template.yaml': brokenTemplate }, output: {} });
+  assert.equal(failingBad.status, 400, JSON.stringify(failingBad.body));
+  assert.match(failingBad.body.error.message, /templates\/service\/template\.yaml:\d+:\d+ `steps\.nope`/);
+
+  const reportingBad = await dryRun({
+    steps: reporting,
+    files: { 'skeleton/template.yaml': brokenTemplate },
+    output: { errors: '${{ steps.check.output.errors }}' },
+  });
+  assert.equal(reportingBad.status, 200, JSON.stringify(reportingBad.body));
+  assert.equal(reportingBad.body.output.errors, 1);
+  const report = stepLog(reportingBad.body, 'report');
+  assert.ok(report.some(line => line.includes('step-reference')), report.join('\n'));
 });
