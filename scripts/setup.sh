@@ -5,8 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 
 example=examples/python-postgres
-printf '\n==> trellis check examples\n'
-node dist/cli.js check examples
+printf '\n==> trellis check examples --manifest examples/backstage-manifest.json\n'
+node dist/cli.js check examples --manifest examples/backstage-manifest.json
 
 printf '\n==> trellis params %s/template.yaml --values %s/values.json\n' "$example" "$example"
 node dist/cli.js params "$example/template.yaml" --values "$example/values.json" --apply-defaults

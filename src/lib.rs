@@ -28,6 +28,7 @@ pub mod error;
 pub mod expr;
 pub mod jsfmt;
 pub mod jsregex;
+pub mod manifest;
 pub mod params;
 pub mod template;
 pub mod yaml;

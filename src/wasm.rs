@@ -113,6 +113,9 @@ struct CheckFilesOptions {
     format: Option<String>,
     #[serde(default)]
     colour: bool,
+    /// An instance manifest (`trellis manifest` output) as JSON text.
+    #[serde(default)]
+    manifest: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -136,7 +139,14 @@ pub fn check_files(files_json: &str, options_json: &str) -> Result<String, JsVal
         })?;
     let files: Vec<crate::check::SourceFile> =
         files.into_iter().map(|f| crate::check::SourceFile { path: f.path, text: f.source }).collect();
-    let (diagnostics, summary, report) = crate::check::check_files(&files, format, options.colour);
+    let manifest = match options.manifest.as_deref() {
+        Some(text) => Some(
+            crate::manifest::Manifest::parse(text)
+                .map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
+        ),
+        None => None,
+    };
+    let (diagnostics, summary, report) = crate::check::check_files(&files, manifest.as_ref(), format, options.colour);
     Ok(serde_json::json!({"diagnostics": diagnostics, "summary": summary, "report": report}).to_string())
 }
 
@@ -146,7 +156,7 @@ pub fn check_files(files_json: &str, options_json: &str) -> Result<String, JsVal
 pub fn check_template(source: &str, options_json: &str) -> Result<String, JsValue> {
     let options = parse_json(if options_json.trim().is_empty() { "{}" } else { options_json }, "options")?;
     let path = options.get("path").and_then(Value::as_str).map(str::to_string);
-    let result = crate::check::check_source(source, &crate::check::CheckOptions { path });
+    let result = crate::check::check_source(source, &crate::check::CheckOptions { path, manifest: None });
     serde_json::to_string(&result).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }
 

@@ -2,7 +2,8 @@
 /**
  * `trellis`, the command line over the same core: argument parsing and formatting only.
  *
- * Exit codes: 0 valid, 1 invalid values, 2 usage, I/O or template error.
+ * Exit codes: 0 valid (manifest: written), 1 invalid values or findings, 2 usage, I/O, network or
+ * template error.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { validateParameters, type ParameterError, type ParameterResult, type TrellisError } from './core';
 import { CHECK_USAGE, runCheck, runRules } from './commands/check';
+import { MANIFEST_USAGE, runManifest } from './commands/manifest';
 
 const USAGE = `Usage: trellis <command> [options]
 
@@ -17,13 +19,14 @@ Commands:
   check [PATH...]                      find mistakes in templates (trellis check --help)
   rules                                list the rules check runs
   params TEMPLATE_FILE --values FILE   check parameter values against a template's forms
+  manifest --url BACKSTAGE_URL         save an instance's scaffolder actions, filters and globals
 
 Options:
   -h, --help     print this help (also: trellis params --help)
   -V, --version  print the version
 
-Exit status: check: 0 clean, 1 findings; params: 0 valid, 1 invalid values; 2 usage, I/O or
-template error.
+Exit status: check: 0 clean, 1 findings; params: 0 valid, 1 invalid values; manifest: 0 written;
+2 usage, I/O, network or template error.
 `;
 
 const PARAMS_USAGE = `Usage: trellis params TEMPLATE_FILE --values FILE [options]
@@ -195,6 +198,7 @@ function runCheckCommand(args: string[]): number {
       format: { type: 'string' },
       'max-severity': { type: 'string' },
       'no-color': { type: 'boolean' },
+      manifest: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -205,13 +209,51 @@ function runCheckCommand(args: string[]): number {
   const format = flags.format ?? 'text';
   const colour = format === 'text' && !flags['no-color'] && !process.env.NO_COLOR && process.stdout.isTTY === true;
   try {
-    return runCheck({ paths: positionals, format, maxSeverity: flags['max-severity'] ?? 'error', colour });
+    return runCheck({
+      paths: positionals,
+      format,
+      maxSeverity: flags['max-severity'] ?? 'error',
+      colour,
+      manifest: flags.manifest,
+    });
   } catch (error) {
-    if ((error as TrellisError).rule === undefined) {
-      throw new UsageError((error as Error).message, CHECK_USAGE);
-    }
-    throw error;
+    // Usage and I/O problems come without a rule; the core's (e.g. invalid-manifest) carry one
+    // and a complete message, so they are shown without the usage text.
+    const rule = (error as TrellisError).rule;
+    const message = (error as Error).message;
+    throw new UsageError(
+      rule === 'invalid-manifest' ? `${flags.manifest}: ${message}` : message,
+      rule === undefined ? CHECK_USAGE : undefined,
+    );
   }
+}
+
+async function runManifestCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message, MANIFEST_USAGE);
+  }
+  const flags = parsed.values;
+  if (flags.help) {
+    process.stdout.write(MANIFEST_USAGE);
+    return 0;
+  }
+  if (flags.url === undefined || flags.url === '') {
+    throw new UsageError('missing --url BACKSTAGE_URL', MANIFEST_USAGE);
+  }
+  return runManifest({ url: flags.url, token: flags.token ?? process.env.BACKSTAGE_TOKEN, out: flags.out });
 }
 
 function version(): string {
@@ -219,7 +261,7 @@ function version(): string {
   return `trellis ${manifest.version}`;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -229,6 +271,8 @@ function main(argv: string[]): number {
         return runCheckCommand(rest);
       case 'rules':
         return runRules();
+      case 'manifest':
+        return await runManifestCommand(rest);
       case '-h':
       case '--help':
       case 'help':
@@ -259,4 +303,6 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(status => {
+  process.exitCode = status;
+});

@@ -255,9 +255,14 @@ export function checkTemplate(source: string, options: { path?: string } = {}): 
 /** `trellis check` over several files: the findings and the report rendered in `format`. */
 export function checkFiles(
   files: { path: string; source: string }[],
-  options: { format?: ReportFormat; colour?: boolean } = {},
+  options: { format?: ReportFormat; colour?: boolean; manifest?: string } = {},
 ): CheckResult & { report: string } {
-  const coreOptions = { format: options.format ?? 'text', colour: options.colour === true };
+  // `manifest`: an instance manifest (`trellis manifest` output) as JSON text.
+  const coreOptions = {
+    format: options.format ?? 'text',
+    colour: options.colour === true,
+    manifest: options.manifest ?? null,
+  };
   return JSON.parse(loadCore().checkFiles(JSON.stringify(files), JSON.stringify(coreOptions))) as CheckResult & {
     report: string;
   };

@@ -23,12 +23,17 @@ test('findings print rustc-style code frames and exit 1', () => {
   assert.match(run.stdout, /--> .*step-id-dot-dash\/template\.yaml:13:30/);
   assert.match(run.stdout, /\| +\^{20}$/m, 'carets under steps.publish-github');
   assert.match(run.stdout, /= hint: write `steps\['publish-github'\]`/);
-  assert.match(run.stdout, /1 error in 1 file/);
+  // publish:github in the fixture is not built in: a warning from unknown-action.
+  assert.match(run.stdout, /1 error, 1 warning in 1 file/);
 });
 
 test('a clean template and the bundled example exit 0', () => {
-  for (const target of [path.join(fixtures, 'clean/template.yaml'), 'examples']) {
-    const run = trellis('check', target);
+  const targets = [
+    [path.join(fixtures, 'clean/template.yaml')],
+    ['examples', '--manifest', 'examples/backstage-manifest.json'],
+  ];
+  for (const target of targets) {
+    const run = trellis('check', ...target);
     assert.equal(run.status, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /no problems in 1 file/);
   }
@@ -44,8 +49,8 @@ test('directories are searched for template files only', () => {
     const run = trellis('check', dir, '--format', 'json');
     assert.equal(run.status, 1);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(report.diagnostics.map(d => d.rule), ['duplicate-step-id']);
-    assert.deepEqual(report.summary, { errors: 1, warnings: 0, infos: 0, files: 1 });
+    assert.deepEqual(report.diagnostics.map(d => d.rule), ['unknown-action', 'duplicate-step-id']);
+    assert.deepEqual(report.summary, { errors: 1, warnings: 1, infos: 0, files: 1 });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -70,11 +75,11 @@ test('sarif and github formats', () => {
   const file = path.join(fixtures, 'undeclared-parameter/template.yaml');
   const sarif = JSON.parse(trellis('check', file, '--format', 'sarif').stdout);
   assert.equal(sarif.version, '2.1.0');
-  const results = sarif.runs[0].results;
+  const results = sarif.runs[0].results.filter(r => r.ruleId === 'undeclared-parameter');
   assert.equal(results.length, 3);
   assert.equal(results[0].ruleId, 'undeclared-parameter');
   assert.equal(results[0].locations[0].physicalLocation.region.startLine, 20);
-  const github = trellis('check', file, '--format', 'github').stdout.trim().split('\n');
+  const github = trellis('check', file, '--format', 'github').stdout.trim().split('\n').filter(l => l.includes('title=undeclared-parameter'));
   assert.equal(github.length, 3);
   assert.match(github[0], /^::error file=.*template\.yaml,line=20,col=56,endLine=20,endColumn=60,title=undeclared-parameter::/);
 });
@@ -86,5 +91,28 @@ test('usage and I/O errors exit 2; rules lists every rule', () => {
   assert.equal(rules.status, 0);
   for (const id of ['expression-syntax', 'step-reference', 'undeclared-parameter', 'if-plain-string']) {
     assert.match(rules.stdout, new RegExp(`^${id} `, 'm'));
+  }
+});
+
+test('--manifest adds an instance\'s actions and filters; a broken manifest is exit 2', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-manifest-'));
+  try {
+    const file = path.join(fixtures, 'unknown-action/template.yaml');
+    const rulesOf = run => JSON.parse(run.stdout).diagnostics.map(d => `${d.severity} ${d.rule} ${d.line}`);
+    // Built-ins only: publish:github comes from a module, so it is a warning.
+    assert.deepEqual(rulesOf(trellis('check', file, '--format', 'json')), ['error unknown-action 8', 'warning unknown-action 11']);
+    const manifest = path.join(dir, 'manifest.json');
+    fs.writeFileSync(manifest, JSON.stringify({
+      actions: [{ id: 'publish:github', schema: { input: { type: 'object', required: ['repoUrl'], properties: { repoUrl: { type: 'string' } }, additionalProperties: false } } }],
+      filters: [{ name: 'now' }],
+      globals: { functions: [], values: [] },
+    }));
+    assert.deepEqual(rulesOf(trellis('check', file, '--format', 'json', '--manifest', manifest)), ['error unknown-action 8']);
+    fs.writeFileSync(manifest, '{"actions": 5}');
+    const broken = trellis('check', file, '--manifest', manifest);
+    assert.equal(broken.status, 2);
+    assert.match(broken.stderr, /manifest\.json: not a Trellis manifest/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -36,6 +36,8 @@ pub enum Place {
 /// What every rule gets.
 pub struct Context<'a> {
     pub file: &'a str,
+    /// Actions, filters and globals known for this run.
+    pub manifest: &'a crate::manifest::Manifest,
     pub source: &'a str,
     pub entity: Value,
     pub map: SourceMap,
@@ -50,9 +52,15 @@ fn is_templated(text: &str) -> bool {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(file: &'a str, source: &'a str, document: Document) -> Context<'a> {
+    pub fn new(
+        file: &'a str,
+        source: &'a str,
+        document: Document,
+        manifest: &'a crate::manifest::Manifest,
+    ) -> Context<'a> {
         let mut context = Context {
             file,
+            manifest,
             source,
             entity: document.value,
             map: document.map,

@@ -13,6 +13,7 @@ mod suggest;
 use serde::Serialize;
 
 use crate::diagnostics::{self, Diagnostic, Format, Severity, Summary};
+use crate::manifest::Manifest;
 
 pub use context::{Context, TemplatedString};
 
@@ -35,6 +36,8 @@ pub struct Rule {
 pub struct CheckOptions {
     /// The file name used in diagnostics.
     pub path: Option<String>,
+    /// An instance's own actions, filters and globals, added to the built-in manifest.
+    pub manifest: Option<Manifest>,
 }
 
 /// Everything found in one file.
@@ -56,10 +59,16 @@ pub struct SourceFile {
 }
 
 /// `trellis check` over several files: every diagnostic, and the report in `format`.
-pub fn check_files(files: &[SourceFile], format: Format, colour: bool) -> (Vec<Diagnostic>, Summary, String) {
+pub fn check_files(
+    files: &[SourceFile],
+    manifest: Option<&Manifest>,
+    format: Format,
+    colour: bool,
+) -> (Vec<Diagnostic>, Summary, String) {
     let mut diagnostics = Vec::new();
     for file in files {
-        diagnostics.extend(check_source(&file.text, &CheckOptions { path: Some(file.path.clone()) }).diagnostics);
+        let options = CheckOptions { path: Some(file.path.clone()), manifest: manifest.cloned() };
+        diagnostics.extend(check_source(&file.text, &options).diagnostics);
     }
     let summary = Summary::of(&diagnostics, files.len());
     let sources = |path: &str| files.iter().find(|f| f.path == path).map(|f| f.text.clone());
@@ -79,11 +88,13 @@ pub fn check_source(source: &str, options: &CheckOptions) -> CheckResult {
     match crate::yaml::parse_documents(source, Some(&file)) {
         Err(error) => diagnostics.push(rules::yaml_syntax::from_error(&file, &error)),
         Ok(documents) => {
+            let merged = options.manifest.as_ref().map(Manifest::with);
+            let manifest = merged.as_ref().unwrap_or_else(|| Manifest::builtin());
             for document in documents {
                 if document.value.get("kind").and_then(|k| k.as_str()) != Some("Template") {
                     continue;
                 }
-                let context = Context::new(&file, source, document);
+                let context = Context::new(&file, source, document, manifest);
                 for rule in rules::ALL {
                     (rule.run)(&context, &mut diagnostics);
                 }

@@ -17,6 +17,8 @@ Options:
   --format text|json|sarif|github   text (default): code frames like rustc; json: {diagnostics,
                                     summary}; sarif: SARIF 2.1.0; github: workflow commands
   --max-severity error|warning|info exit 1 when a finding is at or above this (default: error)
+  --manifest FILE                   your instance's actions, filters and globals (from
+                                    \`trellis manifest --url …\`), added to Backstage's built-ins
   --no-color                        plain text even on a terminal (NO_COLOR is honoured too)
   -h, --help                        print this help
 
@@ -50,6 +52,8 @@ export interface CheckCommandOptions {
   format: string;
   maxSeverity: string;
   colour: boolean;
+  /** Path of an instance manifest file. */
+  manifest?: string;
 }
 
 /** Runs the command; returns the exit status. Throws `Error` for usage and I/O problems. */
@@ -78,7 +82,15 @@ export function runCheck(options: CheckCommandOptions): number {
     throw new Error(`no template files (YAML with \`kind: Template\`) found in ${options.paths.join(', ') || '.'}`);
   }
   const sources = files.map(file => ({ path: file.split(path.sep).join('/'), source: fs.readFileSync(file, 'utf8') }));
-  const result = checkFiles(sources, { format: options.format as ReportFormat, colour: options.colour });
+  let manifest: string | undefined;
+  if (options.manifest !== undefined) {
+    try {
+      manifest = fs.readFileSync(options.manifest, 'utf8');
+    } catch {
+      throw new Error(`cannot read the manifest ${options.manifest}`);
+    }
+  }
+  const result = checkFiles(sources, { format: options.format as ReportFormat, colour: options.colour, manifest });
   process.stdout.write(result.report);
   const threshold = SEVERITY_RANK[options.maxSeverity as Severity];
   return result.diagnostics.some(d => SEVERITY_RANK[d.severity] >= threshold) ? 1 : 0;

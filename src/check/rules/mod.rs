@@ -1,14 +1,17 @@
 //! The rules, one per file. Each exports `RULE` with its id, description and default severity.
 
+pub mod action_input;
 pub mod deprecated_input;
 pub mod duplicate_step_id;
 pub mod each_outside_each;
 pub mod expression_syntax;
 pub mod if_plain_string;
 pub mod step_id_dot_dash;
+pub mod step_output_reference;
 pub mod step_reference;
 pub mod undeclared_parameter;
 pub mod undeclared_secret;
+pub mod unknown_action;
 pub mod unknown_filter;
 pub mod unknown_global;
 pub mod v1beta2_syntax;
@@ -23,9 +26,12 @@ pub const ALL: &[&Rule] = &[
     &duplicate_step_id::RULE,
     &step_reference::RULE,
     &step_id_dot_dash::RULE,
+    &step_output_reference::RULE,
     &undeclared_parameter::RULE,
     &undeclared_secret::RULE,
     &each_outside_each::RULE,
+    &unknown_action::RULE,
+    &action_input::RULE,
     &unknown_filter::RULE,
     &unknown_global::RULE,
     &if_plain_string::RULE,

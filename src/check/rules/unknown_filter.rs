@@ -16,7 +16,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let known: Vec<String> = FILTERS.iter().chain(BACKSTAGE_FILTERS).map(|s| s.to_string()).collect();
+    let mut known: Vec<String> = FILTERS.iter().chain(BACKSTAGE_FILTERS).map(|s| s.to_string()).collect();
+    known.extend(context.manifest.filters.iter().map(|f| f.name.clone()));
     for string in &context.strings {
         let Ok(parsed) = &string.parsed else { continue };
         for usage in analyze(parsed).filters {

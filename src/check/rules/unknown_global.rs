@@ -21,7 +21,10 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
         let Ok(parsed) = &string.parsed else { continue };
         // `always()`/`failure()` exist in the workflow runner, not in page conditions.
         let workflow: &[&str] = if string.place == Place::When { &[] } else { BACKSTAGE_WORKFLOW_GLOBALS };
-        let known: Vec<String> = GLOBALS.iter().chain(workflow).map(|s| s.to_string()).collect();
+        let mut known: Vec<String> = GLOBALS.iter().chain(workflow).map(|s| s.to_string()).collect();
+        if string.place != Place::When {
+            known.extend(context.manifest.globals.functions.iter().map(|f| f.name.clone()));
+        }
         for usage in analyze(parsed).functions {
             if known.contains(&usage.name) {
                 continue;

@@ -1,0 +1,91 @@
+//! `action-input`: step inputs that the action's input schema refuses. Backstage validates
+//! every step's rendered input before running the task's first step and fails the whole task
+//! ("Invalid input passed to action …"). Checked here: unknown input names (when the action
+//! allows no others), missing required inputs, and literal values (no expression inside) that
+//! do not match their property's schema.
+
+use serde_json::Value;
+
+use crate::check::{Context, Rule, RuleInfo};
+use crate::diagnostics::{Diagnostic, Severity};
+
+pub const RULE: Rule = Rule {
+    info: RuleInfo {
+        id: "action-input",
+        description: "step inputs must match the action's input schema",
+        default_severity: Severity::Error,
+    },
+    run,
+};
+
+/// Whether a value has any templated string inside (then its final shape is unknown here).
+fn is_templated(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains("${{") || s.contains("{%"),
+        Value::Array(items) => items.iter().any(is_templated),
+        Value::Object(map) => map.values().any(is_templated),
+        _ => false,
+    }
+}
+
+fn run(context: &Context, out: &mut Vec<Diagnostic>) {
+    for (index, step) in context.steps().iter().enumerate() {
+        let Some(action_id) = step.get("action").and_then(|a| a.as_str()) else { continue };
+        let Some(schema) = context.manifest.action(action_id).and_then(|a| a.schema.input.as_ref()) else { continue };
+        let base = format!("/spec/steps/{index}");
+        let empty = serde_json::Map::new();
+        let input = step.get("input").and_then(Value::as_object).unwrap_or(&empty);
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+
+        if let Some(Value::Array(required)) = schema.get("required") {
+            for name in required.iter().filter_map(Value::as_str) {
+                if input.contains_key(name) {
+                    continue;
+                }
+                let at = if step.get("input").is_some() { format!("{base}/input") } else { format!("{base}/action") };
+                out.push(context.diagnostic(
+                    RULE.info.id,
+                    Severity::Error,
+                    context.node_span(&at, true),
+                    format!("`{action_id}` requires the input `{name}`; the task fails before its first step"),
+                    Some(format!("add `{name}:` under `input:`")),
+                ));
+            }
+        }
+
+        for (name, value) in input {
+            let pointer = format!("{base}/input/{}", crate::yaml::escape_pointer_segment(name));
+            let Some(property) = properties.and_then(|p| p.get(name)) else {
+                if closed {
+                    let names: Vec<String> = properties.map(|p| p.keys().cloned().collect()).unwrap_or_default();
+                    out.push(context.diagnostic(
+                        RULE.info.id,
+                        Severity::Error,
+                        context.node_span(&pointer, true),
+                        format!("`{action_id}` has no input `{name}`; the task fails before its first step"),
+                        Some(match crate::check::suggest::closest(name, &names) {
+                            Some(near) => format!("did you mean `{near}`?"),
+                            None => format!("its inputs are: {}", names.join(", ")),
+                        }),
+                    ));
+                }
+                continue;
+            };
+            if is_templated(value) {
+                continue;
+            }
+            let Ok(validator) = jsonschema::draft7::new(property) else { continue };
+            let first_error = validator.iter_errors(value).next().map(|e| e.to_string());
+            if let Some(error) = first_error {
+                out.push(context.diagnostic(
+                    RULE.info.id,
+                    Severity::Error,
+                    context.node_span(&pointer, false),
+                    format!("input `{name}` of `{action_id}`: {error}"),
+                    Some("the task fails before its first step; fix the value to match the action's schema".into()),
+                ));
+            }
+        }
+    }
+}
