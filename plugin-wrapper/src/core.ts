@@ -206,8 +206,11 @@ export function validateParameters(
 /** How bad a finding is. */
 export type Severity = 'error' | 'warning' | 'info';
 
-/** One finding of `trellis check` (1-based lines and columns, end exclusive). */
-export interface Diagnostic {
+/**
+ * One finding of `trellis check` (1-based lines and columns, end exclusive). A type alias rather
+ * than an interface, so it is a JSON object for the scaffolder's action output types.
+ */
+export type Diagnostic = {
   file: string;
   line: number;
   column: number;
@@ -218,7 +221,7 @@ export interface Diagnostic {
   rule: string;
   message: string;
   hint?: string;
-}
+};
 
 /** Counts of a check run. */
 export interface CheckSummary {

@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
 import { InputError } from '@backstage/errors';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import { validateParameters, type ParameterError, type TrellisError } from '../core';
-import { packagePath } from '../paths';
+import { readActionSchema } from '../paths';
 import { examples } from './parametersValidate.examples';
 
 export const PARAMETERS_VALIDATE_ACTION_ID = 'trellis:parameters:validate';
@@ -24,10 +23,6 @@ export type ParametersValidateOutput = {
   errors: ParametersValidateOutputError[];
 };
 
-function readSchema(kind: 'input' | 'output'): JsonObject {
-  const file = packagePath('schemas', 'actions', `trellis-parameters-validate.${kind}.json`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as JsonObject;
-}
 
 /**
  * The inline template the core checks: the step's schema becomes `spec.parameters`, so pages,
@@ -87,8 +82,8 @@ export function createParametersValidateAction(): TemplateAction<
     examples,
     supportsDryRun: true,
     schema: {
-      input: readSchema('input'),
-      output: readSchema('output'),
+      input: readActionSchema('trellis-parameters-validate', 'input'),
+      output: readActionSchema('trellis-parameters-validate', 'output'),
     },
     async handler(ctx) {
       const { schema, values, failOnError } = ctx.input;

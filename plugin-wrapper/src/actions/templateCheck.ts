@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, isError } from '@backstage/errors';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { JsonObject } from '@backstage/types';
 import { checkTemplate, type Diagnostic, type Severity } from '../core';
-import { packagePath } from '../paths';
+import { readActionSchema } from '../paths';
 import { examples } from './templateCheck.examples';
 
 export const TEMPLATE_CHECK_ACTION_ID = 'trellis:template:check';
@@ -21,22 +20,8 @@ export type TemplateCheckInput = {
   failOn?: TemplateCheckFailOn;
 };
 
-/**
- * One entry of the `diagnostics` output: a {@link Diagnostic} (a type alias, so that it is a
- * JSON object for the scaffolder's types).
- */
-export type TemplateCheckDiagnostic = {
-  /** The template file, relative to the workspace. */
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: Severity;
-  rule: string;
-  message: string;
-  hint?: string;
-};
+/** One entry of the `diagnostics` output (`file` relative to the workspace). */
+export type TemplateCheckDiagnostic = Diagnostic;
 
 /** The outputs the action sets (schemas/actions/trellis-template-check.output.json). */
 export type TemplateCheckOutput = {
@@ -52,10 +37,6 @@ const DEFAULT_FAIL_ON: TemplateCheckFailOn = 'error';
 /** How many findings the failure message quotes. */
 const QUOTED_FINDINGS = 5;
 
-function readSchema(kind: 'input' | 'output'): JsonObject {
-  const file = packagePath('schemas', 'actions', `trellis-template-check.${kind}.json`);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as JsonObject;
-}
 
 function toOutputDiagnostic(d: Diagnostic): TemplateCheckDiagnostic {
   const out: TemplateCheckDiagnostic = {
@@ -159,8 +140,8 @@ export function createTemplateCheckAction(): TemplateAction<TemplateCheckInput, 
     examples,
     supportsDryRun: true,
     schema: {
-      input: readSchema('input'),
-      output: readSchema('output'),
+      input: readActionSchema('trellis-template-check', 'input'),
+      output: readActionSchema('trellis-template-check', 'output'),
     },
     async handler(ctx) {
       const given = ctx.input.path ?? DEFAULT_PATH;
