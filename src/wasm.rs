@@ -116,6 +116,9 @@ struct CheckFilesOptions {
     /// An instance manifest (`trellis manifest` output) as JSON text.
     #[serde(default)]
     manifest: Option<String>,
+    /// Rule ids not to report.
+    #[serde(default)]
+    ignore: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -146,7 +149,8 @@ pub fn check_files(files_json: &str, options_json: &str) -> Result<String, JsVal
         ),
         None => None,
     };
-    let (diagnostics, summary, report) = crate::check::check_files(&files, manifest.as_ref(), format, options.colour);
+    let (diagnostics, summary, report) =
+        crate::check::check_files(&files, manifest.as_ref(), &options.ignore, format, options.colour);
     Ok(serde_json::json!({"diagnostics": diagnostics, "summary": summary, "report": report}).to_string())
 }
 
@@ -156,7 +160,8 @@ pub fn check_files(files_json: &str, options_json: &str) -> Result<String, JsVal
 pub fn check_template(source: &str, options_json: &str) -> Result<String, JsValue> {
     let options = parse_json(if options_json.trim().is_empty() { "{}" } else { options_json }, "options")?;
     let path = options.get("path").and_then(Value::as_str).map(str::to_string);
-    let result = crate::check::check_source(source, &crate::check::CheckOptions { path, manifest: None });
+    let result =
+        crate::check::check_source(source, &crate::check::CheckOptions { path, manifest: None, ignore: Vec::new() });
     serde_json::to_string(&result).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }
 

@@ -10,7 +10,8 @@ use trellis::check::{check_source, CheckOptions};
 
 fn render(dir: &Path) -> String {
     let source = fs::read_to_string(dir.join("template.yaml")).expect("template.yaml");
-    let result = check_source(&source, &CheckOptions { path: Some("template.yaml".into()), manifest: None });
+    let result =
+        check_source(&source, &CheckOptions { path: Some("template.yaml".into()), manifest: None, ignore: Vec::new() });
     result
         .diagnostics
         .iter()

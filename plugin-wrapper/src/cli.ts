@@ -199,6 +199,7 @@ function runCheckCommand(args: string[]): number {
       'max-severity': { type: 'string' },
       'no-color': { type: 'boolean' },
       manifest: { type: 'string' },
+      ignore: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -215,6 +216,7 @@ function runCheckCommand(args: string[]): number {
       maxSeverity: flags['max-severity'] ?? 'error',
       colour,
       manifest: flags.manifest,
+      ignore: flags.ignore,
     });
   } catch (error) {
     // Usage and I/O problems come without a rule; the core's (e.g. invalid-manifest) carry one

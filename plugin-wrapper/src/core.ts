@@ -258,13 +258,14 @@ export function checkTemplate(source: string, options: { path?: string } = {}): 
 /** `trellis check` over several files: the findings and the report rendered in `format`. */
 export function checkFiles(
   files: { path: string; source: string }[],
-  options: { format?: ReportFormat; colour?: boolean; manifest?: string } = {},
+  options: { format?: ReportFormat; colour?: boolean; manifest?: string; ignore?: string[] } = {},
 ): CheckResult & { report: string } {
-  // `manifest`: an instance manifest (`trellis manifest` output) as JSON text.
+  // `manifest`: an instance manifest (`trellis manifest` output) as JSON text; `ignore`: rule ids.
   const coreOptions = {
     format: options.format ?? 'text',
     colour: options.colour === true,
     manifest: options.manifest ?? null,
+    ignore: options.ignore ?? [],
   };
   return JSON.parse(loadCore().checkFiles(JSON.stringify(files), JSON.stringify(coreOptions))) as CheckResult & {
     report: string;

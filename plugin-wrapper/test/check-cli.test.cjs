@@ -116,3 +116,13 @@ test('--manifest adds an instance\'s actions and filters; a broken manifest is e
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--ignore drops a rule; an unknown rule id is a usage error', () => {
+  const file = path.join(fixtures, 'unknown-action/template.yaml');
+  const run = trellis('check', file, '--format', 'json', '--ignore', 'unknown-action');
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout).diagnostics, []);
+  const bad = trellis('check', file, '--ignore', 'no-such-rule');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--ignore no-such-rule: no such rule/);
+});

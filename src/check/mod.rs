@@ -38,6 +38,8 @@ pub struct CheckOptions {
     pub path: Option<String>,
     /// An instance's own actions, filters and globals, added to the built-in manifest.
     pub manifest: Option<Manifest>,
+    /// Rule ids not to report (`--ignore`).
+    pub ignore: Vec<String>,
 }
 
 /// Everything found in one file.
@@ -62,12 +64,14 @@ pub struct SourceFile {
 pub fn check_files(
     files: &[SourceFile],
     manifest: Option<&Manifest>,
+    ignore: &[String],
     format: Format,
     colour: bool,
 ) -> (Vec<Diagnostic>, Summary, String) {
     let mut diagnostics = Vec::new();
     for file in files {
-        let options = CheckOptions { path: Some(file.path.clone()), manifest: manifest.cloned() };
+        let options =
+            CheckOptions { path: Some(file.path.clone()), manifest: manifest.cloned(), ignore: ignore.to_vec() };
         diagnostics.extend(check_source(&file.text, &options).diagnostics);
     }
     let summary = Summary::of(&diagnostics, files.len());
@@ -101,8 +105,45 @@ pub fn check_source(source: &str, options: &CheckOptions) -> CheckResult {
             }
         }
     }
+    let suppressed = suppressions(source);
+    diagnostics.retain(|d| !options.ignore.iter().any(|r| r == d.rule) && !suppressed.silences(d));
     diagnostics.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
     diagnostics.dedup();
     let summary = Summary::of(&diagnostics, 1);
     CheckResult { diagnostics, summary }
+}
+
+/// In-file suppressions: a comment `# trellis-ignore rule-a, rule-b` (or `# trellis-ignore` for
+/// every rule) silences findings on its own line and on the next line.
+struct Suppressions {
+    /// (line, rules; empty = all)
+    lines: Vec<(u32, Vec<String>)>,
+}
+
+impl Suppressions {
+    fn silences(&self, d: &Diagnostic) -> bool {
+        self.lines.iter().any(|(line, rules)| {
+            (d.line == *line || d.line == line + 1) && (rules.is_empty() || rules.iter().any(|r| r == d.rule))
+        })
+    }
+}
+
+fn suppressions(source: &str) -> Suppressions {
+    const MARKER: &str = "# trellis-ignore";
+    let mut lines = Vec::new();
+    for (index, text) in source.lines().enumerate() {
+        let Some(at) = text.find(MARKER) else { continue };
+        let rest = &text[at + MARKER.len()..];
+        if !(rest.is_empty() || rest.starts_with([' ', ':', '\t'])) {
+            continue;
+        }
+        let rules = rest
+            .trim_start_matches(':')
+            .split([',', ' ', '\t'])
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect();
+        lines.push((index as u32 + 1, rules));
+    }
+    Suppressions { lines }
 }

@@ -19,6 +19,8 @@ Options:
   --max-severity error|warning|info exit 1 when a finding is at or above this (default: error)
   --manifest FILE                   your instance's actions, filters and globals (from
                                     \`trellis manifest --url …\`), added to Backstage's built-ins
+  --ignore RULE                     do not report RULE (repeatable); in a file, a comment
+                                    \`# trellis-ignore RULE\` silences its line and the next
   --no-color                        plain text even on a terminal (NO_COLOR is honoured too)
   -h, --help                        print this help
 
@@ -54,6 +56,8 @@ export interface CheckCommandOptions {
   colour: boolean;
   /** Path of an instance manifest file. */
   manifest?: string;
+  /** Rule ids not to report. */
+  ignore?: string[];
 }
 
 /** Runs the command; returns the exit status. Throws `Error` for usage and I/O problems. */
@@ -90,7 +94,17 @@ export function runCheck(options: CheckCommandOptions): number {
       throw new Error(`cannot read the manifest ${options.manifest}`);
     }
   }
-  const result = checkFiles(sources, { format: options.format as ReportFormat, colour: options.colour, manifest });
+  const known = new Set(listRules().map(r => r.id));
+  const unknownRule = (options.ignore ?? []).find(rule => !known.has(rule));
+  if (unknownRule !== undefined) {
+    throw new Error(`--ignore ${unknownRule}: no such rule (trellis rules lists them)`);
+  }
+  const result = checkFiles(sources, {
+    format: options.format as ReportFormat,
+    colour: options.colour,
+    manifest,
+    ignore: options.ignore,
+  });
   process.stdout.write(result.report);
   const threshold = SEVERITY_RANK[options.maxSeverity as Severity];
   return result.diagnostics.some(d => SEVERITY_RANK[d.severity] >= threshold) ? 1 : 0;
