@@ -8,6 +8,7 @@
 mod context;
 mod locate;
 pub mod rules;
+mod schema_walk;
 mod suggest;
 
 use serde::Serialize;

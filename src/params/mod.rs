@@ -21,6 +21,18 @@ use crate::yaml::SourceMap;
 
 pub use visibility::evaluate_condition;
 
+/// Whether `value` satisfies `schema` as Backstage's npm `jsonschema` judges it; `None` when the
+/// schema itself cannot be used. The first error's message otherwise.
+pub fn first_violation(schema: &Value, value: &Value) -> Option<Result<(), String>> {
+    let translated = npm_compat::translate(schema).ok()?;
+    let validator = formats::register(jsonschema::draft7::options()).build(&translated).ok()?;
+    let first = validator.iter_errors(value).next().map(|e| messages::describe(e.kind()));
+    Some(match first {
+        Some(message) => Err(message),
+        None => Ok(()),
+    })
+}
+
 /// What to check besides the parameter values.
 #[derive(Debug, Clone, Default)]
 pub struct ParameterOptions {

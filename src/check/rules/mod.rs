@@ -6,6 +6,8 @@ pub mod duplicate_step_id;
 pub mod each_outside_each;
 pub mod expression_syntax;
 pub mod if_plain_string;
+pub mod parameter_default_invalid;
+pub mod parameter_required_undeclared;
 pub mod step_id_dot_dash;
 pub mod step_output_reference;
 pub mod step_reference;
@@ -34,6 +36,8 @@ pub const ALL: &[&Rule] = &[
     &action_input::RULE,
     &unknown_filter::RULE,
     &unknown_global::RULE,
+    &parameter_required_undeclared::RULE,
+    &parameter_default_invalid::RULE,
     &if_plain_string::RULE,
     &deprecated_input::RULE,
     &v1beta2_syntax::RULE,

@@ -1,0 +1,69 @@
+//! `parameter-default-invalid`: a field's `default`, `const` or `enum` value that its own schema
+//! rejects (`type: string` with `default: 8080`, an enum entry failing `pattern`). The form
+//! offers a value that Backstage's validation then refuses.
+
+use serde_json::{Map, Value};
+
+use crate::check::schema_walk::{each_schema, pages};
+use crate::check::{Context, Rule, RuleInfo};
+use crate::diagnostics::{Diagnostic, Severity};
+
+pub const RULE: Rule = Rule {
+    info: RuleInfo {
+        id: "parameter-default-invalid",
+        description: "default, const and enum values must satisfy their own field's schema",
+        default_severity: Severity::Error,
+    },
+    run,
+};
+
+fn run(context: &Context, out: &mut Vec<Diagnostic>) {
+    for (pointer, page) in pages(&context.entity) {
+        each_schema(page, &pointer, &mut |schema, at| {
+            // The field's own constraints, without the keywords whose values are being checked.
+            let mut own: Map<String, Value> = schema.clone();
+            for key in ["default", "const", "enum", "examples", "properties", "required", "dependencies"] {
+                own.remove(key);
+            }
+            let own = Value::Object(own);
+            let mut candidates: Vec<(String, &Value)> = Vec::new();
+            if let Some(value) = schema.get("default") {
+                candidates.push((format!("{at}/default"), value));
+            }
+            if let Some(value) = schema.get("const") {
+                candidates.push((format!("{at}/const"), value));
+            }
+            if let Some(Value::Array(options)) = schema.get("enum") {
+                candidates.extend(options.iter().enumerate().map(|(i, v)| (format!("{at}/enum/{i}"), v)));
+            }
+            for (value_at, value) in candidates {
+                let Some(Err(problem)) = crate::params::first_violation(&own, value) else { continue };
+                let keyword = value_at.rsplit('/').find(|s| s.parse::<usize>().is_err()).unwrap_or("default");
+                out.push(context.diagnostic(
+                    RULE.info.id,
+                    Severity::Error,
+                    context.node_span(&value_at, false),
+                    format!("this `{keyword}` value {problem}, so Backstage rejects the form's own value"),
+                    Some("make the value match the field's type and constraints".into()),
+                ));
+            }
+            if let (Some(Value::Array(options)), Some(Value::Array(names))) =
+                (schema.get("enum"), schema.get("enumNames"))
+            {
+                if options.len() != names.len() {
+                    out.push(context.diagnostic(
+                        RULE.info.id,
+                        Severity::Warning,
+                        context.node_span(&format!("{at}/enumNames"), true),
+                        format!(
+                            "`enumNames` has {} labels for {} `enum` values; the form pairs them by position",
+                            names.len(),
+                            options.len()
+                        ),
+                        Some("give exactly one label per enum value".into()),
+                    ));
+                }
+            }
+        });
+    }
+}
