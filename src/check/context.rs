@@ -14,6 +14,8 @@ pub struct TemplatedString {
     /// JSON pointer of the string in the document.
     pub pointer: String,
     pub value: String,
+    /// The text handed to the engine (for `when`: trimmed and wrapped in `${{ }}`).
+    pub source: String,
     /// Byte offset in `value` = byte offset in the engine's source + `shift`: Backstage trims
     /// `when` conditions and wraps them in `${{ }}`, which this undoes.
     pub shift: isize,
@@ -98,14 +100,7 @@ impl<'a> Context<'a> {
                 out.push(self.templated(pointer, text, Place::Output, None))
             });
         }
-        let pages: Vec<(String, &Value)> = match self.entity.pointer("/spec/parameters") {
-            Some(Value::Array(items)) => {
-                items.iter().enumerate().map(|(i, p)| (format!("/spec/parameters/{i}"), p)).collect()
-            }
-            Some(page @ Value::Object(_)) => vec![("/spec/parameters".to_string(), page)],
-            _ => Vec::new(),
-        };
-        for (pointer, page) in pages {
+        for (pointer, page) in super::schema_walk::pages(&self.entity) {
             if let Some(Value::String(when)) = page.get("when") {
                 out.push(self.when_condition(&format!("{pointer}/when"), when));
             }
@@ -116,7 +111,7 @@ impl<'a> Context<'a> {
 
     fn templated(&self, pointer: String, text: &str, place: Place, step: Option<usize>) -> TemplatedString {
         let parsed = engine::parse(text, &ParseOptions::default());
-        TemplatedString { pointer, value: text.to_string(), shift: 0, parsed, place, step }
+        TemplatedString { pointer, value: text.to_string(), source: text.to_string(), shift: 0, parsed, place, step }
     }
 
     /// `when` is an expression that Backstage trims and wraps in `${{ }}` unless it already
@@ -133,6 +128,7 @@ impl<'a> Context<'a> {
         TemplatedString {
             pointer: pointer.to_string(),
             value: text.to_string(),
+            source,
             shift,
             parsed,
             place: Place::When,

@@ -16,9 +16,8 @@ pub const RULE: Rule = Rule {
 
 /// The dashed step id that `reference` (a `steps.<prefix>` read) starts to spell in `source`.
 pub fn dashed_id_at<'a>(ids: &'a [String], source: &str, reference: &Reference) -> Option<&'a String> {
-    let (start, end) = *reference.segment_ranges.first()?;
+    let (start, _) = *reference.segment_ranges.first()?;
     let prefix = reference.path.first()?;
-    let _ = end;
     let source_from = source.get(start..)?;
     ids.iter()
         .filter(|id| id.contains('-') && id.starts_with(prefix.as_str()) && source_from.starts_with(id.as_str()))
@@ -29,14 +28,11 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     let ids = super::step_reference::step_ids(context);
     for string in &context.strings {
         let Ok(parsed) = &string.parsed else { continue };
-        let source_shift = string.shift;
-        let engine_source: String =
-            if source_shift == 0 { string.value.clone() } else { format!("${{{{ {} }}}}", string.value.trim()) };
         for reference in references(parsed) {
             if reference.root != "steps" {
                 continue;
             }
-            let Some(id) = dashed_id_at(&ids, &engine_source, &reference) else { continue };
+            let Some(id) = dashed_id_at(&ids, &string.source, &reference) else { continue };
             let id_start = reference.segment_ranges[0].0;
             out.push(context.diagnostic(
                 RULE.info.id,

@@ -42,7 +42,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let Some(id) = reference.path.first() else { continue };
-            if visible.contains(id) || super::step_id_dot_dash::dashed_id_at(&ids, &string.value, &reference).is_some()
+            if visible.contains(id) || super::step_id_dot_dash::dashed_id_at(&ids, &string.source, &reference).is_some()
             {
                 continue;
             }

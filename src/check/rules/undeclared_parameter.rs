@@ -50,11 +50,7 @@ fn declared_fields(schema: &Value, root: &Value, depth: usize, out: &mut Vec<Str
 }
 
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let pages: Vec<&Value> = match context.entity.pointer("/spec/parameters") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(page @ Value::Object(_)) => vec![page],
-        _ => Vec::new(),
-    };
+    let pages: Vec<&Value> = crate::check::schema_walk::pages(&context.entity).into_iter().map(|(_, p)| p).collect();
     // A page that accepts any field makes every name possible.
     if pages.iter().any(|p| p.get("additionalProperties").is_some_and(|a| a == &Value::Bool(true) || a.is_object())) {
         return;

@@ -55,10 +55,8 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(Value::Object(properties)) = context.entity.pointer("/spec/secrets/schema/properties") {
         declared.extend(properties.keys().cloned());
     }
-    match context.entity.pointer("/spec/parameters") {
-        Some(Value::Array(pages)) => pages.iter().for_each(|p| secret_fields(p, &mut declared, 0)),
-        Some(page) => secret_fields(page, &mut declared, 0),
-        None => {}
+    for (_, page) in crate::check::schema_walk::pages(&context.entity) {
+        secret_fields(page, &mut declared, 0);
     }
     for string in &context.strings {
         let Ok(parsed) = &string.parsed else { continue };
