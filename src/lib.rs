@@ -30,6 +30,7 @@ pub mod jsfmt;
 pub mod jsregex;
 pub mod manifest;
 pub mod params;
+pub mod render;
 pub mod template;
 pub mod yaml;
 

@@ -1,15 +1,23 @@
 //! The template language Backstage uses: Nunjucks 3.2.4 as Nunjitsu implements it, with
 //! `${{ }}` variables (or `{{ }}` in cookiecutter mode), `{% %}` blocks and `{# #}` comments.
 //!
-//! This module is the front end: [`lexer`] and [`parser`] turn source text into an [`ast`]
-//! with byte ranges, so syntax errors and every later finding point at line and column.
-//! Evaluation with Nunjitsu's JavaScript semantics builds on this tree.
+//! [`lexer`] and [`parser`] turn source text into an [`ast`] with byte ranges, so syntax errors
+//! and every later finding point at line and column; [`refs`] lists what a template reads.
+//! [`eval`] runs the tree with JavaScript value semantics ([`value`]), the built-in [`filters`],
+//! tests ([`predicates`]) and methods ([`methods`]), and Backstage's own filters ([`backstage`]).
 
 pub mod ast;
+pub mod backstage;
 pub mod builtins;
+pub mod callable;
+pub mod eval;
+pub mod filters;
 pub mod lexer;
+pub mod methods;
 pub mod parser;
+pub mod predicates;
 pub mod refs;
+pub mod value;
 
 use crate::error::{Span, TrellisError};
 

@@ -1,0 +1,1050 @@
+//! Evaluation: walks the syntax tree with Nunjitsu's scoping and JavaScript value semantics.
+//!
+//! Scopes follow Nunjitsu (and so Nunjucks 3.2.4): the context is read-only; the template's top
+//! level, macro bodies and `{% block %}` bodies isolate their writes; a `for` loop opens one
+//! scope whose `set` updates an enclosing variable when one exists. Top-level `set`s and macros
+//! are also exported so macros can see them. Every node evaluated costs one work unit and
+//! nesting is bounded, so no template runs unbounded.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::ast::*;
+use super::callable::Callable;
+use super::value::{utf16_len, Entries, Value};
+use super::{filters, methods, predicates};
+use crate::jsregex::JsRegex;
+
+/// Per-render resource limits; the defaults are Nunjitsu's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Template source length in UTF-16 code units.
+    pub source_code_units: usize,
+    /// Nodes and expressions evaluated, loop iterations, items converted.
+    pub work_units: u64,
+    /// Nested evaluation depth.
+    pub nesting_depth: usize,
+    /// Rendered output in UTF-16 code units.
+    pub output_code_units: usize,
+    /// Size of one value built by a filter or method (strings, arrays), in bytes.
+    pub scratch_bytes: usize,
+    /// Calls of host filters and globals.
+    pub capability_calls: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            source_code_units: 4 * 1024 * 1024,
+            work_units: 1_000_000,
+            nesting_depth: 512,
+            output_code_units: 16 * 1024 * 1024,
+            scratch_bytes: 64 * 1024 * 1024,
+            capability_calls: 4096,
+        }
+    }
+}
+
+/// A host filter or global function: JSON copies in, JSON out (`None` = `undefined`).
+pub type HostFunction = Rc<dyn Fn(&[serde_json::Value]) -> std::result::Result<Option<serde_json::Value>, String>>;
+
+/// Filters and globals beyond the built-in ones (Backstage's, a module's, the caller's).
+#[derive(Clone, Default)]
+pub struct Extensions {
+    pub filters: HashMap<String, HostFunction>,
+    pub functions: HashMap<String, HostFunction>,
+    pub values: HashMap<String, serde_json::Value>,
+}
+
+/// How a render runs.
+#[derive(Clone, Default)]
+pub struct EvalOptions {
+    pub cookiecutter_compat: bool,
+    /// Undefined names and lookups on undefined are errors instead of "".
+    pub strict: bool,
+    pub limits: Limits,
+}
+
+/// Why a render stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Syntax,
+    Evaluation,
+    Limit,
+}
+
+/// A render error with the byte range of the innermost node it happened in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub range: Range,
+}
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+fn fail<T>(message: impl Into<String>) -> Result<T> {
+    Err(EvalError { kind: ErrorKind::Evaluation, message: message.into(), range: (usize::MAX, usize::MAX) })
+}
+
+/// Gives an error without a location the range of `range`.
+fn at<T>(result: Result<T>, range: Range) -> Result<T> {
+    result.map_err(|mut e| {
+        if e.range.0 == usize::MAX {
+            e.range = range;
+        }
+        e
+    })
+}
+
+pub(crate) fn err(message: impl Into<String>) -> EvalError {
+    EvalError { kind: ErrorKind::Evaluation, message: message.into(), range: (usize::MAX, usize::MAX) }
+}
+
+struct Binding {
+    name: Rc<str>,
+    value: Value,
+    writable: bool,
+}
+
+struct Scope {
+    vars: Vec<Binding>,
+    parent: Option<usize>,
+    isolate: bool,
+}
+
+struct MacroDef<'t> {
+    params: &'t [Param],
+    body: &'t [Node],
+    /// Where the body's scope hangs: the export scope for macros, the call site for `caller`.
+    scope: usize,
+}
+
+/// Where output goes: the text, and for `renderValue`'s JSON coercion a parallel text in which
+/// every interpolation is JSON-encoded.
+pub struct Output {
+    pub text: String,
+    pub json: Option<String>,
+}
+
+pub struct Evaluator<'t, 'e> {
+    options: &'e EvalOptions,
+    extensions: &'e Extensions,
+    scopes: Vec<Scope>,
+    macros: Vec<MacroDef<'t>>,
+    export_scope: usize,
+    work: u64,
+    output_units: usize,
+    capability_calls: u32,
+}
+
+const RESERVED: [&str; 3] = ["constructor", "prototype", "__proto__"];
+
+impl<'t, 'e> Evaluator<'t, 'e> {
+    /// An evaluator over `context` (the top-level names).
+    pub fn new(context: &Entries, options: &'e EvalOptions, extensions: &'e Extensions) -> Evaluator<'t, 'e> {
+        let context_scope = Scope {
+            vars: context
+                .iter()
+                .map(|(k, v)| Binding { name: k.clone(), value: v.clone(), writable: false })
+                .collect(),
+            parent: None,
+            isolate: false,
+        };
+        let export = Scope { vars: Vec::new(), parent: Some(0), isolate: true };
+        let root = Scope { vars: Vec::new(), parent: Some(1), isolate: true };
+        Evaluator {
+            options,
+            extensions,
+            scopes: vec![context_scope, export, root],
+            macros: Vec::new(),
+            export_scope: 1,
+            work: 0,
+            output_units: 0,
+            capability_calls: 0,
+        }
+    }
+
+    /// Renders a template body at the top level.
+    pub fn render(&mut self, body: &'t [Node], out: &mut Output) -> Result<()> {
+        self.nodes(body, 2, true, out, 0)
+    }
+
+    /// Evaluates the lone expression of `${{ expr }}` at the top level.
+    pub fn eval_top(&mut self, expr: &'t Expr) -> Result<Value> {
+        self.expr(expr, 2, 0)
+    }
+
+    // ----- accounting -----------------------------------------------------------------------
+
+    fn charge(&mut self, depth: usize) -> Result<()> {
+        self.work += 1;
+        if self.work > self.options.limits.work_units {
+            return Err(limit(format!("the template needs more than {} work units", self.options.limits.work_units)));
+        }
+        if depth > self.options.limits.nesting_depth {
+            return Err(limit(format!(
+                "the template nests deeper than {} levels",
+                self.options.limits.nesting_depth
+            )));
+        }
+        Ok(())
+    }
+
+    /// Charges `n` work units for values expanded at once (range items, converted entries).
+    pub(crate) fn charge_many(&mut self, n: usize) -> Result<()> {
+        self.work = self.work.saturating_add(n as u64);
+        if self.work > self.options.limits.work_units {
+            return Err(limit(format!("the template needs more than {} work units", self.options.limits.work_units)));
+        }
+        Ok(())
+    }
+
+    fn append(&mut self, out: &mut Output, text: &str, encoded: Option<&str>) -> Result<()> {
+        self.output_units += utf16_len(text);
+        if self.output_units > self.options.limits.output_code_units {
+            return Err(limit(format!(
+                "the output is longer than {} characters",
+                self.options.limits.output_code_units
+            )));
+        }
+        out.text.push_str(text);
+        if let Some(json) = out.json.as_mut() {
+            json.push_str(encoded.unwrap_or(text));
+        }
+        Ok(())
+    }
+
+    fn check_scratch(&self, value: &Value) -> Result<()> {
+        let size = match value {
+            Value::Str(s) | Value::Safe(s) => s.len(),
+            Value::Array(items) => items.borrow().len() * 8,
+            _ => 0,
+        };
+        if size > self.options.limits.scratch_bytes {
+            return Err(limit(format!("a value is larger than {} bytes", self.options.limits.scratch_bytes)));
+        }
+        Ok(())
+    }
+
+    // ----- scopes -----------------------------------------------------------------------------
+
+    fn child(&mut self, parent: usize, isolate: bool) -> usize {
+        self.scopes.push(Scope { vars: Vec::new(), parent: Some(parent), isolate });
+        self.scopes.len() - 1
+    }
+
+    fn lookup(&self, mut scope: usize, name: &str) -> Option<&Value> {
+        loop {
+            let s = &self.scopes[scope];
+            if let Some(b) = s.vars.iter().rev().find(|b| &*b.name == name) {
+                return Some(&b.value);
+            }
+            scope = s.parent?;
+        }
+    }
+
+    fn set_local(&mut self, scope: usize, name: &str, value: Value) {
+        let vars = &mut self.scopes[scope].vars;
+        match vars.iter_mut().find(|b| &*b.name == name) {
+            Some(b) => {
+                b.value = value;
+                b.writable = true;
+            }
+            None => vars.push(Binding { name: name.into(), value, writable: true }),
+        }
+    }
+
+    fn can_assign(&self, scope: usize, name: &str) -> bool {
+        let s = &self.scopes[scope];
+        if let Some(b) = s.vars.iter().find(|b| &*b.name == name) {
+            return b.writable;
+        }
+        if s.isolate {
+            return false;
+        }
+        s.parent.is_some_and(|p| self.can_assign(p, name))
+    }
+
+    fn assign(&mut self, scope: usize, name: &str, value: Value) {
+        let s = &self.scopes[scope];
+        if !s.isolate {
+            if let Some(i) = s.vars.iter().position(|b| &*b.name == name && b.writable) {
+                self.scopes[scope].vars[i].value = value;
+                return;
+            }
+            if let Some(parent) = s.parent.filter(|p| self.can_assign(*p, name)) {
+                return self.assign(parent, name, value);
+            }
+        }
+        self.set_local(scope, name, value);
+    }
+
+    // ----- statements -------------------------------------------------------------------------
+
+    /// `exports`: top-level (or block-level) assignments are also made visible to macros.
+    fn nodes(&mut self, nodes: &'t [Node], scope: usize, exports: bool, out: &mut Output, depth: usize) -> Result<()> {
+        for node in nodes {
+            at(self.node(node, scope, exports, out, depth + 1), node.range)?;
+        }
+        Ok(())
+    }
+
+    fn node(&mut self, node: &'t Node, scope: usize, exports: bool, out: &mut Output, depth: usize) -> Result<()> {
+        self.charge(depth)?;
+        match &node.kind {
+            NodeKind::Data(text) => self.append(out, text, None),
+            NodeKind::Output(expr) => {
+                let value = self.expr(expr, scope, depth + 1)?;
+                let text = self.render_value(&value)?;
+                let encoded = if out.json.is_some() { Some(filters::dump(&value, &Value::Undefined)?.render()) } else { None };
+                self.append(out, &text, encoded.as_deref())
+            }
+            NodeKind::If { branches, otherwise } => {
+                for (condition, body) in branches {
+                    if self.expr(condition, scope, depth + 1)?.truthy() {
+                        return self.nodes(body, scope, exports, out, depth);
+                    }
+                }
+                match otherwise {
+                    Some(body) => self.nodes(body, scope, exports, out, depth),
+                    None => Ok(()),
+                }
+            }
+            NodeKind::For { targets, iterable, body, otherwise } => {
+                self.for_loop(targets, iterable, body, otherwise.as_deref(), scope, out, depth)
+            }
+            NodeKind::Set { targets, value } => {
+                let value = self.expr(value, scope, depth + 1)?;
+                self.bind(targets, value, scope, exports)
+            }
+            NodeKind::SetBlock { targets, body } => {
+                let text = self.capture(body, scope, false, depth)?;
+                self.bind(targets, Value::str(text), scope, exports)
+            }
+            NodeKind::Block { body, .. } => {
+                let inner = self.child(scope, true);
+                self.nodes(body, inner, true, out, depth)
+            }
+            NodeKind::Macro { name, params, body } => {
+                let id = self.macros.len();
+                self.macros.push(MacroDef { params, body, scope: self.export_scope });
+                let handle = Value::Callable(Rc::new(Callable::Macro(id)));
+                self.set_local(scope, name, handle.clone());
+                if exports && scope == 2 {
+                    let export = self.export_scope;
+                    self.set_local(export, name, handle);
+                }
+                Ok(())
+            }
+            NodeKind::CallBlock { caller_params, call, body } => {
+                let ExprKind::Call { callee, args } = &call.kind else {
+                    return fail("a call block needs a macro call");
+                };
+                let target = self.expr(callee, scope, depth + 1)?;
+                let Value::Callable(callable) = &target else {
+                    return fail("call blocks can call only template macros");
+                };
+                let Callable::Macro(id) = **callable else {
+                    return fail("call blocks can call only template macros");
+                };
+                let (positional, mut keyword) = self.args(args, scope, depth)?;
+                let caller_id = self.macros.len();
+                self.macros.push(MacroDef { params: caller_params, body, scope });
+                keyword.push(("caller".into(), Value::Callable(Rc::new(Callable::Macro(caller_id)))));
+                let value = self.invoke_macro(id, positional, keyword, depth)?;
+                let text = self.render_value(&value)?;
+                self.append(out, &text, None)
+            }
+            NodeKind::FilterBlock { name, args, body } => {
+                let inner = self.child(scope, false);
+                let text = self.capture(body, inner, false, depth)?;
+                let (positional, keyword) = self.args(args, scope, depth)?;
+                let value = self.apply_filter(name, Value::str(text), positional, keyword)?;
+                let text = self.render_value(&value)?;
+                self.append(out, &text, None)
+            }
+            NodeKind::Switch { subject, cases, default } => {
+                let value = self.expr(subject, scope, depth + 1)?;
+                let mut matched = false;
+                for (candidate, body) in cases {
+                    if !matched {
+                        let case = self.expr(candidate, scope, depth + 1)?;
+                        matched = value.strict_equals(&case);
+                    }
+                    if matched && !body.is_empty() {
+                        return self.nodes(body, scope, exports, out, depth);
+                    }
+                }
+                match default {
+                    Some(body) => self.nodes(body, scope, exports, out, depth),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+
+    fn bind(&mut self, targets: &[String], value: Value, scope: usize, exports: bool) -> Result<()> {
+        for target in targets {
+            self.assign(scope, target, value.clone());
+            if exports {
+                let export = self.export_scope;
+                self.set_local(export, target, value.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn capture(&mut self, body: &'t [Node], scope: usize, exports: bool, depth: usize) -> Result<String> {
+        let mut inner = Output { text: String::new(), json: None };
+        self.nodes(body, scope, exports, &mut inner, depth)?;
+        Ok(inner.text)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn for_loop(
+        &mut self,
+        targets: &[String],
+        iterable: &'t Expr,
+        body: &'t [Node],
+        otherwise: Option<&'t [Node]>,
+        scope: usize,
+        out: &mut Output,
+        depth: usize,
+    ) -> Result<()> {
+        let value = self.expr(iterable, scope, depth + 1)?;
+        let entries = self.loop_entries(&value, targets.len())?;
+        let loop_scope = self.child(scope, false);
+        let length = entries.len();
+        for (index, entry) in entries.into_iter().enumerate() {
+            self.charge(depth)?;
+            if targets.len() == 1 {
+                self.set_local(loop_scope, &targets[0], entry);
+            } else {
+                for (i, target) in targets.iter().enumerate() {
+                    let item = destructure(&entry, i)?;
+                    self.set_local(loop_scope, target, item);
+                }
+            }
+            let n = length as f64;
+            let i = index as f64;
+            let record: Entries = [
+                ("index", Value::Number(i + 1.0)),
+                ("index0", Value::Number(i)),
+                ("revindex", Value::Number(n - i)),
+                ("revindex0", Value::Number(n - i - 1.0)),
+                ("first", Value::Bool(index == 0)),
+                ("last", Value::Bool(index + 1 == length)),
+                ("length", Value::Number(n)),
+            ]
+            .into_iter()
+            .map(|(k, v)| (Rc::from(k), v))
+            .collect();
+            self.set_local(loop_scope, "loop", Value::object(record));
+            self.nodes(body, loop_scope, false, out, depth)?;
+        }
+        if length == 0 {
+            if let Some(body) = otherwise {
+                self.nodes(body, loop_scope, false, out, depth)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What a `for` iterates: items of an array, `[key, value]` pairs of a record (with two or
+    /// more targets), code units of a string.
+    fn loop_entries(&mut self, value: &Value, targets: usize) -> Result<Vec<Value>> {
+        let entries = match value {
+            Value::Array(items) => items.borrow().clone(),
+            Value::Str(s) | Value::Safe(s) if targets == 1 => code_units(s),
+            Value::Str(s) | Value::Safe(s) => code_units(s)
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| Value::array(vec![Value::str(i.to_string()), c]))
+                .collect(),
+            Value::Object(entries) if targets == 1 => {
+                let length = entries.get("length").map(Value::to_number).unwrap_or(f64::NAN);
+                let mut items = Vec::new();
+                let mut i = 0usize;
+                while (i as f64) < length {
+                    self.charge_many(1)?;
+                    items.push(entries.get(i.to_string().as_str()).cloned().unwrap_or(Value::Undefined));
+                    i += 1;
+                }
+                items
+            }
+            Value::Object(entries) => {
+                entries.iter().map(|(k, v)| Value::array(vec![Value::Str(k.clone()), v.clone()])).collect()
+            }
+            _ => Vec::new(),
+        };
+        self.charge_many(entries.len())?;
+        Ok(entries)
+    }
+
+    // ----- expressions ------------------------------------------------------------------------
+
+    pub(crate) fn expr(&mut self, expr: &'t Expr, scope: usize, depth: usize) -> Result<Value> {
+        self.charge(depth)?;
+        at(self.expr_inner(expr, scope, depth + 1), expr.range)
+    }
+
+    fn expr_inner(&mut self, expr: &'t Expr, scope: usize, depth: usize) -> Result<Value> {
+        Ok(match &expr.kind {
+            ExprKind::Literal(literal) => match literal {
+                Literal::Str(s) => Value::str(s.as_str()),
+                Literal::Number(n) => Value::Number(*n),
+                Literal::Bool(b) => Value::Bool(*b),
+                Literal::Null => Value::Null,
+            },
+            ExprKind::Regex { pattern, flags } => Value::Regex(Rc::new(JsRegex::new(pattern, flags).map_err(err)?)),
+            ExprKind::Name(name) => self.name(name, scope)?,
+            ExprKind::Array(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(self.expr(item, scope, depth)?);
+                }
+                Value::array(values)
+            }
+            ExprKind::Object(pairs) => {
+                let mut entries = Entries::new();
+                for (key, value) in pairs {
+                    let key: Rc<str> = match &key.kind {
+                        ExprKind::Name(name) => name.as_str().into(),
+                        _ => self.expr(key, scope, depth)?.to_js_string().into(),
+                    };
+                    if RESERVED.contains(&&*key) {
+                        return fail(format!("the name `{key}` is reserved"));
+                    }
+                    let value = self.expr(value, scope, depth)?;
+                    entries.insert(key, value);
+                }
+                Value::object(entries)
+            }
+            ExprKind::Attr { object, name } => {
+                let target = self.expr(object, scope, depth)?;
+                self.member(&target, name)?
+            }
+            ExprKind::Index { object, index } => {
+                let target = self.expr(object, scope, depth)?;
+                let key = self.expr(index, scope, depth)?;
+                self.member(&target, &key.to_js_string())?
+            }
+            ExprKind::Slice { object, start, stop, step } => {
+                let target = self.expr(object, scope, depth)?;
+                let bound = |e: &'t Option<Box<Expr>>, this: &mut Self| -> Result<Option<f64>> {
+                    match e {
+                        Some(e) => {
+                            let v = this.expr(e, scope, depth)?;
+                            Ok(if v.is_nullish() { None } else { Some(v.to_number()) })
+                        }
+                        None => Ok(None),
+                    }
+                };
+                let start = bound(start, self)?;
+                let stop = bound(stop, self)?;
+                let step = bound(step, self)?;
+                self.slice(&target, start, stop, step)?
+            }
+            ExprKind::Call { callee, args } => self.call(callee, args, scope, depth)?,
+            ExprKind::Filter { value, name, args, name_range } => {
+                let input = self.expr(value, scope, depth)?;
+                let (positional, keyword) = self.args(args, scope, depth)?;
+                at(self.apply_filter(name, input, positional, keyword), *name_range)?
+            }
+            ExprKind::Test { value, test, negated } => {
+                let Some((name, args)) = test.as_test_call() else {
+                    return fail("a test must be a name, optionally called with arguments");
+                };
+                let input = self.expr(value, scope, depth)?;
+                let (positional, _) = match args {
+                    Some(args) => self.args(args, scope, depth)?,
+                    None => (Vec::new(), Vec::new()),
+                };
+                let result = predicates::apply(name, &input, &positional)?;
+                Value::Bool(result != *negated)
+            }
+            ExprKind::Unary { op, operand } => {
+                let value = self.expr(operand, scope, depth)?;
+                match op {
+                    UnaryOp::Not => Value::Bool(!value.truthy()),
+                    UnaryOp::Neg => Value::Number(-value.to_number()),
+                    UnaryOp::Pos => Value::Number(value.to_number()),
+                }
+            }
+            ExprKind::Binary { op, left, right } => {
+                let left_value = self.expr(left, scope, depth)?;
+                match op {
+                    BinaryOp::Or if left_value.truthy() => return Ok(left_value),
+                    BinaryOp::And if !left_value.truthy() => return Ok(left_value),
+                    BinaryOp::Or | BinaryOp::And => return self.expr(right, scope, depth),
+                    _ => {}
+                }
+                let right_value = self.expr(right, scope, depth)?;
+                self.binary(*op, &left_value, &right_value)?
+            }
+            ExprKind::Compare { first, rest } => {
+                let mut left = self.expr(first, scope, depth)?;
+                let mut result = false;
+                for (op, right) in rest {
+                    let right = self.expr(right, scope, depth)?;
+                    result = compare(*op, &left, &right);
+                    left = Value::Bool(result);
+                }
+                Value::Bool(result)
+            }
+            ExprKind::InlineIf { cond, then, otherwise } => {
+                if self.expr(cond, scope, depth)?.truthy() {
+                    self.expr(then, scope, depth)?
+                } else {
+                    match otherwise {
+                        Some(e) => self.expr(e, scope, depth)?,
+                        None => Value::str(""),
+                    }
+                }
+            }
+        })
+    }
+
+    fn name(&mut self, name: &str, scope: usize) -> Result<Value> {
+        if RESERVED.contains(&name) {
+            return fail(format!("the name `{name}` is reserved"));
+        }
+        if let Some(value) = self.lookup(scope, name) {
+            return Ok(value.clone());
+        }
+        if self.options.cookiecutter_compat {
+            match name {
+                "True" => return Ok(Value::Bool(true)),
+                "False" => return Ok(Value::Bool(false)),
+                "None" => return Ok(Value::Null),
+                _ => {}
+            }
+        }
+        if let Some(value) = self.extensions.values.get(name) {
+            return Ok(Value::from_json(value));
+        }
+        if self.extensions.functions.contains_key(name) {
+            return Ok(Value::Callable(Rc::new(Callable::Host(name.to_string()))));
+        }
+        if let Some(builtin) = ["range", "cycler", "joiner"].into_iter().find(|b| *b == name) {
+            return Ok(Value::Callable(Rc::new(Callable::Builtin(builtin))));
+        }
+        if self.options.strict {
+            return fail(format!("`{name}` is not defined"));
+        }
+        Ok(Value::Undefined)
+    }
+
+    /// `target.key` / `target[key]`.
+    fn member(&mut self, target: &Value, key: &str) -> Result<Value> {
+        if RESERVED.contains(&key) {
+            return fail(format!("the name `{key}` is reserved"));
+        }
+        let own = match target {
+            Value::Undefined | Value::Null => {
+                if self.options.strict {
+                    return fail(format!("cannot read `{key}` of {}", target.type_name()));
+                }
+                return Ok(Value::Undefined);
+            }
+            Value::Object(entries) => entries.get(key).cloned(),
+            Value::Array(items) => {
+                if key == "length" {
+                    Some(Value::Number(items.borrow().len() as f64))
+                } else {
+                    array_index(key).map(|i| items.borrow().get(i).cloned().unwrap_or(Value::Undefined))
+                }
+            }
+            Value::Str(s) | Value::Safe(s) => {
+                if key == "length" {
+                    Some(Value::Number(utf16_len(s) as f64))
+                } else {
+                    array_index(key).map(|i| code_unit_at(s, i).map_or(Value::Undefined, Value::str))
+                }
+            }
+            Value::Callable(callable) => match &**callable {
+                Callable::Cycler { items, index } if key == "current" => {
+                    let i = index.get();
+                    Some(if i < 0 { Value::Null } else { items.get(i as usize).cloned().unwrap_or(Value::Undefined) })
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(value) = own {
+            return Ok(value);
+        }
+        if methods::exists(target, key, self.options.cookiecutter_compat) {
+            return Ok(Value::Callable(Rc::new(Callable::Method { receiver: target.clone(), name: key.to_string() })));
+        }
+        if self.options.strict {
+            return fail(format!("`{key}` is not defined on this {}", target.type_name()));
+        }
+        Ok(Value::Undefined)
+    }
+
+    fn slice(&mut self, target: &Value, start: Option<f64>, stop: Option<f64>, step: Option<f64>) -> Result<Value> {
+        let items: Vec<Value> = match target {
+            Value::Array(items) => items.borrow().clone(),
+            Value::Str(s) | Value::Safe(s) => code_units(s),
+            Value::Undefined | Value::Null => Vec::new(),
+            _ => return fail("only arrays and strings can be sliced"),
+        };
+        let len = items.len() as f64;
+        let step = step.unwrap_or(1.0);
+        if step == 0.0 || step.is_nan() {
+            return fail("slice step cannot be zero");
+        }
+        let mut start = start.unwrap_or(if step < 0.0 { len - 1.0 } else { 0.0 });
+        let mut stop = stop.unwrap_or(if step < 0.0 { -1.0 } else { len });
+        if stop < 0.0 && !(step < 0.0 && stop == -1.0 && items.is_empty()) {
+            stop += len;
+        }
+        if start < 0.0 {
+            start += len;
+        }
+        let mut out = Vec::new();
+        let mut i = start;
+        loop {
+            if i < 0.0 || i > len || (step > 0.0 && i >= stop) || (step < 0.0 && i <= stop) {
+                break;
+            }
+            self.charge_many(1)?;
+            out.push(items.get(i as usize).cloned().unwrap_or(Value::Undefined));
+            i += step;
+        }
+        Ok(Value::array(out))
+    }
+
+    fn binary(&mut self, op: BinaryOp, left: &Value, right: &Value) -> Result<Value> {
+        Ok(match op {
+            BinaryOp::Add => {
+                let value = left.add(right);
+                self.check_scratch(&value)?;
+                value
+            }
+            BinaryOp::Concat => {
+                let mut text = left.to_js_string();
+                text.push_str(&right.to_js_string());
+                let value = Value::str(text);
+                self.check_scratch(&value)?;
+                value
+            }
+            BinaryOp::Sub => Value::Number(left.to_number() - right.to_number()),
+            BinaryOp::Mul => Value::Number(left.to_number() * right.to_number()),
+            BinaryOp::Div => Value::Number(left.to_number() / right.to_number()),
+            BinaryOp::FloorDiv => Value::Number((left.to_number() / right.to_number()).floor()),
+            BinaryOp::Mod => Value::Number(js_remainder(left.to_number(), right.to_number())),
+            BinaryOp::Pow => Value::Number(js_pow(left.to_number(), right.to_number())),
+            BinaryOp::In => Value::Bool(contains(right, left)?),
+            BinaryOp::NotIn => Value::Bool(!contains(right, left)?),
+            BinaryOp::Or | BinaryOp::And => unreachable_operator()?,
+        })
+    }
+
+    fn args(&mut self, args: &'t Args, scope: usize, depth: usize) -> Result<(Vec<Value>, Vec<(String, Value)>)> {
+        let mut positional = Vec::with_capacity(args.positional.len());
+        for e in &args.positional {
+            positional.push(self.expr(e, scope, depth)?);
+        }
+        let mut keyword = Vec::with_capacity(args.keyword.len());
+        for (name, e) in &args.keyword {
+            if RESERVED.contains(&name.as_str()) {
+                return fail(format!("the name `{name}` is reserved"));
+            }
+            keyword.push((name.clone(), self.expr(e, scope, depth)?));
+        }
+        Ok((positional, keyword))
+    }
+
+    fn call(&mut self, callee: &'t Expr, args: &'t Args, scope: usize, depth: usize) -> Result<Value> {
+        let target = self.expr(callee, scope, depth)?;
+        let Value::Callable(callable) = &target else {
+            let what = callable_path(callee).unwrap_or_else(|| "the expression".into());
+            return fail(format!("`{what}` is {} and cannot be called", describe(&target)));
+        };
+        let (positional, keyword) = self.args(args, scope, depth)?;
+        match &**callable {
+            Callable::Macro(id) => self.invoke_macro(*id, positional, keyword, depth),
+            Callable::Builtin(name) => self.builtin_global(name, positional),
+            Callable::Host(name) => {
+                if !keyword.is_empty() {
+                    return fail(format!("global `{name}` takes positional arguments only"));
+                }
+                let function = self.extensions.functions.get(name).cloned();
+                let Some(function) = function else { return fail(format!("unknown global `{name}`")) };
+                self.host_call(&function, None, &positional, name)
+            }
+            Callable::Method { receiver, name } => {
+                let value = methods::call(receiver, name, &positional, self.options.cookiecutter_compat)?;
+                self.check_scratch(&value)?;
+                Ok(value)
+            }
+            Callable::Cycler { .. } | Callable::Joiner { .. } | Callable::Opaque(_) => match &**callable {
+                Callable::Joiner { separator, used } => {
+                    if used.replace(true) {
+                        Ok(separator.clone())
+                    } else {
+                        Ok(Value::str(""))
+                    }
+                }
+                _ => fail("this value cannot be called"),
+            },
+        }
+    }
+
+    fn host_call(
+        &mut self,
+        function: &HostFunction,
+        input: Option<&Value>,
+        positional: &[Value],
+        name: &str,
+    ) -> Result<Value> {
+        self.capability_calls += 1;
+        if self.capability_calls > self.options.limits.capability_calls {
+            return Err(limit(format!(
+                "the template calls filters and globals more than {} times",
+                self.options.limits.capability_calls
+            )));
+        }
+        let mut json = Vec::with_capacity(positional.len() + 1);
+        for value in input.into_iter().chain(positional) {
+            if matches!(value, Value::Callable(_)) {
+                return fail(format!("`{name}` cannot be given a function"));
+            }
+            // `undefined` arguments reach JavaScript as `undefined`; JSON has only null.
+            json.push(value.to_json().unwrap_or(serde_json::Value::Null));
+        }
+        match function(&json) {
+            Ok(Some(value)) => Ok(Value::from_json(&value)),
+            Ok(None) => Ok(Value::Undefined),
+            Err(message) => fail(message),
+        }
+    }
+
+    fn builtin_global(&mut self, name: &str, args: Vec<Value>) -> Result<Value> {
+        match name {
+            "range" => {
+                let (mut start, mut stop, mut step) = (
+                    args.first().cloned().unwrap_or(Value::Undefined),
+                    args.get(1).cloned().unwrap_or(Value::Undefined),
+                    args.get(2).cloned().unwrap_or(Value::Undefined),
+                );
+                if stop.is_undefined() {
+                    stop = start;
+                    start = Value::Number(0.0);
+                    step = Value::Number(1.0);
+                } else if !step.truthy() {
+                    step = Value::Number(1.0);
+                }
+                let ascending = step.compare(&Value::Number(0.0)) == Some(std::cmp::Ordering::Greater);
+                let mut out = Vec::new();
+                let mut value = start;
+                loop {
+                    let go = match value.compare(&stop) {
+                        Some(std::cmp::Ordering::Less) => ascending,
+                        Some(std::cmp::Ordering::Greater) => !ascending,
+                        _ => false,
+                    };
+                    if !go {
+                        break;
+                    }
+                    self.charge(0)?;
+                    let next = value.add(&step);
+                    out.push(value);
+                    value = next;
+                }
+                Ok(Value::array(out))
+            }
+            "cycler" => Ok(Value::Callable(Rc::new(Callable::Cycler { items: args, index: (-1).into() }))),
+            _ => {
+                let separator = args.into_iter().next().filter(Value::truthy).unwrap_or_else(|| Value::str(","));
+                Ok(Value::Callable(Rc::new(Callable::Joiner { separator, used: false.into() })))
+            }
+        }
+    }
+
+    fn invoke_macro(
+        &mut self,
+        id: usize,
+        positional: Vec<Value>,
+        keyword: Vec<(String, Value)>,
+        depth: usize,
+    ) -> Result<Value> {
+        let (params, body, parent) = {
+            let def = &self.macros[id];
+            (def.params, def.body, def.scope)
+        };
+        let local = self.child(parent, true);
+        let mut positional = positional.into_iter();
+        let mut keyword = keyword;
+        for param in params {
+            let given = keyword.iter().position(|(k, _)| *k == param.name).map(|i| keyword.remove(i).1);
+            let value = match given {
+                Some(v) => v,
+                None => match (positional.next(), &param.default) {
+                    (Some(v), _) => v,
+                    (None, Some(default)) => self.expr(default, local, depth)?,
+                    (None, None) => Value::Undefined,
+                },
+            };
+            self.set_local(local, &param.name, value);
+        }
+        if let Some(i) = keyword.iter().position(|(k, _)| k == "caller") {
+            let caller = keyword.remove(i).1;
+            if !params.iter().any(|p| p.name == "caller") {
+                self.set_local(local, "caller", caller);
+            }
+        }
+        let text = self.capture(body, local, false, depth + 1)?;
+        Ok(Value::Safe(text.into()))
+    }
+
+    fn apply_filter(
+        &mut self,
+        name: &str,
+        input: Value,
+        positional: Vec<Value>,
+        keyword: Vec<(String, Value)>,
+    ) -> Result<Value> {
+        if let Some(function) = self.extensions.filters.get(name).cloned() {
+            if !keyword.is_empty() {
+                return fail(format!("filter `{name}` takes positional arguments only"));
+            }
+            return self.host_call(&function, Some(&input), &positional, name);
+        }
+        let builtin = if self.options.cookiecutter_compat && name == "jsonify" { "dump" } else { name };
+        if !filters::exists(builtin) {
+            return fail(format!("unknown filter `{name}`"));
+        }
+        let value = filters::apply(builtin, input, positional, keyword, self)
+            .map_err(|e| EvalError { message: format!("filter `{name}`: {}", e.message), ..e })?;
+        self.check_scratch(&value)?;
+        Ok(value)
+    }
+
+    /// `${{ value }}` as text; functions cannot be printed.
+    pub(crate) fn render_value(&mut self, value: &Value) -> Result<String> {
+        if let Value::Array(items) = value {
+            self.charge_many(items.borrow().len())?;
+        }
+        if contains_callable(value) {
+            return fail("a function cannot be printed");
+        }
+        Ok(value.render())
+    }
+}
+
+fn unreachable_operator() -> Result<Value> {
+    fail("internal: short-circuit operator evaluated eagerly")
+}
+
+fn limit(message: String) -> EvalError {
+    EvalError { kind: ErrorKind::Limit, message, range: (usize::MAX, usize::MAX) }
+}
+
+fn contains_callable(value: &Value) -> bool {
+    match value {
+        Value::Callable(_) => true,
+        Value::Array(items) => items.borrow().iter().any(contains_callable),
+        Value::Object(entries) => entries.values().any(contains_callable),
+        _ => false,
+    }
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Undefined => "undefined",
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::Str(_) | Value::Safe(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+        Value::Regex(_) => "a regular expression",
+        Value::Callable(_) => "a function",
+    }
+}
+
+/// `a.b.c` for a name path, for messages.
+fn callable_path(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Name(name) => Some(name.clone()),
+        ExprKind::Attr { object, name } => Some(format!("{}.{name}", callable_path(object)?)),
+        _ => None,
+    }
+}
+
+fn compare(op: CompareOp, left: &Value, right: &Value) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        CompareOp::Eq => left.loose_equals(right),
+        CompareOp::Ne => !left.loose_equals(right),
+        CompareOp::StrictEq => left.strict_equals(right),
+        CompareOp::StrictNe => !left.strict_equals(right),
+        CompareOp::Lt => left.compare(right) == Some(Less),
+        CompareOp::Gt => left.compare(right) == Some(Greater),
+        CompareOp::Le => matches!(left.compare(right), Some(Less | Equal)),
+        CompareOp::Ge => matches!(left.compare(right), Some(Greater | Equal)),
+    }
+}
+
+/// `needle in container`.
+fn contains(container: &Value, needle: &Value) -> Result<bool> {
+    match container {
+        Value::Array(items) => Ok(items.borrow().iter().any(|item| item.strict_equals(needle))),
+        Value::Str(s) | Value::Safe(s) => Ok(s.contains(needle.to_js_string().as_str())),
+        Value::Object(entries) => Ok(entries.contains_key(needle.to_js_string().as_str())),
+        _ => fail(format!("cannot use `in` to search for a value in {}", describe(container))),
+    }
+}
+
+/// JavaScript's `%`: the sign of the dividend.
+pub(crate) fn js_remainder(a: f64, b: f64) -> f64 {
+    if b.is_infinite() && a.is_finite() {
+        return a;
+    }
+    a % b
+}
+
+/// JavaScript's `**` (NaN for `1 ** Infinity`, where Rust gives 1).
+pub(crate) fn js_pow(a: f64, b: f64) -> f64 {
+    if b.is_nan() || (a.abs() == 1.0 && b.is_infinite()) {
+        return f64::NAN;
+    }
+    a.powf(b)
+}
+
+fn destructure(entry: &Value, index: usize) -> Result<Value> {
+    match entry {
+        Value::Undefined | Value::Null => fail("cannot unpack a null or undefined loop item"),
+        Value::Array(items) => Ok(items.borrow().get(index).cloned().unwrap_or(Value::Undefined)),
+        Value::Object(entries) => Ok(entries.get(index.to_string().as_str()).cloned().unwrap_or(Value::Undefined)),
+        Value::Str(s) | Value::Safe(s) => Ok(code_unit_at(s, index).map_or(Value::Undefined, Value::str)),
+        _ => Ok(Value::Undefined),
+    }
+}
+
+/// A canonical array index (`"0"`, `"12"`).
+pub(crate) fn array_index(key: &str) -> Option<usize> {
+    if key.is_empty() || (key.len() > 1 && key.starts_with('0')) || !key.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    key.parse().ok()
+}
+
+/// The string's UTF-16 code units as one-unit strings (a lone surrogate half becomes U+FFFD).
+pub(crate) fn code_units(s: &str) -> Vec<Value> {
+    if s.is_ascii() {
+        return s.chars().map(|c| Value::str(c.to_string())).collect();
+    }
+    s.encode_utf16().map(|u| Value::str(String::from_utf16_lossy(&[u]))).collect()
+}
+
+pub(crate) fn code_unit_at(s: &str, index: usize) -> Option<String> {
+    if s.is_ascii() {
+        return s.get(index..index + 1).map(str::to_string);
+    }
+    s.encode_utf16().nth(index).map(|u| String::from_utf16_lossy(&[u]))
+}

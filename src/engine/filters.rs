@@ -1,0 +1,964 @@
+//! The built-in filters, with Nunjucks 3.2.4's behaviour as Nunjitsu keeps it (JavaScript
+//! coercions included: `upper` of a number is an error, `join` skips nothing, `round` rounds
+//! halves up).
+
+use std::rc::Rc;
+
+use super::eval::{err, EvalError, Evaluator};
+use super::value::{compare_code_units, decimal_literal_len, is_js_whitespace, utf16_len, Entries, Value};
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+/// Every built-in filter name (`jsonify` is `dump` under cookiecutterCompat).
+pub const NAMES: &[&str] = &[
+    "abs", "batch", "capitalize", "center", "d", "default", "dictsort", "dump", "e", "escape", "first", "float",
+    "forceescape", "groupby", "indent", "int", "join", "last", "length", "list", "lower", "nl2br", "random", "reject",
+    "rejectattr", "replace", "reverse", "round", "safe", "select", "selectattr", "slice", "sort", "string",
+    "striptags", "sum", "title", "trim", "truncate", "upper", "urlencode", "urlize", "wordcount",
+];
+
+pub fn exists(name: &str) -> bool {
+    NAMES.contains(&name)
+}
+
+fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).cloned().unwrap_or(Value::Undefined)
+}
+
+/// Keyword arguments named in `names` become positional ones; others are passed as a trailing
+/// record, as Nunjucks does.
+fn lower_keywords(name: &str, mut positional: Vec<Value>, keyword: Vec<(String, Value)>) -> Vec<Value> {
+    let names: &[&str] = match name {
+        "int" => &["default", "base"],
+        "sort" => &["reverse", "case_sensitive", "attribute"],
+        "default" | "d" => &["", "boolean"],
+        _ => &[],
+    };
+    if keyword.is_empty() {
+        return positional;
+    }
+    if names.is_empty() {
+        let mut entries: Entries = keyword.into_iter().map(|(k, v)| (Rc::from(k.as_str()), v)).collect();
+        entries.insert("__keywords".into(), Value::Bool(true));
+        positional.push(Value::object(entries));
+        return positional;
+    }
+    for (key, value) in keyword {
+        if let Some(i) = names.iter().position(|n| *n == key) {
+            if positional.len() <= i {
+                positional.resize(i + 1, Value::Undefined);
+            }
+            positional[i] = value;
+        }
+    }
+    positional
+}
+
+/// Text of a filter input that must be a string (`undefined`, `null` and `false` count as "").
+fn text_input(input: &Value) -> Result<Rc<str>> {
+    match input {
+        Value::Undefined | Value::Null | Value::Bool(false) => Ok("".into()),
+        Value::Str(s) | Value::Safe(s) => Ok(s.clone()),
+        other => Err(err(format!("expects a string, got {}", other.type_name()))),
+    }
+}
+
+/// Keeps a safe string safe.
+fn same_safety(input: &Value, text: String) -> Value {
+    match input {
+        Value::Safe(_) => Value::Safe(text.into()),
+        _ => Value::str(text),
+    }
+}
+
+fn items_of(input: &Value, what: &str) -> Result<Vec<Value>> {
+    match input {
+        Value::Array(items) => Ok(items.borrow().clone()),
+        Value::Str(s) | Value::Safe(s) => Ok(super::eval::code_units(s)),
+        Value::Object(entries) => Ok(entries.values().cloned().collect()),
+        _ => Err(err(format!("{what} needs an array"))),
+    }
+}
+
+fn attribute(value: &Value, path: &str) -> Value {
+    let mut current = value.clone();
+    for part in path.split('.') {
+        current = match &current {
+            Value::Object(entries) => entries.get(part).cloned().unwrap_or(Value::Undefined),
+            Value::Array(items) => {
+                if part == "length" {
+                    Value::Number(items.borrow().len() as f64)
+                } else {
+                    super::eval::array_index(part)
+                        .and_then(|i| items.borrow().get(i).cloned())
+                        .unwrap_or(Value::Undefined)
+                }
+            }
+            Value::Str(s) if part == "length" => Value::Number(utf16_len(s) as f64),
+            _ => Value::Undefined,
+        };
+    }
+    current
+}
+
+fn spaces(n: f64) -> String {
+    if n.is_nan() || n <= 0.0 {
+        return String::new();
+    }
+    " ".repeat(n.ceil().min(1e9) as usize)
+}
+
+pub fn apply(
+    name: &str,
+    input: Value,
+    positional: Vec<Value>,
+    keyword: Vec<(String, Value)>,
+    evaluator: &mut Evaluator,
+) -> Result<Value> {
+    let args = lower_keywords(name, positional, keyword);
+    Ok(match name {
+        "abs" => Value::Number(input.to_number().abs()),
+        "batch" => {
+            let width = arg(&args, 0).to_number().trunc();
+            if input.is_nullish() {
+                return Err(err("batch needs a sequence"));
+            }
+            if !(width >= 1.0 && width <= 9e15) {
+                return Err(err("the batch size must be a positive integer"));
+            }
+            let items = items_of(&input, "batch").unwrap_or_default();
+            let fill = args.get(1).cloned();
+            let width = width as usize;
+            let mut rows = Vec::new();
+            for chunk in items.chunks(width) {
+                let mut row = chunk.to_vec();
+                if row.len() < width {
+                    if let Some(fill) = &fill {
+                        row.resize(width, fill.clone());
+                    }
+                }
+                rows.push(Value::array(row));
+            }
+            Value::array(rows)
+        }
+        "capitalize" => {
+            let text = text_input(&input)?.to_lowercase();
+            let mut chars = text.chars();
+            let capital = match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            };
+            same_safety(&input, capital)
+        }
+        "center" => {
+            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) { Value::str("") } else { input.clone() };
+            let width = if arg(&args, 0).truthy() { arg(&args, 0) } else { Value::Number(80.0) };
+            let length = match normalized.js_length() {
+                Some(n) => Value::Number(n as f64),
+                None => Value::Undefined,
+            };
+            if matches!(length.compare(&width), Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)) {
+                return Ok(normalized);
+            }
+            let total = width.to_number() - length.to_number();
+            if total > 1e8 {
+                return Err(err("the width is too large"));
+            }
+            let text = normalized.to_js_string();
+            same_safety(&input, format!("{}{}{}", spaces(total / 2.0 - total % 2.0), text, spaces(total / 2.0)))
+        }
+        "default" | "d" => {
+            if arg(&args, 1).truthy() {
+                if input.truthy() {
+                    input
+                } else {
+                    arg(&args, 0)
+                }
+            } else if input.is_undefined() {
+                arg(&args, 0)
+            } else {
+                input
+            }
+        }
+        "dictsort" => {
+            let Value::Object(entries) = &input else { return Err(err("dictsort needs an object")) };
+            let case_sensitive = arg(&args, 0).truthy();
+            let by_value = match arg(&args, 1) {
+                Value::Undefined => false,
+                v if v.as_text() == Some("key") => false,
+                v if v.as_text() == Some("value") => true,
+                _ => return Err(err("dictsort can only sort by \"key\" or \"value\"")),
+            };
+            let mut pairs: Vec<(Rc<str>, Value)> = entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let key = |pair: &(Rc<str>, Value)| -> Value {
+                let v = if by_value { pair.1.clone() } else { Value::Str(pair.0.clone()) };
+                match (&v, case_sensitive) {
+                    (Value::Str(s), false) => Value::str(s.to_lowercase()),
+                    _ => v,
+                }
+            };
+            pairs.sort_by(|a, b| js_sort_order(&key(a), &key(b), false));
+            Value::array(pairs.into_iter().map(|(k, v)| Value::array(vec![Value::Str(k), v])).collect())
+        }
+        "dump" => dump(&input, &arg(&args, 0))?,
+        "escape" | "e" => match input {
+            Value::Safe(_) => input,
+            other => Value::Safe(escape_html(&other.render()).into()),
+        },
+        "forceescape" => Value::Safe(escape_html(&input.render()).into()),
+        "safe" => match input {
+            Value::Safe(_) => input,
+            other => Value::Safe(other.render().into()),
+        },
+        "first" | "last" => {
+            let last = name == "last";
+            match &input {
+                Value::Undefined | Value::Null => return Err(err(format!("{name} needs a sequence"))),
+                Value::Array(items) => {
+                    let items = items.borrow();
+                    let item = if last { items.last() } else { items.first() };
+                    item.cloned().unwrap_or(Value::Undefined)
+                }
+                Value::Str(s) | Value::Safe(s) => {
+                    let units = super::eval::code_units(s);
+                    let item = if last { units.last() } else { units.first() };
+                    item.cloned().unwrap_or(Value::Undefined)
+                }
+                Value::Object(entries) => {
+                    let key = if last { super::value::number_to_string(attribute(&input, "length").to_number() - 1.0) } else { "0".into() };
+                    entries.get(key.as_str()).cloned().unwrap_or(Value::Undefined)
+                }
+                _ => Value::Undefined,
+            }
+        }
+        "float" => {
+            let parsed = parse_float(&input.to_js_string());
+            if parsed.is_nan() {
+                arg(&args, 0)
+            } else {
+                Value::Number(parsed)
+            }
+        }
+        "int" => {
+            let base = match arg(&args, 1) {
+                Value::Undefined => 10.0,
+                b => b.to_number().trunc(),
+            };
+            let parsed = parse_int(&input.to_js_string(), base);
+            if parsed.is_nan() {
+                arg(&args, 0)
+            } else {
+                Value::Number(parsed)
+            }
+        }
+        "reverse" => match &input {
+            Value::Str(s) | Value::Safe(s) => {
+                let mut units: Vec<u16> = s.encode_utf16().collect();
+                units.reverse();
+                same_safety(&input, String::from_utf16_lossy(&units))
+            }
+            Value::Array(items) => Value::array(items.borrow().iter().rev().cloned().collect()),
+            Value::Object(entries) => Value::array(entries.values().rev().cloned().collect()),
+            _ => Value::array(Vec::new()),
+        },
+        "groupby" => {
+            let items = items_of(&input, "groupby")?;
+            let key = arg(&args, 0).to_js_string();
+            let mut groups: Entries = Entries::new();
+            for item in items {
+                let group: Rc<str> = attribute(&item, &key).to_js_string().into();
+                match groups.get(&group) {
+                    Some(Value::Array(list)) => list.borrow_mut().push(item),
+                    _ => {
+                        groups.insert(group, Value::array(vec![item]));
+                    }
+                }
+            }
+            Value::object(groups)
+        }
+        "join" => {
+            let separator = if arg(&args, 0).truthy() { arg(&args, 0).to_js_string() } else { String::new() };
+            let items = match &input {
+                Value::Array(items) => items.borrow().clone(),
+                _ => return Err(err("join needs an array")),
+            };
+            let attr = arg(&args, 1);
+            let mut out = String::new();
+            for (i, item) in items.iter().enumerate() {
+                evaluator.charge_many(1)?;
+                if i > 0 {
+                    out.push_str(&separator);
+                }
+                let item = if attr.truthy() { attribute(item, &attr.to_js_string()) } else { item.clone() };
+                if !item.is_nullish() {
+                    out.push_str(&item.to_js_string());
+                }
+            }
+            Value::str(out)
+        }
+        "sum" => {
+            let items = match &input {
+                Value::Array(items) => items.borrow().clone(),
+                _ => return Err(err("sum needs an array")),
+            };
+            let attr = arg(&args, 0);
+            let mut total = Value::Number(0.0);
+            for item in &items {
+                let item = if attr.truthy() { attribute(item, &attr.to_js_string()) } else { item.clone() };
+                total = total.add(&item);
+            }
+            let start = match arg(&args, 1) {
+                Value::Undefined => Value::Number(0.0),
+                v => v,
+            };
+            start.add(&total)
+        }
+        "sort" => {
+            let mut items = match &input {
+                Value::Array(items) => items.borrow().clone(),
+                Value::Object(entries) => entries.values().cloned().collect(),
+                Value::Str(s) | Value::Safe(s) => super::eval::code_units(s),
+                _ => Vec::new(),
+            };
+            let reverse = arg(&args, 0).truthy();
+            let case_sensitive = arg(&args, 1).truthy();
+            let attr = arg(&args, 2);
+            let path = if attr.truthy() { Some(attr.to_js_string()) } else { None };
+            evaluator.charge_many(items.len())?;
+            items.sort_by(|a, b| {
+                let (mut x, mut y) = match &path {
+                    Some(p) => (attribute(a, p), attribute(b, p)),
+                    None => (a.clone(), b.clone()),
+                };
+                if !case_sensitive {
+                    if let (Value::Str(s), Value::Str(t)) = (&x, &y) {
+                        let (ls, lt) = (s.to_lowercase(), t.to_lowercase());
+                        x = Value::str(ls);
+                        y = Value::str(lt);
+                    }
+                }
+                js_sort_order(&x, &y, reverse)
+            });
+            Value::array(items)
+        }
+        "selectattr" | "rejectattr" => {
+            let Value::Array(items) = &input else { return Err(err(format!("{name} needs an array"))) };
+            let key = arg(&args, 0).to_js_string();
+            let select = name == "selectattr";
+            let kept = items.borrow().iter().filter(|item| attribute(item, &key).truthy() == select).cloned().collect();
+            Value::array(kept)
+        }
+        "select" | "reject" => {
+            let items = items_of(&input, name)?;
+            let test = if args.is_empty() { "truthy".to_string() } else { arg(&args, 0).to_js_string() };
+            let select = name == "select";
+            let mut kept = Vec::new();
+            for item in items {
+                if super::predicates::apply(&test, &item, args.get(1..).unwrap_or(&[]))? == select {
+                    kept.push(item);
+                }
+            }
+            Value::array(kept)
+        }
+        "indent" => {
+            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) { Value::str("") } else { input.clone() };
+            let text = text_input(&normalized)?;
+            if matches!(&normalized, Value::Str(s) if s.is_empty()) {
+                return Ok(Value::str(""));
+            }
+            let width = if arg(&args, 0).truthy() { arg(&args, 0).to_number() } else { 4.0 };
+            if width > 1e6 {
+                return Err(err("the indentation is too wide"));
+            }
+            let indentation = spaces(width);
+            let first = arg(&args, 1).truthy();
+            let lines: Vec<String> = text
+                .split('\n')
+                .enumerate()
+                .map(|(i, line)| if i == 0 && !first { line.to_string() } else { format!("{indentation}{line}") })
+                .collect();
+            same_safety(&normalized, lines.join("\n"))
+        }
+        "length" => match &input {
+            Value::Array(items) => Value::Number(items.borrow().len() as f64),
+            Value::Object(entries) => Value::Number(entries.len() as f64),
+            Value::Str(s) | Value::Safe(s) => Value::Number(utf16_len(s) as f64),
+            Value::Undefined | Value::Null | Value::Bool(false) => Value::Number(0.0),
+            _ => Value::Undefined,
+        },
+        "list" => match &input {
+            Value::Array(_) => input,
+            Value::Str(s) | Value::Safe(s) => Value::array(super::eval::code_units(s)),
+            Value::Object(entries) => Value::array(
+                entries
+                    .iter()
+                    .map(|(k, v)| {
+                        Value::object([(Rc::from("key"), Value::Str(k.clone())), (Rc::from("value"), v.clone())].into_iter().collect())
+                    })
+                    .collect(),
+            ),
+            _ => return Err(err("list needs an iterable value")),
+        },
+        "lower" => Value::str(text_input(&input)?.to_lowercase()),
+        "upper" => Value::str(text_input(&input)?.to_uppercase()),
+        "nl2br" => {
+            let text = if input.is_nullish() { Rc::from("") } else { text_input(&input)? };
+            same_safety(&input, text.replace("\r\n", "<br />\n").replace('\n', "<br />\n").replace("<br />\n<br />\n", "<br />\n<br />\n"))
+        }
+        "random" => match &input {
+            Value::Array(items) => {
+                let items = items.borrow();
+                if items.is_empty() {
+                    Value::Undefined
+                } else {
+                    items[random_index(items.len())].clone()
+                }
+            }
+            Value::Str(s) | Value::Safe(s) => {
+                let units = super::eval::code_units(s);
+                if units.is_empty() {
+                    Value::Undefined
+                } else {
+                    units[random_index(units.len())].clone()
+                }
+            }
+            _ => return Err(err("random needs an array or a string")),
+        },
+        "replace" => replace(&input, &args)?,
+        "round" => {
+            let precision = if arg(&args, 0).truthy() { arg(&args, 0).to_number() } else { 0.0 };
+            let factor = super::eval::js_pow(10.0, precision);
+            let scaled = input.to_number() * factor;
+            let rounded = match arg(&args, 1).as_text() {
+                Some("ceil") => scaled.ceil(),
+                Some("floor") => scaled.floor(),
+                _ => js_round(scaled),
+            };
+            Value::Number(rounded / factor)
+        }
+        "slice" => {
+            let items = items_of(&input, "slice")?;
+            let count = arg(&args, 0).to_number().trunc();
+            if !(count >= 1.0 && count <= 1e6) {
+                return Err(err("the slice count must be a positive integer"));
+            }
+            let count = count as usize;
+            let fill = args.get(1).cloned().filter(|v| !v.is_undefined());
+            let per = items.len() / count;
+            let extra = items.len() % count;
+            let mut offset = 0;
+            let mut out = Vec::new();
+            for i in 0..count {
+                let start = offset + i * per;
+                if i < extra {
+                    offset += 1;
+                }
+                let end = offset + (i + 1) * per;
+                let mut slice = items[start.min(items.len())..end.min(items.len())].to_vec();
+                if let Some(fill) = &fill {
+                    if i >= extra {
+                        slice.push(fill.clone());
+                    }
+                }
+                out.push(Value::array(slice));
+            }
+            Value::array(out)
+        }
+        "string" => match &input {
+            Value::Undefined | Value::Null => return Err(err("string needs a value")),
+            Value::Safe(_) => input,
+            other => Value::str(other.render()),
+        },
+        "striptags" => {
+            let text = text_input(&input)?;
+            let stripped = strip_tags(&text);
+            let trimmed = stripped.trim_matches(is_js_whitespace);
+            let out = if arg(&args, 0).truthy() {
+                let lines: Vec<&str> = trimmed.split('\n').map(|l| l.trim_matches(' ')).collect();
+                let joined = lines.join("\n");
+                let collapsed = collapse(&joined, |c| c == ' ', " ");
+                let unix = collapsed.replace("\r\n", "\n");
+                let mut out = String::new();
+                let mut newlines = 0;
+                for c in unix.chars() {
+                    if c == '\n' {
+                        newlines += 1;
+                        continue;
+                    }
+                    if newlines > 0 {
+                        out.push_str(if newlines >= 3 { "\n\n" } else if newlines == 2 { "\n\n" } else { "\n" });
+                        newlines = 0;
+                    }
+                    out.push(c);
+                }
+                if newlines > 0 {
+                    out.push_str(if newlines >= 2 { "\n\n" } else { "\n" });
+                }
+                out
+            } else {
+                collapse(trimmed, is_js_whitespace, " ")
+            };
+            same_safety(&input, out)
+        }
+        "title" => {
+            let text = text_input(&input)?;
+            let words: Vec<String> = text
+                .split(' ')
+                .map(|word| {
+                    let lower = word.to_lowercase();
+                    let mut chars = lower.chars();
+                    match chars.next() {
+                        Some(first) => first.to_uppercase().chain(chars).collect(),
+                        None => String::new(),
+                    }
+                })
+                .collect();
+            same_safety(&input, words.join(" "))
+        }
+        "trim" => {
+            let Some(text) = input.as_text() else { return Err(err("trim needs a string")) };
+            same_safety(&input, text.trim_matches(is_js_whitespace).to_string())
+        }
+        "truncate" => {
+            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) { Value::str("") } else { input.clone() };
+            let limit = if arg(&args, 0).truthy() { arg(&args, 0) } else { Value::Number(255.0) };
+            let length = match normalized.js_length() {
+                Some(n) => Value::Number(n as f64),
+                None => Value::Undefined,
+            };
+            if matches!(length.compare(&limit), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)) {
+                return Ok(normalized);
+            }
+            let text = text_input(&normalized)?;
+            let units: Vec<u16> = text.encode_utf16().collect();
+            let n = limit.to_number();
+            let cut = if n.is_nan() || n < 0.0 { 0 } else { (n as usize).min(units.len()) };
+            let end = if arg(&args, 1).truthy() {
+                cut
+            } else {
+                let from = cut.min(units.len().saturating_sub(1));
+                (0..=from).rev().find(|&i| units.get(i) == Some(&(b' ' as u16))).unwrap_or(cut)
+            };
+            let tail = match arg(&args, 2) {
+                Value::Undefined | Value::Null => "...".to_string(),
+                v => v.to_js_string(),
+            };
+            same_safety(&input, format!("{}{}", String::from_utf16_lossy(&units[..end]), tail))
+        }
+        "urlencode" => Value::str(urlencode(&input)),
+        "urlize" => urlize(&input, &args)?,
+        "wordcount" => {
+            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) { Value::str("") } else { input.clone() };
+            if !normalized.truthy() {
+                return Ok(Value::Null);
+            }
+            let text = text_input(&normalized)?;
+            let count = text
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty())
+                .count();
+            if count == 0 {
+                Value::Null
+            } else {
+                Value::Number(count as f64)
+            }
+        }
+        _ => return Err(err(format!("unknown filter `{name}`"))),
+    })
+}
+
+/// `JSON.stringify(value, null, indent)`; `undefined` (and functions) give `undefined`.
+pub fn dump(value: &Value, indent: &Value) -> Result<Value> {
+    let indent = match indent {
+        Value::Number(n) if *n >= 1.0 => " ".repeat((*n as usize).min(10)),
+        Value::Str(s) => s.chars().take(10).collect(),
+        _ => String::new(),
+    };
+    let mut out = String::new();
+    if !write_json(value, &indent, 0, &mut out) {
+        return Ok(Value::Undefined);
+    }
+    Ok(Value::str(out))
+}
+
+/// Writes JSON as `JSON.stringify` does; false when the value has no JSON form (`undefined`).
+fn write_json(value: &Value, indent: &str, level: usize, out: &mut String) -> bool {
+    match value {
+        Value::Undefined | Value::Callable(_) => return false,
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            if n.is_finite() {
+                out.push_str(&super::value::number_to_string(*n))
+            } else {
+                out.push_str("null")
+            }
+        }
+        Value::Str(s) | Value::Safe(s) => write_json_string(s, out),
+        Value::Regex(_) => out.push_str("{}"),
+        Value::Array(items) => {
+            let items = items.borrow();
+            if items.is_empty() {
+                out.push_str("[]");
+                return true;
+            }
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(indent, level + 1, out);
+                if !write_json(item, indent, level + 1, out) {
+                    out.push_str("null");
+                }
+            }
+            newline(indent, level, out);
+            out.push(']');
+        }
+        Value::Object(entries) => {
+            let mut first = true;
+            out.push('{');
+            for (key, item) in entries.iter() {
+                if matches!(item, Value::Undefined | Value::Callable(_)) {
+                    continue;
+                }
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                newline(indent, level + 1, out);
+                write_json_string(key, out);
+                out.push(':');
+                if !indent.is_empty() {
+                    out.push(' ');
+                }
+                write_json(item, indent, level + 1, out);
+            }
+            if !first {
+                newline(indent, level, out);
+            }
+            out.push('}');
+        }
+    }
+    true
+}
+
+fn newline(indent: &str, level: usize, out: &mut String) {
+    if !indent.is_empty() {
+        out.push('\n');
+        for _ in 0..level {
+            out.push_str(indent);
+        }
+    }
+}
+
+pub fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' => out.push_str("&#92;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Sort order of Nunjucks' `sort`/`dictsort`: `<` and `>` with JavaScript coercions.
+fn js_sort_order(x: &Value, y: &Value, reverse: bool) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    let lt = x.compare(y) == Some(Less);
+    let gt = x.compare(y) == Some(Greater);
+    match (lt, gt, reverse) {
+        (true, _, false) | (_, true, true) => Less,
+        (true, _, true) | (_, true, false) => Greater,
+        _ => Equal,
+    }
+}
+
+/// `Math.round`: halves round towards +∞.
+pub fn js_round(x: f64) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    let floor = x.floor();
+    if x - floor >= 0.5 {
+        floor + 1.0
+    } else {
+        floor
+    }
+}
+
+/// `parseFloat`.
+pub fn parse_float(text: &str) -> f64 {
+    let s = text.trim_start_matches(is_js_whitespace);
+    let (sign, rest) = match s.as_bytes().first() {
+        Some(b'-') => (-1.0, &s[1..]),
+        Some(b'+') => (1.0, &s[1..]),
+        _ => (1.0, s),
+    };
+    if rest.starts_with("Infinity") {
+        return sign * f64::INFINITY;
+    }
+    match decimal_literal_len(rest) {
+        Some(n) => sign * rest[..n].parse::<f64>().unwrap_or(f64::NAN),
+        None => f64::NAN,
+    }
+}
+
+/// `parseInt(text, radix)`.
+pub fn parse_int(text: &str, radix: f64) -> f64 {
+    let s = text.trim_start_matches(is_js_whitespace);
+    let (sign, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (-1.0, &s[1..]),
+        Some(b'+') => (1.0, &s[1..]),
+        _ => (1.0, s),
+    };
+    let mut radix = if radix.is_nan() { 0 } else { radix as i64 };
+    if radix == 0 {
+        radix = 10;
+        if rest.starts_with("0x") || rest.starts_with("0X") {
+            radix = 16;
+            rest = &rest[2..];
+        }
+    } else if radix == 16 && (rest.starts_with("0x") || rest.starts_with("0X")) {
+        rest = &rest[2..];
+    }
+    if !(2..=36).contains(&radix) {
+        return f64::NAN;
+    }
+    let digits: Vec<u32> = rest.chars().map_while(|c| c.to_digit(radix as u32)).collect();
+    if digits.is_empty() {
+        return f64::NAN;
+    }
+    sign * digits.iter().fold(0.0, |acc, d| acc * radix as f64 + f64::from(*d))
+}
+
+fn collapse(text: &str, is_space: impl Fn(char) -> bool, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_space = false;
+    for c in text.chars() {
+        if is_space(c) {
+            if !in_space {
+                out.push_str(with);
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
+}
+
+/// Removes HTML tags and comments until none are left (Nunjitsu strips to a fixed point).
+fn strip_tags(text: &str) -> String {
+    thread_local! {
+        static TAG: regex::Regex =
+            regex::Regex::new(r"(?i)</?([a-z][a-z0-9]*)(?-u:\b)[^>]*>|<!--[\s\S]*?-->").expect("static pattern");
+    }
+    let mut current = text.to_string();
+    for _ in 0..64 {
+        let next = TAG.with(|re| re.replace_all(&current, "").into_owned());
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+fn replace(input: &Value, args: &[Value]) -> Result<Value> {
+    let search = arg(args, 0);
+    let replacement = arg(args, 1);
+    if let Value::Regex(regex) = &search {
+        let Some(text) = input.as_text() else { return Err(err("replacing with a regular expression needs a string")) };
+        return Ok(Value::str(super::methods::regex_replace(text, regex, &replacement.to_js_string())));
+    }
+    let search = match &search {
+        Value::Str(s) => s.to_string(),
+        Value::Number(n) => super::value::number_to_string(*n),
+        _ => return Ok(input.clone()),
+    };
+    let text = match input {
+        Value::Number(n) => super::value::number_to_string(*n),
+        Value::Str(s) | Value::Safe(s) => s.to_string(),
+        _ => return Ok(input.clone()),
+    };
+    let max = match arg(args, 2) {
+        Value::Undefined => -1.0,
+        v => v.to_number(),
+    };
+    let new = replacement.to_js_string();
+    if search.is_empty() {
+        let units: Vec<String> = super::eval::code_units(&text).iter().map(Value::to_js_string).collect();
+        return Ok(same_safety(input, format!("{new}{}{new}", units.join(&new))));
+    }
+    if max == 0.0 || !text.contains(&search) {
+        return Ok(input.clone());
+    }
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    let mut count = 0.0;
+    while let Some(at) = rest.find(&search) {
+        if max != -1.0 && count >= max {
+            break;
+        }
+        out.push_str(&rest[..at]);
+        out.push_str(&new);
+        rest = &rest[at + search.len()..];
+        count += 1.0;
+    }
+    out.push_str(rest);
+    Ok(same_safety(input, out))
+}
+
+fn urlencode(input: &Value) -> String {
+    match input {
+        Value::Str(s) | Value::Safe(s) => encode_uri_component(s),
+        Value::Array(items) => items
+            .borrow()
+            .iter()
+            .map(|pair| {
+                format!(
+                    "{}={}",
+                    encode_uri_component(&attribute(pair, "0").to_js_string()),
+                    encode_uri_component(&attribute(pair, "1").to_js_string())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&"),
+        Value::Object(entries) => entries
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode_uri_component(k), encode_uri_component(&v.to_js_string())))
+            .collect::<Vec<_>>()
+            .join("&"),
+        other => encode_uri_component(&other.to_js_string()),
+    }
+}
+
+/// `encodeURIComponent`.
+pub fn encode_uri_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn urlize(input: &Value, args: &[Value]) -> Result<Value> {
+    let text = input.to_js_string();
+    let limit = arg(args, 0).to_number();
+    let limit = if limit.is_nan() { f64::INFINITY } else { limit };
+    let nofollow = if arg(args, 1).truthy() { " rel=\"nofollow\"" } else { "" };
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            out.push_str(&urlize_word(word, limit, nofollow));
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        if is_js_whitespace(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    Ok(Value::str(out))
+}
+
+fn urlize_word(word: &str, limit: f64, nofollow: &str) -> String {
+    let inner = word.strip_prefix('(').or_else(|| word.strip_prefix("&lt;")).or_else(|| word.strip_prefix('<')).unwrap_or(word);
+    let inner = [".", ",", ")", "\n", "&gt;"].iter().find_map(|p| inner.strip_suffix(p)).unwrap_or(inner);
+    let short: String = if limit.is_finite() {
+        inner.chars().take(limit.max(0.0) as usize).collect()
+    } else {
+        inner.to_string()
+    };
+    let is_email = {
+        let mut parts = inner.splitn(2, '@');
+        let (local, domain) = (parts.next().unwrap_or(""), parts.next());
+        domain.is_some_and(|d| {
+            !local.is_empty()
+                && d.contains('.')
+                && d.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        }) && !local.contains(':')
+    };
+    if inner.starts_with("http://") || inner.starts_with("https://") {
+        return word.replacen(inner, &format!("<a href=\"{inner}\"{nofollow}>{short}</a>"), 1);
+    }
+    if inner.starts_with("www.") {
+        return word.replacen(inner, &format!("<a href=\"http://{inner}\"{nofollow}>{short}</a>"), 1);
+    }
+    if is_email {
+        return word.replacen(inner, &format!("<a href=\"mailto:{inner}\">{inner}</a>"), 1);
+    }
+    let common = [".org", ".net", ".com"].iter().any(|tld| {
+        inner.find(tld).is_some_and(|at| {
+            let after = &inner[at + tld.len()..];
+            after.is_empty() || after.starts_with(':') || after.starts_with('/')
+        })
+    });
+    if common {
+        return word.replacen(inner, &format!("<a href=\"http://{inner}\"{nofollow}>{short}</a>"), 1);
+    }
+    word.to_string()
+}
+
+fn random_index(len: usize) -> usize {
+    let mut bytes = [0u8; 8];
+    if getrandom_fill(&mut bytes).is_err() {
+        return 0;
+    }
+    (u64::from_le_bytes(bytes) % len as u64) as usize
+}
+
+#[cfg(target_arch = "wasm32")]
+fn getrandom_fill(bytes: &mut [u8]) -> std::result::Result<(), ()> {
+    getrandom::fill(bytes).map_err(|_| ())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn getrandom_fill(bytes: &mut [u8]) -> std::result::Result<(), ()> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_usize(bytes.as_ptr() as usize);
+    bytes.copy_from_slice(&hasher.finish().to_le_bytes()[..bytes.len().min(8)]);
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn order_names(a: &str, b: &str) -> std::cmp::Ordering {
+    compare_code_units(a, b)
+}

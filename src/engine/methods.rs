@@ -1,0 +1,616 @@
+//! The JavaScript methods a template may call on its values (Nunjitsu's closed allow-list):
+//! string, number, array and regex methods, plus the Jinja-style record and list methods that
+//! cookiecutter mode adds. Indices count UTF-16 code units, as in JavaScript.
+
+use std::rc::Rc;
+
+use super::eval::{err, EvalError};
+use super::value::{is_js_whitespace, number_to_string, Value};
+use crate::jsregex::JsRegex;
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+const STRING: &[&str] = &[
+    "charAt", "charCodeAt", "concat", "endsWith", "includes", "indexOf", "lastIndexOf", "replace", "slice", "split",
+    "startsWith", "substring", "toLowerCase", "toUpperCase", "trim", "trimEnd", "trimStart",
+];
+const NUMBER: &[&str] = &["toExponential", "toFixed", "toPrecision", "toString"];
+const ARRAY: &[&str] = &[
+    "at", "concat", "copyWithin", "fill", "flat", "includes", "indexOf", "join", "lastIndexOf", "pop", "push", "reverse",
+    "shift", "slice", "sort", "splice", "unshift",
+];
+const JINJA_ARRAY: &[&str] = &["append", "count", "find", "index", "insert", "remove"];
+const JINJA_RECORD: &[&str] = &["get", "has_key", "items", "keys", "values"];
+
+/// Methods that change their receiver: a template using one gets its own copy of the context.
+pub const MUTATING: &[&str] =
+    &["append", "copyWithin", "fill", "insert", "pop", "push", "remove", "reverse", "shift", "sort", "splice", "unshift"];
+
+/// Whether `value.name` is a callable method.
+pub fn exists(value: &Value, name: &str, cookiecutter: bool) -> bool {
+    match value {
+        Value::Str(_) | Value::Safe(_) => STRING.contains(&name),
+        Value::Number(_) => NUMBER.contains(&name),
+        Value::Array(_) => ARRAY.contains(&name) || (cookiecutter && JINJA_ARRAY.contains(&name)),
+        Value::Object(_) => cookiecutter && JINJA_RECORD.contains(&name),
+        Value::Regex(_) => name == "test",
+        Value::Callable(c) => matches!(&**c, super::callable::Callable::Cycler { .. }) && (name == "next" || name == "reset"),
+        _ => false,
+    }
+}
+
+fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).cloned().unwrap_or(Value::Undefined)
+}
+
+/// ToIntegerOrInfinity.
+fn integer(v: &Value) -> f64 {
+    let n = v.to_number();
+    if n.is_nan() {
+        0.0
+    } else {
+        n.trunc()
+    }
+}
+
+/// A relative index (negative counts from the end) clamped to `0..=len`.
+fn relative(v: &Value, len: usize, default: f64) -> usize {
+    let n = if v.is_undefined() { default } else { integer(v) };
+    let len_f = len as f64;
+    let i = if n < 0.0 { (len_f + n).max(0.0) } else { n.min(len_f) };
+    i as usize
+}
+
+fn clamp(v: &Value, len: usize, default: f64) -> usize {
+    let n = if v.is_undefined() { default } else { integer(v) };
+    n.max(0.0).min(len as f64) as usize
+}
+
+fn utf16(s: &str) -> Vec<u16> {
+    s.encode_utf16().collect()
+}
+
+fn from_utf16(units: &[u16]) -> Value {
+    Value::str(String::from_utf16_lossy(units))
+}
+
+fn find_units(haystack: &[u16], needle: &[u16], from: usize) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(from.min(haystack.len()));
+    }
+    (from..=haystack.len().saturating_sub(needle.len())).find(|&i| haystack[i..].starts_with(needle))
+}
+
+pub fn call(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool) -> Result<Value> {
+    match receiver {
+        Value::Str(s) | Value::Safe(s) => string_method(s, name, args),
+        Value::Number(n) => number_method(*n, name, args),
+        Value::Array(_) => array_method(receiver, name, args, cookiecutter),
+        Value::Object(entries) => {
+            let key = arg(args, 0).to_js_string();
+            Ok(match name {
+                "get" => entries.get(key.as_str()).cloned().unwrap_or_else(|| arg(args, 1)),
+                "has_key" => Value::Bool(entries.contains_key(key.as_str())),
+                "keys" => Value::array(entries.keys().map(|k| Value::Str(k.clone())).collect()),
+                "values" => Value::array(entries.values().cloned().collect()),
+                "items" => Value::array(
+                    entries.iter().map(|(k, v)| Value::array(vec![Value::Str(k.clone()), v.clone()])).collect(),
+                ),
+                _ => return Err(err(format!("unknown method `{name}`"))),
+            })
+        }
+        Value::Regex(regex) => {
+            let text = arg(args, 0).to_js_string();
+            Ok(Value::Bool(if regex.sticky() {
+                regex.regex.find(&text).is_some_and(|m| m.start() == 0)
+            } else {
+                regex.regex.is_match(&text)
+            }))
+        }
+        Value::Callable(callable) => match &**callable {
+            super::callable::Callable::Cycler { items, index } => {
+                if name == "reset" {
+                    index.set(-1);
+                    return Ok(Value::Null);
+                }
+                if items.is_empty() {
+                    return Ok(Value::Undefined);
+                }
+                let next = (index.get() + 1) % items.len() as isize;
+                index.set(next);
+                Ok(items[next as usize].clone())
+            }
+            _ => Err(err(format!("unknown method `{name}`"))),
+        },
+        _ => Err(err(format!("unknown method `{name}`"))),
+    }
+}
+
+fn string_method(s: &str, name: &str, args: &[Value]) -> Result<Value> {
+    let first = arg(args, 0);
+    let second = arg(args, 1);
+    Ok(match name {
+        "toLowerCase" => Value::str(s.to_lowercase()),
+        "toUpperCase" => Value::str(s.to_uppercase()),
+        "trim" => Value::str(s.trim_matches(is_js_whitespace)),
+        "trimStart" => Value::str(s.trim_start_matches(is_js_whitespace)),
+        "trimEnd" => Value::str(s.trim_end_matches(is_js_whitespace)),
+        "concat" => {
+            let mut out = s.to_string();
+            for a in args {
+                out.push_str(&a.to_js_string());
+            }
+            Value::str(out)
+        }
+        "replace" => {
+            let replacement = second.to_js_string();
+            match &first {
+                Value::Regex(regex) => Value::str(regex_replace(s, regex, &replacement)),
+                other => {
+                    let needle = other.to_js_string();
+                    match s.find(&needle) {
+                        Some(at) => {
+                            let matched = &s[at..at + needle.len()];
+                            let expanded = expand_replacement(&replacement, s, at, matched, &[], &[]);
+                            Value::str(format!("{}{}{}", &s[..at], expanded, &s[at + needle.len()..]))
+                        }
+                        None => Value::str(s),
+                    }
+                }
+            }
+        }
+        "split" => {
+            let limit = if second.is_undefined() { u32::MAX as usize } else { (integer(&second) as i64 as u32) as usize };
+            let parts: Vec<Value> = match &first {
+                Value::Undefined => vec![Value::str(s)],
+                Value::Regex(regex) => regex_split(s, regex),
+                other => {
+                    let sep = other.to_js_string();
+                    if sep.is_empty() {
+                        super::eval::code_units(s)
+                    } else {
+                        s.split(sep.as_str()).map(Value::str).collect()
+                    }
+                }
+            };
+            Value::array(parts.into_iter().take(limit).collect())
+        }
+        _ => {
+            let units = utf16(s);
+            let len = units.len();
+            match name {
+                "includes" | "startsWith" | "endsWith" | "indexOf" | "lastIndexOf" => {
+                    if matches!(first, Value::Regex(_)) && name != "indexOf" && name != "lastIndexOf" {
+                        return Err(err(format!("`{name}` cannot take a regular expression")));
+                    }
+                    let needle = utf16(&first.to_js_string());
+                    match name {
+                        "includes" => Value::Bool(find_units(&units, &needle, clamp(&second, len, 0.0)).is_some()),
+                        "startsWith" => {
+                            let from = clamp(&second, len, 0.0);
+                            Value::Bool(units[from..].starts_with(&needle))
+                        }
+                        "endsWith" => {
+                            let end = clamp(&second, len, len as f64);
+                            Value::Bool(units[..end].ends_with(&needle))
+                        }
+                        "indexOf" => Value::Number(
+                            find_units(&units, &needle, clamp(&second, len, 0.0)).map_or(-1.0, |i| i as f64),
+                        ),
+                        _ => {
+                            let from = if second.to_number().is_nan() { len } else { clamp(&second, len, len as f64) };
+                            let last = (0..=from.min(len.saturating_sub(needle.len())))
+                                .rev()
+                                .find(|&i| units[i..].starts_with(&needle) && i + needle.len() <= len);
+                            Value::Number(last.map_or(-1.0, |i| i as f64))
+                        }
+                    }
+                }
+                "slice" => {
+                    let start = relative(&first, len, 0.0);
+                    let end = relative(&second, len, len as f64);
+                    from_utf16(if start < end { &units[start..end] } else { &[] })
+                }
+                "substring" => {
+                    let a = clamp(&first, len, 0.0);
+                    let b = clamp(&second, len, len as f64);
+                    from_utf16(&units[a.min(b)..a.max(b)])
+                }
+                "charAt" => {
+                    let i = integer(&first);
+                    if i < 0.0 || i >= len as f64 {
+                        Value::str("")
+                    } else {
+                        from_utf16(&units[i as usize..i as usize + 1])
+                    }
+                }
+                "charCodeAt" => {
+                    let i = integer(&first);
+                    if i < 0.0 || i >= len as f64 {
+                        Value::Number(f64::NAN)
+                    } else {
+                        Value::Number(f64::from(units[i as usize]))
+                    }
+                }
+                _ => return Err(err(format!("unknown string method `{name}`"))),
+            }
+        }
+    })
+}
+
+fn number_method(n: f64, name: &str, args: &[Value]) -> Result<Value> {
+    let digits = arg(args, 0);
+    Ok(match name {
+        "toString" => {
+            let radix = if digits.is_undefined() { 10.0 } else { integer(&digits) };
+            if !(2.0..=36.0).contains(&radix) {
+                return Err(err("toString() radix must be between 2 and 36"));
+            }
+            if radix == 10.0 || !n.is_finite() {
+                Value::str(number_to_string(n))
+            } else if n == n.trunc() && n.abs() < 9e15 {
+                Value::str(integer_in_radix(n as i64, radix as u32))
+            } else {
+                return Err(err("toString() with a radix supports integers only"));
+            }
+        }
+        "toFixed" => {
+            let d = integer(&digits);
+            if !(0.0..=100.0).contains(&d) {
+                return Err(err("toFixed() digits must be between 0 and 100"));
+            }
+            if !n.is_finite() || n.abs() >= 1e21 {
+                Value::str(number_to_string(n))
+            } else {
+                Value::str(format!("{:.*}", d as usize, n))
+            }
+        }
+        "toPrecision" => {
+            if digits.is_undefined() || !n.is_finite() {
+                return Ok(Value::str(number_to_string(n)));
+            }
+            let p = integer(&digits);
+            if !(1.0..=100.0).contains(&p) {
+                return Err(err("toPrecision() precision must be between 1 and 100"));
+            }
+            let p = p as usize;
+            if n == 0.0 {
+                return Ok(Value::str(if p == 1 { "0".to_string() } else { format!("0.{}", "0".repeat(p - 1)) }));
+            }
+            let e = n.abs().log10().floor() as i32;
+            let formatted = format!("{:.*e}", p - 1, n);
+            let (mantissa, exp) = formatted.split_once('e').unwrap_or((&formatted, "0"));
+            let exp: i32 = exp.parse().unwrap_or(e);
+            if exp < -6 || exp >= p as i32 {
+                Value::str(format!("{mantissa}e{}{}", if exp >= 0 { "+" } else { "-" }, exp.abs()))
+            } else {
+                Value::str(format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, n))
+            }
+        }
+        "toExponential" => {
+            if !n.is_finite() {
+                return Ok(Value::str(number_to_string(n)));
+            }
+            let formatted = if digits.is_undefined() {
+                format!("{n:e}")
+            } else {
+                let d = integer(&digits);
+                if !(0.0..=100.0).contains(&d) {
+                    return Err(err("toExponential() digits must be between 0 and 100"));
+                }
+                format!("{:.*e}", d as usize, n)
+            };
+            let (mantissa, exp) = formatted.split_once('e').unwrap_or((&formatted, "0"));
+            let exp: i32 = exp.parse().unwrap_or(0);
+            Value::str(format!("{mantissa}e{}{}", if exp >= 0 { "+" } else { "-" }, exp.abs()))
+        }
+        _ => return Err(err(format!("unknown number method `{name}`"))),
+    })
+}
+
+fn integer_in_radix(mut n: i64, radix: u32) -> String {
+    if n == 0 {
+        return "0".into();
+    }
+    let negative = n < 0;
+    n = n.abs();
+    let mut digits = Vec::new();
+    while n > 0 {
+        digits.push(std::char::from_digit((n % radix as i64) as u32, radix).unwrap_or('?'));
+        n /= radix as i64;
+    }
+    if negative {
+        digits.push('-');
+    }
+    digits.iter().rev().collect()
+}
+
+fn array_method(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool) -> Result<Value> {
+    let Value::Array(cell) = receiver else { return Err(err("not an array")) };
+    let first = arg(args, 0);
+    let second = arg(args, 1);
+    let len = cell.borrow().len();
+    Ok(match name {
+        "at" => {
+            let i = integer(&first);
+            let i = if i < 0.0 { len as f64 + i } else { i };
+            if i < 0.0 || i >= len as f64 {
+                Value::Undefined
+            } else {
+                cell.borrow()[i as usize].clone()
+            }
+        }
+        "concat" => {
+            let mut items = cell.borrow().clone();
+            for a in args {
+                match a {
+                    Value::Array(other) => items.extend(other.borrow().iter().cloned()),
+                    other => items.push(other.clone()),
+                }
+            }
+            Value::array(items)
+        }
+        "flat" => {
+            let depth = if first.is_undefined() { 1.0 } else { integer(&first) };
+            Value::array(flatten(&cell.borrow(), depth))
+        }
+        "includes" => {
+            let from = relative(&second, len, 0.0);
+            Value::Bool(cell.borrow()[from..].iter().any(|v| v.same_value_zero(&first)))
+        }
+        "indexOf" | "index" | "find" => {
+            let from = if name == "indexOf" { relative(&second, len, 0.0) } else { 0 };
+            let found = cell.borrow()[from..].iter().position(|v| v.strict_equals(&first));
+            Value::Number(found.map_or(-1.0, |i| (i + from) as f64))
+        }
+        "lastIndexOf" => {
+            let from = if second.is_undefined() { len as f64 - 1.0 } else { integer(&second) };
+            let from = if from < 0.0 { len as f64 + from } else { from.min(len as f64 - 1.0) };
+            let items = cell.borrow();
+            let found = (0..=(from.max(-1.0) as i64)).rev().find(|&i| i >= 0 && items[i as usize].strict_equals(&first));
+            Value::Number(found.map_or(-1.0, |i| i as f64))
+        }
+        "join" => {
+            let separator = if first.is_undefined() { ",".to_string() } else { first.to_js_string() };
+            let items = cell.borrow();
+            let parts: Vec<String> =
+                items.iter().map(|v| if v.is_nullish() { String::new() } else { v.to_js_string() }).collect();
+            Value::str(parts.join(&separator))
+        }
+        "slice" => {
+            let start = relative(&first, len, 0.0);
+            let end = relative(&second, len, len as f64);
+            Value::array(if start < end { cell.borrow()[start..end].to_vec() } else { Vec::new() })
+        }
+        "count" if cookiecutter => Value::Number(cell.borrow().iter().filter(|v| v.strict_equals(&first)).count() as f64),
+        "push" | "append" => {
+            let mut items = cell.borrow_mut();
+            items.extend(args.iter().cloned());
+            if name == "append" {
+                Value::Undefined
+            } else {
+                Value::Number(items.len() as f64)
+            }
+        }
+        "pop" => cell.borrow_mut().pop().unwrap_or(Value::Undefined),
+        "shift" => {
+            let mut items = cell.borrow_mut();
+            if items.is_empty() {
+                Value::Undefined
+            } else {
+                items.remove(0)
+            }
+        }
+        "unshift" => {
+            let mut items = cell.borrow_mut();
+            for (i, a) in args.iter().enumerate() {
+                items.insert(i, a.clone());
+            }
+            Value::Number(items.len() as f64)
+        }
+        "insert" => {
+            let mut items = cell.borrow_mut();
+            let at = relative(&first, items.len(), 0.0);
+            items.insert(at, second);
+            Value::Undefined
+        }
+        "remove" => {
+            let mut items = cell.borrow_mut();
+            match items.iter().position(|v| v.strict_equals(&first)) {
+                Some(i) => {
+                    items.remove(i);
+                    Value::Undefined
+                }
+                None => return Err(err("list.remove(x): x not in list")),
+            }
+        }
+        "reverse" => {
+            cell.borrow_mut().reverse();
+            receiver.clone()
+        }
+        "sort" => {
+            if !first.is_undefined() {
+                return Err(err("sort() cannot take a comparison function here"));
+            }
+            let mut items = cell.borrow_mut();
+            // JavaScript's default sort: undefined last, the rest by their string form.
+            items.sort_by(|a, b| match (a.is_undefined(), b.is_undefined()) {
+                (true, true) => std::cmp::Ordering::Equal,
+                (true, false) => std::cmp::Ordering::Greater,
+                (false, true) => std::cmp::Ordering::Less,
+                _ => super::value::compare_code_units(&a.to_js_string(), &b.to_js_string()),
+            });
+            drop(items);
+            receiver.clone()
+        }
+        "splice" => {
+            let mut items = cell.borrow_mut();
+            let start = relative(&first, len, 0.0);
+            let count = if args.len() < 2 { len - start } else { clamp(&second, len - start, 0.0) };
+            let removed: Vec<Value> = items.splice(start..start + count, args.iter().skip(2).cloned()).collect();
+            Value::array(removed)
+        }
+        "fill" => {
+            let mut items = cell.borrow_mut();
+            let start = relative(&second, len, 0.0);
+            let end = relative(&arg(args, 2), len, len as f64);
+            for item in items.iter_mut().take(end).skip(start) {
+                *item = first.clone();
+            }
+            drop(items);
+            receiver.clone()
+        }
+        "copyWithin" => {
+            let mut items = cell.borrow_mut();
+            let target = relative(&first, len, 0.0);
+            let start = relative(&second, len, 0.0);
+            let end = relative(&arg(args, 2), len, len as f64);
+            let count = end.saturating_sub(start).min(len - target);
+            let copied: Vec<Value> = items[start..start + count].to_vec();
+            for (i, v) in copied.into_iter().enumerate() {
+                items[target + i] = v;
+            }
+            drop(items);
+            receiver.clone()
+        }
+        _ => return Err(err(format!("unknown array method `{name}`"))),
+    })
+}
+
+fn flatten(items: &[Value], depth: f64) -> Vec<Value> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Value::Array(inner) if depth >= 1.0 => out.extend(flatten(&inner.borrow(), depth - 1.0)),
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
+/// `text.replace(regex, replacement)`: the first match, or every match with the `g` flag.
+pub fn regex_replace(text: &str, regex: &JsRegex, replacement: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let names: Vec<Option<&str>> = regex.regex.capture_names().collect();
+    for caps in regex.regex.captures_iter(text) {
+        let Some(whole) = caps.get(0) else { continue };
+        if regex.sticky() && whole.start() != last {
+            break;
+        }
+        out.push_str(&text[last..whole.start()]);
+        let groups: Vec<Option<&str>> = (1..caps.len()).map(|i| caps.get(i).map(|m| m.as_str())).collect();
+        let named: Vec<(&str, Option<&str>)> = names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.map(|n| (n, caps.get(i).map(|m| m.as_str()))))
+            .collect();
+        out.push_str(&expand_replacement(replacement, text, whole.start(), whole.as_str(), &groups, &named));
+        last = whole.end();
+        if !regex.global() {
+            break;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Expands `$$`, `$&`, `` $` ``, `$'`, `$1`…`$99` and `$<name>` in a replacement string.
+fn expand_replacement(
+    replacement: &str,
+    text: &str,
+    at: usize,
+    matched: &str,
+    groups: &[Option<&str>],
+    named: &[(&str, Option<&str>)],
+) -> String {
+    if !replacement.contains('$') {
+        return replacement.to_string();
+    }
+    let bytes = replacement.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'$' || i + 1 >= bytes.len() {
+            let ch = replacement[i..].chars().next().unwrap_or('$');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        match bytes[i + 1] {
+            b'$' => {
+                out.push('$');
+                i += 2;
+            }
+            b'&' => {
+                out.push_str(matched);
+                i += 2;
+            }
+            b'`' => {
+                out.push_str(&text[..at]);
+                i += 2;
+            }
+            b'\'' => {
+                out.push_str(&text[at + matched.len()..]);
+                i += 2;
+            }
+            b'0'..=b'9' => {
+                let one = (bytes[i + 1] - b'0') as usize;
+                let two = bytes.get(i + 2).filter(|b| b.is_ascii_digit()).map(|b| one * 10 + (b - b'0') as usize);
+                if let Some(n) = two.filter(|n| *n >= 1 && *n <= groups.len()) {
+                    out.push_str(groups[n - 1].unwrap_or(""));
+                    i += 3;
+                } else if one >= 1 && one <= groups.len() {
+                    out.push_str(groups[one - 1].unwrap_or(""));
+                    i += 2;
+                } else {
+                    out.push('$');
+                    i += 1;
+                }
+            }
+            b'<' if !named.is_empty() => match replacement[i + 2..].find('>') {
+                Some(end) => {
+                    let name = &replacement[i + 2..i + 2 + end];
+                    out.push_str(named.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v).unwrap_or(""));
+                    i += end + 3;
+                }
+                None => {
+                    out.push('$');
+                    i += 1;
+                }
+            },
+            _ => {
+                out.push('$');
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// `text.split(regex)`: captured groups are spliced into the result, as in JavaScript.
+fn regex_split(text: &str, regex: &JsRegex) -> Vec<Value> {
+    if text.is_empty() {
+        return if regex.regex.is_match("") { Vec::new() } else { vec![Value::str("")] };
+    }
+    let mut out = Vec::new();
+    let mut last = 0;
+    for caps in regex.regex.captures_iter(text) {
+        let Some(whole) = caps.get(0) else { continue };
+        if whole.end() == 0 || whole.start() >= text.len() || (whole.start() == whole.end() && whole.start() == last && last == 0) {
+            continue;
+        }
+        out.push(Value::str(&text[last..whole.start()]));
+        for i in 1..caps.len() {
+            out.push(caps.get(i).map_or(Value::Undefined, |m| Value::str(m.as_str())));
+        }
+        last = whole.end();
+    }
+    out.push(Value::str(&text[last..]));
+    out
+}
+
+#[allow(dead_code)]
+fn rc(s: &str) -> Rc<str> {
+    s.into()
+}

@@ -1,0 +1,80 @@
+use serde_json::json;
+
+use super::*;
+use crate::engine::backstage;
+
+fn ctx(json: Json) -> Context {
+    Context::from_json(&json)
+}
+
+fn text(source: &str, context: Json) -> String {
+    render_string(source, &ctx(context), &RenderOptions::default(), &Extensions::default()).unwrap()
+}
+
+fn value(source: &str, context: Json) -> Option<Json> {
+    render_value(source, &ctx(context), &RenderOptions::default(), &backstage::extensions(backstage::default_integrations()))
+        .unwrap()
+}
+
+#[test]
+fn output_prints_like_javascript() {
+    let c = json!({"t": true, "n": null, "a": ["a", "b", null], "o": {"k": 1}, "f": 3.0, "x": 0.5});
+    assert_eq!(text("${{ t }}|${{ n }}|${{ missing }}|${{ a }}|${{ o }}|${{ f }}|${{ x }}", c), "true|||a,b,|[object Object]|3|0.5");
+    assert_eq!(text("${{ 1 + '1' }} ${{ 7 // 2 }} ${{ 2 ** 10 }} ${{ -7 % 3 }}", json!({})), "11 3 1024 -1");
+    assert_eq!(text("${{ missing.deep.er }}", json!({})), "");
+    assert_eq!(text("keep\n", json!({})), "keep\n");
+}
+
+#[test]
+fn statements_follow_nunjucks_scoping() {
+    let source = "{% set n = 0 %}{% for x in xs %}{% set n = n + x %}{{ loop.index }}{% endfor %}:{{ n }}";
+    let options = RenderOptions { cookiecutter_compat: true, ..Default::default() };
+    let out = render_string(source, &ctx(json!({"xs": [1, 2, 3]})), &options, &Extensions::default()).unwrap();
+    assert_eq!(out, "123:6");
+    assert_eq!(text("{% macro m(a, b='x') %}[${{ a }}${{ b }}]{% endmacro %}${{ m(1) }}${{ m(2, b='y') }}", json!({})), "[1x][2y]");
+    assert_eq!(text("{% for k, v in o %}${{ k }}=${{ v }};{% else %}none{% endfor %}", json!({"o": {"a": 1}})), "a=1;");
+    assert_eq!(text("{% for x in [] %}x{% else %}none{% endfor %}", json!({})), "none");
+    assert_eq!(text("${{ 'yes' if false }}|${{ name | upper | replace('A', 'o') }}", json!({"name": "abc"})), "|oBC");
+}
+
+#[test]
+fn values_keep_their_type() {
+    let c = json!({"n": 3, "s": "42", "list": [1, 2], "name": "svc"});
+    assert_eq!(value("${{ n }}", c.clone()), Some(json!(3)));
+    assert_eq!(value("${{ s }}", c.clone()), Some(json!("42")));
+    assert_eq!(value("${{ list }}", c.clone()), Some(json!([1, 2])));
+    assert_eq!(value("${{ missing }}", c.clone()), None);
+    assert_eq!(value("x${{ n }}", c.clone()), Some(json!("x3")));
+    assert_eq!(value("{% if true %}[${{ n }},2]{% endif %}", c.clone()), Some(json!([3, 2])));
+    assert_eq!(value("{% if true %}hello ${{ name }}{% endif %}", c.clone()), Some(json!("hello svc")));
+    assert_eq!(value("{% if false %}x{% endif %}", c.clone()), None);
+    assert_eq!(value("42", c.clone()), Some(json!("42")));
+    assert_eq!(
+        value("${{ 'github.com?owner=o&repo=r' | parseRepoUrl }}", c),
+        Some(json!({"host": "github.com", "owner": "o", "repo": "r"}))
+    );
+}
+
+#[test]
+fn errors_are_located_and_compat_keeps_raw_strings() {
+    let error = render_value("ok ${{ x | nosuch }}", &ctx(json!({})), &RenderOptions::default(), &Extensions::default())
+        .unwrap_err();
+    assert_eq!((error.line, error.column), (1, 12), "points at the filter name");
+    assert!(error.message.contains("nosuch"), "{}", error.message);
+    let input = json!({"a": "${{ x | nosuch }}", "b": "${{ missing }}", "c": ["${{ 1 }}"]});
+    let strict = render_input(&input, &ctx(json!({})), &RenderOptions::default(), &Extensions::default()).unwrap_err();
+    assert_eq!(strict.pointer.as_deref(), Some("/a"));
+    let compat = RenderOptions { backstage_compat: true, ..Default::default() };
+    let rendered = render_input(&input, &ctx(json!({})), &compat, &Extensions::default()).unwrap();
+    assert_eq!(rendered, Some(json!({"a": "${{ x | nosuch }}", "c": [1]})));
+}
+
+#[test]
+fn limits_stop_runaway_templates() {
+    let options = RenderOptions { limits: Limits { work_units: 10_000, ..Limits::default() }, ..Default::default() };
+    let error = render_string("{% for i in range(1000000000) %}x{% endfor %}", &ctx(json!({})), &options, &Extensions::default())
+        .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Limit);
+    let error = render_string("${{ x.constructor }}", &ctx(json!({"x": {}})), &options, &Extensions::default()).unwrap_err();
+    assert!(error.message.contains("reserved"));
+}
