@@ -180,3 +180,249 @@ pub fn list_rules() -> String {
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
+
+// ----- rendering ------------------------------------------------------------------------------
+
+/// Options of the render functions, as the TypeScript wrapper sends them (host filters and
+/// globals travel separately, as JavaScript functions).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RenderOptionsJson {
+    cookiecutter_compat: bool,
+    trim_blocks: bool,
+    lstrip_blocks: bool,
+    strict: bool,
+    compat: Option<String>,
+    limits: Option<LimitsJson>,
+    /// SCM integration hosts → type for `parseRepoUrl` (default: the four public hosts).
+    integrations: Option<std::collections::BTreeMap<String, String>>,
+    /// Leave out Backstage's filters (`fetch:template` in cookiecutter mode still has them).
+    no_backstage_filters: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct LimitsJson {
+    source_code_units: Option<f64>,
+    work_units: Option<f64>,
+    nesting_depth: Option<f64>,
+    output_code_units: Option<f64>,
+    scratch_bytes: Option<f64>,
+    capability_calls: Option<f64>,
+}
+
+fn limits(json: Option<LimitsJson>) -> crate::engine::eval::Limits {
+    let mut limits = crate::engine::eval::Limits::default();
+    let Some(json) = json else { return limits };
+    let clamp = |v: f64| if v.is_finite() && v >= 0.0 { v } else { f64::MAX };
+    if let Some(v) = json.source_code_units {
+        limits.source_code_units = clamp(v) as usize;
+    }
+    if let Some(v) = json.work_units {
+        limits.work_units = clamp(v) as u64;
+    }
+    if let Some(v) = json.nesting_depth {
+        limits.nesting_depth = clamp(v) as usize;
+    }
+    if let Some(v) = json.output_code_units {
+        limits.output_code_units = clamp(v) as usize;
+    }
+    if let Some(v) = json.scratch_bytes {
+        limits.scratch_bytes = clamp(v) as usize;
+    }
+    if let Some(v) = json.capability_calls {
+        limits.capability_calls = clamp(v).min(f64::from(u32::MAX)) as u32;
+    }
+    limits
+}
+
+/// A JavaScript function as a host filter/global: JSON copies in, JSON out, synchronous.
+fn host_function(name: String, function: js_sys::Function) -> crate::engine::eval::HostFunction {
+    std::rc::Rc::new(move |args: &[Value]| {
+        let array = js_sys::Array::new();
+        for arg in args {
+            let text = serde_json::to_string(arg).unwrap_or_else(|_| "null".into());
+            array.push(&js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL));
+        }
+        let result = function.apply(&JsValue::NULL, &array).map_err(|e| {
+            let message = js_sys::Reflect::get(&e, &JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| "failed".into());
+            format!("`{name}` failed: {message}")
+        })?;
+        if result.is_undefined() {
+            return Ok(None);
+        }
+        if result.has_type::<js_sys::Promise>() {
+            return Err(format!("`{name}` returned a Promise; filters and globals must be synchronous"));
+        }
+        let text = js_sys::JSON::stringify(&result)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| format!("`{name}` returned a value that is not JSON"))?;
+        serde_json::from_str(&text).map(Some).map_err(|e| format!("`{name}` returned invalid JSON: {e}"))
+    })
+}
+
+fn functions_of(object: &JsValue) -> Vec<(String, js_sys::Function)> {
+    if object.is_undefined() || object.is_null() {
+        return Vec::new();
+    }
+    let entries = js_sys::Object::entries(&js_sys::Object::from(object.clone()));
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let pair = js_sys::Array::from(&entry);
+            let name = pair.get(0).as_string()?;
+            let function = pair.get(1).dyn_into::<js_sys::Function>().ok()?;
+            Some((name, function))
+        })
+        .collect()
+}
+
+fn render_setup(
+    options_json: &str,
+    filters: &JsValue,
+    globals: &JsValue,
+) -> Result<(crate::render::RenderOptions, crate::engine::eval::Extensions), JsValue> {
+    let options: RenderOptionsJson = if options_json.trim().is_empty() {
+        RenderOptionsJson::default()
+    } else {
+        serde_json::from_value(parse_json(options_json, "options")?)
+            .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("invalid options: {e}"))))?
+    };
+    let mut extensions = if options.no_backstage_filters {
+        crate::engine::eval::Extensions::default()
+    } else {
+        crate::engine::backstage::extensions(
+            options.integrations.clone().unwrap_or_else(crate::engine::backstage::default_integrations),
+        )
+    };
+    for (name, function) in functions_of(filters) {
+        extensions.filters.insert(name.clone(), host_function(name, function));
+    }
+    if !globals.is_undefined() && !globals.is_null() {
+        let entries = js_sys::Object::entries(&js_sys::Object::from(globals.clone()));
+        for entry in entries.iter() {
+            let pair = js_sys::Array::from(&entry);
+            let Some(name) = pair.get(0).as_string() else { continue };
+            let value = pair.get(1);
+            match value.clone().dyn_into::<js_sys::Function>() {
+                Ok(function) => {
+                    extensions.functions.insert(name.clone(), host_function(name, function));
+                }
+                Err(_) => {
+                    let text = js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string());
+                    if let Some(json) = text.and_then(|t| serde_json::from_str(&t).ok()) {
+                        extensions.values.insert(name, json);
+                    }
+                }
+            }
+        }
+    }
+    let render_options = crate::render::RenderOptions {
+        cookiecutter_compat: options.cookiecutter_compat,
+        trim_blocks: options.trim_blocks,
+        lstrip_blocks: options.lstrip_blocks,
+        strict: options.strict,
+        limits: limits(options.limits),
+        backstage_compat: options.compat.as_deref() == Some("backstage"),
+    };
+    Ok((render_options, extensions))
+}
+
+fn render_error(error: crate::render::RenderError) -> JsValue {
+    let js = js_sys::Error::new(&error.to_string());
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
+    };
+    let kind = match error.kind {
+        crate::engine::eval::ErrorKind::Syntax => "syntax_error",
+        crate::engine::eval::ErrorKind::Evaluation => "evaluation_error",
+        crate::engine::eval::ErrorKind::Limit => "limit_error",
+    };
+    set("name", JsValue::from_str("TrellisRenderError"));
+    set("code", JsValue::from_str(kind));
+    set("reason", JsValue::from_str(&error.message));
+    set("line", JsValue::from(error.line));
+    set("column", JsValue::from(error.column));
+    set("endLine", JsValue::from(error.end_line));
+    set("endColumn", JsValue::from(error.end_column));
+    if let Some(pointer) = &error.pointer {
+        set("pointer", JsValue::from_str(pointer));
+    }
+    js.into()
+}
+
+/// A context converted into wasm once and reused for many renders.
+#[wasm_bindgen]
+pub struct PreparedContext {
+    context: crate::render::Context,
+}
+
+#[wasm_bindgen]
+impl PreparedContext {
+    /// A copy with `path` (dot-separated) set to the JSON value.
+    #[wasm_bindgen(js_name = withValueJson)]
+    pub fn with_value_json(&self, path: &str, value_json: &str) -> Result<PreparedContext, JsValue> {
+        let value = parse_json(value_json, "value")?;
+        let parts: Vec<&str> = path.split('.').collect();
+        Ok(PreparedContext { context: self.context.with_value(&parts, &value) })
+    }
+}
+
+/// `prepareContext(contextJson)`.
+#[wasm_bindgen(js_name = prepareContextJson)]
+pub fn prepare_context_json(context_json: &str) -> Result<PreparedContext, JsValue> {
+    Ok(PreparedContext { context: crate::render::Context::from_json(&parse_json(context_json, "context")?) })
+}
+
+fn undefined_or_json(value: Option<Value>) -> String {
+    // The wrapper maps the empty string to `undefined`.
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// `renderString(source, context, options, filters, globals)` → text.
+#[wasm_bindgen(js_name = renderString)]
+pub fn render_string(
+    source: &str,
+    context: &PreparedContext,
+    options_json: &str,
+    filters: JsValue,
+    globals: JsValue,
+) -> Result<String, JsValue> {
+    let (options, extensions) = render_setup(options_json, &filters, &globals)?;
+    crate::render::render_string(source, &context.context, &options, &extensions).map_err(render_error)
+}
+
+/// `renderValue(…)` → JSON text of the value, or "" for `undefined`.
+#[wasm_bindgen(js_name = renderValue)]
+pub fn render_value(
+    source: &str,
+    context: &PreparedContext,
+    options_json: &str,
+    filters: JsValue,
+    globals: JsValue,
+) -> Result<String, JsValue> {
+    let (options, extensions) = render_setup(options_json, &filters, &globals)?;
+    crate::render::render_value(source, &context.context, &options, &extensions)
+        .map(undefined_or_json)
+        .map_err(render_error)
+}
+
+/// `renderInput(inputJson, …)` → JSON text of the rendered input, or "" for `undefined`.
+#[wasm_bindgen(js_name = renderInput)]
+pub fn render_input(
+    input_json: &str,
+    context: &PreparedContext,
+    options_json: &str,
+    filters: JsValue,
+    globals: JsValue,
+) -> Result<String, JsValue> {
+    let input = parse_json(input_json, "input")?;
+    let (options, extensions) = render_setup(options_json, &filters, &globals)?;
+    crate::render::render_input(&input, &context.context, &options, &extensions)
+        .map(undefined_or_json)
+        .map_err(render_error)
+}

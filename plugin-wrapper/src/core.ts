@@ -149,6 +149,11 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** The loaded wasm module, typed by the caller (render.ts declares the render exports). */
+export function coreModule<T>(): T {
+  return loadCore() as unknown as T;
+}
+
 /** The version of the Rust core. */
 export function coreVersion(): string {
   return loadCore().version();

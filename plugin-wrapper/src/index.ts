@@ -19,6 +19,17 @@ export {
   type TemplateCheckDiagnostic,
 } from './actions/templateCheck';
 export {
+  renderString,
+  renderValue,
+  renderInput,
+  prepareContext,
+  PreparedContext,
+  type RenderOptions,
+  type RenderLimits,
+  type RenderError,
+  type HostFunction,
+} from './render';
+export {
   validateParameters,
   checkTemplateSyntax,
   checkTemplate,
