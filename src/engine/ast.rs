@@ -23,6 +23,8 @@ pub enum UnaryOp {
     Not,
     Neg,
     Pos,
+    /// `Math.floor` over a run of multiplications ending in `//`.
+    Floor,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +38,6 @@ pub enum BinaryOp {
     Sub,
     Mul,
     Div,
-    FloorDiv,
     Mod,
     Pow,
 }

@@ -553,15 +553,35 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 at(self.apply_filter(name, input, positional, keyword), *name_range)?
             }
             ExprKind::Test { value, test, negated } => {
-                let Some((name, args)) = test.as_test_call() else {
-                    return fail("a test must be a name, optionally called with arguments");
+                // Nunjitsu reads the test statically: a name, a literal's text, or the name of a
+                // call or filter; any other expression names the test `undefined`.
+                let (name, args, filter_input): (String, Option<&'t Args>, Option<&'t Expr>) = match &test.kind {
+                    ExprKind::Call { callee, args } => (static_test_name(callee), Some(args), None),
+                    ExprKind::Filter { value, name, args, .. } => (name.clone(), Some(args), Some(&**value)),
+                    _ => (static_test_name(test), None, None),
                 };
+                if RESERVED.contains(&name.as_str()) {
+                    return fail(format!("the test name `{name}` is reserved"));
+                }
+                let arity = predicates::arity(&name).ok_or_else(|| err(format!("unknown test `{name}`")))?;
+                if args.is_some_and(|a| !a.keyword.is_empty()) {
+                    return fail(format!("test `{name}` takes positional arguments only"));
+                }
+                let given = args.map_or(0, |a| a.positional.len()) + usize::from(filter_input.is_some());
+                if given != arity {
+                    return fail(format!("test `{name}` takes {arity} argument(s), got {given}"));
+                }
                 let input = self.expr(value, scope, depth)?;
-                let (positional, _) = match args {
-                    Some(args) => self.args(args, scope, depth)?,
-                    None => (Vec::new(), Vec::new()),
-                };
-                let result = predicates::apply(name, &input, &positional)?;
+                let mut positional = Vec::new();
+                if let Some(first) = filter_input {
+                    positional.push(self.expr(first, scope, depth)?);
+                }
+                if let Some(args) = args {
+                    for e in &args.positional {
+                        positional.push(self.expr(e, scope, depth)?);
+                    }
+                }
+                let result = predicates::apply(&name, &input, &positional)?;
                 Value::Bool(result != *negated)
             }
             ExprKind::Unary { op, operand } => {
@@ -570,6 +590,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                     UnaryOp::Not => Value::Bool(!value.truthy()),
                     UnaryOp::Neg => Value::Number(-value.to_number()),
                     UnaryOp::Pos => Value::Number(value.to_number()),
+                    UnaryOp::Floor => Value::Number(value.to_number().floor()),
                 }
             }
             ExprKind::Binary { op, left, right } => {
@@ -734,7 +755,6 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             BinaryOp::Sub => Value::Number(left.to_number() - right.to_number()),
             BinaryOp::Mul => Value::Number(left.to_number() * right.to_number()),
             BinaryOp::Div => Value::Number(left.to_number() / right.to_number()),
-            BinaryOp::FloorDiv => Value::Number((left.to_number() / right.to_number()).floor()),
             BinaryOp::Mod => Value::Number(js_remainder(left.to_number(), right.to_number())),
             BinaryOp::Pow => Value::Number(js_pow(left.to_number(), right.to_number())),
             BinaryOp::In => Value::Bool(contains(right, left)?),
@@ -964,6 +984,19 @@ fn describe(value: &Value) -> &'static str {
         Value::Object(_) => "an object",
         Value::Regex(_) => "a regular expression",
         Value::Callable(_) => "a function",
+    }
+}
+
+/// The test a non-call test expression names (`x is "number"` tests `number`).
+fn static_test_name(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Name(name) => name.clone(),
+        ExprKind::Literal(Literal::Str(s)) => s.clone(),
+        ExprKind::Literal(Literal::Number(n)) => super::value::number_to_string(*n),
+        ExprKind::Literal(Literal::Bool(b)) => b.to_string(),
+        ExprKind::Literal(Literal::Null) => "null".into(),
+        ExprKind::Regex { pattern, flags } => format!("/{pattern}/{flags}"),
+        _ => "undefined".into(),
     }
 }
 

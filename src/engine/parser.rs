@@ -1,10 +1,11 @@
 //! Builds the syntax tree from tokens, with Nunjucks 3.2.4's grammar and precedence.
 //!
-//! Precedence, loosest first, as Nunjucks parses it: inline `if`, `or`, `and`, `not`, `in`,
-//! `is`, comparisons (chained), `~`, `+`, `-`, `*`, `/`, `//`, `%`, `**`, unary `-`/`+`,
-//! then filters (`|`) on a primary with its postfixes (`.name`, `[…]`, `(…)`). Nunjucks nests
-//! `+` over `-` and `*` over `/` (so `a + b - c` is `a + (b - c)`); the tree keeps that shape
-//! because string concatenation makes it observable.
+//! Precedence, loosest first, as Nunjitsu parses it (Nunjucks 3.2.4's grammar with the operator
+//! grouping its compiled JavaScript shows): inline `if`, `or`, `and`, `not` (applied to the
+//! leftmost operand of arithmetic), `in`, `is`, equality (`==` `===` `!=` `!==`), relational
+//! (`<` `<=` `>` `>=`), `+` `-` `~` (one level), `*` `/` `%` `//` (left to right, `//` flooring
+//! its run), `**`, unary `-`/`+`, then filters (`|`) on a primary with its postfixes (`.name`,
+//! `[…]`, `(…)`). The tree keeps that shape because JavaScript coercions make it observable.
 
 use super::ast::*;
 use super::lexer::{Token, TokenKind};
@@ -56,6 +57,9 @@ struct Parser<'t> {
 }
 
 type NodesEnd = Option<(String, Range)>;
+
+/// A run of multiplicative operators: the first operand, then each operator with its right side.
+type Run = (Expr, Vec<(BinaryOp, Expr)>);
 
 impl<'t> Parser<'t> {
     fn peek(&self) -> &'t Token {
@@ -514,10 +518,31 @@ impl<'t> Parser<'t> {
         let start = self.peek().start;
         if self.skip_name("not") {
             let operand = self.not()?;
-            let range = (start, operand.range.1);
-            return Ok(Expr { kind: ExprKind::Unary { op: UnaryOp::Not, operand: Box::new(operand) }, range });
+            return Ok(Self::lower_not(operand, start));
         }
         self.in_()
+    }
+
+    /// Nunjucks compiles `not a + b` to the JavaScript text `!a + b`, so the `not` applies to the
+    /// leftmost operand of arithmetic and comparisons; Nunjitsu keeps that observable shape.
+    fn lower_not(target: Expr, start: usize) -> Expr {
+        let range = (start, target.range.1);
+        match target.kind {
+            ExprKind::Binary { op, left, right }
+                if matches!(op, BinaryOp::Add | BinaryOp::Concat | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod) =>
+            {
+                let left = Self::lower_not(*left, start);
+                Expr { kind: ExprKind::Binary { op, left: Box::new(left), right }, range }
+            }
+            ExprKind::Compare { first, rest } => {
+                let first = Self::lower_not(*first, start);
+                Expr { kind: ExprKind::Compare { first: Box::new(first), rest }, range }
+            }
+            kind => Expr {
+                kind: ExprKind::Unary { op: UnaryOp::Not, operand: Box::new(Expr { kind, range: target.range }) },
+                range,
+            },
+        }
     }
 
     fn in_(&mut self) -> Result<Expr, SyntaxError> {
@@ -538,33 +563,50 @@ impl<'t> Parser<'t> {
     /// `value is [not] test`, where the test is any comparison-level expression (Nunjucks
     /// parses it so; anything but a name or a call of one fails at evaluation).
     fn is(&mut self) -> Result<Expr, SyntaxError> {
-        let node = self.compare()?;
+        let node = self.equality()?;
         if !self.skip_name("is") {
             return Ok(node);
         }
         let negated = self.skip_name("not");
-        let test = self.compare()?;
+        let test = self.equality()?;
         let range = (node.range.0, test.range.1);
         Ok(Expr { kind: ExprKind::Test { value: Box::new(node), test: Box::new(test), negated }, range })
     }
 
-    fn compare(&mut self) -> Result<Expr, SyntaxError> {
-        let first = self.concat()?;
+    /// `==` `===` `!=` `!==` over relational comparisons: the compiled JavaScript's precedence,
+    /// so `2 == 1 < 1` is `2 == (1 < 1)`. A chain is evaluated left to right, each result
+    /// becoming the next left operand.
+    fn equality(&mut self) -> Result<Expr, SyntaxError> {
+        self.comparison(&["==", "===", "!=", "!=="], Self::relational)
+    }
+
+    fn relational(&mut self) -> Result<Expr, SyntaxError> {
+        self.comparison(&["<", "<=", ">", ">="], Self::additive)
+    }
+
+    fn comparison(
+        &mut self,
+        ops: &[&str],
+        next: fn(&mut Self) -> Result<Expr, SyntaxError>,
+    ) -> Result<Expr, SyntaxError> {
+        let first = next(self)?;
         let mut rest = Vec::new();
         loop {
             let op = match self.peek().kind {
-                TokenKind::Op("==") => CompareOp::Eq,
-                TokenKind::Op("===") => CompareOp::StrictEq,
-                TokenKind::Op("!=") => CompareOp::Ne,
-                TokenKind::Op("!==") => CompareOp::StrictNe,
-                TokenKind::Op("<") => CompareOp::Lt,
-                TokenKind::Op(">") => CompareOp::Gt,
-                TokenKind::Op("<=") => CompareOp::Le,
-                TokenKind::Op(">=") => CompareOp::Ge,
+                TokenKind::Op(op) if ops.contains(&op) => match op {
+                    "==" => CompareOp::Eq,
+                    "===" => CompareOp::StrictEq,
+                    "!=" => CompareOp::Ne,
+                    "!==" => CompareOp::StrictNe,
+                    "<" => CompareOp::Lt,
+                    ">" => CompareOp::Gt,
+                    "<=" => CompareOp::Le,
+                    _ => CompareOp::Ge,
+                },
                 _ => break,
             };
             self.pos += 1;
-            rest.push((op, self.concat()?));
+            rest.push((op, next(self)?));
         }
         if rest.is_empty() {
             return Ok(first);
@@ -573,43 +615,76 @@ impl<'t> Parser<'t> {
         Ok(Expr { kind: ExprKind::Compare { first: Box::new(first), rest }, range })
     }
 
-    /// One precedence level of left-associative binary operators over `next`.
-    fn level(
-        &mut self,
-        op: &str,
-        kind: BinaryOp,
-        next: fn(&mut Self) -> Result<Expr, SyntaxError>,
-    ) -> Result<Expr, SyntaxError> {
-        let mut node = next(self)?;
-        while self.skip_op(op) {
-            node = Self::binary(node, kind, next(self)?);
+    /// `+`, `-` and `~` at one level, left to right (`1 ~ 2 + 3` is `"123"`).
+    fn additive(&mut self) -> Result<Expr, SyntaxError> {
+        let mut node = self.multiplicative()?;
+        loop {
+            let op = if self.skip_op("+") {
+                BinaryOp::Add
+            } else if self.skip_op("-") {
+                BinaryOp::Sub
+            } else if self.skip_op("~") {
+                BinaryOp::Concat
+            } else {
+                return Ok(node);
+            };
+            node = Self::binary(node, op, self.multiplicative()?);
         }
-        Ok(node)
     }
 
-    fn concat(&mut self) -> Result<Expr, SyntaxError> {
-        self.level("~", BinaryOp::Concat, Self::add)
+    /// `*`, `/`, `%` and `//` as Nunjitsu groups them: the operators apply left to right, and
+    /// `//` floors everything before it in its run (`a % b // c` is `floor((a % b) / c)`).
+    fn multiplicative(&mut self) -> Result<Expr, SyntaxError> {
+        let run = self.run("*", BinaryOp::Mul, Self::divide_run)?;
+        Ok(Self::materialize(run))
     }
-    fn add(&mut self) -> Result<Expr, SyntaxError> {
-        self.level("+", BinaryOp::Add, Self::sub)
+
+    fn divide_run(&mut self) -> Result<Run, SyntaxError> {
+        self.run("/", BinaryOp::Div, Self::floor_run)
     }
-    fn sub(&mut self) -> Result<Expr, SyntaxError> {
-        self.level("-", BinaryOp::Sub, Self::mul)
+
+    fn run(&mut self, op: &str, kind: BinaryOp, next: fn(&mut Self) -> Result<Run, SyntaxError>) -> Result<Run, SyntaxError> {
+        let mut run = next(self)?;
+        while self.skip_op(op) {
+            let (first, more) = next(self)?;
+            run.1.push((kind, first));
+            run.1.extend(more);
+        }
+        Ok(run)
     }
-    fn mul(&mut self) -> Result<Expr, SyntaxError> {
-        self.level("*", BinaryOp::Mul, Self::div)
+
+    fn floor_run(&mut self) -> Result<Run, SyntaxError> {
+        let mut run = self.modulo_run()?;
+        while self.skip_op("//") {
+            let (first, more) = self.modulo_run()?;
+            run.1.push((BinaryOp::Div, first));
+            run.1.extend(more);
+            let target = Self::materialize(run);
+            let range = target.range;
+            run = (Expr { kind: ExprKind::Unary { op: UnaryOp::Floor, operand: Box::new(target) }, range }, Vec::new());
+        }
+        Ok(run)
     }
-    fn div(&mut self) -> Result<Expr, SyntaxError> {
-        self.level("/", BinaryOp::Div, Self::floor_div)
+
+    fn modulo_run(&mut self) -> Result<Run, SyntaxError> {
+        let first = self.pow()?;
+        let mut rest = Vec::new();
+        while self.skip_op("%") {
+            rest.push((BinaryOp::Mod, self.pow()?));
+        }
+        Ok((first, rest))
     }
-    fn floor_div(&mut self) -> Result<Expr, SyntaxError> {
-        self.level("//", BinaryOp::FloorDiv, Self::modulo)
+
+    fn materialize((first, rest): Run) -> Expr {
+        rest.into_iter().fold(first, |left, (op, right)| Self::binary(left, op, right))
     }
-    fn modulo(&mut self) -> Result<Expr, SyntaxError> {
-        self.level("%", BinaryOp::Mod, Self::pow)
-    }
+
     fn pow(&mut self) -> Result<Expr, SyntaxError> {
-        self.level("**", BinaryOp::Pow, |p| p.unary(false))
+        let mut node = self.unary(false)?;
+        while self.skip_op("**") {
+            node = Self::binary(node, BinaryOp::Pow, self.unary(false)?);
+        }
+        Ok(node)
     }
 
     fn unary(&mut self, no_filters: bool) -> Result<Expr, SyntaxError> {

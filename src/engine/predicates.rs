@@ -35,6 +35,11 @@ pub const TESTS: &[(&str, usize)] = &[
     ("upper", 0),
 ];
 
+/// How many arguments test `name` takes, when it exists.
+pub fn arity(name: &str) -> Option<usize> {
+    TESTS.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
+}
+
 pub fn apply(name: &str, input: &Value, args: &[Value]) -> Result<bool, EvalError> {
     let Some((_, arity)) = TESTS.iter().find(|(n, _)| *n == name) else {
         return Err(err(format!("unknown test `{name}`")));
