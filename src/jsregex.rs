@@ -79,13 +79,17 @@ impl JsRegex {
 }
 
 impl std::fmt::Display for JsRegex {
+    /// As `String(regex)`: an empty source is `(?:)`, flags in canonical order.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "/{}/{}", self.source, self.flags)
+        let source = if self.source.is_empty() { "(?:)" } else { &self.source };
+        let flags: String = "dgimsuvy".chars().filter(|c| self.flags.contains(*c)).collect();
+        write!(f, "/{source}/{flags}")
     }
 }
 
 /// JavaScript's `\s`, as the inside of a character class.
-const JS_SPACE: &str = r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
+const JS_SPACE: &str =
+    r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
 
 /// Rewrites a JavaScript pattern into Rust `regex` syntax with the same meaning.
 fn translate(source: &str, dot_all: bool, unicode: bool) -> Result<String, String> {

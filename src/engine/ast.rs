@@ -70,6 +70,8 @@ pub enum ExprKind {
     },
     Name(String),
     Array(Vec<Expr>),
+    /// `(a, b)`: every item is evaluated, the last is the value (JavaScript's comma operator).
+    Group(Vec<Expr>),
     /// Keys are expressions: a bare name or a string literal is the key itself.
     Object(Vec<(Expr, Expr)>),
     /// `a.b`

@@ -13,10 +13,15 @@ use super::eval::{Extensions, HostFunction};
 /// SCM integration hosts and their types (`github`, `gitlab`, `bitbucketCloud`, `azure`, …).
 /// Backstage's defaults when a host is not configured: the four public hosts.
 pub fn default_integrations() -> BTreeMap<String, String> {
-    [("github.com", "github"), ("gitlab.com", "gitlab"), ("bitbucket.org", "bitbucketCloud"), ("dev.azure.com", "azure")]
-        .into_iter()
-        .map(|(h, t)| (h.to_string(), t.to_string()))
-        .collect()
+    [
+        ("github.com", "github"),
+        ("gitlab.com", "gitlab"),
+        ("bitbucket.org", "bitbucketCloud"),
+        ("dev.azure.com", "azure"),
+    ]
+    .into_iter()
+    .map(|(h, t)| (h.to_string(), t.to_string()))
+    .collect()
 }
 
 /// Extensions with Backstage's four filters, for the given integrations.
@@ -31,7 +36,8 @@ pub fn extensions(integrations: BTreeMap<String, String>) -> Extensions {
         let part = |k: &str| parsed.get(k).and_then(Json::as_str).unwrap_or("undefined").to_string();
         Ok(Some(Json::String(format!("{}/{}", part("owner"), part("repo")))))
     });
-    let entity: HostFunction = Rc::new(|args| parse_entity_ref(args.first().unwrap_or(&Json::Null), args.get(1)).map(Some));
+    let entity: HostFunction =
+        Rc::new(|args| parse_entity_ref(args.first().unwrap_or(&Json::Null), args.get(1)).map(Some));
     let pick: HostFunction = Rc::new(|args| {
         let path = args.get(1).map(crate::jsfmt::value).unwrap_or_default();
         Ok(lodash_get(args.first().unwrap_or(&Json::Null), &path).cloned())
@@ -85,9 +91,7 @@ pub fn parse_repo_url(url: &str, integrations: &BTreeMap<String, String>) -> Res
     for name in required {
         if get(name).is_none_or(str::is_empty) {
             let query = if query.is_empty() { String::new() } else { format!("?{query}") };
-            return Err(format!(
-                "Invalid repo URL passed to publisher: https://{host_part}/{query}, missing {name}"
-            ));
+            return Err(format!("Invalid repo URL passed to publisher: https://{host_part}/{query}, missing {name}"));
         }
     }
     let mut out = Map::new();
@@ -257,7 +261,9 @@ mod tests {
             json!({"host": "github.com", "owner": "backstage", "repo": "backstage"})
         );
         assert!(parse_repo_url("github.com?repo=x", &hosts).unwrap_err().ends_with("missing owner"));
-        assert!(parse_repo_url("example.com?repo=x&owner=y", &hosts).unwrap_err().starts_with("No matching integration"));
+        assert!(parse_repo_url("example.com?repo=x&owner=y", &hosts)
+            .unwrap_err()
+            .starts_with("No matching integration"));
         assert_eq!(parse_repo_url("gitlab.com?project=42", &hosts).unwrap()["project"], json!("42"));
     }
 

@@ -17,10 +17,7 @@ pub enum Callable {
     /// A JavaScript method of a string, number, array, record or regex, bound to its receiver.
     Method { receiver: Value, name: String },
     /// What `cycler(…)` returns: `next()`, `reset()`, `current`.
-    Cycler { items: Vec<Value>, index: Cell<isize> },
+    Cycler { items: Vec<Value>, index: Cell<isize>, current: RefCell<Value> },
     /// What `joiner(sep)` returns: "" on the first call, `sep` after.
     Joiner { separator: Value, used: Cell<bool> },
-    /// Scratch for array methods that need shared mutable state; unused otherwise.
-    #[allow(dead_code)]
-    Opaque(RefCell<()>),
 }

@@ -133,6 +133,8 @@ pub struct Evaluator<'t, 'e> {
     scopes: Vec<Scope>,
     macros: Vec<MacroDef<'t>>,
     export_scope: usize,
+    /// Callable globals handed out so far, by name.
+    handles: HashMap<String, Value>,
     work: u64,
     output_units: usize,
     capability_calls: u32,
@@ -144,10 +146,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
     /// An evaluator over `context` (the top-level names).
     pub fn new(context: &Entries, options: &'e EvalOptions, extensions: &'e Extensions) -> Evaluator<'t, 'e> {
         let context_scope = Scope {
-            vars: context
-                .iter()
-                .map(|(k, v)| Binding { name: k.clone(), value: v.clone(), writable: false })
-                .collect(),
+            vars: context.iter().map(|(k, v)| Binding { name: k.clone(), value: v.clone(), writable: false }).collect(),
             parent: None,
             isolate: false,
         };
@@ -159,6 +158,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             scopes: vec![context_scope, export, root],
             macros: Vec::new(),
             export_scope: 1,
+            handles: HashMap::new(),
             work: 0,
             output_units: 0,
             capability_calls: 0,
@@ -183,10 +183,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             return Err(limit(format!("the template needs more than {} work units", self.options.limits.work_units)));
         }
         if depth > self.options.limits.nesting_depth {
-            return Err(limit(format!(
-                "the template nests deeper than {} levels",
-                self.options.limits.nesting_depth
-            )));
+            return Err(limit(format!("the template nests deeper than {} levels", self.options.limits.nesting_depth)));
         }
         Ok(())
     }
@@ -297,7 +294,8 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             NodeKind::Output(expr) => {
                 let value = self.expr(expr, scope, depth + 1)?;
                 let text = self.render_value(&value)?;
-                let encoded = if out.json.is_some() { Some(filters::dump(&value, &Value::Undefined)?.render()) } else { None };
+                let encoded =
+                    if out.json.is_some() { Some(filters::dump(&value, &Value::Undefined)?.render()) } else { None };
                 self.append(out, &text, encoded.as_deref())
             }
             NodeKind::If { branches, otherwise } => {
@@ -506,6 +504,16 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 }
                 Value::array(values)
             }
+            ExprKind::Group(items) => {
+                let mut last = Value::Undefined;
+                for (i, item) in items.iter().enumerate() {
+                    last = self.expr(item, scope, depth)?;
+                    if i + 1 < items.len() && contains_callable(&last) {
+                        return fail("a function cannot be used in a comma group");
+                    }
+                }
+                last
+            }
             ExprKind::Object(pairs) => {
                 let mut entries = Entries::new();
                 for (key, value) in pairs {
@@ -532,18 +540,18 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             }
             ExprKind::Slice { object, start, stop, step } => {
                 let target = self.expr(object, scope, depth)?;
-                let bound = |e: &'t Option<Box<Expr>>, this: &mut Self| -> Result<Option<f64>> {
+                let mut bound = |e: &'t Option<Box<Expr>>| -> Result<Value> {
                     match e {
-                        Some(e) => {
-                            let v = this.expr(e, scope, depth)?;
-                            Ok(if v.is_nullish() { None } else { Some(v.to_number()) })
-                        }
-                        None => Ok(None),
+                        Some(e) => self.expr(e, scope, depth),
+                        None => Ok(Value::Null),
                     }
                 };
-                let start = bound(start, self)?;
-                let stop = bound(stop, self)?;
-                let step = bound(step, self)?;
+                let start = bound(start)?;
+                let stop = bound(stop)?;
+                let step = match bound(step)? {
+                    Value::Null => Value::Number(1.0),
+                    v => v,
+                };
                 self.slice(&target, start, stop, step)?
             }
             ExprKind::Call { callee, args } => self.call(callee, args, scope, depth)?,
@@ -645,16 +653,23 @@ impl<'t, 'e> Evaluator<'t, 'e> {
         if let Some(value) = self.extensions.values.get(name) {
             return Ok(Value::from_json(value));
         }
-        if self.extensions.functions.contains_key(name) {
-            return Ok(Value::Callable(Rc::new(Callable::Host(name.to_string()))));
+        if let Some(handle) = self.handles.get(name) {
+            return Ok(handle.clone());
         }
-        if let Some(builtin) = ["range", "cycler", "joiner"].into_iter().find(|b| *b == name) {
-            return Ok(Value::Callable(Rc::new(Callable::Builtin(builtin))));
-        }
-        if self.options.strict {
-            return fail(format!("`{name}` is not defined"));
-        }
-        Ok(Value::Undefined)
+        let handle = if self.extensions.functions.contains_key(name) {
+            Callable::Host(name.to_string())
+        } else if let Some(builtin) = ["range", "cycler", "joiner"].into_iter().find(|b| *b == name) {
+            Callable::Builtin(builtin)
+        } else {
+            if self.options.strict {
+                return fail(format!("`{name}` is not defined"));
+            }
+            return Ok(Value::Undefined);
+        };
+        // One handle per name, so `range === range` holds as in JavaScript.
+        let handle = Value::Callable(Rc::new(handle));
+        self.handles.insert(name.to_string(), handle.clone());
+        Ok(handle)
     }
 
     /// `target.key` / `target[key]`.
@@ -677,6 +692,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                     array_index(key).map(|i| items.borrow().get(i).cloned().unwrap_or(Value::Undefined))
                 }
             }
+            Value::Safe(s) if key == "val" => Some(Value::Str(s.clone())),
             Value::Str(s) | Value::Safe(s) => {
                 if key == "length" {
                     Some(Value::Number(utf16_len(s) as f64))
@@ -685,10 +701,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 }
             }
             Value::Callable(callable) => match &**callable {
-                Callable::Cycler { items, index } if key == "current" => {
-                    let i = index.get();
-                    Some(if i < 0 { Value::Null } else { items.get(i as usize).cloned().unwrap_or(Value::Undefined) })
-                }
+                Callable::Cycler { current, .. } if key == "current" => Some(current.borrow().clone()),
                 _ => None,
             },
             _ => None,
@@ -705,35 +718,74 @@ impl<'t, 'e> Evaluator<'t, 'e> {
         Ok(Value::Undefined)
     }
 
-    fn slice(&mut self, target: &Value, start: Option<f64>, stop: Option<f64>, step: Option<f64>) -> Result<Value> {
-        let items: Vec<Value> = match target {
-            Value::Array(items) => items.borrow().clone(),
-            Value::Str(s) | Value::Safe(s) => code_units(s),
-            Value::Undefined | Value::Null => Vec::new(),
-            _ => return fail("only arrays and strings can be sliced"),
+    /// `target[start:stop:step]` with Nunjucks' loop over JavaScript values (so fractional and
+    /// string bounds behave as they do there).
+    fn slice(&mut self, target: &Value, start: Value, stop: Value, step: Value) -> Result<Value> {
+        use std::cmp::Ordering::*;
+        if matches!(target, Value::Callable(_)) {
+            return fail("a function cannot be sliced");
+        }
+        let target = if target.truthy() { target.clone() } else { Value::array(Vec::new()) };
+        let length = match &target {
+            Value::Array(items) => Value::Number(items.borrow().len() as f64),
+            Value::Str(s) | Value::Safe(s) => Value::Number(utf16_len(s) as f64),
+            Value::Object(entries) => entries.get("length").cloned().unwrap_or(Value::Undefined),
+            _ => Value::Undefined,
         };
-        let len = items.len() as f64;
-        let step = step.unwrap_or(1.0);
-        if step == 0.0 || step.is_nan() {
-            return fail("slice step cannot be zero");
+        let numeric_step = step.to_number();
+        if !numeric_step.is_finite() || numeric_step == 0.0 {
+            return fail("the slice step must be a finite non-zero number");
         }
-        let mut start = start.unwrap_or(if step < 0.0 { len - 1.0 } else { 0.0 });
-        let mut stop = stop.unwrap_or(if step < 0.0 { -1.0 } else { len });
-        if stop < 0.0 && !(step < 0.0 && stop == -1.0 && items.is_empty()) {
-            stop += len;
-        }
-        if start < 0.0 {
-            start += len;
-        }
+        let zero = Value::Number(0.0);
+        let ascending = step.compare(&zero) == Some(Greater);
+        let descending = step.compare(&zero) == Some(Less);
+        let mut index = match start {
+            Value::Null => {
+                if descending {
+                    Value::Number(length.to_number() - 1.0)
+                } else {
+                    zero.clone()
+                }
+            }
+            v if v.compare(&zero) == Some(Less) => v.add(&length),
+            v => v,
+        };
+        let stop = match stop {
+            Value::Null => {
+                if descending {
+                    Value::Number(-1.0)
+                } else {
+                    length.clone()
+                }
+            }
+            v if v.compare(&zero) == Some(Less) => v.add(&length),
+            v => v,
+        };
         let mut out = Vec::new();
-        let mut i = start;
         loop {
-            if i < 0.0 || i > len || (step > 0.0 && i >= stop) || (step < 0.0 && i <= stop) {
+            if index.compare(&zero) == Some(Less) || index.compare(&length) == Some(Greater) {
+                break;
+            }
+            let order = index.compare(&stop);
+            if (ascending && matches!(order, Some(Greater | Equal)))
+                || (descending && matches!(order, Some(Less | Equal)))
+            {
                 break;
             }
             self.charge_many(1)?;
-            out.push(items.get(i as usize).cloned().unwrap_or(Value::Undefined));
-            i += step;
+            let key = index.to_js_string();
+            let value = match &target {
+                Value::Object(entries) => entries.get(key.as_str()).cloned().unwrap_or(Value::Undefined),
+                Value::Array(items) => {
+                    array_index(&key).and_then(|i| items.borrow().get(i).cloned()).unwrap_or(Value::Undefined)
+                }
+                Value::Str(s) | Value::Safe(s) => {
+                    array_index(&key).and_then(|i| code_unit_at(s, i)).map_or(Value::Undefined, Value::str)
+                }
+                _ => Value::Undefined,
+            };
+            out.push(value);
+            index = index.add(&step);
         }
         Ok(Value::array(out))
     }
@@ -801,7 +853,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 self.check_scratch(&value)?;
                 Ok(value)
             }
-            Callable::Cycler { .. } | Callable::Joiner { .. } | Callable::Opaque(_) => match &**callable {
+            Callable::Cycler { .. } | Callable::Joiner { .. } => match &**callable {
                 Callable::Joiner { separator, used } => {
                     if used.replace(true) {
                         Ok(separator.clone())
@@ -877,7 +929,11 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 }
                 Ok(Value::array(out))
             }
-            "cycler" => Ok(Value::Callable(Rc::new(Callable::Cycler { items: args, index: (-1).into() }))),
+            "cycler" => Ok(Value::Callable(Rc::new(Callable::Cycler {
+                items: args,
+                index: (-1).into(),
+                current: std::cell::RefCell::new(Value::Null),
+            }))),
             _ => {
                 let separator = args.into_iter().next().filter(Value::truthy).unwrap_or_else(|| Value::str(","));
                 Ok(Value::Callable(Rc::new(Callable::Joiner { separator, used: false.into() })))
@@ -897,17 +953,39 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             (def.params, def.body, def.scope)
         };
         let local = self.child(parent, true);
-        let mut positional = positional.into_iter();
+        // Nunjucks binds positional arguments to the parameters without a default, surplus ones
+        // to the parameters with a default (in order), and keywords to whatever is left.
+        let required: Vec<&Param> = params.iter().filter(|p| p.default.is_none()).collect();
+        let optional: Vec<&Param> = params.iter().filter(|p| p.default.is_some()).collect();
         let mut keyword = keyword;
+        let set_keyword = |keyword: &mut Vec<(String, Value)>, name: &str, value: Value| {
+            keyword.retain(|(k, _)| k != name);
+            keyword.push((name.to_string(), value));
+        };
+        let mut positional = positional;
+        if positional.len() > required.len() {
+            let surplus = positional.split_off(required.len());
+            for (param, value) in optional.iter().zip(surplus) {
+                set_keyword(&mut keyword, &param.name, value);
+            }
+        } else {
+            for param in &required[positional.len()..] {
+                let value = keyword.iter().position(|(k, _)| *k == param.name).map(|i| keyword.remove(i).1);
+                positional.push(value.unwrap_or(Value::Undefined));
+            }
+        }
+        let mut positional = positional.into_iter();
         for param in params {
-            let given = keyword.iter().position(|(k, _)| *k == param.name).map(|i| keyword.remove(i).1);
-            let value = match given {
-                Some(v) => v,
-                None => match (positional.next(), &param.default) {
-                    (Some(v), _) => v,
-                    (None, Some(default)) => self.expr(default, local, depth)?,
-                    (None, None) => Value::Undefined,
-                },
+            let value = if param.default.is_none() {
+                positional.next().unwrap_or(Value::Undefined)
+            } else {
+                match keyword.iter().position(|(k, _)| *k == param.name) {
+                    Some(i) => keyword[i].1.clone(),
+                    None => match &param.default {
+                        Some(default) => self.expr(default, local, depth)?,
+                        None => Value::Undefined,
+                    },
+                }
             };
             self.set_local(local, &param.name, value);
         }

@@ -5,16 +5,55 @@
 use std::rc::Rc;
 
 use super::eval::{err, EvalError, Evaluator};
-use super::value::{compare_code_units, decimal_literal_len, is_js_whitespace, utf16_len, Entries, Value};
+use super::value::{decimal_literal_len, is_js_whitespace, utf16_len, Entries, Value};
 
 type Result<T> = std::result::Result<T, EvalError>;
 
 /// Every built-in filter name (`jsonify` is `dump` under cookiecutterCompat).
 pub const NAMES: &[&str] = &[
-    "abs", "batch", "capitalize", "center", "d", "default", "dictsort", "dump", "e", "escape", "first", "float",
-    "forceescape", "groupby", "indent", "int", "join", "last", "length", "list", "lower", "nl2br", "random", "reject",
-    "rejectattr", "replace", "reverse", "round", "safe", "select", "selectattr", "slice", "sort", "string",
-    "striptags", "sum", "title", "trim", "truncate", "upper", "urlencode", "urlize", "wordcount",
+    "abs",
+    "batch",
+    "capitalize",
+    "center",
+    "d",
+    "default",
+    "dictsort",
+    "dump",
+    "e",
+    "escape",
+    "first",
+    "float",
+    "forceescape",
+    "groupby",
+    "indent",
+    "int",
+    "join",
+    "last",
+    "length",
+    "list",
+    "lower",
+    "nl2br",
+    "random",
+    "reject",
+    "rejectattr",
+    "replace",
+    "reverse",
+    "round",
+    "safe",
+    "select",
+    "selectattr",
+    "slice",
+    "sort",
+    "string",
+    "striptags",
+    "sum",
+    "title",
+    "trim",
+    "truncate",
+    "upper",
+    "urlencode",
+    "urlize",
+    "wordcount",
 ];
 
 pub fn exists(name: &str) -> bool {
@@ -31,27 +70,35 @@ fn lower_keywords(name: &str, mut positional: Vec<Value>, keyword: Vec<(String, 
     let names: &[&str] = match name {
         "int" => &["default", "base"],
         "sort" => &["reverse", "case_sensitive", "attribute"],
-        "default" | "d" => &["", "boolean"],
         _ => &[],
     };
-    if keyword.is_empty() {
-        return positional;
-    }
     if names.is_empty() {
-        let mut entries: Entries = keyword.into_iter().map(|(k, v)| (Rc::from(k.as_str()), v)).collect();
-        entries.insert("__keywords".into(), Value::Bool(true));
-        positional.push(Value::object(entries));
+        if !keyword.is_empty() {
+            let mut entries: Entries = keyword.into_iter().map(|(k, v)| (Rc::from(k.as_str()), v)).collect();
+            entries.insert("__keywords".into(), Value::Bool(true));
+            positional.push(Value::object(entries));
+        }
         return positional;
     }
-    for (key, value) in keyword {
-        if let Some(i) = names.iter().position(|n| *n == key) {
-            if positional.len() <= i {
-                positional.resize(i + 1, Value::Undefined);
-            }
-            positional[i] = value;
-        }
+    // Like a macro whose parameters are all positional: missing ones come from keywords.
+    let mut keyword = keyword;
+    positional.truncate(names.len());
+    for name in &names[positional.len().min(names.len())..] {
+        let value = keyword.iter().position(|(k, _)| k == name).map(|i| keyword.remove(i).1);
+        positional.push(value.unwrap_or(Value::Undefined));
     }
     positional
+}
+
+/// What `truncate`/`center` compare with their width before reading text: a string's or
+/// array's length, a record's own `length`.
+fn direct_length(value: &Value) -> Value {
+    match value {
+        Value::Str(s) | Value::Safe(s) => Value::Number(utf16_len(s) as f64),
+        Value::Array(items) => Value::Number(items.borrow().len() as f64),
+        Value::Object(entries) => entries.get("length").cloned().unwrap_or(Value::Undefined),
+        _ => Value::Undefined,
+    }
 }
 
 /// Text of a filter input that must be a string (`undefined`, `null` and `false` count as "").
@@ -71,12 +118,85 @@ fn same_safety(input: &Value, text: String) -> Value {
     }
 }
 
-fn items_of(input: &Value, what: &str) -> Result<Vec<Value>> {
+/// Items of an array or the code units of a string; `None` for anything else.
+fn sequence(input: &Value) -> Option<Vec<Value>> {
     match input {
-        Value::Array(items) => Ok(items.borrow().clone()),
-        Value::Str(s) | Value::Safe(s) => Ok(super::eval::code_units(s)),
-        Value::Object(entries) => Ok(entries.values().cloned().collect()),
-        _ => Err(err(format!("{what} needs an array"))),
+        Value::Array(items) => Some(items.borrow().clone()),
+        Value::Str(s) | Value::Safe(s) => Some(super::eval::code_units(s)),
+        _ => None,
+    }
+}
+
+/// A record used as an array: `record[0] … record[length - 1]` (missing ones `undefined`).
+fn indexed_values(entries: &Entries, evaluator: &mut Evaluator) -> Result<Vec<Value>> {
+    let length = entries.get("length").map_or(f64::NAN, Value::to_number);
+    let count = if length.is_nan() || length <= 0.0 { 0.0 } else { length.ceil() };
+    if count > 1e7 {
+        return Err(err("the record's length is too large"));
+    }
+    evaluator.charge_many(count as usize)?;
+    Ok((0..count as usize).map(|i| entries.get(i.to_string().as_str()).cloned().unwrap_or(Value::Undefined)).collect())
+}
+
+/// Like [`indexed_values`], but only the indices the record has.
+fn present_indexed_values(entries: &Entries, evaluator: &mut Evaluator) -> Result<Vec<Value>> {
+    let length = entries.get("length").map_or(f64::NAN, Value::to_number);
+    let count = if length.is_nan() || length <= 0.0 { 0.0 } else { length.floor().min(1e7) };
+    evaluator.charge_many((count as usize).min(entries.len() + 1))?;
+    Ok((0..count as usize).filter_map(|i| entries.get(i.to_string().as_str()).cloned()).collect())
+}
+
+/// The attribute path of `sort`/`groupby`: a string splits on `.`, anything else is one key.
+fn attribute_path(value: &Value) -> Vec<String> {
+    if !value.truthy() {
+        return Vec::new();
+    }
+    match value {
+        Value::Str(s) => s.split('.').map(str::to_string).collect(),
+        other => vec![other.to_js_string()],
+    }
+}
+
+/// Follows `path`; reading from `undefined`/`null` is an error, a missing key gives `undefined`.
+fn lookup_path(value: &Value, path: &[String]) -> Result<Value> {
+    let mut current = value.clone();
+    for key in path {
+        if current.is_nullish() {
+            return Err(err("cannot read an attribute of null or undefined"));
+        }
+        current = own_value(&current, key);
+    }
+    Ok(current)
+}
+
+/// One direct attribute (`join(",", "name")`): the key as written, no path splitting.
+fn direct_attribute(value: &Value, key: &str) -> Result<Value> {
+    if value.is_nullish() {
+        return Err(err("cannot read an attribute of null or undefined"));
+    }
+    Ok(own_value(value, key))
+}
+
+fn own_value(value: &Value, key: &str) -> Value {
+    match value {
+        Value::Object(entries) => entries.get(key).cloned().unwrap_or(Value::Undefined),
+        Value::Array(items) => {
+            if key == "length" {
+                Value::Number(items.borrow().len() as f64)
+            } else {
+                super::eval::array_index(key).and_then(|i| items.borrow().get(i).cloned()).unwrap_or(Value::Undefined)
+            }
+        }
+        Value::Str(s) | Value::Safe(s) => {
+            if key == "length" {
+                Value::Number(utf16_len(s) as f64)
+            } else {
+                super::eval::array_index(key)
+                    .and_then(|i| super::eval::code_unit_at(s, i))
+                    .map_or(Value::Undefined, Value::str)
+            }
+        }
+        _ => Value::Undefined,
     }
 }
 
@@ -119,15 +239,21 @@ pub fn apply(
     Ok(match name {
         "abs" => Value::Number(input.to_number().abs()),
         "batch" => {
-            let width = arg(&args, 0).to_number().trunc();
             if input.is_nullish() {
                 return Err(err("batch needs a sequence"));
             }
-            if !(width >= 1.0 && width <= 9e15) {
+            let width = arg(&args, 0).to_number().trunc();
+            if !(1.0..=9e15).contains(&width) {
                 return Err(err("the batch size must be a positive integer"));
             }
-            let items = items_of(&input, "batch").unwrap_or_default();
-            let fill = args.get(1).cloned();
+            let items = match &input {
+                Value::Object(entries) => indexed_values(entries, evaluator)?,
+                other => match sequence(other) {
+                    Some(items) => items,
+                    None => return Ok(Value::array(Vec::new())),
+                },
+            };
+            let fill = args.get(1).cloned().filter(|v| !v.is_undefined());
             let width = width as usize;
             let mut rows = Vec::new();
             for chunk in items.chunks(width) {
@@ -151,12 +277,13 @@ pub fn apply(
             same_safety(&input, capital)
         }
         "center" => {
-            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) { Value::str("") } else { input.clone() };
-            let width = if arg(&args, 0).truthy() { arg(&args, 0) } else { Value::Number(80.0) };
-            let length = match normalized.js_length() {
-                Some(n) => Value::Number(n as f64),
-                None => Value::Undefined,
+            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) {
+                Value::str("")
+            } else {
+                input.clone()
             };
+            let width = if arg(&args, 0).truthy() { arg(&args, 0) } else { Value::Number(80.0) };
+            let length = direct_length(&normalized);
             if matches!(length.compare(&width), Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)) {
                 return Ok(normalized);
             }
@@ -185,20 +312,30 @@ pub fn apply(
             let case_sensitive = arg(&args, 0).truthy();
             let by_value = match arg(&args, 1) {
                 Value::Undefined => false,
-                v if v.as_text() == Some("key") => false,
-                v if v.as_text() == Some("value") => true,
+                Value::Str(s) if &*s == "key" => false,
+                Value::Str(s) if &*s == "value" => true,
                 _ => return Err(err("dictsort can only sort by \"key\" or \"value\"")),
             };
-            let mut pairs: Vec<(Rc<str>, Value)> = entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            let key = |pair: &(Rc<str>, Value)| -> Value {
-                let v = if by_value { pair.1.clone() } else { Value::Str(pair.0.clone()) };
+            let normal = |v: Value| -> Value {
                 match (&v, case_sensitive) {
-                    (Value::Str(s), false) => Value::str(s.to_lowercase()),
+                    (Value::Str(s), false) => Value::str(s.to_uppercase()),
                     _ => v,
                 }
             };
-            pairs.sort_by(|a, b| js_sort_order(&key(a), &key(b), false));
-            Value::array(pairs.into_iter().map(|(k, v)| Value::array(vec![Value::Str(k), v])).collect())
+            let mut pairs: Vec<(Value, Rc<str>, Value)> = entries
+                .iter()
+                .map(|(k, v)| (normal(if by_value { v.clone() } else { Value::Str(k.clone()) }), k.clone(), v.clone()))
+                .collect();
+            pairs.sort_by(|(x, _, _), (y, _, _)| {
+                if x.compare(y) == Some(std::cmp::Ordering::Greater) {
+                    std::cmp::Ordering::Greater
+                } else if x.strict_equals(y) {
+                    std::cmp::Ordering::Equal
+                } else {
+                    std::cmp::Ordering::Less
+                }
+            });
+            Value::array(pairs.into_iter().map(|(_, k, v)| Value::array(vec![Value::Str(k), v])).collect())
         }
         "dump" => dump(&input, &arg(&args, 0))?,
         "escape" | "e" => match input {
@@ -225,7 +362,11 @@ pub fn apply(
                     item.cloned().unwrap_or(Value::Undefined)
                 }
                 Value::Object(entries) => {
-                    let key = if last { super::value::number_to_string(attribute(&input, "length").to_number() - 1.0) } else { "0".into() };
+                    let key = if last {
+                        super::value::number_to_string(attribute(&input, "length").to_number() - 1.0)
+                    } else {
+                        "0".into()
+                    };
                     entries.get(key.as_str()).cloned().unwrap_or(Value::Undefined)
                 }
                 _ => Value::Undefined,
@@ -258,15 +399,26 @@ pub fn apply(
                 same_safety(&input, String::from_utf16_lossy(&units))
             }
             Value::Array(items) => Value::array(items.borrow().iter().rev().cloned().collect()),
-            Value::Object(entries) => Value::array(entries.values().rev().cloned().collect()),
+            Value::Object(entries) => {
+                let mut items = indexed_values(entries, evaluator)?;
+                items.reverse();
+                Value::array(items)
+            }
             _ => Value::array(Vec::new()),
         },
         "groupby" => {
-            let items = items_of(&input, "groupby")?;
-            let key = arg(&args, 0).to_js_string();
+            let items = match &input {
+                Value::Undefined | Value::Null => return Err(err("groupby needs a sequence")),
+                Value::Object(entries) => indexed_values(entries, evaluator)?,
+                other => match sequence(other) {
+                    Some(items) => items,
+                    None => return Ok(Value::object(Entries::new())),
+                },
+            };
+            let path = attribute_path(&arg(&args, 0));
             let mut groups: Entries = Entries::new();
             for item in items {
-                let group: Rc<str> = attribute(&item, &key).to_js_string().into();
+                let group: Rc<str> = lookup_path(&item, &path)?.to_js_string().into();
                 match groups.get(&group) {
                     Some(Value::Array(list)) => list.borrow_mut().push(item),
                     _ => {
@@ -278,34 +430,47 @@ pub fn apply(
         }
         "join" => {
             let separator = if arg(&args, 0).truthy() { arg(&args, 0).to_js_string() } else { String::new() };
-            let items = match &input {
-                Value::Array(items) => items.borrow().clone(),
-                _ => return Err(err("join needs an array")),
-            };
             let attr = arg(&args, 1);
-            let mut out = String::new();
-            for (i, item) in items.iter().enumerate() {
-                evaluator.charge_many(1)?;
-                if i > 0 {
-                    out.push_str(&separator);
+            let items: Vec<Value> = if attr.truthy() {
+                let key = attr.to_js_string();
+                let source = match &input {
+                    Value::Array(items) => items.borrow().clone(),
+                    Value::Str(_) => sequence(&input).unwrap_or_default(),
+                    Value::Object(entries) => indexed_values(entries, evaluator)?,
+                    _ => Vec::new(),
+                };
+                source.iter().map(|item| direct_attribute(item, &key)).collect::<Result<_>>()?
+            } else {
+                match &input {
+                    Value::Array(items) => items.borrow().clone(),
+                    _ => return Err(err("join needs an array")),
                 }
-                let item = if attr.truthy() { attribute(item, &attr.to_js_string()) } else { item.clone() };
-                if !item.is_nullish() {
-                    out.push_str(&item.to_js_string());
-                }
-            }
-            Value::str(out)
+            };
+            evaluator.charge_many(items.len())?;
+            let parts: Vec<String> =
+                items.iter().map(|item| if item.is_nullish() { String::new() } else { item.to_js_string() }).collect();
+            Value::str(parts.join(&separator))
         }
         "sum" => {
-            let items = match &input {
-                Value::Array(items) => items.borrow().clone(),
-                _ => return Err(err("sum needs an array")),
-            };
             let attr = arg(&args, 0);
+            let items: Vec<Value> = if attr.truthy() {
+                let key = attr.to_js_string();
+                let source = match &input {
+                    Value::Array(items) => items.borrow().clone(),
+                    Value::Str(_) => sequence(&input).unwrap_or_default(),
+                    Value::Object(entries) => indexed_values(entries, evaluator)?,
+                    _ => Vec::new(),
+                };
+                source.iter().map(|item| direct_attribute(item, &key)).collect::<Result<_>>()?
+            } else {
+                match &input {
+                    Value::Array(items) => items.borrow().clone(),
+                    _ => return Err(err("sum needs an array")),
+                }
+            };
             let mut total = Value::Number(0.0);
             for item in &items {
-                let item = if attr.truthy() { attribute(item, &attr.to_js_string()) } else { item.clone() };
-                total = total.add(&item);
+                total = total.add(item);
             }
             let start = match arg(&args, 1) {
                 Value::Undefined => Value::Number(0.0),
@@ -315,53 +480,70 @@ pub fn apply(
         }
         "sort" => {
             let mut items = match &input {
-                Value::Array(items) => items.borrow().clone(),
-                Value::Object(entries) => entries.values().cloned().collect(),
-                Value::Str(s) | Value::Safe(s) => super::eval::code_units(s),
-                _ => Vec::new(),
+                Value::Object(entries) => indexed_values(entries, evaluator)?,
+                other => sequence(other).unwrap_or_default(),
             };
             let reverse = arg(&args, 0).truthy();
             let case_sensitive = arg(&args, 1).truthy();
-            let attr = arg(&args, 2);
-            let path = if attr.truthy() { Some(attr.to_js_string()) } else { None };
+            let path = attribute_path(&arg(&args, 2));
             evaluator.charge_many(items.len())?;
-            items.sort_by(|a, b| {
-                let (mut x, mut y) = match &path {
-                    Some(p) => (attribute(a, p), attribute(b, p)),
-                    None => (a.clone(), b.clone()),
-                };
+            let mut keyed = Vec::with_capacity(items.len());
+            for item in items.drain(..) {
+                let mut key = lookup_path(&item, &path)?;
                 if !case_sensitive {
-                    if let (Value::Str(s), Value::Str(t)) = (&x, &y) {
-                        let (ls, lt) = (s.to_lowercase(), t.to_lowercase());
-                        x = Value::str(ls);
-                        y = Value::str(lt);
+                    if let Some(text) = key.as_text() {
+                        key = Value::str(text.to_lowercase());
                     }
                 }
-                js_sort_order(&x, &y, reverse)
-            });
-            Value::array(items)
+                keyed.push((key, item));
+            }
+            keyed.sort_by(|(x, _), (y, _)| js_sort_order(x, y, reverse));
+            Value::array(keyed.into_iter().map(|(_, item)| item).collect())
         }
         "selectattr" | "rejectattr" => {
             let Value::Array(items) = &input else { return Err(err(format!("{name} needs an array"))) };
             let key = arg(&args, 0).to_js_string();
             let select = name == "selectattr";
-            let kept = items.borrow().iter().filter(|item| attribute(item, &key).truthy() == select).cloned().collect();
+            let mut kept = Vec::new();
+            for item in items.borrow().iter() {
+                if direct_attribute(item, &key)?.truthy() == select {
+                    kept.push(item.clone());
+                }
+            }
             Value::array(kept)
         }
         "select" | "reject" => {
-            let items = items_of(&input, name)?;
-            let test = if args.is_empty() { "truthy".to_string() } else { arg(&args, 0).to_js_string() };
+            let test = match arg(&args, 0) {
+                Value::Undefined => "truthy".to_string(),
+                other => other.to_js_string(),
+            };
+            if super::predicates::arity(&test).is_none() {
+                return Err(err(format!("unknown test `{test}`")));
+            }
+            let items = match &input {
+                Value::Undefined | Value::Null => return Err(err(format!("{name} needs a sequence"))),
+                Value::Object(entries) => present_indexed_values(entries, evaluator)?,
+                other => match sequence(other) {
+                    Some(items) => items,
+                    None => return Ok(Value::array(Vec::new())),
+                },
+            };
             let select = name == "select";
+            let test_args = args.get(1..).unwrap_or(&[]);
             let mut kept = Vec::new();
             for item in items {
-                if super::predicates::apply(&test, &item, args.get(1..).unwrap_or(&[]))? == select {
+                if super::predicates::apply(&test, &item, test_args)? == select {
                     kept.push(item);
                 }
             }
             Value::array(kept)
         }
         "indent" => {
-            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) { Value::str("") } else { input.clone() };
+            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) {
+                Value::str("")
+            } else {
+                input.clone()
+            };
             let text = text_input(&normalized)?;
             if matches!(&normalized, Value::Str(s) if s.is_empty()) {
                 return Ok(Value::str(""));
@@ -393,7 +575,11 @@ pub fn apply(
                 entries
                     .iter()
                     .map(|(k, v)| {
-                        Value::object([(Rc::from("key"), Value::Str(k.clone())), (Rc::from("value"), v.clone())].into_iter().collect())
+                        Value::object(
+                            [(Rc::from("key"), Value::Str(k.clone())), (Rc::from("value"), v.clone())]
+                                .into_iter()
+                                .collect(),
+                        )
                     })
                     .collect(),
             ),
@@ -403,64 +589,68 @@ pub fn apply(
         "upper" => Value::str(text_input(&input)?.to_uppercase()),
         "nl2br" => {
             let text = if input.is_nullish() { Rc::from("") } else { text_input(&input)? };
-            same_safety(&input, text.replace("\r\n", "<br />\n").replace('\n', "<br />\n").replace("<br />\n<br />\n", "<br />\n<br />\n"))
+            same_safety(
+                &input,
+                text.replace("\r\n", "<br />\n")
+                    .replace('\n', "<br />\n")
+                    .replace("<br />\n<br />\n", "<br />\n<br />\n"),
+            )
         }
-        "random" => match &input {
-            Value::Array(items) => {
-                let items = items.borrow();
-                if items.is_empty() {
-                    Value::Undefined
-                } else {
-                    items[random_index(items.len())].clone()
-                }
+        "random" => {
+            let items = match &input {
+                Value::Undefined | Value::Null => return Err(err("random needs a sequence")),
+                Value::Object(entries) => indexed_values(entries, evaluator)?,
+                other => sequence(other).unwrap_or_default(),
+            };
+            if items.is_empty() {
+                Value::Undefined
+            } else {
+                items[random_index(items.len())].clone()
             }
-            Value::Str(s) | Value::Safe(s) => {
-                let units = super::eval::code_units(s);
-                if units.is_empty() {
-                    Value::Undefined
-                } else {
-                    units[random_index(units.len())].clone()
-                }
-            }
-            _ => return Err(err("random needs an array or a string")),
-        },
+        }
         "replace" => replace(&input, &args)?,
         "round" => {
             let precision = if arg(&args, 0).truthy() { arg(&args, 0).to_number() } else { 0.0 };
             let factor = super::eval::js_pow(10.0, precision);
             let scaled = input.to_number() * factor;
-            let rounded = match arg(&args, 1).as_text() {
-                Some("ceil") => scaled.ceil(),
-                Some("floor") => scaled.floor(),
+            // Compared with `===`: a safe string "ceil" does not count.
+            let rounded = match arg(&args, 1) {
+                Value::Str(m) if &*m == "ceil" => scaled.ceil(),
+                Value::Str(m) if &*m == "floor" => scaled.floor(),
                 _ => js_round(scaled),
             };
             Value::Number(rounded / factor)
         }
         "slice" => {
-            let items = items_of(&input, "slice")?;
+            let Some(items) = sequence(&input) else { return Err(err("slice needs a sequence")) };
             let count = arg(&args, 0).to_number().trunc();
-            if !(count >= 1.0 && count <= 1e6) {
+            if !(1.0..=1e6).contains(&count) {
                 return Err(err("the slice count must be a positive integer"));
             }
             let count = count as usize;
-            let fill = args.get(1).cloned().filter(|v| !v.is_undefined());
-            let per = items.len() / count;
+            let fill = args.get(1).cloned().filter(Value::truthy);
+            let is_text = input.as_text().is_some();
+            let base = items.len() / count;
             let extra = items.len() % count;
             let mut offset = 0;
             let mut out = Vec::new();
             for i in 0..count {
-                let start = offset + i * per;
-                if i < extra {
-                    offset += 1;
+                let length = base + usize::from(i < extra);
+                let mut part = items[offset..offset + length].to_vec();
+                offset += length;
+                if is_text {
+                    if fill.is_some() && i >= extra {
+                        return Err(err("slice cannot append a fill value to a string"));
+                    }
+                    out.push(Value::str(part.iter().map(Value::to_js_string).collect::<String>()));
+                    continue;
                 }
-                let end = offset + (i + 1) * per;
-                let mut slice = items[start.min(items.len())..end.min(items.len())].to_vec();
                 if let Some(fill) = &fill {
                     if i >= extra {
-                        slice.push(fill.clone());
+                        part.push(fill.clone());
                     }
                 }
-                out.push(Value::array(slice));
+                out.push(Value::array(part));
             }
             Value::array(out)
         }
@@ -486,7 +676,13 @@ pub fn apply(
                         continue;
                     }
                     if newlines > 0 {
-                        out.push_str(if newlines >= 3 { "\n\n" } else if newlines == 2 { "\n\n" } else { "\n" });
+                        out.push_str(if newlines >= 3 {
+                            "\n\n"
+                        } else if newlines == 2 {
+                            "\n\n"
+                        } else {
+                            "\n"
+                        });
                         newlines = 0;
                     }
                     out.push(c);
@@ -520,12 +716,13 @@ pub fn apply(
             same_safety(&input, text.trim_matches(is_js_whitespace).to_string())
         }
         "truncate" => {
-            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) { Value::str("") } else { input.clone() };
-            let limit = if arg(&args, 0).truthy() { arg(&args, 0) } else { Value::Number(255.0) };
-            let length = match normalized.js_length() {
-                Some(n) => Value::Number(n as f64),
-                None => Value::Undefined,
+            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) {
+                Value::str("")
+            } else {
+                input.clone()
             };
+            let limit = if arg(&args, 0).truthy() { arg(&args, 0) } else { Value::Number(255.0) };
+            let length = direct_length(&normalized);
             if matches!(length.compare(&limit), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)) {
                 return Ok(normalized);
             }
@@ -545,18 +742,20 @@ pub fn apply(
             };
             same_safety(&input, format!("{}{}", String::from_utf16_lossy(&units[..end]), tail))
         }
-        "urlencode" => Value::str(urlencode(&input)),
+        "urlencode" => Value::str(urlencode(&input)?),
         "urlize" => urlize(&input, &args)?,
         "wordcount" => {
-            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) { Value::str("") } else { input.clone() };
+            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) {
+                Value::str("")
+            } else {
+                input.clone()
+            };
             if !normalized.truthy() {
                 return Ok(Value::Null);
             }
             let text = text_input(&normalized)?;
-            let count = text
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .filter(|w| !w.is_empty())
-                .count();
+            let count =
+                text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).count();
             if count == 0 {
                 Value::Null
             } else {
@@ -802,8 +1001,16 @@ fn replace(input: &Value, args: &[Value]) -> Result<Value> {
         Value::Number(n) => super::value::number_to_string(*n),
         _ => return Ok(input.clone()),
     };
+    // A number is replaced in as its text, and stays text even when nothing matched.
+    let number_text;
+    let input = match input {
+        Value::Number(n) => {
+            number_text = Value::str(super::value::number_to_string(*n));
+            &number_text
+        }
+        other => other,
+    };
     let text = match input {
-        Value::Number(n) => super::value::number_to_string(*n),
         Value::Str(s) | Value::Safe(s) => s.to_string(),
         _ => return Ok(input.clone()),
     };
@@ -835,28 +1042,33 @@ fn replace(input: &Value, args: &[Value]) -> Result<Value> {
     Ok(same_safety(input, out))
 }
 
-fn urlencode(input: &Value) -> String {
-    match input {
+fn urlencode(input: &Value) -> Result<String> {
+    let pair = |k: &Value, v: &Value| {
+        format!("{}={}", encode_uri_component(&k.to_js_string()), encode_uri_component(&v.to_js_string()))
+    };
+    Ok(match input {
         Value::Str(s) | Value::Safe(s) => encode_uri_component(s),
-        Value::Array(items) => items
-            .borrow()
-            .iter()
-            .map(|pair| {
-                format!(
-                    "{}={}",
-                    encode_uri_component(&attribute(pair, "0").to_js_string()),
-                    encode_uri_component(&attribute(pair, "1").to_js_string())
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("&"),
-        Value::Object(entries) => entries
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode_uri_component(k), encode_uri_component(&v.to_js_string())))
-            .collect::<Vec<_>>()
-            .join("&"),
-        other => encode_uri_component(&other.to_js_string()),
-    }
+        Value::Array(items) => {
+            let mut parts = Vec::new();
+            for item in items.borrow().iter() {
+                if item.is_nullish() {
+                    return Err(err("urlencode needs [key, value] pairs, not null"));
+                }
+                let (k, v) = match item {
+                    Value::Array(_) | Value::Object(_) | Value::Str(_) | Value::Safe(_) => {
+                        (own_value(item, "0"), own_value(item, "1"))
+                    }
+                    _ => (Value::Undefined, Value::Undefined),
+                };
+                parts.push(pair(&k, &v));
+            }
+            parts.join("&")
+        }
+        Value::Object(entries) => {
+            entries.iter().map(|(k, v)| pair(&Value::Str(k.clone()), v)).collect::<Vec<_>>().join("&")
+        }
+        _ => String::new(),
+    })
 }
 
 /// `encodeURIComponent`.
@@ -874,66 +1086,61 @@ pub fn encode_uri_component(text: &str) -> String {
 }
 
 fn urlize(input: &Value, args: &[Value]) -> Result<Value> {
-    let text = input.to_js_string();
-    let limit = arg(args, 0).to_number();
-    let limit = if limit.is_nan() { f64::INFINITY } else { limit };
-    let nofollow = if arg(args, 1).truthy() { " rel=\"nofollow\"" } else { "" };
-    let mut out = String::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if !word.is_empty() {
-            out.push_str(&urlize_word(word, limit, nofollow));
-            word.clear();
+    let Some(text) = input.as_text() else { return Err(err("urlize needs a string")) };
+    let limit = match arg(args, 0) {
+        Value::Undefined => usize::MAX,
+        Value::Number(n) if n.is_nan() => usize::MAX,
+        other => {
+            let n = other.to_number();
+            if n.is_nan() || n <= 0.0 {
+                0
+            } else {
+                n.min(1e15) as usize
+            }
         }
     };
+    let nofollow = if matches!(arg(args, 1), Value::Bool(true)) { " rel=\"nofollow\"" } else { "" };
+    let mut out = String::new();
+    let mut word = String::new();
     for c in text.chars() {
         if is_js_whitespace(c) {
-            flush(&mut word, &mut out);
+            if !word.is_empty() {
+                out.push_str(&urlize_word(&std::mem::take(&mut word), limit, nofollow));
+            }
             out.push(c);
         } else {
             word.push(c);
         }
     }
-    flush(&mut word, &mut out);
+    if !word.is_empty() {
+        out.push_str(&urlize_word(&word, limit, nofollow));
+    }
     Ok(Value::str(out))
 }
 
-fn urlize_word(word: &str, limit: f64, nofollow: &str) -> String {
-    let inner = word.strip_prefix('(').or_else(|| word.strip_prefix("&lt;")).or_else(|| word.strip_prefix('<')).unwrap_or(word);
+/// One word: a link when it looks like a URL, `www.` address, e-mail or .org/.net/.com domain.
+fn urlize_word(word: &str, limit: usize, nofollow: &str) -> String {
+    let inner =
+        word.strip_prefix('(').or_else(|| word.strip_prefix("&lt;")).or_else(|| word.strip_prefix('<')).unwrap_or(word);
     let inner = [".", ",", ")", "\n", "&gt;"].iter().find_map(|p| inner.strip_suffix(p)).unwrap_or(inner);
-    let short: String = if limit.is_finite() {
-        inner.chars().take(limit.max(0.0) as usize).collect()
-    } else {
-        inner.to_string()
-    };
-    let is_email = {
-        let mut parts = inner.splitn(2, '@');
-        let (local, domain) = (parts.next().unwrap_or(""), parts.next());
-        domain.is_some_and(|d| {
-            !local.is_empty()
-                && d.contains('.')
-                && d.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        }) && !local.contains(':')
-    };
+    let units: Vec<u16> = inner.encode_utf16().collect();
+    let short = String::from_utf16_lossy(&units[..limit.min(units.len())]);
+    thread_local! {
+        static EMAIL: regex::Regex =
+            regex::Regex::new(r"(?i)^[A-Za-z0-9_.!#$%&'*+\-/=?^`{|}~]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$").expect("static pattern");
+        static COMMON: regex::Regex = regex::Regex::new(r"\.(?:org|net|com)(?::|/|$)").expect("static pattern");
+    }
     if inner.starts_with("http://") || inner.starts_with("https://") {
-        return word.replacen(inner, &format!("<a href=\"{inner}\"{nofollow}>{short}</a>"), 1);
+        format!("<a href=\"{inner}\"{nofollow}>{short}</a>")
+    } else if inner.starts_with("www.") {
+        format!("<a href=\"http://{inner}\"{nofollow}>{short}</a>")
+    } else if EMAIL.with(|re| re.is_match(inner)) {
+        format!("<a href=\"mailto:{inner}\">{inner}</a>")
+    } else if COMMON.with(|re| re.is_match(inner)) {
+        format!("<a href=\"http://{inner}\"{nofollow}>{short}</a>")
+    } else {
+        word.to_string()
     }
-    if inner.starts_with("www.") {
-        return word.replacen(inner, &format!("<a href=\"http://{inner}\"{nofollow}>{short}</a>"), 1);
-    }
-    if is_email {
-        return word.replacen(inner, &format!("<a href=\"mailto:{inner}\">{inner}</a>"), 1);
-    }
-    let common = [".org", ".net", ".com"].iter().any(|tld| {
-        inner.find(tld).is_some_and(|at| {
-            let after = &inner[at + tld.len()..];
-            after.is_empty() || after.starts_with(':') || after.starts_with('/')
-        })
-    });
-    if common {
-        return word.replacen(inner, &format!("<a href=\"http://{inner}\"{nofollow}>{short}</a>"), 1);
-    }
-    word.to_string()
 }
 
 fn random_index(len: usize) -> usize {
@@ -956,9 +1163,4 @@ fn getrandom_fill(bytes: &mut [u8]) -> std::result::Result<(), ()> {
     hasher.write_usize(bytes.as_ptr() as usize);
     bytes.copy_from_slice(&hasher.finish().to_le_bytes()[..bytes.len().min(8)]);
     Ok(())
-}
-
-#[allow(dead_code)]
-fn order_names(a: &str, b: &str) -> std::cmp::Ordering {
-    compare_code_units(a, b)
 }

@@ -207,9 +207,9 @@ impl<'a> Lexer<'a> {
                     }
                     if depth == 0 {
                         let mut body = &self.src[tag_end..at];
-                        if trim_after {
-                            body = body.trim_start();
-                        } else if self.ws.trim_blocks {
+                        // `{% raw -%}` does not trim the raw body (Nunjitsu keeps it verbatim).
+                        let _ = trim_after;
+                        if self.ws.trim_blocks {
                             body = body.strip_prefix("\r\n").or_else(|| body.strip_prefix('\n')).unwrap_or(body);
                         }
                         if !body.is_empty() {

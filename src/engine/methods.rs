@@ -2,8 +2,6 @@
 //! string, number, array and regex methods, plus the Jinja-style record and list methods that
 //! cookiecutter mode adds. Indices count UTF-16 code units, as in JavaScript.
 
-use std::rc::Rc;
-
 use super::eval::{err, EvalError};
 use super::value::{is_js_whitespace, number_to_string, Value};
 use crate::jsregex::JsRegex;
@@ -11,20 +9,62 @@ use crate::jsregex::JsRegex;
 type Result<T> = std::result::Result<T, EvalError>;
 
 const STRING: &[&str] = &[
-    "charAt", "charCodeAt", "concat", "endsWith", "includes", "indexOf", "lastIndexOf", "replace", "slice", "split",
-    "startsWith", "substring", "toLowerCase", "toUpperCase", "trim", "trimEnd", "trimStart",
+    "charAt",
+    "charCodeAt",
+    "concat",
+    "endsWith",
+    "includes",
+    "indexOf",
+    "lastIndexOf",
+    "replace",
+    "slice",
+    "split",
+    "startsWith",
+    "substring",
+    "toLowerCase",
+    "toUpperCase",
+    "trim",
+    "trimEnd",
+    "trimStart",
 ];
 const NUMBER: &[&str] = &["toExponential", "toFixed", "toPrecision", "toString"];
 const ARRAY: &[&str] = &[
-    "at", "concat", "copyWithin", "fill", "flat", "includes", "indexOf", "join", "lastIndexOf", "pop", "push", "reverse",
-    "shift", "slice", "sort", "splice", "unshift",
+    "at",
+    "concat",
+    "copyWithin",
+    "fill",
+    "flat",
+    "includes",
+    "indexOf",
+    "join",
+    "lastIndexOf",
+    "pop",
+    "push",
+    "reverse",
+    "shift",
+    "slice",
+    "sort",
+    "splice",
+    "unshift",
 ];
 const JINJA_ARRAY: &[&str] = &["append", "count", "find", "index", "insert", "remove"];
 const JINJA_RECORD: &[&str] = &["get", "has_key", "items", "keys", "values"];
 
 /// Methods that change their receiver: a template using one gets its own copy of the context.
-pub const MUTATING: &[&str] =
-    &["append", "copyWithin", "fill", "insert", "pop", "push", "remove", "reverse", "shift", "sort", "splice", "unshift"];
+pub const MUTATING: &[&str] = &[
+    "append",
+    "copyWithin",
+    "fill",
+    "insert",
+    "pop",
+    "push",
+    "remove",
+    "reverse",
+    "shift",
+    "sort",
+    "splice",
+    "unshift",
+];
 
 /// Whether `value.name` is a callable method.
 pub fn exists(value: &Value, name: &str, cookiecutter: bool) -> bool {
@@ -34,7 +74,9 @@ pub fn exists(value: &Value, name: &str, cookiecutter: bool) -> bool {
         Value::Array(_) => ARRAY.contains(&name) || (cookiecutter && JINJA_ARRAY.contains(&name)),
         Value::Object(_) => cookiecutter && JINJA_RECORD.contains(&name),
         Value::Regex(_) => name == "test",
-        Value::Callable(c) => matches!(&**c, super::callable::Callable::Cycler { .. }) && (name == "next" || name == "reset"),
+        Value::Callable(c) => {
+            matches!(&**c, super::callable::Callable::Cycler { .. }) && (name == "next" || name == "reset")
+        }
         _ => false,
     }
 }
@@ -108,17 +150,21 @@ pub fn call(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool) ->
             }))
         }
         Value::Callable(callable) => match &**callable {
-            super::callable::Callable::Cycler { items, index } => {
+            super::callable::Callable::Cycler { items, index, current } => {
                 if name == "reset" {
                     index.set(-1);
-                    return Ok(Value::Null);
-                }
-                if items.is_empty() {
+                    *current.borrow_mut() = Value::Null;
                     return Ok(Value::Undefined);
                 }
-                let next = (index.get() + 1) % items.len() as isize;
-                index.set(next);
-                Ok(items[next as usize].clone())
+                let value = if items.is_empty() {
+                    Value::Undefined
+                } else {
+                    let next = (index.get() + 1) % items.len() as isize;
+                    index.set(next);
+                    items[next as usize].clone()
+                };
+                *current.borrow_mut() = value.clone();
+                Ok(value)
             }
             _ => Err(err(format!("unknown method `{name}`"))),
         },
@@ -160,7 +206,8 @@ fn string_method(s: &str, name: &str, args: &[Value]) -> Result<Value> {
             }
         }
         "split" => {
-            let limit = if second.is_undefined() { u32::MAX as usize } else { (integer(&second) as i64 as u32) as usize };
+            let limit =
+                if second.is_undefined() { u32::MAX as usize } else { (integer(&second) as i64 as u32) as usize };
             let parts: Vec<Value> = match &first {
                 Value::Undefined => vec![Value::str(s)],
                 Value::Regex(regex) => regex_split(s, regex),
@@ -367,7 +414,8 @@ fn array_method(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool
             let from = if second.is_undefined() { len as f64 - 1.0 } else { integer(&second) };
             let from = if from < 0.0 { len as f64 + from } else { from.min(len as f64 - 1.0) };
             let items = cell.borrow();
-            let found = (0..=(from.max(-1.0) as i64)).rev().find(|&i| i >= 0 && items[i as usize].strict_equals(&first));
+            let found =
+                (0..=(from.max(-1.0) as i64)).rev().find(|&i| i >= 0 && items[i as usize].strict_equals(&first));
             Value::Number(found.map_or(-1.0, |i| i as f64))
         }
         "join" => {
@@ -382,7 +430,9 @@ fn array_method(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool
             let end = relative(&second, len, len as f64);
             Value::array(if start < end { cell.borrow()[start..end].to_vec() } else { Vec::new() })
         }
-        "count" if cookiecutter => Value::Number(cell.borrow().iter().filter(|v| v.strict_equals(&first)).count() as f64),
+        "count" if cookiecutter => {
+            Value::Number(cell.borrow().iter().filter(|v| v.strict_equals(&first)).count() as f64)
+        }
         "push" | "append" => {
             let mut items = cell.borrow_mut();
             items.extend(args.iter().cloned());
@@ -500,11 +550,8 @@ pub fn regex_replace(text: &str, regex: &JsRegex, replacement: &str) -> String {
         }
         out.push_str(&text[last..whole.start()]);
         let groups: Vec<Option<&str>> = (1..caps.len()).map(|i| caps.get(i).map(|m| m.as_str())).collect();
-        let named: Vec<(&str, Option<&str>)> = names
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| n.map(|n| (n, caps.get(i).map(|m| m.as_str()))))
-            .collect();
+        let named: Vec<(&str, Option<&str>)> =
+            names.iter().enumerate().filter_map(|(i, n)| n.map(|n| (n, caps.get(i).map(|m| m.as_str())))).collect();
         out.push_str(&expand_replacement(replacement, text, whole.start(), whole.as_str(), &groups, &named));
         last = whole.end();
         if !regex.global() {
@@ -597,7 +644,10 @@ fn regex_split(text: &str, regex: &JsRegex) -> Vec<Value> {
     let mut last = 0;
     for caps in regex.regex.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
-        if whole.end() == 0 || whole.start() >= text.len() || (whole.start() == whole.end() && whole.start() == last && last == 0) {
+        if whole.end() == 0
+            || whole.start() >= text.len()
+            || (whole.start() == whole.end() && whole.start() == last && last == 0)
+        {
             continue;
         }
         out.push(Value::str(&text[last..whole.start()]));
@@ -608,9 +658,4 @@ fn regex_split(text: &str, regex: &JsRegex) -> Vec<Value> {
     }
     out.push(Value::str(&text[last..]));
     out
-}
-
-#[allow(dead_code)]
-fn rc(s: &str) -> Rc<str> {
-    s.into()
 }

@@ -529,7 +529,10 @@ impl<'t> Parser<'t> {
         let range = (start, target.range.1);
         match target.kind {
             ExprKind::Binary { op, left, right }
-                if matches!(op, BinaryOp::Add | BinaryOp::Concat | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod) =>
+                if matches!(
+                    op,
+                    BinaryOp::Add | BinaryOp::Concat | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod
+                ) =>
             {
                 let left = Self::lower_not(*left, start);
                 Expr { kind: ExprKind::Binary { op, left: Box::new(left), right }, range }
@@ -643,7 +646,12 @@ impl<'t> Parser<'t> {
         self.run("/", BinaryOp::Div, Self::floor_run)
     }
 
-    fn run(&mut self, op: &str, kind: BinaryOp, next: fn(&mut Self) -> Result<Run, SyntaxError>) -> Result<Run, SyntaxError> {
+    fn run(
+        &mut self,
+        op: &str,
+        kind: BinaryOp,
+        next: fn(&mut Self) -> Result<Run, SyntaxError>,
+    ) -> Result<Run, SyntaxError> {
         let mut run = next(self)?;
         while self.skip_op(op) {
             let (first, more) = next(self)?;
@@ -762,13 +770,13 @@ impl<'t> Parser<'t> {
                 self.pos += 1;
                 let inner = self.expr()?;
                 if self.at_op(",") {
-                    // `(a, b)` is an array in Nunjucks.
+                    // `(a, b)` compiles to JavaScript's comma operator: the value is `b`.
                     let mut items = vec![inner];
                     while self.skip_op(",") {
                         items.push(self.expr()?);
                     }
                     let end = self.expect_op(")")?.end;
-                    Expr { kind: ExprKind::Array(items), range: (range.0, end) }
+                    Expr { kind: ExprKind::Group(items), range: (range.0, end) }
                 } else {
                     let end = self.expect_op(")")?.end;
                     Expr { kind: inner.kind, range: (range.0, end) }

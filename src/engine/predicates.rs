@@ -72,14 +72,18 @@ pub fn apply(name: &str, input: &Value, args: &[Value]) -> Result<bool, EvalErro
             Value::Undefined | Value::Null => return Err(err("test `iterable` needs a value")),
             other => matches!(other, Value::Str(_) | Value::Safe(_) | Value::Array(_)),
         },
-        "lower" => !matches!(input, Value::Safe(_)) && {
-            let t = text()?;
-            t.to_lowercase() == *t
-        },
-        "upper" => !matches!(input, Value::Safe(_)) && {
-            let t = text()?;
-            t.to_uppercase() == *t
-        },
+        "lower" => {
+            !matches!(input, Value::Safe(_)) && {
+                let t = text()?;
+                t.to_lowercase() == *t
+            }
+        }
+        "upper" => {
+            !matches!(input, Value::Safe(_)) && {
+                let t = text()?;
+                t.to_uppercase() == *t
+            }
+        }
         "mapping" => matches!(input, Value::Object(_) | Value::Safe(_) | Value::Regex(_)),
         "null" => matches!(input, Value::Null),
         "number" => matches!(input, Value::Number(_)),

@@ -183,7 +183,7 @@ impl Walker {
         }
         match &expr.kind {
             ExprKind::Literal(_) | ExprKind::Regex { .. } | ExprKind::Name(_) => {}
-            ExprKind::Array(items) => items.iter().for_each(|e| self.expr(e)),
+            ExprKind::Array(items) | ExprKind::Group(items) => items.iter().for_each(|e| self.expr(e)),
             ExprKind::Object(pairs) => pairs.iter().for_each(|(_, v)| self.expr(v)),
             ExprKind::Attr { object, .. } => self.expr(object),
             ExprKind::Index { object, index } => {

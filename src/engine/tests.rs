@@ -43,10 +43,14 @@ fn shape(expr: &Expr) -> String {
 }
 
 #[test]
-fn nunjucks_nests_add_over_sub_and_mul_over_div() {
-    assert_eq!(shape(&output_expr("${{ a + b - c }}")), "(a Add (b Sub c))");
-    assert_eq!(shape(&output_expr("${{ a * b / c }}")), "(a Mul (b Div c))");
-    assert_eq!(shape(&output_expr("${{ a ~ b + 1 }}")), "(a Concat (b Add 1))");
+fn operators_group_as_the_compiled_javascript_does() {
+    // `+ - ~` share one level, left to right: `1 ~ 2 + 3` is "123".
+    assert_eq!(shape(&output_expr("${{ a + b - c }}")), "((a Add b) Sub c)");
+    assert_eq!(shape(&output_expr("${{ a ~ b + 1 }}")), "((a Concat b) Add 1)");
+    assert_eq!(shape(&output_expr("${{ a * b / c }}")), "((a Mul b) Div c)");
+    // `//` floors its whole run; `not` applies to the leftmost operand of arithmetic.
+    assert_eq!(shape(&output_expr("${{ a % b // c }}")), "Floor(((a Mod b) Div c))");
+    assert_eq!(shape(&output_expr("${{ not a + b }}")), "(Not(a) Add b)");
 }
 
 #[test]

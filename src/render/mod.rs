@@ -145,7 +145,9 @@ fn located(error: EvalError, source: &str) -> RenderError {
 
 /// Whether a template may change arrays it reads (then it gets its own copy of the context).
 fn may_mutate(source: &str) -> bool {
-    methods::MUTATING.iter().any(|name| source.match_indices(name).any(|(i, _)| source[i + name.len()..].trim_start().starts_with('(')))
+    methods::MUTATING
+        .iter()
+        .any(|name| source.match_indices(name).any(|(i, _)| source[i + name.len()..].trim_start().starts_with('(')))
 }
 
 fn eval_options(options: &RenderOptions) -> EvalOptions {

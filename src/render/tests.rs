@@ -12,14 +12,22 @@ fn text(source: &str, context: Json) -> String {
 }
 
 fn value(source: &str, context: Json) -> Option<Json> {
-    render_value(source, &ctx(context), &RenderOptions::default(), &backstage::extensions(backstage::default_integrations()))
-        .unwrap()
+    render_value(
+        source,
+        &ctx(context),
+        &RenderOptions::default(),
+        &backstage::extensions(backstage::default_integrations()),
+    )
+    .unwrap()
 }
 
 #[test]
 fn output_prints_like_javascript() {
     let c = json!({"t": true, "n": null, "a": ["a", "b", null], "o": {"k": 1}, "f": 3.0, "x": 0.5});
-    assert_eq!(text("${{ t }}|${{ n }}|${{ missing }}|${{ a }}|${{ o }}|${{ f }}|${{ x }}", c), "true|||a,b,|[object Object]|3|0.5");
+    assert_eq!(
+        text("${{ t }}|${{ n }}|${{ missing }}|${{ a }}|${{ o }}|${{ f }}|${{ x }}", c),
+        "true|||a,b,|[object Object]|3|0.5"
+    );
     assert_eq!(text("${{ 1 + '1' }} ${{ 7 // 2 }} ${{ 2 ** 10 }} ${{ -7 % 3 }}", json!({})), "11 3 1024 -1");
     assert_eq!(text("${{ missing.deep.er }}", json!({})), "");
     assert_eq!(text("keep\n", json!({})), "keep\n");
@@ -31,7 +39,10 @@ fn statements_follow_nunjucks_scoping() {
     let options = RenderOptions { cookiecutter_compat: true, ..Default::default() };
     let out = render_string(source, &ctx(json!({"xs": [1, 2, 3]})), &options, &Extensions::default()).unwrap();
     assert_eq!(out, "123:6");
-    assert_eq!(text("{% macro m(a, b='x') %}[${{ a }}${{ b }}]{% endmacro %}${{ m(1) }}${{ m(2, b='y') }}", json!({})), "[1x][2y]");
+    assert_eq!(
+        text("{% macro m(a, b='x') %}[${{ a }}${{ b }}]{% endmacro %}${{ m(1) }}${{ m(2, b='y') }}", json!({})),
+        "[1x][2y]"
+    );
     assert_eq!(text("{% for k, v in o %}${{ k }}=${{ v }};{% else %}none{% endfor %}", json!({"o": {"a": 1}})), "a=1;");
     assert_eq!(text("{% for x in [] %}x{% else %}none{% endfor %}", json!({})), "none");
     assert_eq!(text("${{ 'yes' if false }}|${{ name | upper | replace('A', 'o') }}", json!({"name": "abc"})), "|oBC");
@@ -57,8 +68,9 @@ fn values_keep_their_type() {
 
 #[test]
 fn errors_are_located_and_compat_keeps_raw_strings() {
-    let error = render_value("ok ${{ x | nosuch }}", &ctx(json!({})), &RenderOptions::default(), &Extensions::default())
-        .unwrap_err();
+    let error =
+        render_value("ok ${{ x | nosuch }}", &ctx(json!({})), &RenderOptions::default(), &Extensions::default())
+            .unwrap_err();
     assert_eq!((error.line, error.column), (1, 12), "points at the filter name");
     assert!(error.message.contains("nosuch"), "{}", error.message);
     let input = json!({"a": "${{ x | nosuch }}", "b": "${{ missing }}", "c": ["${{ 1 }}"]});
@@ -72,9 +84,15 @@ fn errors_are_located_and_compat_keeps_raw_strings() {
 #[test]
 fn limits_stop_runaway_templates() {
     let options = RenderOptions { limits: Limits { work_units: 10_000, ..Limits::default() }, ..Default::default() };
-    let error = render_string("{% for i in range(1000000000) %}x{% endfor %}", &ctx(json!({})), &options, &Extensions::default())
-        .unwrap_err();
+    let error = render_string(
+        "{% for i in range(1000000000) %}x{% endfor %}",
+        &ctx(json!({})),
+        &options,
+        &Extensions::default(),
+    )
+    .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Limit);
-    let error = render_string("${{ x.constructor }}", &ctx(json!({"x": {}})), &options, &Extensions::default()).unwrap_err();
+    let error =
+        render_string("${{ x.constructor }}", &ctx(json!({"x": {}})), &options, &Extensions::default()).unwrap_err();
     assert!(error.message.contains("reserved"));
 }
