@@ -7,7 +7,7 @@
 
 mod defaults;
 mod formats;
-mod messages;
+pub(crate) mod messages;
 mod npm_compat;
 mod visibility;
 

@@ -4,6 +4,7 @@ pub mod action_input;
 pub mod deprecated_input;
 pub mod duplicate_step_id;
 pub mod each_outside_each;
+pub mod entity_structure;
 pub mod expression_syntax;
 pub mod if_plain_string;
 pub mod parameter_default_invalid;
@@ -24,6 +25,7 @@ use super::Rule;
 /// Every rule, in the order they run.
 pub const ALL: &[&Rule] = &[
     &yaml_syntax::RULE,
+    &entity_structure::RULE,
     &expression_syntax::RULE,
     &duplicate_step_id::RULE,
     &step_reference::RULE,
