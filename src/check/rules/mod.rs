@@ -9,6 +9,7 @@ pub mod expression_syntax;
 pub mod if_plain_string;
 pub mod parameter_default_invalid;
 pub mod parameter_required_undeclared;
+pub mod parameter_schema_invalid;
 pub mod step_id_dot_dash;
 pub mod step_output_reference;
 pub mod step_reference;
@@ -38,6 +39,7 @@ pub const ALL: &[&Rule] = &[
     &action_input::RULE,
     &unknown_filter::RULE,
     &unknown_global::RULE,
+    &parameter_schema_invalid::RULE,
     &parameter_required_undeclared::RULE,
     &parameter_default_invalid::RULE,
     &if_plain_string::RULE,
