@@ -18,6 +18,7 @@ pub mod undeclared_secret;
 pub mod unknown_action;
 pub mod unknown_filter;
 pub mod unknown_global;
+pub mod unknown_ui_field;
 pub mod v1beta2_syntax;
 pub mod yaml_syntax;
 
@@ -42,6 +43,7 @@ pub const ALL: &[&Rule] = &[
     &parameter_schema_invalid::RULE,
     &parameter_required_undeclared::RULE,
     &parameter_default_invalid::RULE,
+    &unknown_ui_field::RULE,
     &if_plain_string::RULE,
     &deprecated_input::RULE,
     &v1beta2_syntax::RULE,
