@@ -10,6 +10,7 @@ pub mod if_plain_string;
 pub mod parameter_default_invalid;
 pub mod parameter_required_undeclared;
 pub mod parameter_schema_invalid;
+pub mod secret_looking_field;
 pub mod step_id_dot_dash;
 pub mod step_output_reference;
 pub mod step_reference;
@@ -44,6 +45,7 @@ pub const ALL: &[&Rule] = &[
     &parameter_required_undeclared::RULE,
     &parameter_default_invalid::RULE,
     &unknown_ui_field::RULE,
+    &secret_looking_field::RULE,
     &if_plain_string::RULE,
     &deprecated_input::RULE,
     &v1beta2_syntax::RULE,
