@@ -1,6 +1,7 @@
 //! `unknown-ui-field`: a `ui:field` that is not one of Backstage's field extensions, or a
-//! `ui:widget` react-jsonschema-form does not have. An unknown field silently renders as the
-//! plain input for its type; an unknown widget makes the form fail to render the field.
+//! `ui:widget` react-jsonschema-form does not have (at all, or for the field's `type`). An unknown
+//! field silently renders as the plain input for its type; an unknown widget makes the form fail
+//! to render the field.
 
 use serde_json::Value;
 
@@ -44,9 +45,8 @@ const FIELDS: &[&str] = &[
     "StringField",
 ];
 
-/// react-jsonschema-form's widget aliases (its `widgetMap`, every type) and registered widget
-/// names, which `ui:widget` accepts alike.
-const WIDGETS: &[&str] = &[
+/// react-jsonschema-form's widget aliases for `type: string` (its `widgetMap`)…
+const STRING_ALIASES: &[&str] = &[
     "text",
     "password",
     "email",
@@ -69,11 +69,11 @@ const WIDGETS: &[&str] = &[
     "iso-time",
     "color",
     "file",
-    "files",
-    "checkbox",
-    "checkboxes",
-    "updown",
-    "range",
+];
+/// …the aliases only other types have…
+const OTHER_ALIASES: &[&str] = &["checkbox", "updown", "range", "checkboxes", "files"];
+/// …and its registered widget names, which `ui:widget` accepts for any type.
+const REGISTERED_WIDGETS: &[&str] = &[
     "AltDateTimeWidget",
     "AltDateWidget",
     "CheckboxWidget",
@@ -98,7 +98,8 @@ const WIDGETS: &[&str] = &[
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     let mut fields: Vec<String> = FIELDS.iter().map(|s| s.to_string()).collect();
     fields.extend(context.manifest.fields.iter().map(|f| f.name.clone()));
-    let widgets: Vec<String> = WIDGETS.iter().map(|s| s.to_string()).collect();
+    let widgets: Vec<String> =
+        STRING_ALIASES.iter().chain(OTHER_ALIASES).chain(REGISTERED_WIDGETS).map(|s| s.to_string()).collect();
     for (pointer, page) in pages(&context.entity) {
         each_schema(page, &pointer, &mut |schema, at| {
             if let Some(Value::String(name)) = schema.get("ui:field") {
@@ -140,10 +141,37 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                         format!("`ui:widget: {name}` is not a react-jsonschema-form widget: the form cannot render this field"),
                         Some(hint),
                     ));
+                } else if let Some((type_name, allowed)) = aliases_for(schema.get("type")) {
+                    // An alias is looked up per type (a registered name such as `TextWidget` is not).
+                    if !REGISTERED_WIDGETS.contains(&name.as_str()) && !allowed.contains(&name.as_str()) {
+                        out.push(context.diagnostic(
+                            RULE.info.id,
+                            Severity::Warning,
+                            context.node_span(&format!("{at}/ui:widget"), false),
+                            format!(
+                                "react-jsonschema-form has no `{name}` widget for `type: {type_name}`: the form \
+                                 cannot render this field"
+                            ),
+                            Some(format!("for `type: {type_name}` use one of: {}", allowed.join(", "))),
+                        ));
+                    }
                 }
             }
         });
     }
+}
+
+/// The widget aliases react-jsonschema-form has for a field's single `type` (its `widgetMap`).
+fn aliases_for(schema_type: Option<&Value>) -> Option<(&str, &'static [&'static str])> {
+    let type_name = schema_type?.as_str()?;
+    let allowed: &'static [&'static str] = match type_name {
+        "boolean" => &["checkbox", "radio", "select", "hidden"],
+        "string" => STRING_ALIASES,
+        "number" | "integer" => &["text", "select", "updown", "range", "radio", "hidden"],
+        "array" => &["select", "checkboxes", "files", "hidden"],
+        _ => return None,
+    };
+    Some((type_name, allowed))
 }
 
 #[cfg(test)]
