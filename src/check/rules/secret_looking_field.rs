@@ -120,12 +120,13 @@ fn is_plain_text(field: &Value) -> bool {
         _ => false,
     };
     let widget = field.get("ui:widget").and_then(Value::as_str);
+    let preset = field.get("default").and_then(Value::as_str).is_some_and(|s| !s.is_empty());
     is_string
         && !field.contains_key("ui:field")
         && !matches!(widget, Some("password" | "PasswordWidget" | "hidden" | "HiddenWidget"))
         && !field.contains_key("enum")
         && !field.contains_key("const")
-        && !field.get("default").is_some_and(|d| d.as_str().is_some_and(|s| !s.is_empty()))
+        && !preset
 }
 
 #[cfg(test)]
