@@ -49,6 +49,10 @@ pub struct Manifest {
     pub filters: Vec<Named>,
     #[serde(default)]
     pub globals: Globals,
+    /// Form field extensions (`ui:field` names) the instance's frontend registers besides
+    /// Backstage's built-in ones. The backend API does not list them, so they are added by hand.
+    #[serde(default)]
+    pub fields: Vec<Named>,
     /// Whether this manifest describes a whole instance (given with `--manifest`), so an
     /// action missing from it is certainly unknown.
     #[serde(skip)]
@@ -79,6 +83,11 @@ impl Manifest {
         for filter in &extra.filters {
             if !merged.filters.iter().any(|f| f.name == filter.name) {
                 merged.filters.push(filter.clone());
+            }
+        }
+        for field in &extra.fields {
+            if !merged.fields.iter().any(|f| f.name == field.name) {
+                merged.fields.push(field.clone());
             }
         }
         merged.globals.functions.extend(extra.globals.functions.iter().cloned());

@@ -66,6 +66,8 @@ export interface Manifest {
   actions: ManifestAction[];
   filters: ManifestFilter[];
   globals: { functions: ManifestGlobalFunction[]; values: ManifestGlobalValue[] };
+  /** Custom form field extensions (`ui:field` names); only added by hand, the API has no list. */
+  fields?: { name: string }[];
 }
 
 /** A manifest could not be fetched or read; the message says which request and why. */

@@ -7,8 +7,8 @@
 
 mod defaults;
 mod formats;
-mod messages;
-mod npm_compat;
+pub(crate) mod messages;
+pub(crate) mod npm_compat;
 mod visibility;
 
 use jsonschema::error::ValidationErrorKind;
@@ -24,8 +24,7 @@ pub use visibility::evaluate_condition;
 /// Whether `value` satisfies `schema` as Backstage's npm `jsonschema` judges it; `None` when the
 /// schema itself cannot be used. The first error's message otherwise.
 pub fn first_violation(schema: &Value, value: &Value) -> Option<Result<(), String>> {
-    let translated = npm_compat::translate(schema).ok()?;
-    let validator = formats::register(jsonschema::draft7::options()).build(&translated).ok()?;
+    let validator = build(schema).ok()?;
     let first = validator.iter_errors(value).next().map(|e| messages::describe(e.kind()));
     Some(match first {
         Some(message) => Err(message),
@@ -179,26 +178,71 @@ fn compile<'a>(
     map: &SourceMap,
     file: Option<&str>,
 ) -> Result<CompiledSchema<'a>, TrellisError> {
-    let broken = |at: &str, what: String| {
-        TrellisError::new("invalid-page-schema", format!("{} is not a valid JSON Schema: {what}", page_label(page)))
-            .with_hint("fix the keyword at this position; Backstage would reject or misread this form")
-            .at(map.locate_key(&format!("{pointer}{at}")))
-            .in_file(file)
-    };
-    let translated = npm_compat::translate(schema).map_err(|problem| {
-        broken(&problem.pointer, format!("`{}`: {}", display_pointer(&problem.pointer), problem.message))
-    })?;
-    let validator = formats::register(jsonschema::draft7::options()).build(&translated).map_err(|error| {
-        let at = error.instance_path().as_str().to_string();
-        let what = match error.kind() {
-            ValidationErrorKind::Referencing(reference) => {
-                format!("{reference} (only references inside the page, `#/…`, can be resolved)")
-            }
-            _ => format!("`{}`: {error}", display_pointer(&at)),
-        };
-        broken(&at, what)
+    let validator = build(schema).map_err(|problem| {
+        TrellisError::new(
+            "invalid-page-schema",
+            format!("{} is not a valid JSON Schema: {}", page_label(page), problem.message),
+        )
+        .with_hint(PAGE_SCHEMA_HINT)
+        .at(map.locate_key(&format!("{pointer}{}", problem.pointer)))
+        .in_file(file)
     })?;
     Ok(CompiledSchema { validator, pointer: pointer.to_string(), page })
+}
+
+/// How to fix a page that [`page_schema_problem`] refuses.
+pub const PAGE_SCHEMA_HINT: &str = "fix the keyword at this position; Backstage would reject or misread this form";
+
+/// Why Backstage cannot use `schema` as a form page (not a draft-07 schema, or one npm
+/// `jsonschema` would misread), with the JSON pointer inside `schema` of the culprit.
+pub fn page_schema_problem(schema: &Value) -> Option<npm_compat::SchemaProblem> {
+    build(schema).err()
+}
+
+/// The page as npm `jsonschema` reads it, compiled; or what makes it unusable.
+fn build(schema: &Value) -> Result<jsonschema::Validator, npm_compat::SchemaProblem> {
+    let translated = npm_compat::translate(schema).map_err(|problem| npm_compat::SchemaProblem {
+        message: format!("`{}`: {}", display_pointer(&problem.pointer), problem.message),
+        pointer: problem.pointer,
+    })?;
+    formats::register(jsonschema::draft7::options()).build(&translated).map_err(|error| {
+        let at = error.instance_path().as_str().to_string();
+        match (error.kind(), outside_reference(schema, "")) {
+            // The error has no position; the first `$ref` leaving the page is the culprit.
+            (ValidationErrorKind::Referencing(_), Some((pointer, target))) => npm_compat::SchemaProblem {
+                message: format!(
+                    "`{}`: `{target}` is outside the page; only references inside it (`#/…`) can be resolved",
+                    display_pointer(&pointer)
+                ),
+                pointer,
+            },
+            (ValidationErrorKind::Referencing(reference), None) => npm_compat::SchemaProblem {
+                message: format!("{reference} (only references inside the page, `#/…`, can be resolved)"),
+                pointer: at,
+            },
+            _ => npm_compat::SchemaProblem { message: format!("`{}`: {error}", display_pointer(&at)), pointer: at },
+        }
+    })
+}
+
+/// The pointer and target of the first `$ref` under `value` that does not stay in the document.
+fn outside_reference(value: &Value, pointer: &str) -> Option<(String, String)> {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                if !target.starts_with('#') {
+                    return Some((format!("{pointer}/$ref"), target.clone()));
+                }
+            }
+            map.iter().find_map(|(key, child)| {
+                outside_reference(child, &format!("{pointer}/{}", crate::yaml::escape_pointer_segment(key)))
+            })
+        }
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, child)| outside_reference(child, &format!("{pointer}/{i}")))
+        }
+        _ => None,
+    }
 }
 
 fn display_pointer(pointer: &str) -> String {

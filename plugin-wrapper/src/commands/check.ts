@@ -17,7 +17,7 @@ Options:
   --format text|json|sarif|github   text (default): code frames like rustc; json: {diagnostics,
                                     summary}; sarif: SARIF 2.1.0; github: workflow commands
   --max-severity error|warning|info exit 1 when a finding is at or above this (default: error)
-  --manifest FILE                   your instance's actions, filters and globals (from
+  --manifest FILE                   your instance's actions, filters, globals and form fields (from
                                     \`trellis manifest --url …\`), added to Backstage's built-ins
   --ignore RULE                     do not report RULE (repeatable); in a file, a comment
                                     \`# trellis-ignore RULE\` silences its line and the next

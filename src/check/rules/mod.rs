@@ -4,10 +4,13 @@ pub mod action_input;
 pub mod deprecated_input;
 pub mod duplicate_step_id;
 pub mod each_outside_each;
+pub mod entity_structure;
 pub mod expression_syntax;
 pub mod if_plain_string;
 pub mod parameter_default_invalid;
 pub mod parameter_required_undeclared;
+pub mod parameter_schema_invalid;
+pub mod secret_looking_field;
 pub mod step_id_dot_dash;
 pub mod step_output_reference;
 pub mod step_reference;
@@ -16,6 +19,7 @@ pub mod undeclared_secret;
 pub mod unknown_action;
 pub mod unknown_filter;
 pub mod unknown_global;
+pub mod unknown_ui_field;
 pub mod v1beta2_syntax;
 pub mod yaml_syntax;
 
@@ -24,6 +28,7 @@ use super::Rule;
 /// Every rule, in the order they run.
 pub const ALL: &[&Rule] = &[
     &yaml_syntax::RULE,
+    &entity_structure::RULE,
     &expression_syntax::RULE,
     &duplicate_step_id::RULE,
     &step_reference::RULE,
@@ -36,8 +41,11 @@ pub const ALL: &[&Rule] = &[
     &action_input::RULE,
     &unknown_filter::RULE,
     &unknown_global::RULE,
+    &parameter_schema_invalid::RULE,
     &parameter_required_undeclared::RULE,
     &parameter_default_invalid::RULE,
+    &unknown_ui_field::RULE,
+    &secret_looking_field::RULE,
     &if_plain_string::RULE,
     &deprecated_input::RULE,
     &v1beta2_syntax::RULE,
