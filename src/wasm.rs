@@ -150,7 +150,7 @@ pub fn check_files(files_json: &str, options_json: &str) -> Result<String, JsVal
         None => None,
     };
     let (diagnostics, summary, report) =
-        crate::check::check_files(&files, manifest.as_ref(), &options.ignore, format, options.colour);
+        crate::check::check_files(&files, manifest.as_ref(), &options.ignore, format, options.colour, None);
     Ok(serde_json::json!({"diagnostics": diagnostics, "summary": summary, "report": report}).to_string())
 }
 
