@@ -25,6 +25,8 @@ export {
   checkFiles,
   listRules,
   coreVersion,
+  type SkeletonReader,
+  type SkeletonEntryKind,
   type Diagnostic,
   type Severity,
   type CheckResult,
@@ -39,3 +41,4 @@ export {
   type SyntaxCheckOptions,
   type TrellisError,
 } from './core';
+export { fileSkeletonReader } from './skeletonReader';

@@ -373,6 +373,8 @@ pub fn collect(steps: &[Value], template_path: &str, source: &dyn SkeletonSource
             notes: Vec::new(),
         };
         skeleton.found = match (source.kind(&skeleton.path), kind.wants_file()) {
+            // Backstage's copy follows a linked skeleton; Trellis does not, so it says nothing.
+            (Some(EntryKind::Symlink), _) => continue,
             (None, _) => Found::Missing,
             (Some(EntryKind::Dir), false) | (Some(EntryKind::File), true) => Found::Entries(Vec::new()),
             (Some(other), _) => Found::WrongKind(other),
@@ -522,6 +524,10 @@ fn list_tree(root: &str, source: &dyn SkeletonSource, notes: &mut Vec<Note>) -> 
             }
         };
         for (name, kind) in listing {
+            // A reader's odd names must not make the walk revisit a directory.
+            if name.is_empty() || name == "." || name == ".." || name.contains('/') {
+                continue;
+            }
             if entries.len() >= MAX_ENTRIES {
                 notes.push(Note {
                     message: format!("more than {MAX_ENTRIES} files and directories; only the first were checked"),
