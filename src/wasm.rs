@@ -128,8 +128,9 @@ struct CheckFile {
 }
 
 /// A JavaScript skeleton reader, `{kind(path), list(path), read(path, maxBytes)}`:
-/// `kind` → `"file" | "dir" | "symlink" | "other"` or null; `list` → `[name, kind][]`;
-/// `read` → `Uint8Array`, or the size (a number) when it exceeds `maxBytes`; failures throw.
+/// `kind` → `"file" | "dir" | "symlink" | "other"` or null (nothing there), throwing when it
+/// cannot tell (the skeleton is then skipped); `list` → `[name, kind][]`; `read` →
+/// `Uint8Array`, or the size (a number) when it exceeds `maxBytes`; failures throw.
 ///
 /// A callback rather than files collected by JavaScript beforehand: which directories to read
 /// follows from the template (urls, `..`, limits, binary files, globs), and that stays in Rust;
@@ -164,8 +165,8 @@ fn entry_kind(value: &JsValue) -> Option<crate::check::skeleton::EntryKind> {
 }
 
 impl crate::check::SkeletonSource for JsSource {
-    fn kind(&self, path: &str) -> Option<crate::check::skeleton::EntryKind> {
-        entry_kind(&self.call("kind", &[JsValue::from_str(path)]).ok()?)
+    fn kind(&self, path: &str) -> Result<Option<crate::check::skeleton::EntryKind>, String> {
+        Ok(entry_kind(&self.call("kind", &[JsValue::from_str(path)])?))
     }
 
     fn list(&self, path: &str) -> Result<Vec<(String, crate::check::skeleton::EntryKind)>, String> {

@@ -42,8 +42,10 @@ pub enum ReadError {
 /// Read access to the files next to a template. Paths are `/`-separated, relative to the same
 /// place the template's own path (`CheckOptions::path`) is relative to, and may start with `..`.
 pub trait SkeletonSource {
-    /// What is at `path`, without following a symlink; `None` when nothing is there.
-    fn kind(&self, path: &str) -> Option<EntryKind>;
+    /// What is at `path`, without following a symlink; `None` when nothing is there, an error
+    /// when that cannot be told (unreadable, or outside what the reader may show): the step's
+    /// skeleton is then not checked at all.
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String>;
     /// The names and kinds in directory `path`.
     fn list(&self, path: &str) -> Result<Vec<(String, EntryKind)>, String>;
     /// The bytes of file `path`; `ReadError::TooLarge` without reading when it exceeds `max`.
@@ -74,8 +76,13 @@ fn kind_of(file_type: std::fs::FileType) -> EntryKind {
 }
 
 impl SkeletonSource for FsSource {
-    fn kind(&self, path: &str) -> Option<EntryKind> {
-        std::fs::symlink_metadata(self.root.join(path)).ok().map(|m| kind_of(m.file_type()))
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
+        use std::io::ErrorKind::{NotADirectory, NotFound};
+        match std::fs::symlink_metadata(self.root.join(path)) {
+            Ok(metadata) => Ok(Some(kind_of(metadata.file_type()))),
+            Err(e) if matches!(e.kind(), NotFound | NotADirectory) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
     }
 
     fn list(&self, path: &str) -> Result<Vec<(String, EntryKind)>, String> {
@@ -373,11 +380,12 @@ pub fn collect(steps: &[Value], template_path: &str, source: &dyn SkeletonSource
             notes: Vec::new(),
         };
         skeleton.found = match (source.kind(&skeleton.path), kind.wants_file()) {
-            // Backstage's copy follows a linked skeleton; Trellis does not, so it says nothing.
-            (Some(EntryKind::Symlink), _) => continue,
-            (None, _) => Found::Missing,
-            (Some(EntryKind::Dir), false) | (Some(EntryKind::File), true) => Found::Entries(Vec::new()),
-            (Some(other), _) => Found::WrongKind(other),
+            // Backstage's copy follows a linked skeleton; Trellis does not, so it says nothing,
+            // as when the reader cannot tell.
+            (Ok(Some(EntryKind::Symlink)) | Err(_), _) => continue,
+            (Ok(None), _) => Found::Missing,
+            (Ok(Some(EntryKind::Dir)), false) | (Ok(Some(EntryKind::File)), true) => Found::Entries(Vec::new()),
+            (Ok(Some(other)), _) => Found::WrongKind(other),
         };
         if matches!(skeleton.found, Found::Missing) {
             let wanted = if kind.wants_file() { EntryKind::File } else { EntryKind::Dir };
@@ -644,8 +652,11 @@ mod tests {
     }
 
     impl SkeletonSource for Generated {
-        fn kind(&self, path: &str) -> Option<EntryKind> {
-            Some(if path.ends_with(".txt") { EntryKind::File } else { EntryKind::Dir })
+        fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
+            if path.starts_with("..") {
+                return Err("outside".into());
+            }
+            Ok(Some(if path.ends_with(".txt") { EntryKind::File } else { EntryKind::Dir }))
         }
         fn list(&self, _: &str) -> Result<Vec<(String, EntryKind)>, String> {
             let mut out: Vec<_> = (0..self.width).map(|i| (format!("f{i}.txt"), EntryKind::File)).collect();
@@ -678,6 +689,12 @@ mod tests {
         let skeletons = collect(&steps(), "template.yaml", &wide);
         assert_eq!(skeletons[0].entries().len(), MAX_ENTRIES);
         assert!(skeletons[0].notes[0].message.contains("more than 5000 files"));
+    }
+
+    #[test]
+    fn a_skeleton_the_reader_cannot_tell_about_is_skipped() {
+        let steps = vec![serde_json::json!({"action": "fetch:template", "input": {"url": "../../x"}})];
+        assert!(collect(&steps, "a/template.yaml", &Generated { width: 1, size: 1 }).is_empty());
     }
 
     #[test]
