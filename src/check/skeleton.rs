@@ -270,6 +270,9 @@ pub struct Render {
     pub copy_without_templating: Vec<Pattern>,
     /// `templateFileExtension` (with its leading dot) and its pointer.
     pub extension: Option<(String, String)>,
+    /// `copyWithoutTemplating` or `templateFileExtension` is computed at run time, so which
+    /// contents are rendered is unknown (and they are not checked).
+    pub contents_unknown: bool,
 }
 
 /// What became of a file's content.
@@ -418,6 +421,12 @@ fn render_settings(step: &Value, pointer: &str) -> Render {
         Some(Value::Object(map)) => Some(map.keys().cloned().collect()),
         Some(_) => None,
     };
+    let templated = |value: &Value| value.as_str().is_some_and(|s| s.contains("${{") || s.contains("{%"));
+    let contents_unknown = match input.and_then(|i| i.get("copyWithoutTemplating")) {
+        Some(Value::Array(items)) => items.iter().any(|item| !item.is_string() || templated(item)),
+        Some(other) => templated(other),
+        None => false,
+    } || input.and_then(|i| i.get("templateFileExtension")).is_some_and(templated);
     let extension = match input.and_then(|i| i.get("templateFileExtension")) {
         Some(Value::Bool(true)) => Some(".njk".to_string()),
         Some(Value::String(s)) if !s.is_empty() && !s.contains("${{") => {
@@ -431,7 +440,7 @@ fn render_settings(step: &Value, pointer: &str) -> Render {
             .iter()
             .enumerate()
             .filter_map(|(i, item)| {
-                let text = item.as_str().filter(|t| !t.contains("${{"))?;
+                let text = item.as_str().filter(|t| !t.contains("${{") && !t.contains("{%"))?;
                 let (negated, glob) = match text.strip_prefix('!') {
                     Some(rest) => (true, rest),
                     None => (false, text),
@@ -453,6 +462,7 @@ fn render_settings(step: &Value, pointer: &str) -> Render {
         values,
         copy_without_templating,
         extension,
+        contents_unknown,
     }
 }
 
@@ -498,6 +508,7 @@ fn read_entries(skeleton: &Skeleton, source: &dyn SkeletonSource, notes: &mut Ve
             continue;
         }
         let rendered = entry.kind == EntryKind::File
+            && !render.contents_unknown
             && match &render.extension {
                 Some((ext, _)) => extname(name) == ext,
                 None => !copied(&entry.path),
