@@ -284,7 +284,7 @@ pub enum Content {
     /// Not checked: too large, unreadable or over the byte budget (a note says why).
     Unchecked,
     /// A directory.
-    None,
+    Dir,
 }
 
 /// One entry of a skeleton.
@@ -504,7 +504,7 @@ fn read_entries(skeleton: &Skeleton, source: &dyn SkeletonSource, notes: &mut Ve
         let name = entry.path.rsplit('/').next().unwrap_or_default();
         entry.name = Some(engine::parse(name, &render.parse));
         if entry.kind == EntryKind::Dir {
-            entry.content = Content::None;
+            entry.content = Content::Dir;
             continue;
         }
         let rendered = entry.kind == EntryKind::File
