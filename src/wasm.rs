@@ -127,10 +127,86 @@ struct CheckFile {
     source: String,
 }
 
-/// `checkFiles(filesJson, optionsJson)`: `trellis check` over `[{path, source}]`; returns JSON
-/// `{diagnostics, summary, report}` where `report` is the text in the requested format.
+/// A JavaScript skeleton reader, `{kind(path), list(path), read(path, maxBytes)}`:
+/// `kind` → `"file" | "dir" | "symlink" | "other"` or null (nothing there), throwing when it
+/// cannot tell (the skeleton is then skipped); `list` → `[name, kind][]`; `read` →
+/// `Uint8Array`, or the size (a number) when it exceeds `maxBytes`; failures throw.
+///
+/// A callback rather than files collected by JavaScript beforehand: which directories to read
+/// follows from the template (urls, `..`, limits, binary files, globs), and that stays in Rust;
+/// one call per directory and per rendered file costs microseconds next to the file I/O.
+struct JsSource {
+    reader: js_sys::Object,
+}
+
+impl JsSource {
+    fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, String> {
+        let function: js_sys::Function = js_sys::Reflect::get(&self.reader, &JsValue::from_str(method))
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or_else(|| format!("the skeleton reader has no `{method}` function"))?;
+        let result = match args {
+            [a] => function.call1(&self.reader, a),
+            [a, b] => function.call2(&self.reader, a, b),
+            _ => function.call0(&self.reader),
+        };
+        result.map_err(|e| e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message())))
+    }
+}
+
+fn entry_kind(value: &JsValue) -> Option<crate::check::skeleton::EntryKind> {
+    use crate::check::skeleton::EntryKind;
+    Some(match value.as_string()?.as_str() {
+        "file" => EntryKind::File,
+        "dir" => EntryKind::Dir,
+        "symlink" => EntryKind::Symlink,
+        _ => EntryKind::Other,
+    })
+}
+
+impl crate::check::SkeletonSource for JsSource {
+    fn kind(&self, path: &str) -> Result<Option<crate::check::skeleton::EntryKind>, String> {
+        Ok(entry_kind(&self.call("kind", &[JsValue::from_str(path)])?))
+    }
+
+    fn list(&self, path: &str) -> Result<Vec<(String, crate::check::skeleton::EntryKind)>, String> {
+        let listing = self.call("list", &[JsValue::from_str(path)])?;
+        let listing: js_sys::Array = listing.dyn_into().map_err(|_| "`list` did not return an array".to_string())?;
+        Ok(listing
+            .iter()
+            .filter_map(|pair| {
+                let pair: js_sys::Array = pair.dyn_into().ok()?;
+                Some((pair.get(0).as_string()?, entry_kind(&pair.get(1))?))
+            })
+            .collect())
+    }
+
+    fn read(&self, path: &str, max: u64) -> Result<Vec<u8>, crate::check::skeleton::ReadError> {
+        use crate::check::skeleton::ReadError;
+        let bytes =
+            self.call("read", &[JsValue::from_str(path), JsValue::from_f64(max as f64)]).map_err(ReadError::Failed)?;
+        if let Some(size) = bytes.as_f64() {
+            return Err(ReadError::TooLarge(size as u64));
+        }
+        let bytes: js_sys::Uint8Array =
+            bytes.dyn_into().map_err(|_| ReadError::Failed("`read` did not return a Uint8Array".into()))?;
+        if u64::from(bytes.length()) > max {
+            return Err(ReadError::TooLarge(u64::from(bytes.length())));
+        }
+        Ok(bytes.to_vec())
+    }
+}
+
+/// The reader argument: `undefined`/`null` means skeletons are not read.
+fn skeleton_source(reader: JsValue) -> Option<JsSource> {
+    reader.dyn_into::<js_sys::Object>().ok().map(|reader| JsSource { reader })
+}
+
+/// `checkFiles(filesJson, optionsJson, reader?)`: `trellis check` over `[{path, source}]`;
+/// returns JSON `{diagnostics, summary, report}` where `report` is the text in the requested
+/// format. With a skeleton reader (see [`JsSource`]), fetch steps' skeletons are checked.
 #[wasm_bindgen(js_name = checkFiles)]
-pub fn check_files(files_json: &str, options_json: &str) -> Result<String, JsValue> {
+pub fn check_files(files_json: &str, options_json: &str, reader: JsValue) -> Result<String, JsValue> {
     let files: Vec<CheckFile> = serde_json::from_value(parse_json(files_json, "files")?).map_err(|e| {
         to_js_error(TrellisError::new("invalid-argument", format!("files must be [{{path, source}}]: {e}")))
     })?;
@@ -149,19 +225,30 @@ pub fn check_files(files_json: &str, options_json: &str) -> Result<String, JsVal
         ),
         None => None,
     };
-    let (diagnostics, summary, report) =
-        crate::check::check_files(&files, manifest.as_ref(), &options.ignore, format, options.colour);
+    let source = skeleton_source(reader);
+    let (diagnostics, summary, report) = crate::check::check_files(
+        &files,
+        manifest.as_ref(),
+        &options.ignore,
+        format,
+        options.colour,
+        source.as_ref().map(|s| s as &dyn crate::check::SkeletonSource),
+    );
     Ok(serde_json::json!({"diagnostics": diagnostics, "summary": summary, "report": report}).to_string())
 }
 
-/// `checkTemplate(source, optionsJson)`: diagnostics for one template text, JSON
-/// `{diagnostics, summary}`; options `{path}`.
+/// `checkTemplate(source, optionsJson, reader?)`: diagnostics for one template text, JSON
+/// `{diagnostics, summary}`; options `{path}`; skeletons read through `reader` when given.
 #[wasm_bindgen(js_name = checkTemplate)]
-pub fn check_template(source: &str, options_json: &str) -> Result<String, JsValue> {
+pub fn check_template(source: &str, options_json: &str, reader: JsValue) -> Result<String, JsValue> {
     let options = parse_json(if options_json.trim().is_empty() { "{}" } else { options_json }, "options")?;
     let path = options.get("path").and_then(Value::as_str).map(str::to_string);
-    let result =
-        crate::check::check_source(source, &crate::check::CheckOptions { path, manifest: None, ignore: Vec::new() });
+    let skeletons = skeleton_source(reader);
+    let result = crate::check::check_source_with(
+        source,
+        &crate::check::CheckOptions { path, manifest: None, ignore: Vec::new() },
+        skeletons.as_ref().map(|s| s as &dyn crate::check::SkeletonSource),
+    );
     serde_json::to_string(&result).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }
 

@@ -2,23 +2,32 @@
 //! `template.yaml` with known mistakes and `expected.txt`, the exact diagnostics, one per line:
 //! `line:column-endLine:endColumn severity[rule] message (hint: …)`. Run with `TRELLIS_BLESS=1`
 //! to rewrite the expectations after an intended change, then review the diff.
+//!
+//! A fixture with subdirectories (skeletons) is checked with its skeletons read from disk, and
+//! findings in other files than `template.yaml` start with that file's path.
 
 use std::fs;
 use std::path::Path;
 
-use trellis::check::{check_source, CheckOptions};
+use trellis::check::{check_source_with, CheckOptions, FsSource, SkeletonSource};
 
 fn render(dir: &Path) -> String {
     let source = fs::read_to_string(dir.join("template.yaml")).expect("template.yaml");
-    let result =
-        check_source(&source, &CheckOptions { path: Some("template.yaml".into()), manifest: None, ignore: Vec::new() });
+    let has_skeleton = fs::read_dir(dir).expect("fixture dir").any(|e| e.is_ok_and(|e| e.path().is_dir()));
+    let skeletons = FsSource::new(dir);
+    let result = check_source_with(
+        &source,
+        &CheckOptions { path: Some("template.yaml".into()), manifest: None, ignore: Vec::new() },
+        has_skeleton.then_some(&skeletons as &dyn SkeletonSource),
+    );
     result
         .diagnostics
         .iter()
         .map(|d| {
             let hint = d.hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default();
+            let file = if d.file == "template.yaml" { String::new() } else { format!("{}:", d.file) };
             format!(
-                "{}:{}-{}:{} {}[{}] {}{hint}\n",
+                "{file}{}:{}-{}:{} {}[{}] {}{hint}\n",
                 d.line,
                 d.column,
                 d.end_line,

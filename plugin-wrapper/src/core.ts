@@ -103,8 +103,8 @@ export type SyntaxCheck =
 interface CoreModule {
   checkTemplateSyntax(source: string, optionsJson: string): string;
   validateParameters(templateSource: string, valuesJson: string, optionsJson: string): string;
-  checkTemplate(source: string, optionsJson: string): string;
-  checkFiles(filesJson: string, optionsJson: string): string;
+  checkTemplate(source: string, optionsJson: string, reader?: SkeletonReader): string;
+  checkFiles(filesJson: string, optionsJson: string, reader?: SkeletonReader): string;
   listRules(): string;
   version(): string;
 }
@@ -252,18 +252,49 @@ export interface RuleDescription {
 /** Output formats of `trellis check`. */
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
 
+/** What a path is; symbolic links are reported as such, never followed. */
+export type SkeletonEntryKind = 'file' | 'dir' | 'symlink' | 'other';
+
 /**
- * Checks one template file's text (every `kind: Template` document in it) for mistakes that
- * Backstage only shows at run time.
+ * Read access to the files next to a template (the skeletons of its fetch steps), called
+ * synchronously by the core. Paths use `/` and are relative to the same place as the template
+ * paths given to the check (they may start with `..`). `fileSkeletonReader` (skeletonReader.ts)
+ * implements it on the file system.
  */
-export function checkTemplate(source: string, options: { path?: string } = {}): CheckResult {
-  return JSON.parse(loadCore().checkTemplate(source, JSON.stringify({ path: options.path ?? null }))) as CheckResult;
+export interface SkeletonReader {
+  /** What is at `path` (not following a symlink), or null when nothing is there. */
+  kind(path: string): SkeletonEntryKind | null;
+  /** The entries of directory `path` as `[name, kind]`. */
+  list(path: string): [string, SkeletonEntryKind][];
+  /** The bytes of file `path`, or its size (a number) when it is bigger than `maxBytes`. */
+  read(path: string, maxBytes: number): Uint8Array | number;
 }
 
-/** `trellis check` over several files: the findings and the report rendered in `format`. */
+/**
+ * Checks one template file's text (every `kind: Template` document in it) for mistakes that
+ * Backstage only shows at run time; with `skeletons`, the skeletons of its fetch steps too.
+ */
+export function checkTemplate(
+  source: string,
+  options: { path?: string; skeletons?: SkeletonReader } = {},
+): CheckResult {
+  const optionsJson = JSON.stringify({ path: options.path ?? null });
+  return JSON.parse(loadCore().checkTemplate(source, optionsJson, options.skeletons)) as CheckResult;
+}
+
+/**
+ * `trellis check` over several files: the findings and the report rendered in `format`; with
+ * `skeletons`, the skeletons of fetch steps are read through it.
+ */
 export function checkFiles(
   files: { path: string; source: string }[],
-  options: { format?: ReportFormat; colour?: boolean; manifest?: string; ignore?: string[] } = {},
+  options: {
+    format?: ReportFormat;
+    colour?: boolean;
+    manifest?: string;
+    ignore?: string[];
+    skeletons?: SkeletonReader;
+  } = {},
 ): CheckResult & { report: string } {
   // `manifest`: an instance manifest (`trellis manifest` output) as JSON text; `ignore`: rule ids.
   const coreOptions = {
@@ -272,9 +303,8 @@ export function checkFiles(
     manifest: options.manifest ?? null,
     ignore: options.ignore ?? [],
   };
-  return JSON.parse(loadCore().checkFiles(JSON.stringify(files), JSON.stringify(coreOptions))) as CheckResult & {
-    report: string;
-  };
+  const resultJson = loadCore().checkFiles(JSON.stringify(files), JSON.stringify(coreOptions), options.skeletons);
+  return JSON.parse(resultJson) as CheckResult & { report: string };
 }
 
 /** Every rule `trellis check` runs. */

@@ -36,6 +36,8 @@ export {
   checkFiles,
   listRules,
   coreVersion,
+  type SkeletonReader,
+  type SkeletonEntryKind,
   type Diagnostic,
   type Severity,
   type CheckResult,
@@ -50,3 +52,4 @@ export {
   type SyntaxCheckOptions,
   type TrellisError,
 } from './core';
+export { fileSkeletonReader } from './skeletonReader';

@@ -163,3 +163,53 @@ test('secrets are checked against spec.secrets.schema', () => {
   });
   assert.equal(ok.valid, true);
 });
+
+test('checkTemplate reads skeletons through a reader: the file system one, or any object', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  // The bundled example's skeleton is complete and correct.
+  const onDisk = trellis.checkTemplate(templateYaml, { path: TEMPLATE_PATH, skeletons: trellis.fileSkeletonReader(root) });
+  assert.deepEqual(onDisk.diagnostics.filter(d => d.rule.startsWith('skeleton-')), []);
+
+  // An in-memory reader: a skeleton with one file reading a value the step does not pass.
+  const files = { 'dir/skeleton/README.md': '# ${{ values.title }}\n' };
+  const calls = [];
+  const reader = {
+    kind(p) {
+      calls.push(`kind ${p}`);
+      if (files[p] !== undefined) return 'file';
+      return Object.keys(files).some(f => f.startsWith(`${p}/`)) ? 'dir' : null;
+    },
+    list(p) {
+      calls.push(`list ${p}`);
+      return Object.keys(files).filter(f => path.posix.dirname(f) === p).map(f => [path.posix.basename(f), 'file']);
+    },
+    read(p, maxBytes) {
+      calls.push(`read ${p}`);
+      assert.ok(maxBytes > 0);
+      return new TextEncoder().encode(files[p]);
+    },
+  };
+  const template = [
+    'apiVersion: scaffolder.backstage.io/v1beta3',
+    'kind: Template',
+    'metadata: {name: t}',
+    'spec:',
+    '  steps:',
+    '    - {id: fetch, action: fetch:template, input: {url: ./skeleton, values: {name: x}}}',
+    '    - {id: more, action: fetch:template, input: {url: ../elsewhere}}',
+  ].join('\n');
+  const result = trellis.checkTemplate(template, { path: 'dir/template.yaml', skeletons: reader });
+  assert.deepEqual(
+    result.diagnostics.map(d => `${d.file}:${d.line}:${d.column} ${d.rule}`),
+    ['dir/template.yaml:7:55 skeleton-missing', 'dir/skeleton/README.md:1:7 skeleton-values'],
+  );
+  assert.deepEqual(calls, [
+    'kind dir/skeleton',
+    'list dir/skeleton',
+    'read dir/skeleton/README.md',
+    'kind elsewhere',
+    'list .',
+  ]);
+  // Without a reader, skeletons are not read.
+  assert.deepEqual(trellis.checkTemplate(template, { path: 'dir/template.yaml' }).diagnostics, []);
+});

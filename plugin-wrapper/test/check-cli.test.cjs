@@ -49,8 +49,48 @@ test('directories are searched for template files only', () => {
     const run = trellis('check', dir, '--format', 'json');
     assert.equal(run.status, 1);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(report.diagnostics.map(d => d.rule), ['unknown-action', 'duplicate-step-id']);
-    assert.deepEqual(report.summary, { errors: 1, warnings: 1, infos: 0, files: 1 });
+    // The broken file is not a template, but it is the step's skeleton, so it is checked as one
+    // (and the fixture's `fetch:plain` of ./docs has nothing to fetch here).
+    assert.deepEqual(report.diagnostics.map(d => `${d.rule} ${d.file.slice(dir.length + 1)}`), [
+      'unknown-action template.yaml',
+      'duplicate-step-id template.yaml',
+      'skeleton-missing template.yaml',
+      'skeleton-syntax skeleton/catalog-info.yaml',
+    ]);
+    assert.deepEqual(report.summary, { errors: 3, warnings: 1, infos: 0, files: 1 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('skeletons next to the template on disk are checked: a missing directory, a CI expression', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-skeleton-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'skeleton', '.github', 'workflows'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'skeleton', '.github', 'workflows', 'ci.yml'), 'on: push\nname: ${{ github.ref }}\n');
+    fs.writeFileSync(path.join(dir, 'template.yaml'), [
+      'apiVersion: scaffolder.backstage.io/v1beta3',
+      'kind: Template',
+      'metadata: {name: t}',
+      'spec:',
+      '  steps:',
+      '    - id: fetch',
+      '      action: fetch:template',
+      '      input: {url: ./skeleton}',
+      '    - id: docs',
+      '      action: fetch:template',
+      '      input: {url: ./skeletn-docs}',
+      '',
+    ].join('\n'));
+    const run = trellis('check', dir, '--no-color');
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stdout, /^error\[skeleton-missing\]: `\.\/skeletn-docs` does not exist/m);
+    assert.match(run.stdout, /--> .*template\.yaml:11:20/);
+    assert.match(run.stdout, /^error\[skeleton-ci-expression\]: `github\.ref` is rendered by Backstage/m);
+    // The code frame comes from the skeleton file itself.
+    assert.match(run.stdout, /--> .*skeleton\/\.github\/workflows\/ci\.yml:2:11/);
+    assert.match(run.stdout, /^2 \| name: \$\{\{ github\.ref \}\}$/m);
+    assert.match(run.stdout, /2 errors in 1 file/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -89,7 +129,7 @@ test('usage and I/O errors exit 2; rules lists every rule', () => {
   assert.equal(trellis('check', '--format', 'xml', 'examples').status, 2);
   const rules = trellis('rules');
   assert.equal(rules.status, 0);
-  for (const id of ['expression-syntax', 'step-reference', 'undeclared-parameter', 'if-plain-string']) {
+  for (const id of ['expression-syntax', 'step-reference', 'undeclared-parameter', 'if-plain-string', 'skeleton-missing']) {
     assert.match(rules.stdout, new RegExp(`^${id} `, 'm'));
   }
 });

@@ -395,6 +395,38 @@ test('check of a clean template: 200 with no findings; failOn warning passes too
   }
 });
 
+test('check reads skeletons next to the template in the workspace, and nothing outside it', async () => {
+  const template = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: with-skeletons
+spec:
+  owner: team-a
+  type: service
+  steps:
+    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ./skeletn
+    - id: outside
+      name: Outside the workspace
+      action: fetch:template
+      input:
+        url: ../../etc
+`;
+  const { status, body } = await dryRun({
+    steps: checkSteps({ failOn: 'never' }),
+    files: { 'files/template.yaml': template, 'files/skeleton/README.md': '# ${{ values.name }}\n' },
+    output: checkOutput,
+  });
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.deepEqual(
+    body.output.diagnostics.map(d => `${d.file}:${d.line} ${d.rule} ${d.hint}`),
+    ['template.yaml:13 skeleton-missing did you mean `./skeleton`?'],
+  );
+});
+
 test('check of a path outside the workspace or a missing file: HTTP 400 naming the problem', async () => {
   for (const escaping of ['../../etc/passwd', '/etc/passwd']) {
     const { status, body } = await dryRun({

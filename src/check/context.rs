@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::locate::{span_in_value, LineIndex, RawScalar};
+use super::skeleton::{Skeleton, SkeletonSource};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::{self, ast, ParseOptions, SyntaxError};
 use crate::error::Span;
@@ -44,6 +45,8 @@ pub struct Context<'a> {
     pub entity: Value,
     pub map: SourceMap,
     pub strings: Vec<TemplatedString>,
+    /// The skeletons of fetch steps, read when the check was given a [`SkeletonSource`].
+    pub skeletons: Vec<Skeleton>,
     chars: Vec<char>,
     lines: LineIndex,
 }
@@ -59,6 +62,7 @@ impl<'a> Context<'a> {
         source: &'a str,
         document: Document,
         manifest: &'a crate::manifest::Manifest,
+        skeleton_source: Option<&dyn SkeletonSource>,
     ) -> Context<'a> {
         let mut context = Context {
             file,
@@ -67,10 +71,14 @@ impl<'a> Context<'a> {
             entity: document.value,
             map: document.map,
             strings: Vec::new(),
+            skeletons: Vec::new(),
             chars: source.chars().collect(),
             lines: LineIndex::new(source),
         };
         context.strings = context.collect_strings();
+        if let Some(source) = skeleton_source {
+            context.skeletons = super::skeleton::collect(context.steps(), file, source);
+        }
         context
     }
 
@@ -174,17 +182,29 @@ impl<'a> Context<'a> {
         message: String,
         hint: Option<String>,
     ) -> Diagnostic {
-        Diagnostic {
-            file: self.file.to_string(),
-            line: span.line,
-            column: span.column,
-            end_line: span.end_line,
-            end_column: span.end_column,
-            severity,
-            rule,
-            message,
-            hint,
-        }
+        diagnostic_in(self.file.to_string(), rule, severity, span, message, hint)
+    }
+}
+
+/// Builds a diagnostic in `file` (a skeleton file, for the `skeleton-*` rules).
+pub fn diagnostic_in(
+    file: String,
+    rule: &'static str,
+    severity: Severity,
+    span: Span,
+    message: String,
+    hint: Option<String>,
+) -> Diagnostic {
+    Diagnostic {
+        file,
+        line: span.line,
+        column: span.column,
+        end_line: span.end_line,
+        end_column: span.end_column,
+        severity,
+        rule,
+        message,
+        hint,
     }
 }
 

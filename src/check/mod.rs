@@ -9,6 +9,7 @@ mod context;
 mod locate;
 pub mod rules;
 mod schema_walk;
+pub mod skeleton;
 mod suggest;
 
 use serde::Serialize;
@@ -17,6 +18,7 @@ use crate::diagnostics::{self, Diagnostic, Format, Severity, Summary};
 use crate::manifest::Manifest;
 
 pub use context::{Context, TemplatedString};
+pub use skeleton::{FsSource, SkeletonSource};
 
 /// How a rule is described to users (`trellis rules`, SARIF).
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -48,6 +50,9 @@ pub struct CheckOptions {
 pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// `(path, text)` of the skeleton files diagnostics point into, for code frames.
+    #[serde(skip)]
+    pub sources: Vec<(String, String)>,
 }
 
 /// The rules as `(id, description, default severity)`, for SARIF and `trellis rules`.
@@ -61,22 +66,30 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// `trellis check` over several files: every diagnostic, and the report in `format`.
+/// `trellis check` over several files: every diagnostic, and the report in `format`. With
+/// `skeletons`, the skeletons of fetch steps are read through it (paths relative like the files').
 pub fn check_files(
     files: &[SourceFile],
     manifest: Option<&Manifest>,
     ignore: &[String],
     format: Format,
     colour: bool,
+    skeletons: Option<&dyn SkeletonSource>,
 ) -> (Vec<Diagnostic>, Summary, String) {
     let mut diagnostics = Vec::new();
+    let mut skeleton_texts = Vec::new();
     for file in files {
         let options =
             CheckOptions { path: Some(file.path.clone()), manifest: manifest.cloned(), ignore: ignore.to_vec() };
-        diagnostics.extend(check_source(&file.text, &options).diagnostics);
+        let result = check_source_with(&file.text, &options, skeletons);
+        diagnostics.extend(result.diagnostics);
+        skeleton_texts.extend(result.sources);
     }
     let summary = Summary::of(&diagnostics, files.len());
-    let sources = |path: &str| files.iter().find(|f| f.path == path).map(|f| f.text.clone());
+    let sources = |path: &str| {
+        let template = files.iter().find(|f| f.path == path).map(|f| &f.text);
+        template.or_else(|| skeleton_texts.iter().find(|(p, _)| p == path).map(|(_, t)| t)).cloned()
+    };
     let report = match format {
         Format::Text => diagnostics::text::render_report(&diagnostics, &sources, &summary, colour),
         Format::Json => diagnostics::json::render(&diagnostics, &summary),
@@ -86,10 +99,17 @@ pub fn check_files(
     (diagnostics, summary, report)
 }
 
-/// Checks every Template document in `source`.
+/// Checks every Template document in `source` (skeletons are not read).
 pub fn check_source(source: &str, options: &CheckOptions) -> CheckResult {
+    check_source_with(source, options, None)
+}
+
+/// Checks every Template document in `source`, reading the skeletons of its fetch steps
+/// through `skeletons` when given.
+pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option<&dyn SkeletonSource>) -> CheckResult {
     let file = options.path.clone().unwrap_or_else(|| "template.yaml".into());
     let mut diagnostics = Vec::new();
+    let mut sources: Vec<(String, String)> = Vec::new();
     match crate::yaml::parse_documents(source, Some(&file)) {
         Err(error) => diagnostics.push(rules::yaml_syntax::from_error(&file, &error)),
         Ok(documents) => {
@@ -99,19 +119,36 @@ pub fn check_source(source: &str, options: &CheckOptions) -> CheckResult {
                 if document.value.get("kind").and_then(|k| k.as_str()) != Some("Template") {
                     continue;
                 }
-                let context = Context::new(&file, source, document, manifest);
+                let context = Context::new(&file, source, document, manifest, skeletons);
                 for rule in rules::ALL {
                     (rule.run)(&context, &mut diagnostics);
                 }
+                keep_skeleton_texts(&context, &diagnostics, &mut sources);
             }
         }
     }
     let suppressed = suppressions(source);
-    diagnostics.retain(|d| !options.ignore.iter().any(|r| r == d.rule) && !suppressed.silences(d));
-    diagnostics.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
+    diagnostics.retain(|d| !options.ignore.iter().any(|r| r == d.rule) && !(d.file == file && suppressed.silences(d)));
+    // The template's own findings first, then those in skeleton files by path.
+    diagnostics.sort_by(|a, b| {
+        (a.file != file, &a.file, a.line, a.column, a.rule).cmp(&(b.file != file, &b.file, b.line, b.column, b.rule))
+    });
     diagnostics.dedup();
     let summary = Summary::of(&diagnostics, 1);
-    CheckResult { diagnostics, summary }
+    CheckResult { diagnostics, summary, sources }
+}
+
+/// The texts of skeleton files that diagnostics point into.
+fn keep_skeleton_texts(context: &Context, diagnostics: &[Diagnostic], out: &mut Vec<(String, String)>) {
+    for skeleton in &context.skeletons {
+        for entry in skeleton.entries() {
+            let skeleton::Content::Rendered { text, .. } = &entry.content else { continue };
+            let path = skeleton.file_of(entry);
+            if diagnostics.iter().any(|d| d.file == path) && !out.iter().any(|(p, _)| *p == path) {
+                out.push((path, text.clone()));
+            }
+        }
+    }
 }
 
 /// In-file suppressions: a comment `# trellis-ignore rule-a, rule-b` (or `# trellis-ignore` for

@@ -199,6 +199,55 @@ pub enum NodeKind {
 }
 
 impl Expr {
+    /// Calls `f` with each direct sub-expression, in source order (object keys excluded).
+    pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        let args = |args: &'a Args, f: &mut dyn FnMut(&'a Expr)| {
+            args.positional.iter().chain(args.keyword.iter().map(|(_, e)| e)).for_each(&mut *f)
+        };
+        match &self.kind {
+            ExprKind::Literal(_) | ExprKind::Regex { .. } | ExprKind::Name(_) => {}
+            ExprKind::Array(items) | ExprKind::Group(items) => items.iter().for_each(f),
+            ExprKind::Object(pairs) => pairs.iter().for_each(|(_, v)| f(v)),
+            ExprKind::Attr { object, .. } => f(object),
+            ExprKind::Index { object, index } => {
+                f(object);
+                f(index);
+            }
+            ExprKind::Slice { object, start, stop, step } => {
+                f(object);
+                [start, stop, step].into_iter().flatten().for_each(|e| f(e));
+            }
+            ExprKind::Call { callee, args: a } => {
+                f(callee);
+                args(a, f);
+            }
+            ExprKind::Filter { value, args: a, .. } => {
+                f(value);
+                args(a, f);
+            }
+            ExprKind::Test { value, test, .. } => {
+                f(value);
+                f(test);
+            }
+            ExprKind::Unary { operand, .. } => f(operand),
+            ExprKind::Binary { left, right, .. } => {
+                f(left);
+                f(right);
+            }
+            ExprKind::Compare { first, rest } => {
+                f(first);
+                rest.iter().for_each(|(_, e)| f(e));
+            }
+            ExprKind::InlineIf { cond, then, otherwise } => {
+                f(then);
+                f(cond);
+                if let Some(o) = otherwise {
+                    f(o);
+                }
+            }
+        }
+    }
+
     /// For a `Test`'s test expression: the test name and its arguments, when it is a name or a
     /// call of a name.
     pub fn as_test_call(&self) -> Option<(&str, Option<&Args>)> {

@@ -5,6 +5,7 @@ import { InputError, isError } from '@backstage/errors';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { checkTemplate, type Diagnostic, type Severity } from '../core';
 import { readActionSchema } from '../paths';
+import { fileSkeletonReader } from '../skeletonReader';
 import { examples } from './templateCheck.examples';
 
 export const TEMPLATE_CHECK_ACTION_ID = 'trellis:template:check';
@@ -149,7 +150,9 @@ export function createTemplateCheckAction(): TemplateAction<TemplateCheckInput, 
       const { absolute, relative } = resolveInWorkspace(ctx.workspacePath, given);
       const text = await readTemplate(absolute, relative);
 
-      const { summary, ...result } = checkTemplate(text, { path: relative });
+      // Skeletons next to the template are checked too, never reading outside the workspace.
+      const skeletons = fileSkeletonReader(ctx.workspacePath, { confine: true });
+      const { summary, ...result } = checkTemplate(text, { path: relative, skeletons });
       const diagnostics = result.diagnostics.map(toOutputDiagnostic);
       ctx.output('diagnostics', diagnostics);
       ctx.output('errors', summary.errors);

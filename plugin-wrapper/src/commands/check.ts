@@ -5,13 +5,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkFiles, listRules, type ReportFormat, type Severity } from '../core';
+import { fileSkeletonReader } from '../skeletonReader';
 
 export const CHECK_USAGE = `Usage: trellis check [PATH...] [options]
 
 Checks Backstage Software Templates for mistakes that Backstage only shows at run time:
 expression syntax, references to steps and parameters that do not exist, duplicated step ids,
-plain-string \`if\`, v1beta2 syntax in v1beta3 templates. PATH is a template file or a directory
-searched for YAML files holding \`kind: Template\` (default: the current directory).
+plain-string \`if\`, v1beta2 syntax in v1beta3 templates, and the skeleton directories of
+fetch:template steps next to each template (missing directories, syntax, values not passed,
+unescaped CI expressions). PATH is a template file or a directory searched for YAML files holding
+\`kind: Template\` (default: the current directory).
 
 Options:
   --format text|json|sarif|github   text (default): code frames like rustc; json: {diagnostics,
@@ -104,6 +107,8 @@ export function runCheck(options: CheckCommandOptions): number {
     colour: options.colour,
     manifest,
     ignore: options.ignore,
+    // Template paths are relative to the working directory, and so are skeleton paths.
+    skeletons: fileSkeletonReader(),
   });
   process.stdout.write(result.report);
   const threshold = SEVERITY_RANK[options.maxSeverity as Severity];

@@ -11,6 +11,11 @@ pub mod parameter_default_invalid;
 pub mod parameter_required_undeclared;
 pub mod parameter_schema_invalid;
 pub mod secret_looking_field;
+pub mod skeleton_ci_expression;
+pub mod skeleton_glob_unmatched;
+pub mod skeleton_missing;
+pub mod skeleton_syntax;
+pub mod skeleton_values;
 pub mod step_id_dot_dash;
 pub mod step_output_reference;
 pub mod step_reference;
@@ -49,4 +54,9 @@ pub const ALL: &[&Rule] = &[
     &if_plain_string::RULE,
     &deprecated_input::RULE,
     &v1beta2_syntax::RULE,
+    &skeleton_missing::RULE,
+    &skeleton_syntax::RULE,
+    &skeleton_values::RULE,
+    &skeleton_ci_expression::RULE,
+    &skeleton_glob_unmatched::RULE,
 ];

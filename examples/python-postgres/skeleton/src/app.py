@@ -1,0 +1,5 @@
+"""${{ values.name }}: ${{ values.description }}"""
+
+
+def main() -> None:
+    print("hello from ${{ values.name }}")

@@ -1,0 +1,719 @@
+//! The skeleton directories of `fetch:template` steps (and the files of `fetch:template:file`):
+//! found through a [`SkeletonSource`], read once per step within fixed limits, every rendered
+//! file and every name parsed with the engine, so the `skeleton-*` rules only look at the result.
+//!
+//! Which entries Backstage renders follows scaffolder-backend 4.3.0's `fetch:template`: every
+//! entry's path is rendered; a file's content is rendered unless it is a symlink, binary
+//! (isbinaryfile v5), matched by `copyWithoutTemplating` or, with `templateFileExtension`, lacks
+//! that extension.
+
+use globset::{GlobBuilder, GlobMatcher};
+use serde_json::Value;
+
+use crate::engine::{self, ast, ParseOptions, SyntaxError};
+use crate::error::Span;
+
+/// Entries read per skeleton; beyond this the rest is not checked (and a warning says so).
+pub const MAX_ENTRIES: usize = 5000;
+/// Files bigger than this are not read.
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+/// Bytes read per skeleton.
+pub const MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
+/// Directory nesting followed per skeleton.
+pub const MAX_DEPTH: usize = 32;
+
+/// What a path is. Symlinks are never followed (Backstage copies them as they are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Other,
+}
+
+/// Why a file was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// The file is bigger than the limit asked for (its size).
+    TooLarge(u64),
+    Failed(String),
+}
+
+/// Read access to the files next to a template. Paths are `/`-separated, relative to the same
+/// place the template's own path (`CheckOptions::path`) is relative to, and may start with `..`.
+pub trait SkeletonSource {
+    /// What is at `path`, without following a symlink; `None` when nothing is there, an error
+    /// when that cannot be told (unreadable, or outside what the reader may show): the step's
+    /// skeleton is then not checked at all.
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String>;
+    /// The names and kinds in directory `path`.
+    fn list(&self, path: &str) -> Result<Vec<(String, EntryKind)>, String>;
+    /// The bytes of file `path`; `ReadError::TooLarge` without reading when it exceeds `max`.
+    fn read(&self, path: &str, max: u64) -> Result<Vec<u8>, ReadError>;
+}
+
+/// [`SkeletonSource`] on the file system, paths relative to `root`.
+pub struct FsSource {
+    pub root: std::path::PathBuf,
+}
+
+impl FsSource {
+    pub fn new(root: impl Into<std::path::PathBuf>) -> FsSource {
+        FsSource { root: root.into() }
+    }
+}
+
+fn kind_of(file_type: std::fs::FileType) -> EntryKind {
+    if file_type.is_symlink() {
+        EntryKind::Symlink
+    } else if file_type.is_dir() {
+        EntryKind::Dir
+    } else if file_type.is_file() {
+        EntryKind::File
+    } else {
+        EntryKind::Other
+    }
+}
+
+impl SkeletonSource for FsSource {
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
+        use std::io::ErrorKind::{NotADirectory, NotFound};
+        match std::fs::symlink_metadata(self.root.join(path)) {
+            Ok(metadata) => Ok(Some(kind_of(metadata.file_type()))),
+            Err(e) if matches!(e.kind(), NotFound | NotADirectory) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn list(&self, path: &str) -> Result<Vec<(String, EntryKind)>, String> {
+        let entries = std::fs::read_dir(self.root.join(path)).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| e.to_string())?;
+            let kind = entry.file_type().map(kind_of).unwrap_or(EntryKind::Other);
+            out.push((entry.file_name().to_string_lossy().into_owned(), kind));
+        }
+        Ok(out)
+    }
+
+    fn read(&self, path: &str, max: u64) -> Result<Vec<u8>, ReadError> {
+        let full = self.root.join(path);
+        let size = std::fs::metadata(&full).map_err(|e| ReadError::Failed(e.to_string()))?.len();
+        if size > max {
+            return Err(ReadError::TooLarge(size));
+        }
+        std::fs::read(&full).map_err(|e| ReadError::Failed(e.to_string()))
+    }
+}
+
+/// `relative` resolved against directory `base`, lexically (`.` dropped, `..` cancels the
+/// segment before it, leading `..` kept). The empty path is `.`.
+pub fn join(base: &str, relative: &str) -> String {
+    let absolute = base.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in base.split('/').chain(relative.split('/')) {
+        match segment {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    match (absolute, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
+/// The directory part of a `/`-separated path (`.` for a bare name).
+pub fn parent(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(0) => "/",
+        Some(at) => &path[..at],
+        None => ".",
+    }
+}
+
+/// The local path of a fetch `url`, or `None` when it is read from elsewhere: an absolute URL
+/// (Backstage's test is `new URL(url)`), a host-first URL such as `github.com/o/r`, an absolute
+/// path, or a templated value.
+pub fn local_url(url: &str) -> Option<&str> {
+    if url.is_empty() || url.contains("${{") || url.contains("{%") || url.starts_with('/') || url.starts_with('\\') {
+        return None;
+    }
+    let scheme_len = url.bytes().take_while(|b| b.is_ascii_alphanumeric() || b"+.-".contains(b)).count();
+    if scheme_len > 0 && url.as_bytes()[0].is_ascii_alphabetic() && url[scheme_len..].starts_with(':') {
+        return None;
+    }
+    let first = url.split('/').next().unwrap_or_default();
+    let host_like = first != "." && first != ".." && url.contains('/') && {
+        let tld = first.rsplit('.').next().unwrap_or_default();
+        first.contains('.') && (2..=6).contains(&tld.len()) && tld.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    (!host_like).then_some(url)
+}
+
+/// isbinaryfile 5's verdict on the start of a file (its protobuf sniffing left out).
+pub fn is_binary(bytes: &[u8]) -> bool {
+    const MAX: usize = 512;
+    if bytes.is_empty() {
+        return false;
+    }
+    let text_boms: [&[u8]; 6] =
+        [b"\xef\xbb\xbf", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\x84\x31\x95\x33", b"\xfe\xff", b"\xff\xfe"];
+    if bytes.starts_with(b"%PDF-") {
+        return true;
+    }
+    if text_boms.iter().any(|bom| bytes.starts_with(bom)) {
+        return false;
+    }
+    // Up to 3 bytes past the scanned part complete a UTF-8 sequence that starts inside it.
+    let total = bytes.len().min(MAX + 3);
+    let scan = total.min(MAX);
+    let continuation = |i: usize| bytes.get(i).is_some_and(|b| (0x80..=0xbf).contains(b));
+    let mut suspicious = 0usize;
+    let mut i = 0;
+    while i < scan {
+        let b = bytes[i];
+        if b == 0 {
+            return true;
+        }
+        let plain = (7..=14).contains(&b) || (32..=127).contains(&b);
+        if !plain {
+            // A well-formed multi-byte UTF-8 sequence is text.
+            let tail = match b {
+                0xc0..=0xdf => 1,
+                0xe0..=0xef => 2,
+                0xf0..=0xf7 => 3,
+                _ => 0,
+            };
+            if tail > 0 && i + tail < total && (1..=tail).all(|k| continuation(i + k)) {
+                i += tail + 1;
+                continue;
+            }
+            suspicious += 1;
+            if i >= 32 && suspicious * 100 / scan > 10 {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    suspicious * 100 / scan > 10
+}
+
+/// Which fetch action a step uses, which decides what is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchKind {
+    /// `fetch:template`: a directory, names and contents rendered.
+    Template,
+    /// `fetch:template:file`: one file, its content always rendered.
+    TemplateFile,
+    /// `fetch:plain`, `fetch:cookiecutter` (a directory) and `fetch:plain:file` (a file): only
+    /// checked to exist (cookiecutter's Jinja2 is not Backstage's dialect).
+    Copy { file: bool },
+}
+
+impl FetchKind {
+    pub fn of(action: &str) -> Option<FetchKind> {
+        Some(match action {
+            "fetch:template" => FetchKind::Template,
+            "fetch:template:file" => FetchKind::TemplateFile,
+            "fetch:plain" | "fetch:cookiecutter" => FetchKind::Copy { file: false },
+            "fetch:plain:file" => FetchKind::Copy { file: true },
+            _ => return None,
+        })
+    }
+
+    pub fn wants_file(self) -> bool {
+        matches!(self, FetchKind::TemplateFile | FetchKind::Copy { file: true })
+    }
+}
+
+/// One `copyWithoutTemplating` pattern.
+pub struct Pattern {
+    pub text: String,
+    /// JSON pointer of the pattern in the template.
+    pub pointer: String,
+    pub negated: bool,
+    pub matcher: Result<GlobMatcher, String>,
+}
+
+impl Pattern {
+    /// The glob part (without `!` and a leading `./` or trailing `/`).
+    pub fn glob_text(&self) -> &str {
+        let text = self.text.strip_prefix('!').unwrap_or(&self.text);
+        text.strip_prefix("./").unwrap_or(text).trim_end_matches('/')
+    }
+
+    /// Whether the pattern matches `path` itself, or (globby's `expandDirectories`: a pattern
+    /// without glob characters naming a directory) lies inside it.
+    pub fn covers(&self, path: &str, is_dir: &dyn Fn(&str) -> bool) -> bool {
+        if self.matcher.as_ref().is_ok_and(|m| m.is_match(path)) {
+            return true;
+        }
+        let glob = self.glob_text();
+        !has_magic(glob) && path.strip_prefix(glob).is_some_and(|rest| rest.starts_with('/')) && is_dir(glob)
+    }
+}
+
+/// How a `fetch:template(:file)` step renders.
+pub struct Render {
+    pub parse: ParseOptions,
+    /// The context root skeletons read: `values`, or `cookiecutter` with `cookiecutterCompat`.
+    pub root: &'static str,
+    /// Keys of the step's `values` when it is a literal mapping (none given = empty).
+    pub values: Option<Vec<String>>,
+    pub copy_without_templating: Vec<Pattern>,
+    /// `templateFileExtension` (with its leading dot) and its pointer.
+    pub extension: Option<(String, String)>,
+    /// `copyWithoutTemplating` or `templateFileExtension` is computed at run time, so which
+    /// contents are rendered is unknown (and they are not checked).
+    pub contents_unknown: bool,
+}
+
+/// What became of a file's content.
+pub enum Content {
+    /// Rendered by Backstage: the text (UTF-8, invalid bytes replaced as Node does) and its parse.
+    Rendered { text: String, parsed: Result<ast::Template, SyntaxError> },
+    /// Copied as it is (binary, symlink, `copyWithoutTemplating`, not the template extension).
+    Copied,
+    /// Not checked: too large, unreadable or over the byte budget (a note says why).
+    Unchecked,
+    /// A directory.
+    Dir,
+}
+
+/// One entry of a skeleton.
+pub struct Entry {
+    /// Path inside the skeleton (`/`-separated); empty for the file of `fetch:template:file`.
+    pub path: String,
+    pub kind: EntryKind,
+    /// Parse of the entry's own name when Backstage renders it.
+    pub name: Option<Result<ast::Template, SyntaxError>>,
+    pub content: Content,
+}
+
+/// What was found at the url.
+pub enum Found {
+    Missing,
+    /// Something other than what the action reads (a file where a directory is needed…).
+    WrongKind(EntryKind),
+    Entries(Vec<Entry>),
+}
+
+/// A reason part of a skeleton was not checked.
+pub struct Note {
+    pub message: String,
+}
+
+/// One fetch step's skeleton.
+pub struct Skeleton {
+    pub step: usize,
+    pub step_id: String,
+    pub action: String,
+    pub kind: FetchKind,
+    pub url: String,
+    pub url_pointer: String,
+    /// The resolved path, relative like the template's path.
+    pub path: String,
+    /// For the rendering actions.
+    pub render: Option<Render>,
+    pub found: Found,
+    /// When missing: the names of the kind needed in the parent directory (for did-you-mean).
+    pub siblings: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+impl Skeleton {
+    /// The path of an entry, relative like the template's path (used as the diagnostic's file).
+    pub fn file_of(&self, entry: &Entry) -> String {
+        if entry.path.is_empty() {
+            self.path.clone()
+        } else {
+            join(&self.path, &entry.path)
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        match &self.found {
+            Found::Entries(entries) => entries,
+            _ => &[],
+        }
+    }
+}
+
+/// The 1-based span of bytes `start..end` of `text`.
+pub fn span_in(text: &str, start: usize, end: usize) -> Span {
+    let (line, column) = engine::position(text, start);
+    let (end_line, end_column) = engine::position(text, end.max(start + 1));
+    Span { line, column, end_line, end_column }
+}
+
+/// Reads the skeleton of every fetch step of a template at `template_path`.
+pub fn collect(steps: &[Value], template_path: &str, source: &dyn SkeletonSource) -> Vec<Skeleton> {
+    let base = parent(template_path);
+    let mut out = Vec::new();
+    for (index, step) in steps.iter().enumerate() {
+        let Some(action) = step.get("action").and_then(Value::as_str) else { continue };
+        let Some(kind) = FetchKind::of(action) else { continue };
+        let Some(url) = step.pointer("/input/url").and_then(Value::as_str) else { continue };
+        let Some(local) = local_url(url) else { continue };
+        let step_id =
+            step.get("id").and_then(Value::as_str).map_or_else(|| format!("step-{}", index + 1), str::to_string);
+        let pointer = format!("/spec/steps/{index}/input");
+        let render = match kind {
+            FetchKind::Template | FetchKind::TemplateFile => Some(render_settings(step, &pointer)),
+            FetchKind::Copy { .. } => None,
+        };
+        let mut skeleton = Skeleton {
+            step: index,
+            step_id,
+            action: action.to_string(),
+            kind,
+            url: url.to_string(),
+            url_pointer: format!("{pointer}/url"),
+            path: join(base, local),
+            render,
+            found: Found::Missing,
+            siblings: Vec::new(),
+            notes: Vec::new(),
+        };
+        skeleton.found = match (source.kind(&skeleton.path), kind.wants_file()) {
+            // Backstage's copy follows a linked skeleton; Trellis does not, so it says nothing,
+            // as when the reader cannot tell.
+            (Ok(Some(EntryKind::Symlink)) | Err(_), _) => continue,
+            (Ok(None), _) => Found::Missing,
+            (Ok(Some(EntryKind::Dir)), false) | (Ok(Some(EntryKind::File)), true) => Found::Entries(Vec::new()),
+            (Ok(Some(other)), _) => Found::WrongKind(other),
+        };
+        if matches!(skeleton.found, Found::Missing) {
+            let wanted = if kind.wants_file() { EntryKind::File } else { EntryKind::Dir };
+            let listing = source.list(parent(&skeleton.path)).unwrap_or_default();
+            skeleton.siblings =
+                listing.into_iter().filter(|(_, k)| *k == wanted).map(|(name, _)| name).take(1000).collect();
+        }
+        if matches!(skeleton.found, Found::Entries(_)) && skeleton.render.is_some() {
+            let mut notes = Vec::new();
+            let entries = read_entries(&skeleton, source, &mut notes);
+            skeleton.found = Found::Entries(entries);
+            skeleton.notes = notes;
+        }
+        out.push(skeleton);
+    }
+    out
+}
+
+fn render_settings(step: &Value, pointer: &str) -> Render {
+    let input = step.get("input");
+    let flag = |key: &str| input.and_then(|i| i.get(key)).and_then(Value::as_bool).unwrap_or(false);
+    let cookiecutter = flag("cookiecutterCompat");
+    let parse = ParseOptions {
+        cookiecutter_compat: cookiecutter,
+        trim_blocks: flag("trimBlocks"),
+        lstrip_blocks: flag("lstripBlocks"),
+    };
+    let values = match input.and_then(|i| i.get("values")) {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::Object(map)) => Some(map.keys().cloned().collect()),
+        Some(_) => None,
+    };
+    let templated = |value: &Value| value.as_str().is_some_and(|s| s.contains("${{") || s.contains("{%"));
+    let contents_unknown = match input.and_then(|i| i.get("copyWithoutTemplating")) {
+        Some(Value::Array(items)) => items.iter().any(|item| !item.is_string() || templated(item)),
+        Some(other) => templated(other),
+        None => false,
+    } || input.and_then(|i| i.get("templateFileExtension")).is_some_and(templated);
+    let extension = match input.and_then(|i| i.get("templateFileExtension")) {
+        Some(Value::Bool(true)) => Some(".njk".to_string()),
+        Some(Value::String(s)) if !s.is_empty() && !s.contains("${{") => {
+            Some(if s.starts_with('.') { s.clone() } else { format!(".{s}") })
+        }
+        _ => None,
+    }
+    .map(|ext| (ext, format!("{pointer}/templateFileExtension")));
+    let copy_without_templating = match input.and_then(|i| i.get("copyWithoutTemplating")) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let text = item.as_str().filter(|t| !t.contains("${{") && !t.contains("{%"))?;
+                let (negated, glob) = match text.strip_prefix('!') {
+                    Some(rest) => (true, rest),
+                    None => (false, text),
+                };
+                let glob = glob.strip_prefix("./").unwrap_or(glob).trim_end_matches('/');
+                Some(Pattern {
+                    text: text.to_string(),
+                    pointer: format!("{pointer}/copyWithoutTemplating/{i}"),
+                    negated,
+                    matcher: compile(glob),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Render {
+        parse,
+        root: if cookiecutter { "cookiecutter" } else { "values" },
+        values,
+        copy_without_templating,
+        extension,
+        contents_unknown,
+    }
+}
+
+/// A glob as fast-glob reads it: `*` and `?` stay inside one path segment.
+fn compile(glob: &str) -> Result<GlobMatcher, String> {
+    GlobBuilder::new(glob)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| e.kind().to_string())
+}
+
+fn has_magic(glob: &str) -> bool {
+    glob.contains(['*', '?', '[', '{', '(', '!'])
+}
+
+/// Lists the skeleton (bounded), then reads and parses what Backstage renders.
+fn read_entries(skeleton: &Skeleton, source: &dyn SkeletonSource, notes: &mut Vec<Note>) -> Vec<Entry> {
+    let Some(render) = &skeleton.render else { return Vec::new() };
+    if skeleton.kind == FetchKind::TemplateFile {
+        // The one file is always rendered, without binary detection; its name is not.
+        let mut entry = Entry { path: String::new(), kind: EntryKind::File, name: None, content: Content::Unchecked };
+        let mut budget = MAX_TOTAL_BYTES;
+        entry.content = read_content(&skeleton.path, source, &render.parse, false, &mut budget, notes);
+        return vec![entry];
+    }
+    let mut entries = list_tree(&skeleton.path, source, notes);
+    let dirs: Vec<String> = entries.iter().filter(|e| e.kind == EntryKind::Dir).map(|e| e.path.clone()).collect();
+    let is_dir = |path: &str| dirs.binary_search_by(|d| d.as_str().cmp(path)).is_ok();
+    // globby takes `!` patterns as exclusions from all the others, whatever their order.
+    let copied = |path: &str| {
+        let patterns = &render.copy_without_templating;
+        patterns.iter().any(|p| !p.negated && p.covers(path, &is_dir))
+            && !patterns.iter().any(|p| p.negated && p.covers(path, &is_dir))
+    };
+    let mut budget = MAX_TOTAL_BYTES;
+    for entry in &mut entries {
+        let name = entry.path.rsplit('/').next().unwrap_or_default();
+        entry.name = Some(engine::parse(name, &render.parse));
+        if entry.kind == EntryKind::Dir {
+            entry.content = Content::Dir;
+            continue;
+        }
+        let rendered = entry.kind == EntryKind::File
+            && !render.contents_unknown
+            && match &render.extension {
+                Some((ext, _)) => extname(name) == ext,
+                None => !copied(&entry.path),
+            };
+        entry.content = if rendered {
+            read_content(&join(&skeleton.path, &entry.path), source, &render.parse, true, &mut budget, notes)
+        } else {
+            Content::Copied
+        };
+    }
+    entries
+}
+
+/// Node's `path.extname` of a name: from the last `.`, unless that starts the name.
+pub fn extname(name: &str) -> &str {
+    match name.rfind('.') {
+        Some(at) if at > 0 => &name[at..],
+        _ => "",
+    }
+}
+
+/// Every entry under `root`, sorted by path, within [`MAX_ENTRIES`] and [`MAX_DEPTH`].
+fn list_tree(root: &str, source: &dyn SkeletonSource, notes: &mut Vec<Note>) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let mut pending = vec![(String::new(), 0usize)];
+    'dirs: while let Some((dir, depth)) = pending.pop() {
+        let listing = match source.list(&join(root, &dir)) {
+            Ok(listing) => listing,
+            Err(error) => {
+                notes.push(Note { message: format!("cannot list `{}`: {error}", join(root, &dir)) });
+                continue;
+            }
+        };
+        for (name, kind) in listing {
+            // A reader's odd names must not make the walk revisit a directory.
+            if name.is_empty() || name == "." || name == ".." || name.contains('/') {
+                continue;
+            }
+            if entries.len() >= MAX_ENTRIES {
+                notes.push(Note {
+                    message: format!("more than {MAX_ENTRIES} files and directories; only the first were checked"),
+                });
+                break 'dirs;
+            }
+            let path = if dir.is_empty() { name } else { format!("{dir}/{name}") };
+            if kind == EntryKind::Dir {
+                if depth + 1 >= MAX_DEPTH {
+                    notes.push(Note { message: format!("`{path}` is nested more than {MAX_DEPTH} deep; not checked") });
+                } else {
+                    pending.push((path.clone(), depth + 1));
+                }
+            }
+            entries.push(Entry { path, kind, name: None, content: Content::Unchecked });
+        }
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    entries
+}
+
+fn read_content(
+    path: &str,
+    source: &dyn SkeletonSource,
+    parse: &ParseOptions,
+    detect_binary: bool,
+    budget: &mut u64,
+    notes: &mut Vec<Note>,
+) -> Content {
+    let max = MAX_FILE_BYTES.min(*budget);
+    match source.read(path, max) {
+        Ok(bytes) => {
+            *budget = budget.saturating_sub(bytes.len() as u64);
+            if detect_binary && is_binary(&bytes) {
+                return Content::Copied;
+            }
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let parsed = engine::parse(&text, parse);
+            Content::Rendered { text, parsed }
+        }
+        Err(ReadError::TooLarge(size)) if max < MAX_FILE_BYTES => {
+            notes.push(Note {
+                message: format!(
+                    "`{path}` ({size} bytes) not checked: the skeleton exceeds {MAX_TOTAL_BYTES} bytes in total"
+                ),
+            });
+            Content::Unchecked
+        }
+        Err(ReadError::TooLarge(size)) => {
+            notes.push(Note { message: format!("`{path}` not checked: {size} bytes, over {MAX_FILE_BYTES}") });
+            Content::Unchecked
+        }
+        Err(ReadError::Failed(error)) => {
+            notes.push(Note { message: format!("cannot read `{path}`: {error}") });
+            Content::Unchecked
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_lexically() {
+        assert_eq!(join(".", "./skeleton"), "skeleton");
+        assert_eq!(join("templates/a", "../../skeletons/x/"), "skeletons/x");
+        assert_eq!(join("a", "../../x"), "../x");
+        assert_eq!(join("/t/a", "../../../x"), "/x");
+        assert_eq!(join("a", "."), "a");
+        assert_eq!(parent("template.yaml"), ".");
+        assert_eq!(parent("a/b/template.yaml"), "a/b");
+    }
+
+    #[test]
+    fn local_urls() {
+        for local in ["./skeleton", "skeleton", "../../skeletons/x", "./content.v2/"] {
+            assert_eq!(local_url(local), Some(local), "{local}");
+        }
+        for remote in
+            ["https://github.com/o/r/tree/main/x", "github.com/o/r/x", "file:///x", "${{ parameters.url }}", "/abs", ""]
+        {
+            assert_eq!(local_url(remote), None, "{remote}");
+        }
+    }
+
+    #[test]
+    fn binary_like_isbinaryfile() {
+        assert!(!is_binary(b""));
+        assert!(!is_binary("name: ${{ values.name }}\n".as_bytes()));
+        assert!(!is_binary("caf\u{e9} \u{1f600} \u{4e2d}\u{6587}\n".repeat(40).as_bytes()));
+        assert!(is_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"));
+        assert!(is_binary(b"%PDF-1.4"));
+        assert!(!is_binary(b"\xef\xbb\xbfwith a BOM"));
+        // Mostly invalid UTF-8 without NUL: suspicious bytes over 10%.
+        assert!(is_binary(&[0x80u8; 64]));
+        // A few stray bytes in a long text stay text.
+        let mut text = b"a".repeat(200);
+        text.push(0x80);
+        assert!(!is_binary(&text));
+    }
+
+    #[test]
+    fn extname_like_node() {
+        assert_eq!(extname("a.yaml.njk"), ".njk");
+        assert_eq!(extname(".njk"), "");
+        assert_eq!(extname("Makefile"), "");
+    }
+
+    /// A skeleton of `width` files per directory, `depth` levels deep, every file `size` bytes.
+    struct Generated {
+        width: usize,
+        size: u64,
+    }
+
+    impl SkeletonSource for Generated {
+        fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
+            if path.starts_with("..") {
+                return Err("outside".into());
+            }
+            Ok(Some(if path.ends_with(".txt") { EntryKind::File } else { EntryKind::Dir }))
+        }
+        fn list(&self, _: &str) -> Result<Vec<(String, EntryKind)>, String> {
+            let mut out: Vec<_> = (0..self.width).map(|i| (format!("f{i}.txt"), EntryKind::File)).collect();
+            out.push(("sub".into(), EntryKind::Dir));
+            Ok(out)
+        }
+        fn read(&self, _: &str, max: u64) -> Result<Vec<u8>, ReadError> {
+            if self.size > max {
+                return Err(ReadError::TooLarge(self.size));
+            }
+            Ok(b"x".repeat(self.size as usize))
+        }
+    }
+
+    fn steps() -> Vec<Value> {
+        vec![serde_json::json!({"id": "fetch", "action": "fetch:template", "input": {"url": "./skeleton"}})]
+    }
+
+    #[test]
+    fn endless_skeletons_stop_at_the_limits_with_a_note() {
+        let source = Generated { width: 3, size: 10 };
+        let skeletons = collect(&steps(), "t/template.yaml", &source);
+        assert_eq!(skeletons[0].path, "t/skeleton");
+        let notes: Vec<&str> = skeletons[0].notes.iter().map(|n| n.message.as_str()).collect();
+        assert!(notes.iter().any(|n| n.contains("nested more than 32 deep")), "{notes:?}");
+        // 32 directory levels of 3 files and `sub` each; the innermost `sub` is listed, not entered.
+        assert_eq!(skeletons[0].entries().len(), 32 * 4);
+
+        let wide = Generated { width: MAX_ENTRIES + 10, size: 10 };
+        let skeletons = collect(&steps(), "template.yaml", &wide);
+        assert_eq!(skeletons[0].entries().len(), MAX_ENTRIES);
+        assert!(skeletons[0].notes[0].message.contains("more than 5000 files"));
+    }
+
+    #[test]
+    fn a_skeleton_the_reader_cannot_tell_about_is_skipped() {
+        let steps = vec![serde_json::json!({"action": "fetch:template", "input": {"url": "../../x"}})];
+        assert!(collect(&steps, "a/template.yaml", &Generated { width: 1, size: 1 }).is_empty());
+    }
+
+    #[test]
+    fn big_files_are_not_read() {
+        let source = Generated { width: 1, size: MAX_FILE_BYTES + 1 };
+        let skeletons = collect(&steps(), "template.yaml", &source);
+        let entries = skeletons[0].entries();
+        assert!(entries.iter().filter(|e| e.kind == EntryKind::File).all(|e| matches!(e.content, Content::Unchecked)));
+        assert!(skeletons[0].notes.iter().any(|n| n.message.contains("not checked: 2097153 bytes")));
+    }
+}
