@@ -194,6 +194,7 @@ test('checkTemplate reads skeletons through a reader: the file system one, or an
     'kind: Template',
     'metadata: {name: t}',
     'spec:',
+    '  type: service',
     '  steps:',
     '    - {id: fetch, action: fetch:template, input: {url: ./skeleton, values: {name: x}}}',
     '    - {id: more, action: fetch:template, input: {url: ../elsewhere}}',
@@ -201,7 +202,7 @@ test('checkTemplate reads skeletons through a reader: the file system one, or an
   const result = trellis.checkTemplate(template, { path: 'dir/template.yaml', skeletons: reader });
   assert.deepEqual(
     result.diagnostics.map(d => `${d.file}:${d.line}:${d.column} ${d.rule}`),
-    ['dir/template.yaml:7:55 skeleton-missing', 'dir/skeleton/README.md:1:7 skeleton-values'],
+    ['dir/template.yaml:8:55 skeleton-missing', 'dir/skeleton/README.md:1:7 skeleton-values'],
   );
   assert.deepEqual(calls, [
     'kind dir/skeleton',

@@ -73,6 +73,7 @@ test('skeletons next to the template on disk are checked: a missing directory, a
       'kind: Template',
       'metadata: {name: t}',
       'spec:',
+      '  type: service',
       '  steps:',
       '    - id: fetch',
       '      action: fetch:template',
@@ -85,7 +86,7 @@ test('skeletons next to the template on disk are checked: a missing directory, a
     const run = trellis('check', dir, '--no-color');
     assert.equal(run.status, 1, run.stderr);
     assert.match(run.stdout, /^error\[skeleton-missing\]: `\.\/skeletn-docs` does not exist/m);
-    assert.match(run.stdout, /--> .*template\.yaml:11:20/);
+    assert.match(run.stdout, /--> .*template\.yaml:12:20/);
     assert.match(run.stdout, /^error\[skeleton-ci-expression\]: `github\.ref` is rendered by Backstage/m);
     // The code frame comes from the skeleton file itself.
     assert.match(run.stdout, /--> .*skeleton\/\.github\/workflows\/ci\.yml:2:11/);
