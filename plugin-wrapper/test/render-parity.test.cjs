@@ -36,7 +36,42 @@ const GENERATED_MIN = 0.995;
  * Where Trellis differs from nunjitsu on purpose: case id → why. Each entry is checked to still
  * differ (a fixed deviation must be removed from the list).
  */
-const DEVIATIONS = new Map([]);
+const HOISTING =
+  'Nunjucks compiles a template to one JavaScript function whose `var`s outlive the block that set them: a ' +
+  'macro defined inside a block, branch or loop stays callable after it, and loop targets keep their last ' +
+  'value into later loops; Nunjitsu re-creates this with planned "lexical slots". Trellis scopes macros and ' +
+  'loop targets to their block, as the Nunjucks documentation describes; templates that rely on the leak ' +
+  'get "undefined" instead of the leaked value. No corpus template or generated case depends on it.';
+const DEVIATIONS = new Map([
+  ['compiler-macro-lexical-frames', HOISTING],
+  ['compiler-macro-defined-across-blocks', HOISTING],
+  ['compiler-macro-export-collisions', HOISTING],
+  ['compiler-static-lexical-slots', HOISTING],
+  ['compiler-caller-default-inherited-slots', HOISTING],
+  ['compiler-nested-loop-slot-lifetime', HOISTING],
+  ['compiler-safe-string-loop-branch', HOISTING],
+  ['compiler-multi-target-branch-scopes', HOISTING],
+  [
+    'compiler-duplicate-formal-binding',
+    'a macro declaring the same parameter twice (`macro m(v, v)`) binds it once in Trellis; Nunjucks lets the ' +
+      'later declaration overwrite the earlier in compiled JavaScript. Trellis\' check could flag the duplicate instead.',
+  ],
+  [
+    'compiler-builtin-callable-identity',
+    'reading a function out of a record gives Nunjitsu a fresh handle each time (`record.fn !== record.fn`); ' +
+      'Trellis hands out the same one. Only `===` between functions can tell, and functions can be neither ' +
+      'printed nor passed to filters.',
+  ],
+  [
+    'compiler-macro-member-identity',
+    'as compiler-builtin-callable-identity, for macros stored in records and arrays.',
+  ],
+  [
+    'runtime-jinja-slice-closed-targets',
+    'slicing "😀x" by UTF-16 code units splits the surrogate pair; JavaScript keeps lone surrogate halves, ' +
+      'Trellis\' strings are Unicode and hold U+FFFD instead (a lone surrogate cannot be written as UTF-8).',
+  ],
+]);
 
 const trellis = loadTrellis();
 
@@ -47,9 +82,15 @@ function runSet(name, cases) {
   return tally;
 }
 
-function assertComplete(tally) {
+function assertComplete(tally, ids) {
   const unexplained = tally.differences.filter((d) => !DEVIATIONS.has(d.item.id));
   assert.equal(unexplained.length, 0, `${unexplained.length} render result(s) differ from nunjitsu in ${tally.name} (listed above)`);
+  // A deviation that no longer differs must leave the list.
+  const differing = new Set(tally.differences.map((d) => d.item.id));
+  const stale = [...DEVIATIONS.keys()].filter((id) => ids.has(id) && !differing.has(id));
+  assert.deepEqual(stale, [], `deviations that now agree with nunjitsu: remove them from DEVIATIONS`);
+  const deviating = tally.differences.length;
+  console.log(`  ${tally.identical + deviating}/${tally.total} identical or listed as deliberate deviations (${deviating} deviations)`);
 }
 
 test('render parity a) nunjitsu compatibility cases', () => {
@@ -59,19 +100,19 @@ test('render parity a) nunjitsu compatibility cases', () => {
   const { cases } = JSON.parse(fs.readFileSync(COMPAT_CASES, 'utf8'));
   assert.equal(cases.length, 157);
   const items = cases.map((c) => ({ id: c.id, source: c.template, context: c.context, mode: 'string', options: { cookiecutterCompat: true } }));
-  assertComplete(runSet('a) nunjitsu cases', items));
+  assertComplete(runSet('a) nunjitsu cases', items), new Set(items.map((i) => i.id)));
 });
 
 test('render parity b) step inputs, if, each and output of the corpus templates', () => {
   const cases = stepStringCases(corpusDir());
   assert.ok(cases.length > 400, `expected the corpus to give hundreds of step strings, got ${cases.length}`);
-  assertComplete(runSet('b) corpus step strings', cases));
+  assertComplete(runSet('b) corpus step strings', cases), new Set(cases.map((i) => i.id)));
 });
 
 test('render parity c) corpus skeleton files', () => {
   const cases = skeletonRenderCases(corpusDir());
   assert.ok(cases.length > 500, `expected hundreds of skeleton files, got ${cases.length}`);
-  assertComplete(runSet('c) corpus skeleton files', cases));
+  assertComplete(runSet('c) corpus skeleton files', cases), new Set(cases.map((i) => i.id)));
 });
 
 test('render parity d) generated templates', () => {

@@ -411,9 +411,9 @@ impl<'t, 'e> Evaluator<'t, 'e> {
         depth: usize,
     ) -> Result<()> {
         let value = self.expr(iterable, scope, depth + 1)?;
-        let entries = self.loop_entries(&value, targets.len())?;
+        let (entries, loop_length) = self.loop_entries(&value, targets.len())?;
         let loop_scope = self.child(scope, false);
-        let length = entries.len();
+        let n = loop_length.to_number();
         for (index, entry) in entries.into_iter().enumerate() {
             self.charge(depth)?;
             if targets.len() == 1 {
@@ -424,7 +424,6 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                     self.set_local(loop_scope, target, item);
                 }
             }
-            let n = length as f64;
             let i = index as f64;
             let record: Entries = [
                 ("index", Value::Number(i + 1.0)),
@@ -432,8 +431,8 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 ("revindex", Value::Number(n - i)),
                 ("revindex0", Value::Number(n - i - 1.0)),
                 ("first", Value::Bool(index == 0)),
-                ("last", Value::Bool(index + 1 == length)),
-                ("length", Value::Number(n)),
+                ("last", Value::Bool(i == n - 1.0)),
+                ("length", loop_length.clone()),
             ]
             .into_iter()
             .map(|(k, v)| (Rc::from(k), v))
@@ -441,7 +440,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             self.set_local(loop_scope, "loop", Value::object(record));
             self.nodes(body, loop_scope, false, out, depth)?;
         }
-        if length == 0 {
+        if !loop_length.truthy() {
             if let Some(body) = otherwise {
                 self.nodes(body, loop_scope, false, out, depth)?;
             }
@@ -449,35 +448,60 @@ impl<'t, 'e> Evaluator<'t, 'e> {
         Ok(())
     }
 
-    /// What a `for` iterates: items of an array, `[key, value]` pairs of a record (with two or
-    /// more targets), code units of a string.
-    fn loop_entries(&mut self, value: &Value, targets: usize) -> Result<Vec<Value>> {
-        let entries = match value {
-            Value::Array(items) => items.borrow().clone(),
-            Value::Str(s) | Value::Safe(s) if targets == 1 => code_units(s),
-            Value::Str(s) | Value::Safe(s) => code_units(s)
-                .into_iter()
-                .enumerate()
-                .map(|(i, c)| Value::array(vec![Value::str(i.to_string()), c]))
-                .collect(),
+    /// What a `for` iterates, and the loop's length as Nunjucks computes it: items of an array,
+    /// `[key, value]` pairs of a record (two or more targets) or its indexed values (one
+    /// target, up to its own `length`), code units of a string (`[index, unit]` pairs with two
+    /// targets).
+    fn loop_entries(&mut self, value: &Value, targets: usize) -> Result<(Vec<Value>, Value)> {
+        let (entries, length) = match value {
+            Value::Array(items) => {
+                let items = items.borrow().clone();
+                let n = items.len();
+                (items, Value::Number(n as f64))
+            }
+            Value::Safe(s) => {
+                let units = code_units(s);
+                let n = units.len();
+                (units, Value::Number(n as f64))
+            }
+            Value::Str(s) if targets == 1 => {
+                let units = code_units(s);
+                let n = units.len();
+                (units, Value::Number(n as f64))
+            }
+            Value::Str(s) => {
+                let pairs: Vec<Value> = code_units(s)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, c)| Value::array(vec![Value::str(i.to_string()), c]))
+                    .collect();
+                let n = pairs.len();
+                (pairs, Value::Number(n as f64))
+            }
             Value::Object(entries) if targets == 1 => {
-                let length = entries.get("length").map(Value::to_number).unwrap_or(f64::NAN);
+                let length = entries.get("length").cloned().unwrap_or(Value::Undefined);
+                let count = length.to_number();
                 let mut items = Vec::new();
                 let mut i = 0usize;
-                while (i as f64) < length {
+                while (i as f64) < count {
                     self.charge_many(1)?;
                     items.push(entries.get(i.to_string().as_str()).cloned().unwrap_or(Value::Undefined));
                     i += 1;
                 }
-                items
+                (items, length)
             }
             Value::Object(entries) => {
-                entries.iter().map(|(k, v)| Value::array(vec![Value::Str(k.clone()), v.clone()])).collect()
+                let pairs: Vec<Value> =
+                    entries.iter().map(|(k, v)| Value::array(vec![Value::Str(k.clone()), v.clone()])).collect();
+                let n = pairs.len();
+                (pairs, Value::Number(n as f64))
             }
-            _ => Vec::new(),
+            _ if targets == 1 => (Vec::new(), Value::Undefined),
+            _ => (Vec::new(), Value::Number(0.0)),
         };
         self.charge_many(entries.len())?;
-        Ok(entries)
+        // A falsy iterable leaves the length unset, so the `else` branch runs.
+        Ok((entries, if value.truthy() { length } else { Value::Undefined }))
     }
 
     // ----- expressions ------------------------------------------------------------------------
@@ -1105,7 +1129,9 @@ fn compare(op: CompareOp, left: &Value, right: &Value) -> bool {
 fn contains(container: &Value, needle: &Value) -> Result<bool> {
     match container {
         Value::Array(items) => Ok(items.borrow().iter().any(|item| item.strict_equals(needle))),
-        Value::Str(s) | Value::Safe(s) => Ok(s.contains(needle.to_js_string().as_str())),
+        Value::Str(s) => Ok(s.contains(needle.to_js_string().as_str())),
+        // A safe string is an object in JavaScript: `in` asks for its own properties.
+        Value::Safe(_) => Ok(matches!(needle.to_js_string().as_str(), "length" | "val")),
         Value::Object(entries) => Ok(entries.contains_key(needle.to_js_string().as_str())),
         _ => fail(format!("cannot use `in` to search for a value in {}", describe(container))),
     }

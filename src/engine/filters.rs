@@ -487,6 +487,9 @@ pub fn apply(
             let case_sensitive = arg(&args, 1).truthy();
             let path = attribute_path(&arg(&args, 2));
             evaluator.charge_many(items.len())?;
+            // As Array.prototype.sort: `undefined` items go last and are never compared.
+            let undefined_count = items.iter().filter(|v| v.is_undefined()).count();
+            items.retain(|v| !v.is_undefined());
             let mut keyed = Vec::with_capacity(items.len());
             for item in items.drain(..) {
                 let mut key = lookup_path(&item, &path)?;
@@ -498,7 +501,9 @@ pub fn apply(
                 keyed.push((key, item));
             }
             keyed.sort_by(|(x, _), (y, _)| js_sort_order(x, y, reverse));
-            Value::array(keyed.into_iter().map(|(_, item)| item).collect())
+            let mut sorted: Vec<Value> = keyed.into_iter().map(|(_, item)| item).collect();
+            sorted.extend(std::iter::repeat_n(Value::Undefined, undefined_count));
+            Value::array(sorted)
         }
         "selectattr" | "rejectattr" => {
             let Value::Array(items) = &input else { return Err(err(format!("{name} needs an array"))) };
@@ -729,11 +734,14 @@ pub fn apply(
             let text = text_input(&normalized)?;
             let units: Vec<u16> = text.encode_utf16().collect();
             let n = limit.to_number();
-            let cut = if n.is_nan() || n < 0.0 { 0 } else { (n as usize).min(units.len()) };
+            // `substring(0, n)` reads NaN as 0; `lastIndexOf(' ', n)` reads NaN as the end.
+            let clamp = |x: f64| if x.is_nan() || x < 0.0 { 0 } else { (x as usize).min(units.len()) };
+            let cut = clamp(n);
             let end = if arg(&args, 1).truthy() {
                 cut
             } else {
-                let from = cut.min(units.len().saturating_sub(1));
+                let from = if n.is_nan() { units.len() } else { cut };
+                let from = from.min(units.len().saturating_sub(1));
                 (0..=from).rev().find(|&i| units.get(i) == Some(&(b' ' as u16))).unwrap_or(cut)
             };
             let tail = match arg(&args, 2) {
@@ -1020,8 +1028,10 @@ fn replace(input: &Value, args: &[Value]) -> Result<Value> {
     };
     let new = replacement.to_js_string();
     if search.is_empty() {
+        // `new + str.split('').join(new) + new`: `join(undefined)` joins with commas.
+        let joiner = if replacement.is_undefined() { ",".to_string() } else { new.clone() };
         let units: Vec<String> = super::eval::code_units(&text).iter().map(Value::to_js_string).collect();
-        return Ok(same_safety(input, format!("{new}{}{new}", units.join(&new))));
+        return Ok(same_safety(input, format!("{new}{}{new}", units.join(&joiner))));
     }
     if max == 0.0 || !text.contains(&search) {
         return Ok(input.clone());

@@ -778,8 +778,10 @@ impl<'t> Parser<'t> {
                     let end = self.expect_op(")")?.end;
                     Expr { kind: ExprKind::Group(items), range: (range.0, end) }
                 } else {
+                    // Kept as a group: `not (a + b)` negates the sum and `x is (number)` names no
+                    // test, as in Nunjitsu.
                     let end = self.expect_op(")")?.end;
-                    Expr { kind: inner.kind, range: (range.0, end) }
+                    Expr { kind: ExprKind::Group(vec![inner]), range: (range.0, end) }
                 }
             }
             TokenKind::Op("[") => {
