@@ -117,6 +117,8 @@ test('render parity c) corpus skeleton files', () => {
 
 test('render parity d) generated templates', () => {
   const tally = runSet('d) generated', generateRenderCases(GENERATED));
+  // Errors on both sides count as identical; keep the set about rendering, not about errors.
+  assert.ok(tally.bothErrors / tally.total < 0.3, `${tally.bothErrors} of ${tally.total} generated templates fail on both sides`);
   assert.ok(
     tally.identical / tally.total >= GENERATED_MIN,
     `only ${tally.identical}/${tally.total} generated templates render identically (need ${GENERATED_MIN * 100} %)`,

@@ -295,10 +295,8 @@ fn number_method(n: f64, name: &str, args: &[Value]) -> Result<Value> {
             }
             if radix == 10.0 || !n.is_finite() {
                 Value::str(number_to_string(n))
-            } else if n == n.trunc() && n.abs() < 9e15 {
-                Value::str(integer_in_radix(n as i64, radix as u32))
             } else {
-                return Err(err("toString() with a radix supports integers only"));
+                Value::str(radix_string(n, radix as u32))
             }
         }
         "toFixed" => {
@@ -355,21 +353,72 @@ fn number_method(n: f64, name: &str, args: &[Value]) -> Result<Value> {
     })
 }
 
-fn integer_in_radix(mut n: i64, radix: u32) -> String {
-    if n == 0 {
-        return "0".into();
+/// `Number.prototype.toString(radix)` for radix ≠ 10: the shortest digits that read back to
+/// the same number, as JavaScript engines print them (fraction digits until the remaining
+/// error is below half an ulp, rounding half to even).
+fn radix_string(value: f64, radix: u32) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let negative = value < 0.0;
+    let value = value.abs();
+    let mut integer = value.floor();
+    let mut fraction = value - integer;
+    let next_up = f64::from_bits(value.to_bits() + 1);
+    let mut delta = (0.5 * (next_up - value)).max(f64::from_bits(1));
+    let base = f64::from(radix);
+    let mut fraction_digits: Vec<u32> = Vec::new();
+    if fraction >= delta {
+        loop {
+            fraction *= base;
+            delta *= base;
+            let digit = fraction as u32;
+            fraction_digits.push(digit);
+            fraction -= f64::from(digit);
+            if (fraction > 0.5 || (fraction == 0.5 && digit & 1 == 1)) && fraction + delta > 1.0 {
+                // Round up, carrying into earlier digits (or the integer part).
+                loop {
+                    match fraction_digits.pop() {
+                        None => {
+                            integer += 1.0;
+                            break;
+                        }
+                        Some(d) if d + 1 < radix => {
+                            fraction_digits.push(d + 1);
+                            break;
+                        }
+                        Some(_) => {}
+                    }
+                }
+                break;
+            }
+            if fraction < delta || fraction_digits.len() > 1100 {
+                break;
+            }
+        }
     }
-    let negative = n < 0;
-    n = n.abs();
-    let mut digits = Vec::new();
-    while n > 0 {
-        digits.push(std::char::from_digit((n % radix as i64) as u32, radix).unwrap_or('?'));
-        n /= radix as i64;
+    let mut integer_digits: Vec<u8> = Vec::new();
+    // Above 2^53 the low digits carry no information: JavaScript prints zeros there.
+    while integer / base >= 9_007_199_254_740_992.0 {
+        integer_digits.push(b'0');
+        integer /= base;
     }
+    loop {
+        let remainder = integer % base;
+        integer_digits.push(DIGITS[remainder as usize]);
+        integer = (integer - remainder) / base;
+        if integer <= 0.0 {
+            break;
+        }
+    }
+    let mut out = String::new();
     if negative {
-        digits.push('-');
+        out.push('-');
     }
-    digits.iter().rev().collect()
+    out.extend(integer_digits.iter().rev().map(|&b| b as char));
+    if !fraction_digits.is_empty() {
+        out.push('.');
+        out.extend(fraction_digits.iter().map(|&d| DIGITS[d as usize] as char));
+    }
+    out
 }
 
 fn array_method(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool) -> Result<Value> {

@@ -47,21 +47,28 @@ const ATOMS = [
   '{a: 1, "b": [2]}', 'r/[a-c]+/g', '""',
 ];
 const BINARY = ['+', '-', '*', '/', '//', '%', '**', '~', '==', '===', '!=', '!==', '<', '>', '<=', '>=', 'and', 'or', 'in', 'not in'];
-const FILTERS = [
-  'upper', 'lower', 'capitalize', 'title', 'trim', 'length', 'first', 'last', 'reverse', 'sort', 'join(",")', 'join("-")',
-  'default("d")', 'default("d", true)', 'dump', 'dump(2)', 'int', 'float', 'abs', 'round', 'round(1, "floor")',
-  'string', 'list', 'escape', 'safe', 'replace("a", "o")', 'replace(r/[aeiou]/g, "_")', 'truncate(5)',
-  'truncate(8, true, "…")', 'indent(2)', 'indent(2, true)', 'center(12)', 'wordcount', 'urlencode', 'sum',
-  'batch(2)', 'slice(2)', 'dictsort', 'striptags', 'nl2br', 'select("odd")', 'reject("string")', 'selectattr("age")',
-  'sort(false, false, "age")', 'groupby("team")', 'title | replace(" ", "")', 'urlize', 'd(0)', 'int(7)', 'float(1.5)',
-  'join | upper', 'length | string', 'first | upper',
-];
+// Filters and methods by the kind of value they expect, so most generated templates evaluate
+// (an error on both sides counts as identical, so a set full of errors would prove little).
+const STRING_ATOMS = ['name', 'empty', 'spaced', 'csv', 'nan', 'numstr', 'parameters.name', '"str"', '"ünï"', 'name[0]',
+  'obj.nested.deep.deeper[1].y', '""', '"a <b>tag</b> http://x.org c@d.com"', '"Mixed Case words"'];
+const LIST_ATOMS = ['list', 'words', 'mixed', 'emptyList', 'people', 'parameters.tags', '[1, "2", none]', 'words[1:3]', '[3, 1, 2]'];
+const ANY_FILTERS = ['length', 'default("d")', 'default("d", true)', 'dump', 'dump(2)', 'int', 'float', 'abs', 'round',
+  'round(1, "floor")', 'string', 'd(0)', 'int(7)', 'float(1.5)', 'length | string', 'urlencode', 'escape', 'safe', 'list'];
+const STRING_FILTERS = ['upper', 'lower', 'capitalize', 'title', 'trim', 'first', 'last', 'reverse', 'replace("a", "o")',
+  'replace(r/[aeiou]/g, "_")', 'truncate(5)', 'truncate(8, true, "…")', 'indent(2)', 'indent(2, true)', 'center(12)',
+  'wordcount', 'striptags', 'nl2br', 'urlize', 'title | replace(" ", "")', 'first | upper', 'list | join("-")'];
+const LIST_FILTERS = ['sort', 'join(",")', 'join("-")', 'first', 'last', 'reverse', 'sum', 'batch(2)', 'slice(2)',
+  'select("odd")', 'reject("string")', 'join | upper', 'sort(true)', 'length'];
+const PEOPLE_FILTERS = ['selectattr("age")', 'sort(false, false, "age")', 'groupby("team")', 'join(",", "name")',
+  'sum("age")', 'rejectattr("team")', 'first', 'last'];
+const STRING_METHODS = ['toUpperCase()', 'toLowerCase()', 'trim()', 'split(",")', 'split("")', 'includes("a")',
+  'startsWith("S")', 'endsWith("e")', 'indexOf("e")', 'slice(1, 4)', 'substring(4, 1)', 'replace("e", "E")',
+  'replace(r/e/g, "$&$&")', 'charAt(1)', 'concat("!", 1)', 'length', 'split(r/[-,]/)', 'lastIndexOf("e")'];
+const NUMBER_METHODS = ['toFixed(2)', 'toString()', 'toPrecision(3)', 'toString(16)'];
+const LIST_METHODS = ['join("|")', 'includes(3)', 'indexOf(2)', 'slice(-2)', 'at(-1)', 'concat([9])', 'flat()',
+  'lastIndexOf(1)', 'length', 'slice(1)'];
 const TESTS = ['defined', 'undefined', 'none', 'null', 'number', 'string', 'truthy', 'falsy', 'odd', 'even', 'divisibleby(3)',
   'eq(1)', 'sameas(true)', 'lower', 'upper', 'mapping', 'iterable', 'callable', 'gt(2)', 'le(0)', 'ne("x")'];
-const METHODS = ['toUpperCase()', 'toLowerCase()', 'trim()', 'split(",")', 'split("")', 'includes("a")', 'startsWith("S")',
-  'endsWith("e")', 'indexOf("e")', 'slice(1, 4)', 'substring(4, 1)', 'replace("e", "E")', 'replace(r/e/g, "$&$&")',
-  'charAt(1)', 'concat("!", 1)', 'toFixed(2)', 'toString()', 'join("|")', 'includes(3)', 'indexOf(2)', 'slice(-2)',
-  'at(-1)', 'concat([9])', 'flat()', 'lastIndexOf(1)', 'padStart(5)'];
 
 function generator(seed) {
   const rand = prng(seed);
@@ -70,18 +77,24 @@ function generator(seed) {
 
   function expr(depth) {
     if (depth > 2 || chance(0.3)) return pick(ATOMS);
-    switch (Math.floor(rand() * 7)) {
+    switch (Math.floor(rand() * 9)) {
       case 0:
         return `${expr(depth + 1)} ${pick(BINARY)} ${expr(depth + 1)}`;
       case 1:
-        return `${expr(depth + 1)} | ${pick(FILTERS)}`;
+        return `${expr(depth + 1)} | ${pick(ANY_FILTERS)}`;
       case 2:
-        return `${expr(depth + 1)} is ${chance(0.3) ? 'not ' : ''}${pick(TESTS)}`;
+        return `${pick(STRING_ATOMS)} | ${pick(STRING_FILTERS)}`;
       case 3:
-        return `(${expr(depth + 1)}).${pick(METHODS)}`;
+        return chance(0.5) ? `${pick(LIST_ATOMS)} | ${pick(LIST_FILTERS)}` : `people | ${pick(PEOPLE_FILTERS)}`;
       case 4:
+        return `${expr(depth + 1)} is ${chance(0.3) ? 'not ' : ''}${pick(TESTS)}`;
+      case 5: {
+        const [atoms, methods] = pick([[STRING_ATOMS, STRING_METHODS], [['one', 'neg', 'frac', 'big', 'parameters.port', '3'], NUMBER_METHODS], [LIST_ATOMS, LIST_METHODS]]);
+        return `(${pick(atoms)}).${pick(methods)}`;
+      }
+      case 6:
         return `${expr(depth + 1)} if ${expr(depth + 1)}${chance(0.6) ? ` else ${expr(depth + 1)}` : ''}`;
-      case 5:
+      case 7:
         return `${chance(0.5) ? 'not ' : '-'}${expr(depth + 1)}`;
       default:
         return `[${expr(depth + 1)}, ${expr(depth + 1)}]`;
@@ -136,4 +149,4 @@ function generateRenderCases(count = 10000, seed = 0x7e11) {
   return cases;
 }
 
-module.exports = { CONTEXT, generateRenderCases };
+module.exports = { CONTEXT, generateRenderCases, STRING_ATOMS, LIST_ATOMS };

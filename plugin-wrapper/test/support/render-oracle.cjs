@@ -97,11 +97,12 @@ function normalise(value) {
 }
 
 function makeTally(name) {
-  return { name, total: 0, identical: 0, differences: [] };
+  return { name, total: 0, identical: 0, bothErrors: 0, differences: [] };
 }
 
 function record(tally, item, result) {
   tally.total += 1;
+  if (!result.nunjitsu.ok && !result.trellis.ok) tally.bothErrors += 1;
   if (identical(result.nunjitsu, result.trellis)) tally.identical += 1;
   else tally.differences.push({ item, result });
 }
@@ -114,7 +115,9 @@ function show(o) {
 
 function report(tally, limit = 40) {
   const rate = tally.total ? ((100 * tally.identical) / tally.total).toFixed(2) : '100.00';
-  const lines = [`render parity ${tally.name}: ${tally.identical}/${tally.total} identical (${rate}%)`];
+  const lines = [
+    `render parity ${tally.name}: ${tally.identical}/${tally.total} identical (${rate}%; ${tally.bothErrors} of them an error on both sides)`,
+  ];
   for (const { item, result } of tally.differences.slice(0, limit)) {
     const source = JSON.stringify(item.source);
     lines.push(`  --- ${item.id} (${item.mode}${item.options?.cookiecutterCompat ? ', cookiecutter' : ''})`);
