@@ -25,7 +25,6 @@ pub mod check;
 pub mod diagnostics;
 pub mod engine;
 pub mod error;
-pub mod expr;
 pub mod jsfmt;
 pub mod jsregex;
 pub mod manifest;

@@ -415,6 +415,7 @@ fn render_setup(
         strict: options.strict,
         limits: limits(options.limits),
         backstage_compat: options.compat.as_deref() == Some("backstage"),
+        no_regex_execution: false,
     };
     Ok((render_options, extensions))
 }

@@ -13,10 +13,10 @@
 // each multi-page corpus template. Run: `node --test plugin-wrapper/test/parity.test.cjs`.
 //
 // Asserted at 100%: the corpus and the hand-written templates, including the simple `when`
-// conditions (SIMPLE_WHEN: values of the declared types). Reported, not asserted, with counts:
-// - engine-dependent `when` expressions: the when matrix and any hand-written case feeding a
-//   `when` an odd-typed value (JS semantics inside expressions; the full Nunjucks dialect lands
-//   with the engine-parity issue) — only visibility and the values it filters may differ there;
+// conditions (SIMPLE_WHEN: values of the declared types) and the engine-dependent ones (the when
+// matrix and hand-written cases feeding a `when` an odd-typed value: JavaScript semantics inside
+// expressions, evaluated by Trellis' engine as scaffolder-common's Nunjitsu renderer does).
+// Reported with counts:
 // - deliberate deviations: malformed pages Trellis rejects (`invalid-page-schema` with a line and
 //   column, asserted) while npm jsonschema reads them leniently (Backstage's verdict printed).
 
@@ -931,8 +931,7 @@ ${SIMPLE_WHEN.map(({ when }, i) => `    - title: s${i}
  * visible) is compared value by value with nunjitsu as Backstage runs it. Engine-dependent: JS
  * semantics inside expressions (truthiness of []/{} under not/and/or, `===` vs `==`, string
  * methods, arithmetic and comparison on missing or odd-typed values, filters on wrong types,
- * `in`, tests, globals) land with the engine-parity issue; until then the matrix is reported,
- * per expression, and not asserted (see `engine: true`).
+ * `in`, tests, globals) are reported per expression (see `engine: true`) and asserted.
  */
 const WHEN_EXPRESSIONS = [
   'parameters.x', 'not parameters.x', '!parameters.x', 'parameters.x == 1', 'parameters.x === 1', "parameters.x != 'a'",
@@ -965,7 +964,7 @@ const WHEN_EXPRESSIONS = [
 
 HAND_WRITTEN.push({
   id: 'hand:when-matrix',
-  engine: true, // reported, not asserted: see above
+  engine: true, // reported per expression: see above
   generated: false, // the listed driver values are the point; generated variants only repeat them
   text: `${HEAD('whenmatrix')}  parameters:
     - title: Drivers
@@ -1119,12 +1118,12 @@ test('parameter verdicts equal Backstage 4.3.0 (npm jsonschema + resolveParamete
     assert.ok(allAgree(tally), `${tally.disagreements.length} disagreement(s) with Backstage on hand-written templates (listed above)`);
   });
 
-  await t.test('engine-dependent when expressions (reported, not asserted)', () => {
+  await t.test('engine-dependent when expressions', () => {
     const { engine } = hand;
     const matrixCases = HAND_WRITTEN.find((h) => h.engine)?.cases.length ?? 0;
     console.log(
-      `when (engine-dependent, not asserted): ${whenRatio(engine)} agree ` +
-        '(full Nunjucks dialect lands with the engine-parity issue; ' +
+      `when (engine-dependent): ${whenRatio(engine)} agree ` +
+        '(JavaScript semantics in conditions; ' +
         `${engine.byWhen.size} conditions, ${engine.cases} cases = ${matrixCases} of the when matrix + ` +
         `${engine.cases - matrixCases} hand-written cases with an odd-typed when driver; values ${engine.values.agree}/${engine.values.total} agree)`,
     );
@@ -1143,6 +1142,7 @@ test('parameter verdicts equal Backstage 4.3.0 (npm jsonschema + resolveParamete
     const other = engine.disagreements.filter((d) => !isVisibilityOnly(d));
     if (other.length) console.log(disagreementReport({ ...engine, disagreements: other }));
     assert.equal(other.length, 0, `${other.length} disagreement(s) other than page visibility in the engine-dependent set (listed above)`);
+    assert.equal(differing.length, 0, `${differing.length} when condition(s) evaluate differently from Backstage (listed above)`);
   });
 
   await t.test('deliberate deviations (malformed page schemas Trellis rejects)', () => {

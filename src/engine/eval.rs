@@ -62,6 +62,8 @@ pub struct EvalOptions {
     pub cookiecutter_compat: bool,
     /// Undefined names and lookups on undefined are errors instead of "".
     pub strict: bool,
+    /// Refuse to run regular expressions (Nunjitsu's default; Backstage turns execution on).
+    pub no_regex_execution: bool,
     pub limits: Limits,
 }
 
@@ -873,6 +875,11 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 self.host_call(&function, None, &positional, name)
             }
             Callable::Method { receiver, name } => {
+                if self.options.no_regex_execution
+                    && (matches!(receiver, Value::Regex(_)) || positional.iter().any(|v| matches!(v, Value::Regex(_))))
+                {
+                    return fail("regular-expression execution is disabled here");
+                }
                 let value = methods::call(receiver, name, &positional, self.options.cookiecutter_compat)?;
                 self.check_scratch(&value)?;
                 Ok(value)
@@ -1037,6 +1044,12 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             return self.host_call(&function, Some(&input), &positional, name);
         }
         let builtin = if self.options.cookiecutter_compat && name == "jsonify" { "dump" } else { name };
+        if self.options.no_regex_execution
+            && builtin == "replace"
+            && matches!(positional.first(), Some(Value::Regex(_)))
+        {
+            return fail("regular-expression execution is disabled here");
+        }
         if !filters::exists(builtin) {
             return fail(format!("unknown filter `{name}`"));
         }

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::expr;
+use crate::engine::eval::Extensions;
+use crate::engine::value::Value as EngineValue;
+use crate::render;
 
 /// The paths of the values one or more pages own.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -64,7 +66,9 @@ pub fn resolve(values: &Value, pages: &[(&Value, Option<&Value>)]) -> Resolution
 }
 
 /// `when`: booleans as they are; a string is an expression over `parameters` (already wrapped
-/// in `${{ }}` or not); empty, unparsable or failing conditions leave the page visible.
+/// in `${{ }}` or not), rendered as scaffolder-common does (Nunjitsu's default renderer:
+/// no Backstage filters, no regex execution, no coercion); arrays count as true when non-empty.
+/// Empty, unparsable or failing conditions leave the page visible.
 pub fn evaluate_condition(condition: &Value, parameters: &Value) -> bool {
     match condition {
         Value::Bool(b) => *b,
@@ -75,9 +79,11 @@ pub fn evaluate_condition(condition: &Value, parameters: &Value) -> bool {
             }
             let source =
                 if expression.starts_with("${{") { expression.to_string() } else { format!("${{{{ {expression} }}}}") };
-            let context = serde_json::json!({ "parameters": parameters });
-            match expr::render_value(&source, &context) {
-                Ok(value) => expr::is_truthy(&value),
+            let context = render::Context::from_json(&serde_json::json!({ "parameters": parameters }));
+            let options = render::RenderOptions { no_regex_execution: true, ..Default::default() };
+            match render::render_native(&source, &context, &options, &Extensions::default()) {
+                Ok(EngineValue::Array(items)) => !items.borrow().is_empty(),
+                Ok(value) => value.truthy(),
                 Err(_) => true,
             }
         }

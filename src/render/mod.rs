@@ -25,6 +25,8 @@ pub struct RenderOptions {
     pub limits: Limits,
     /// `renderInput` keeps a string whose rendering failed, as Backstage does, instead of failing.
     pub backstage_compat: bool,
+    /// Refuse regular-expression execution (Nunjitsu's default renderer, used for `when`).
+    pub no_regex_execution: bool,
 }
 
 /// A render failure located in the template text (1-based line and column).
@@ -151,7 +153,12 @@ fn may_mutate(source: &str) -> bool {
 }
 
 fn eval_options(options: &RenderOptions) -> EvalOptions {
-    EvalOptions { cookiecutter_compat: options.cookiecutter_compat, strict: options.strict, limits: options.limits }
+    EvalOptions {
+        cookiecutter_compat: options.cookiecutter_compat,
+        strict: options.strict,
+        no_regex_execution: options.no_regex_execution,
+        limits: options.limits,
+    }
 }
 
 /// Renders `source` to text.
@@ -208,6 +215,36 @@ pub fn render_value(
         }
     }
     Ok(if text.is_empty() { None } else { Some(Json::String(text)) })
+}
+
+/// Nunjitsu's `renderValue` without coercion: a lone `${{ expr }}` gives the expression's value
+/// (as a template value, for truthiness tests such as `when`); anything else renders to text.
+pub fn render_native(
+    source: &str,
+    context: &Context,
+    options: &RenderOptions,
+    extensions: &Extensions,
+) -> Result<Value, RenderError> {
+    let template = parse(source, options)?;
+    let isolated;
+    let context = if may_mutate(source) {
+        isolated = context.isolated();
+        &isolated
+    } else {
+        context
+    };
+    let eval_options = eval_options(options);
+    let mut evaluator = Evaluator::new(&context.entries, &eval_options, extensions);
+    if let [ast::Node { kind: ast::NodeKind::Output(expr), .. }] = template.body.as_slice() {
+        // The value leaves the renderer as plain data: a safe string is a string again.
+        return match evaluator.eval_top(expr).map_err(|e| located(e, source))? {
+            Value::Safe(text) => Ok(Value::Str(text)),
+            other => Ok(other),
+        };
+    }
+    let mut out = Output { text: String::new(), json: None };
+    evaluator.render(&template.body, &mut out).map_err(|e| located(e, source))?;
+    Ok(Value::str(out.text))
 }
 
 /// Renders every string leaf of a step input (`None` when the whole input is `undefined`).
