@@ -471,46 +471,42 @@ fn undefined_or_json(value: Option<Value>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// `renderString(source, context, options, filters, globals)` → text.
-#[wasm_bindgen(js_name = renderString)]
-pub fn render_string(
-    source: &str,
-    context: &PreparedContext,
-    options_json: &str,
-    filters: JsValue,
-    globals: JsValue,
-) -> Result<String, JsValue> {
-    let (options, extensions) = render_setup(options_json, &filters, &globals)?;
-    crate::render::render_string(source, &context.context, &options, &extensions).map_err(render_error)
+/// A renderer: options, Backstage's filters and the host's filters and globals set up once,
+/// then used for many renders (the TypeScript wrapper keeps one per options object).
+#[wasm_bindgen]
+pub struct Renderer {
+    options: crate::render::RenderOptions,
+    extensions: crate::engine::eval::Extensions,
 }
 
-/// `renderValue(…)` → JSON text of the value, or "" for `undefined`.
-#[wasm_bindgen(js_name = renderValue)]
-pub fn render_value(
-    source: &str,
-    context: &PreparedContext,
-    options_json: &str,
-    filters: JsValue,
-    globals: JsValue,
-) -> Result<String, JsValue> {
-    let (options, extensions) = render_setup(options_json, &filters, &globals)?;
-    crate::render::render_value(source, &context.context, &options, &extensions)
-        .map(undefined_or_json)
-        .map_err(render_error)
-}
+#[wasm_bindgen]
+impl Renderer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str, filters: JsValue, globals: JsValue) -> Result<Renderer, JsValue> {
+        let (options, extensions) = render_setup(options_json, &filters, &globals)?;
+        Ok(Renderer { options, extensions })
+    }
 
-/// `renderInput(inputJson, …)` → JSON text of the rendered input, or "" for `undefined`.
-#[wasm_bindgen(js_name = renderInput)]
-pub fn render_input(
-    input_json: &str,
-    context: &PreparedContext,
-    options_json: &str,
-    filters: JsValue,
-    globals: JsValue,
-) -> Result<String, JsValue> {
-    let input = parse_json(input_json, "input")?;
-    let (options, extensions) = render_setup(options_json, &filters, &globals)?;
-    crate::render::render_input(&input, &context.context, &options, &extensions)
-        .map(undefined_or_json)
-        .map_err(render_error)
+    /// `renderString(source, context)` → text.
+    #[wasm_bindgen(js_name = renderString)]
+    pub fn render_string(&self, source: &str, context: &PreparedContext) -> Result<String, JsValue> {
+        crate::render::render_string(source, &context.context, &self.options, &self.extensions).map_err(render_error)
+    }
+
+    /// `renderValue(source, context)` → JSON text of the value, or "" for `undefined`.
+    #[wasm_bindgen(js_name = renderValue)]
+    pub fn render_value(&self, source: &str, context: &PreparedContext) -> Result<String, JsValue> {
+        crate::render::render_value(source, &context.context, &self.options, &self.extensions)
+            .map(undefined_or_json)
+            .map_err(render_error)
+    }
+
+    /// `renderInput(inputJson, context)` → JSON text of the rendered input, or "" for `undefined`.
+    #[wasm_bindgen(js_name = renderInput)]
+    pub fn render_input(&self, input_json: &str, context: &PreparedContext) -> Result<String, JsValue> {
+        let input = parse_json(input_json, "input")?;
+        crate::render::render_input(&input, &context.context, &self.options, &self.extensions)
+            .map(undefined_or_json)
+            .map_err(render_error)
+    }
 }

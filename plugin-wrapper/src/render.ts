@@ -58,11 +58,15 @@ interface WasmPreparedContext {
   withValueJson(path: string, valueJson: string): WasmPreparedContext;
 }
 
+interface WasmRenderer {
+  renderString(source: string, context: WasmPreparedContext): string;
+  renderValue(source: string, context: WasmPreparedContext): string;
+  renderInput(input: string, context: WasmPreparedContext): string;
+}
+
 interface RenderCore {
   prepareContextJson(contextJson: string): WasmPreparedContext;
-  renderString(source: string, context: WasmPreparedContext, options: string, filters: unknown, globals: unknown): string;
-  renderValue(source: string, context: WasmPreparedContext, options: string, filters: unknown, globals: unknown): string;
-  renderInput(input: string, context: WasmPreparedContext, options: string, filters: unknown, globals: unknown): string;
+  Renderer: new (options: string, filters: unknown, globals: unknown) => WasmRenderer;
 }
 
 /** A context converted into the core once (Nunjitsu's `prepareContext`). */
@@ -95,15 +99,32 @@ function optionsJson(options: RenderOptions): string {
   return JSON.stringify(rest);
 }
 
+/** One core renderer per options object (and one for "no options"), so options, filters and
+ * globals are set up once, not on every call. Options objects are treated as immutable. */
+const renderers = new WeakMap<RenderOptions, WasmRenderer>();
+let defaultRenderer: WasmRenderer | undefined;
+
+function rendererFor(options: RenderOptions | undefined): WasmRenderer {
+  const { Renderer } = coreModule<RenderCore>();
+  if (!options) {
+    defaultRenderer ??= new Renderer('{}', undefined, undefined);
+    return defaultRenderer;
+  }
+  let renderer = renderers.get(options);
+  if (!renderer) {
+    renderer = new Renderer(optionsJson(options), options.filters, options.globals);
+    renderers.set(options, renderer);
+  }
+  return renderer;
+}
+
 function parseOrUndefined(text: string): unknown {
   return text === '' ? undefined : JSON.parse(text);
 }
 
 /** Renders `template` to text, as Backstage renders a template string. */
-export function renderString(template: string, context: object | PreparedContext, options: RenderOptions = {}): string {
-  return coreModule<RenderCore>().renderString(
-    template, contextOf(context), optionsJson(options), options.filters, options.globals,
-  );
+export function renderString(template: string, context: object | PreparedContext, options?: RenderOptions): string {
+  return rendererFor(options).renderString(template, contextOf(context));
 }
 
 /**
@@ -111,17 +132,11 @@ export function renderString(template: string, context: object | PreparedContext
  * coercion): a lone `${{ expr }}` keeps its type, a lone `{% if %}` block is JSON-decoded,
  * `undefined` means "leave the key out".
  */
-export function renderValue(template: string, context: object | PreparedContext, options: RenderOptions = {}): unknown {
-  return parseOrUndefined(
-    coreModule<RenderCore>().renderValue(template, contextOf(context), optionsJson(options), options.filters, options.globals),
-  );
+export function renderValue(template: string, context: object | PreparedContext, options?: RenderOptions): unknown {
+  return parseOrUndefined(rendererFor(options).renderValue(template, contextOf(context)));
 }
 
 /** Renders every string inside a step input (objects and arrays walked), in one call. */
-export function renderInput(input: unknown, context: object | PreparedContext, options: RenderOptions = {}): unknown {
-  return parseOrUndefined(
-    coreModule<RenderCore>().renderInput(
-      JSON.stringify(input ?? null), contextOf(context), optionsJson(options), options.filters, options.globals,
-    ),
-  );
+export function renderInput(input: unknown, context: object | PreparedContext, options?: RenderOptions): unknown {
+  return parseOrUndefined(rendererFor(options).renderInput(JSON.stringify(input ?? null), contextOf(context)));
 }

@@ -1060,7 +1060,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
     }
 
     /// `${{ value }}` as text; functions cannot be printed.
-    pub(crate) fn render_value(&mut self, value: &Value) -> Result<String> {
+    pub fn render_value(&mut self, value: &Value) -> Result<String> {
         if let Value::Array(items) = value {
             self.charge_many(items.borrow().len())?;
         }

@@ -103,25 +103,31 @@ impl<'a> Lexer<'a> {
     }
 
     /// Where the next tag starts, and which.
+    /// The next tag opener at or after `pos`: one left-to-right scan (a longer marker wins at the
+    /// same place, so `${{` beats `{{`), linear in the source as a whole.
     fn next_opener(&self) -> (usize, Option<(Opener, usize)>) {
-        let rest = &self.src[self.pos..];
         let candidates = [
-            (self.delimiters.variable_start.as_str(), Opener::Variable),
-            (self.delimiters.block_start.as_str(), Opener::Block),
-            (self.delimiters.comment_start.as_str(), Opener::Comment),
+            (self.delimiters.variable_start.as_bytes(), Opener::Variable),
+            (self.delimiters.block_start.as_bytes(), Opener::Block),
+            (self.delimiters.comment_start.as_bytes(), Opener::Comment),
         ];
-        let mut best: Option<(usize, Opener, usize)> = None;
-        for (marker, kind) in candidates {
-            if let Some(found) = rest.find(marker) {
-                if best.map_or(true, |(at, _, len)| found < at || (found == at && marker.len() > len)) {
-                    best = Some((found, kind, marker.len()));
+        let bytes = self.src.as_bytes();
+        for at in self.pos..bytes.len() {
+            let b = bytes[at];
+            let mut best: Option<(Opener, usize)> = None;
+            for (marker, kind) in candidates {
+                if marker.first() == Some(&b)
+                    && bytes[at..].starts_with(marker)
+                    && best.is_none_or(|(_, len)| marker.len() > len)
+                {
+                    best = Some((kind, marker.len()));
                 }
             }
+            if best.is_some() {
+                return (at, best);
+            }
         }
-        match best {
-            Some((at, kind, len)) => (self.pos + at, Some((kind, len))),
-            None => (self.src.len(), None),
-        }
+        (self.src.len(), None)
     }
 
     fn push_data(&mut self, start: usize, end: usize, next: Option<(Opener, usize)>) -> Result<(), SyntaxError> {

@@ -8,6 +8,10 @@
 //!   `undefined` deleting its key. Where Backstage silently keeps a string whose rendering failed,
 //!   Trellis reports the error with its position, unless [`RenderOptions::backstage_compat`].
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde_json::Value as Json;
 
 use crate::engine::eval::{ErrorKind, EvalError, EvalOptions, Evaluator, Extensions, Limits, Output};
@@ -102,8 +106,58 @@ fn deep_copy(value: &Value) -> Value {
     }
 }
 
-/// Parses `source` with the options' delimiters and whitespace rules.
-fn parse(source: &str, options: &RenderOptions) -> Result<ast::Template, RenderError> {
+/// Parsed templates by source and reading options. A scaffolder renders the same template
+/// strings for every task of a template, so each is parsed once per process, not per task.
+/// Bounded: only sources up to 16 KiB are kept, and the cache starts over at 4096 entries.
+struct ParseCache {
+    /// Source → template per reading-options combination (`parse_key`).
+    entries: HashMap<Box<str>, [Option<Rc<ast::Template>>; 8]>,
+}
+
+const CACHED_SOURCE_BYTES: usize = 16 * 1024;
+const CACHED_TEMPLATES: usize = 4096;
+
+thread_local! {
+    static PARSED: RefCell<ParseCache> = RefCell::new(ParseCache { entries: HashMap::new() });
+}
+
+fn parse_key(options: &RenderOptions) -> u8 {
+    u8::from(options.cookiecutter_compat) | u8::from(options.trim_blocks) << 1 | u8::from(options.lstrip_blocks) << 2
+}
+
+/// Text without any tag opener or `#}`: it renders to itself (no need to parse it).
+fn is_plain(source: &str) -> bool {
+    !source.contains('{') && !source.contains("#}")
+}
+
+/// Parses `source` with the options' delimiters and whitespace rules (cached).
+fn parse(source: &str, options: &RenderOptions) -> Result<Rc<ast::Template>, RenderError> {
+    let cacheable = source.len() <= CACHED_SOURCE_BYTES;
+    let key = parse_key(options);
+    if cacheable {
+        let hit = PARSED.with(|cache| cache.borrow().entries.get(source).and_then(|slots| slots[key as usize].clone()));
+        if let Some(template) = hit {
+            return Ok(template);
+        }
+    }
+    let template = Rc::new(parse_uncached(source, options)?);
+    if cacheable {
+        PARSED.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.entries.len() >= CACHED_TEMPLATES {
+                cache.entries.clear();
+            }
+            cache.entries.entry(Box::from(source)).or_default()[key as usize] = Some(template.clone());
+        });
+    }
+    Ok(template)
+}
+
+fn check_source_length(source: &str, options: &RenderOptions) -> Result<(), RenderError> {
+    // Bytes bound UTF-16 code units from above, so short sources skip the count.
+    if source.len() <= options.limits.source_code_units {
+        return Ok(());
+    }
     let units = utf16_len(source);
     if units > options.limits.source_code_units {
         return Err(RenderError {
@@ -119,6 +173,11 @@ fn parse(source: &str, options: &RenderOptions) -> Result<ast::Template, RenderE
             pointer: None,
         });
     }
+    Ok(())
+}
+
+fn parse_uncached(source: &str, options: &RenderOptions) -> Result<ast::Template, RenderError> {
+    check_source_length(source, options)?;
     let parse_options = ParseOptions {
         cookiecutter_compat: options.cookiecutter_compat,
         trim_blocks: options.trim_blocks,
@@ -145,11 +204,14 @@ fn located(error: EvalError, source: &str) -> RenderError {
     RenderError { kind: error.kind, message: error.message, line, column, end_line, end_column, pointer: None }
 }
 
-/// Whether a template may change arrays it reads (then it gets its own copy of the context).
+/// Whether a template may change arrays it reads (then it gets its own copy of the context):
+/// a call of a mutating method, `.push(`, anywhere in the source. One pass over the dots.
 fn may_mutate(source: &str) -> bool {
-    methods::MUTATING
-        .iter()
-        .any(|name| source.match_indices(name).any(|(i, _)| source[i + name.len()..].trim_start().starts_with('(')))
+    source.match_indices('.').any(|(at, _)| {
+        let rest = &source[at + 1..];
+        let name_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+        methods::MUTATING.contains(&&rest[..name_len]) && rest[name_len..].trim_start().starts_with('(')
+    })
 }
 
 fn eval_options(options: &RenderOptions) -> EvalOptions {
@@ -168,6 +230,10 @@ pub fn render_string(
     options: &RenderOptions,
     extensions: &Extensions,
 ) -> Result<String, RenderError> {
+    if is_plain(source) {
+        check_source_length(source, options)?;
+        return Ok(source.to_string());
+    }
     let template = parse(source, options)?;
     let isolated;
     let context = if may_mutate(source) {
@@ -190,6 +256,10 @@ pub fn render_value(
     options: &RenderOptions,
     extensions: &Extensions,
 ) -> Result<Option<Json>, RenderError> {
+    if is_plain(source) {
+        check_source_length(source, options)?;
+        return Ok((!source.is_empty()).then(|| Json::String(source.to_string())));
+    }
     let template = parse(source, options)?;
     let isolated;
     let context = if may_mutate(source) {
@@ -200,6 +270,12 @@ pub fn render_value(
     };
     let eval_options = eval_options(options);
     let mut evaluator = Evaluator::new(&context.entries, &eval_options, extensions);
+    // A lone `${{ expr }}`: JSON.parse(JSON.stringify(value)) without the text in between.
+    if let [ast::Node { kind: ast::NodeKind::Output(expr), range }] = template.body.as_slice() {
+        let value = evaluator.eval_top(expr).map_err(|e| located(e, source))?;
+        evaluator.render_value(&value).map_err(|e| located(EvalError { range: *range, ..e }, source))?;
+        return Ok(value.to_json());
+    }
     // One root node that is not plain text: outputs are also collected JSON-encoded.
     let json_mode = template.body.len() == 1 && !matches!(template.body[0].kind, ast::NodeKind::Data(_));
     let mut out = Output { text: String::new(), json: json_mode.then(String::new) };

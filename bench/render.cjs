@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// Benchmark (not a test): step-input rendering, Trellis against the engine Backstage runs today,
+// in the same process. The unit is one step's whole input, as the scaffolder renders it:
+//
+//   nunjitsu (scaffolder-backend 4.3.0): one renderer per task (allowRegexExecution, Backstage's
+//     four filters, always/failure), the context prepared once per task, and every string leaf of
+//     the input through `renderValue(…, {coercion: 'json'})` inside
+//     `JSON.parse(JSON.stringify(input), reviver)`, an error keeping the raw string;
+//   Trellis: `prepareContext` once per task, then one `renderInput(input, prepared,
+//     {compat: 'backstage'})` call per step.
+//
+// Inputs and contexts come from every Template of the shared corpus (support/render-corpus.cjs
+// builds the same plausible task contexts the parity test uses). Each run times both engines
+// over all steps (several passes), alternating which goes first; the ratio is taken per run and
+// the table prints medians. Also timed: every templated string alone through renderValue.
+//
+//   npm run bench:render                      (after `bash scripts/build.sh`)
+//   TRELLIS_CORPUS=/path TRELLIS_BENCH_RUNS=9 node bench/render.cjs
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+
+const root = path.join(__dirname, '..');
+const corpus = path.resolve(root, process.env.TRELLIS_CORPUS ?? '../shared/corpus');
+const runs = Number.parseInt(process.env.TRELLIS_BENCH_RUNS ?? '7', 10);
+if (!fs.existsSync(path.join(root, 'dist/index.js'))) {
+  console.error('dist/index.js is missing: run `bash scripts/build.sh` first');
+  process.exit(2);
+}
+if (!fs.existsSync(path.join(corpus, 'INDEX.tsv'))) {
+  console.error(`corpus not found at ${corpus}: set TRELLIS_CORPUS`);
+  process.exit(2);
+}
+process.env.TRELLIS_CORPUS = corpus;
+
+const trellis = require(path.join(root, 'dist/index.js'));
+const { nunjitsuRenderer } = require(path.join(root, 'plugin-wrapper/test/support/render-oracle.cjs'));
+const { loadCorpusTemplates } = require(path.join(root, 'plugin-wrapper/test/support/parity-corpus.cjs'));
+const { taskContext, stepStringCases } = require(path.join(root, 'plugin-wrapper/test/support/render-corpus.cjs'));
+
+const GLOBALS = { always: () => true, failure: () => false };
+
+/** Every task: its context and the inputs of its steps (steps without input are skipped). */
+function tasks() {
+  const out = [];
+  for (const template of loadCorpusTemplates(corpus).templates) {
+    const steps = (template.entity.spec?.steps ?? []).filter((s) => s && typeof s === 'object' && s.input);
+    if (steps.length) out.push({ context: taskContext(template.entity), inputs: steps.map((s) => s.input) });
+  }
+  return out;
+}
+
+function backstageRender(renderer, input, context) {
+  return JSON.parse(JSON.stringify(input), (_key, value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return renderer.renderValue(value, context, { coercion: 'json' });
+    } catch {
+      return value;
+    }
+  });
+}
+
+const engines = {
+  nunjitsu(all, passes) {
+    const renderer = nunjitsuRenderer();
+    for (let p = 0; p < passes; p++) {
+      for (const task of all) {
+        const context = renderer.prepareContext(task.context);
+        for (const input of task.inputs) backstageRender(renderer, input, context);
+      }
+    }
+  },
+  trellis(all, passes) {
+    const options = { compat: 'backstage', globals: GLOBALS };
+    for (let p = 0; p < passes; p++) {
+      for (const task of all) {
+        const context = trellis.prepareContext(task.context);
+        for (const input of task.inputs) trellis.renderInput(input, context, options);
+      }
+    }
+  },
+};
+
+const stringEngines = {
+  nunjitsu(cases, passes) {
+    const renderer = nunjitsuRenderer();
+    for (let p = 0; p < passes; p++) {
+      for (const c of cases) {
+        try {
+          renderer.renderValue(c.source, c.prepared.nunjitsu, { coercion: 'json' });
+        } catch {
+          // counted like a render: Backstage pays for the attempt too
+        }
+      }
+    }
+  },
+  trellis(cases, passes) {
+    const options = { globals: GLOBALS };
+    for (let p = 0; p < passes; p++) {
+      for (const c of cases) {
+        try {
+          trellis.renderValue(c.source, c.prepared.trellis, options);
+        } catch {
+          // as above
+        }
+      }
+    }
+  },
+};
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function measure(label, pool, work, units, passes) {
+  // Warm-up: JIT for nunjitsu, wasm compile and caches for Trellis.
+  pool.nunjitsu(work, 1);
+  pool.trellis(work, 1);
+  const rates = { nunjitsu: [], trellis: [] };
+  const ratios = [];
+  for (let run = 0; run < runs; run++) {
+    const order = run % 2 ? ['trellis', 'nunjitsu'] : ['nunjitsu', 'trellis'];
+    const seconds = {};
+    for (const name of order) {
+      const start = performance.now();
+      pool[name](work, passes);
+      seconds[name] = (performance.now() - start) / 1000;
+    }
+    rates.nunjitsu.push((units * passes) / seconds.nunjitsu);
+    rates.trellis.push((units * passes) / seconds.trellis);
+    ratios.push(seconds.nunjitsu / seconds.trellis);
+  }
+  return { label, units, nunjitsu: median(rates.nunjitsu), trellis: median(rates.trellis), ratio: median(ratios) };
+}
+
+const all = tasks();
+const steps = all.reduce((n, t) => n + t.inputs.length, 0);
+const cases = stepStringCases(corpus).map((c) => ({
+  ...c,
+  prepared: { nunjitsu: nunjitsuRenderer().prepareContext(c.context), trellis: trellis.prepareContext(c.context) },
+}));
+
+const rows = [
+  measure('step inputs (renderInput per step)', engines, all, steps, 5),
+  measure('templated strings (renderValue each)', stringEngines, cases, cases.length, 5),
+];
+console.log(`corpus: ${all.length} tasks, ${steps} step inputs, ${cases.length} templated strings; ${runs} runs, median`);
+console.log('');
+console.log('| unit | count | nunjitsu (ops/s) | Trellis (ops/s) | ratio (per-run median) |');
+console.log('|---|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(`| ${r.label} | ${r.units} | ${Math.round(r.nunjitsu)} | ${Math.round(r.trellis)} | ${r.ratio.toFixed(2)}× |`);
+}
