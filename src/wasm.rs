@@ -463,12 +463,9 @@ impl PreparedContext {
 /// `prepareContext(contextJson)`.
 #[wasm_bindgen(js_name = prepareContextJson)]
 pub fn prepare_context_json(context_json: &str) -> Result<PreparedContext, JsValue> {
-    Ok(PreparedContext { context: crate::render::Context::from_json(&parse_json(context_json, "context")?) })
-}
-
-fn undefined_or_json(value: Option<Value>) -> String {
-    // The wrapper maps the empty string to `undefined`.
-    value.map(|v| v.to_string()).unwrap_or_default()
+    crate::render::Context::from_json_text(context_json)
+        .map(|context| PreparedContext { context })
+        .map_err(|message| to_js_error(TrellisError::new("invalid-argument", message)))
 }
 
 /// A renderer: options, Backstage's filters and the host's filters and globals set up once,
@@ -496,17 +493,20 @@ impl Renderer {
     /// `renderValue(source, context)` → JSON text of the value, or "" for `undefined`.
     #[wasm_bindgen(js_name = renderValue)]
     pub fn render_value(&self, source: &str, context: &PreparedContext) -> Result<String, JsValue> {
-        crate::render::render_value(source, &context.context, &self.options, &self.extensions)
-            .map(undefined_or_json)
-            .map_err(render_error)
+        let value = crate::render::render_value_raw(source, &context.context, &self.options, &self.extensions)
+            .map_err(render_error)?;
+        let mut out = String::new();
+        if let Some(value) = value {
+            crate::engine::filters::write_json(&value, "", 0, &mut out);
+        }
+        Ok(out)
     }
 
     /// `renderInput(inputJson, context)` → JSON text of the rendered input, or "" for `undefined`.
     #[wasm_bindgen(js_name = renderInput)]
     pub fn render_input(&self, input_json: &str, context: &PreparedContext) -> Result<String, JsValue> {
-        let input = parse_json(input_json, "input")?;
-        crate::render::render_input(&input, &context.context, &self.options, &self.extensions)
-            .map(undefined_or_json)
+        crate::render::render_input_text(input_json, &context.context, &self.options, &self.extensions)
+            .map(Option::unwrap_or_default)
             .map_err(render_error)
     }
 }

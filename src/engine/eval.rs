@@ -541,7 +541,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 last
             }
             ExprKind::Object(pairs) => {
-                let mut entries = Entries::new();
+                let mut entries = Entries::default();
                 for (key, value) in pairs {
                     let key: Rc<str> = match &key.kind {
                         ExprKind::Name(name) => name.as_str().into(),

@@ -412,11 +412,11 @@ pub fn apply(
                 Value::Object(entries) => indexed_values(entries, evaluator)?,
                 other => match sequence(other) {
                     Some(items) => items,
-                    None => return Ok(Value::object(Entries::new())),
+                    None => return Ok(Value::object(Entries::default())),
                 },
             };
             let path = attribute_path(&arg(&args, 0));
-            let mut groups: Entries = Entries::new();
+            let mut groups: Entries = Entries::default();
             for item in items {
                 let group: Rc<str> = lookup_path(&item, &path)?.to_js_string().into();
                 match groups.get(&group) {
@@ -789,7 +789,7 @@ pub fn dump(value: &Value, indent: &Value) -> Result<Value> {
 }
 
 /// Writes JSON as `JSON.stringify` does; false when the value has no JSON form (`undefined`).
-fn write_json(value: &Value, indent: &str, level: usize, out: &mut String) -> bool {
+pub fn write_json(value: &Value, indent: &str, level: usize, out: &mut String) -> bool {
     match value {
         Value::Undefined | Value::Callable(_) => return false,
         Value::Null => out.push_str("null"),
@@ -861,19 +861,27 @@ fn newline(indent: &str, level: usize, out: &mut String) {
 
 pub fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // Copy runs of ordinary characters at once; escape only `"`, `\` and control characters.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
         }
+        out.push_str(&s[start..i]);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => out.push_str(&format!("\\u{b:04x}")),
+        }
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 

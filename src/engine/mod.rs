@@ -12,6 +12,7 @@ pub mod builtins;
 pub mod callable;
 pub mod eval;
 pub mod filters;
+pub mod json;
 pub mod lexer;
 pub mod methods;
 pub mod parser;

@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 use serde_json::Value as Json;
@@ -71,6 +72,15 @@ impl Context {
         }
     }
 
+    /// The top-level names of JSON text (an object; anything else gives an empty context).
+    pub fn from_json_text(text: &str) -> Result<Context, String> {
+        match crate::engine::json::parse(text) {
+            Ok(Value::Object(entries)) => Ok(Context { entries: (*entries).clone() }),
+            Ok(_) => Ok(Context::default()),
+            Err(e) => Err(format!("the context is not valid JSON: {e}")),
+        }
+    }
+
     /// A copy with `path` (dot-separated) set to `value`, like Nunjitsu's `withValue`.
     pub fn with_value(&self, path: &[&str], value: &Json) -> Context {
         let mut entries = self.entries.clone();
@@ -92,7 +102,7 @@ fn set_path(entries: &mut Entries, path: &[&str], value: Value) {
     }
     let mut inner = match entries.get(*first) {
         Some(Value::Object(existing)) => (**existing).clone(),
-        _ => Entries::new(),
+        _ => Entries::default(),
     };
     set_path(&mut inner, rest, value);
     entries.insert((*first).into(), Value::object(inner));
@@ -111,14 +121,22 @@ fn deep_copy(value: &Value) -> Value {
 /// Bounded: only sources up to 16 KiB are kept, and the cache starts over at 4096 entries.
 struct ParseCache {
     /// Source → template per reading-options combination (`parse_key`).
-    entries: HashMap<Box<str>, [Option<Rc<ast::Template>>; 8]>,
+    entries: HashMap<Box<str>, [Option<Rc<Parsed>>; 8], BuildHasherDefault<crate::engine::value::Fnv>>,
 }
+
+/// A parsed template and whether it calls a mutating method (then it renders on its own copy
+/// of the context).
+struct Parsed {
+    template: ast::Template,
+    mutates: bool,
+}
+
 
 const CACHED_SOURCE_BYTES: usize = 16 * 1024;
 const CACHED_TEMPLATES: usize = 4096;
 
 thread_local! {
-    static PARSED: RefCell<ParseCache> = RefCell::new(ParseCache { entries: HashMap::new() });
+    static PARSED: RefCell<ParseCache> = RefCell::new(ParseCache { entries: HashMap::default() });
 }
 
 fn parse_key(options: &RenderOptions) -> u8 {
@@ -127,11 +145,12 @@ fn parse_key(options: &RenderOptions) -> u8 {
 
 /// Text without any tag opener or `#}`: it renders to itself (no need to parse it).
 fn is_plain(source: &str) -> bool {
-    !source.contains('{') && !source.contains("#}")
+    let bytes = source.as_bytes();
+    !bytes.iter().enumerate().any(|(i, b)| *b == b'{' || (*b == b'#' && bytes.get(i + 1) == Some(&b'}')))
 }
 
 /// Parses `source` with the options' delimiters and whitespace rules (cached).
-fn parse(source: &str, options: &RenderOptions) -> Result<Rc<ast::Template>, RenderError> {
+fn parse(source: &str, options: &RenderOptions) -> Result<Rc<Parsed>, RenderError> {
     let cacheable = source.len() <= CACHED_SOURCE_BYTES;
     let key = parse_key(options);
     if cacheable {
@@ -140,7 +159,7 @@ fn parse(source: &str, options: &RenderOptions) -> Result<Rc<ast::Template>, Ren
             return Ok(template);
         }
     }
-    let template = Rc::new(parse_uncached(source, options)?);
+    let template = Rc::new(Parsed { template: parse_uncached(source, options)?, mutates: may_mutate(source) });
     if cacheable {
         PARSED.with(|cache| {
             let mut cache = cache.borrow_mut();
@@ -234,9 +253,10 @@ pub fn render_string(
         check_source_length(source, options)?;
         return Ok(source.to_string());
     }
-    let template = parse(source, options)?;
+    let parsed = parse(source, options)?;
+    let template = &parsed.template;
     let isolated;
-    let context = if may_mutate(source) {
+    let context = if parsed.mutates {
         isolated = context.isolated();
         &isolated
     } else {
@@ -256,13 +276,25 @@ pub fn render_value(
     options: &RenderOptions,
     extensions: &Extensions,
 ) -> Result<Option<Json>, RenderError> {
+    Ok(render_value_raw(source, context, options, extensions)?.and_then(|v| v.to_json()))
+}
+
+/// [`render_value`] as a template value: what `JSON.parse(JSON.stringify(result))` gives is
+/// the value's JSON form (`filters::write_json`, `Value::to_json`); `None` is `undefined`.
+pub fn render_value_raw(
+    source: &str,
+    context: &Context,
+    options: &RenderOptions,
+    extensions: &Extensions,
+) -> Result<Option<Value>, RenderError> {
     if is_plain(source) {
         check_source_length(source, options)?;
-        return Ok((!source.is_empty()).then(|| Json::String(source.to_string())));
+        return Ok((!source.is_empty()).then(|| Value::str(source)));
     }
-    let template = parse(source, options)?;
+    let parsed = parse(source, options)?;
+    let template = &parsed.template;
     let isolated;
-    let context = if may_mutate(source) {
+    let context = if parsed.mutates {
         isolated = context.isolated();
         &isolated
     } else {
@@ -270,11 +302,11 @@ pub fn render_value(
     };
     let eval_options = eval_options(options);
     let mut evaluator = Evaluator::new(&context.entries, &eval_options, extensions);
-    // A lone `${{ expr }}`: JSON.parse(JSON.stringify(value)) without the text in between.
+    // A lone `${{ expr }}`: the value itself, without JSON text in between.
     if let [ast::Node { kind: ast::NodeKind::Output(expr), range }] = template.body.as_slice() {
         let value = evaluator.eval_top(expr).map_err(|e| located(e, source))?;
         evaluator.render_value(&value).map_err(|e| located(EvalError { range: *range, ..e }, source))?;
-        return Ok(value.to_json());
+        return Ok((!value.is_undefined()).then_some(value));
     }
     // One root node that is not plain text: outputs are also collected JSON-encoded.
     let json_mode = template.body.len() == 1 && !matches!(template.body[0].kind, ast::NodeKind::Data(_));
@@ -285,12 +317,105 @@ pub fn render_value(
         if encoded.is_empty() {
             return Ok(None);
         }
-        if let Ok(decoded) = serde_json::from_str::<Json>(&encoded) {
-            // Through JavaScript numbers: `1.0` is `1`.
-            return Ok(Value::from_json(&decoded).to_json());
+        if let Ok(decoded) = crate::engine::json::parse(&encoded) {
+            return Ok(Some(decoded));
         }
     }
-    Ok(if text.is_empty() { None } else { Some(Json::String(text)) })
+    Ok(if text.is_empty() { None } else { Some(Value::str(text)) })
+}
+
+/// [`render_input`] from and to JSON text, without building JSON trees: the input is read
+/// into strings and scalars, each string rendered, the output written as it goes. `Ok(None)`
+/// is an input that renders to `undefined`.
+pub fn render_input_text(
+    input_json: &str,
+    context: &Context,
+    options: &RenderOptions,
+    extensions: &Extensions,
+) -> Result<Option<String>, RenderError> {
+    let input: crate::engine::json::Input = serde_json::from_str(input_json).map_err(|e| RenderError {
+        kind: ErrorKind::Evaluation,
+        message: format!("the input is not valid JSON: {e}"),
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        pointer: None,
+    })?;
+    let mut out = String::with_capacity(input_json.len());
+    let mut path = Vec::new();
+    let written = write_rendered(&input, context, options, extensions, &mut path, &mut out)?;
+    Ok(written.then_some(out))
+}
+
+/// Writes the rendered `input` as JSON; false (nothing written) when it renders to `undefined`.
+fn write_rendered<'a>(
+    input: &'a crate::engine::json::Input,
+    context: &Context,
+    options: &RenderOptions,
+    extensions: &Extensions,
+    path: &mut Vec<Step<'a>>,
+    out: &mut String,
+) -> Result<bool, RenderError> {
+    use crate::engine::filters::{write_json, write_json_string};
+    use crate::engine::json::Input;
+    match input {
+        Input::Str(source) => match render_value_raw(source, context, options, extensions) {
+            Ok(Some(value)) => Ok(write_json(&value, "", 0, out)),
+            Ok(None) => Ok(false),
+            Err(_) if options.backstage_compat => {
+                write_json_string(source, out);
+                Ok(true)
+            }
+            Err(mut error) => {
+                error.pointer = Some(pointer(path));
+                Err(error)
+            }
+        },
+        Input::Scalar(text) => {
+            out.push_str(text);
+            Ok(true)
+        }
+        Input::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                path.push(Step::Index(i));
+                // An `undefined` item leaves a hole, which JSON writes as null.
+                if !write_rendered(item, context, options, extensions, path, out)? {
+                    out.push_str("null");
+                }
+                path.pop();
+            }
+            out.push(']');
+            Ok(true)
+        }
+        Input::Object(entries) => {
+            out.push('{');
+            let mut first = true;
+            for (key, item) in entries {
+                let mark = out.len();
+                if !first {
+                    out.push(',');
+                }
+                write_json_string(key, out);
+                out.push(':');
+                path.push(Step::Key(key));
+                let written = write_rendered(item, context, options, extensions, path, out)?;
+                path.pop();
+                if written {
+                    first = false;
+                } else {
+                    // `undefined` deletes the key.
+                    out.truncate(mark);
+                }
+            }
+            out.push('}');
+            Ok(true)
+        }
+    }
 }
 
 /// Nunjitsu's `renderValue` without coercion: a lone `${{ expr }}` gives the expression's value
@@ -301,9 +426,10 @@ pub fn render_native(
     options: &RenderOptions,
     extensions: &Extensions,
 ) -> Result<Value, RenderError> {
-    let template = parse(source, options)?;
+    let parsed = parse(source, options)?;
+    let template = &parsed.template;
     let isolated;
-    let context = if may_mutate(source) {
+    let context = if parsed.mutates {
         isolated = context.isolated();
         &isolated
     } else {
@@ -330,46 +456,64 @@ pub fn render_input(
     options: &RenderOptions,
     extensions: &Extensions,
 ) -> Result<Option<Json>, RenderError> {
-    let mut pointer = String::new();
-    walk(input, context, options, extensions, &mut pointer)
+    let mut path = Vec::new();
+    walk(input, context, options, extensions, &mut path)
 }
 
-fn walk(
-    input: &Json,
+/// One step from a container to a child, kept cheap; the JSON pointer is built on error only.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn pointer(path: &[Step]) -> String {
+    if path.is_empty() {
+        return "/".into();
+    }
+    let mut out = String::new();
+    for step in path {
+        out.push('/');
+        match step {
+            Step::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Step::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
+fn walk<'a>(
+    input: &'a Json,
     context: &Context,
     options: &RenderOptions,
     extensions: &Extensions,
-    pointer: &mut String,
+    path: &mut Vec<Step<'a>>,
 ) -> Result<Option<Json>, RenderError> {
     Ok(match input {
         Json::String(source) => match render_value(source, context, options, extensions) {
             Ok(value) => value,
             Err(_) if options.backstage_compat => Some(input.clone()),
             Err(mut error) => {
-                error.pointer = Some(if pointer.is_empty() { "/".into() } else { pointer.clone() });
+                error.pointer = Some(pointer(path));
                 return Err(error);
             }
         },
         Json::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
-                out.push(walk(item, context, options, extensions, pointer)?.unwrap_or(Json::Null));
-                pointer.truncate(len);
+                path.push(Step::Index(i));
+                out.push(walk(item, context, options, extensions, path)?.unwrap_or(Json::Null));
+                path.pop();
             }
             Some(Json::Array(out))
         }
         Json::Object(map) => {
             let mut out = serde_json::Map::with_capacity(map.len());
             for (key, item) in map {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                if let Some(value) = walk(item, context, options, extensions, pointer)? {
+                path.push(Step::Key(key));
+                if let Some(value) = walk(item, context, options, extensions, path)? {
                     out.insert(key.clone(), value);
                 }
-                pointer.truncate(len);
+                path.pop();
             }
             Some(Json::Object(out))
         }

@@ -96,3 +96,19 @@ fn limits_stop_runaway_templates() {
         render_string("${{ x.constructor }}", &ctx(json!({"x": {}})), &options, &Extensions::default()).unwrap_err();
     assert!(error.message.contains("reserved"));
 }
+
+#[test]
+fn json_text_rendering_matches_the_tree_walk() {
+    let context = ctx(json!({"n": 3, "name": "svc", "list": [1, {"a": null}], "nan": "x"}));
+    let input = json!({
+        "a": "${{ n }}", "b": "${{ missing }}", "c": ["${{ missing }}", "${{ list }}", 2.5, true, null],
+        "d": {"e": "x-${{ name }}", "f": "{% if true %}[${{ n }},2]{% endif %}"}, "g": "${{ nan * 2 }}",
+        "h": "plain", "i": "${{ {k: undefined, j: 1} }}"
+    });
+    let options = RenderOptions::default();
+    let ext = Extensions::default();
+    let tree = render_input(&input, &context, &options, &ext).unwrap();
+    let text = render_input_text(&input.to_string(), &context, &options, &ext).unwrap().unwrap();
+    assert_eq!(serde_json::from_str::<Json>(&text).unwrap(), tree.unwrap());
+    assert_eq!(render_input_text("\"${{ missing }}\"", &context, &options, &ext).unwrap(), None);
+}
