@@ -131,6 +131,8 @@ pub struct Output {
 
 pub struct Evaluator<'t, 'e> {
     options: &'e EvalOptions,
+    /// The render context: the outermost, read-only scope.
+    context: &'e Entries,
     extensions: &'e Extensions,
     scopes: Vec<Scope>,
     macros: Vec<MacroDef<'t>>,
@@ -146,17 +148,15 @@ const RESERVED: [&str; 3] = ["constructor", "prototype", "__proto__"];
 
 impl<'t, 'e> Evaluator<'t, 'e> {
     /// An evaluator over `context` (the top-level names).
-    pub fn new(context: &Entries, options: &'e EvalOptions, extensions: &'e Extensions) -> Evaluator<'t, 'e> {
-        let context_scope = Scope {
-            vars: context.iter().map(|(k, v)| Binding { name: k.clone(), value: v.clone(), writable: false }).collect(),
-            parent: None,
-            isolate: false,
-        };
+    pub fn new(context: &'e Entries, options: &'e EvalOptions, extensions: &'e Extensions) -> Evaluator<'t, 'e> {
+        // Scope 0 stands for the context: its names are read from `context`, never written.
+        let context_scope = Scope { vars: Vec::new(), parent: None, isolate: false };
         let export = Scope { vars: Vec::new(), parent: Some(0), isolate: true };
         let root = Scope { vars: Vec::new(), parent: Some(1), isolate: true };
         Evaluator {
             options,
             extensions,
+            context,
             scopes: vec![context_scope, export, root],
             macros: Vec::new(),
             export_scope: 1,
@@ -235,6 +235,9 @@ impl<'t, 'e> Evaluator<'t, 'e> {
 
     fn lookup(&self, mut scope: usize, name: &str) -> Option<&Value> {
         loop {
+            if scope == 0 {
+                return self.context.get(name);
+            }
             let s = &self.scopes[scope];
             if let Some(b) = s.vars.iter().rev().find(|b| &*b.name == name) {
                 return Some(&b.value);
@@ -255,6 +258,10 @@ impl<'t, 'e> Evaluator<'t, 'e> {
     }
 
     fn can_assign(&self, scope: usize, name: &str) -> bool {
+        if scope == 0 {
+            // Context names are read-only; unknown names are not assignable there either.
+            return false;
+        }
         let s = &self.scopes[scope];
         if let Some(b) = s.vars.iter().find(|b| &*b.name == name) {
             return b.writable;

@@ -37,7 +37,6 @@ impl Hasher for Fnv {
     }
 }
 
-
 /// One template value.
 #[derive(Clone, Debug)]
 pub enum Value {

@@ -131,7 +131,6 @@ struct Parsed {
     mutates: bool,
 }
 
-
 const CACHED_SOURCE_BYTES: usize = 16 * 1024;
 const CACHED_TEMPLATES: usize = 4096;
 
