@@ -26,7 +26,7 @@ fi
 
 step "building the wasm core"
 cargo build --target wasm32-unknown-unknown --release
-wasm-bindgen --target nodejs --remove-name-section --remove-producers-section --out-dir pkg \
+wasm-bindgen --target nodejs --weak-refs --remove-name-section --remove-producers-section --out-dir pkg \
   target/wasm32-unknown-unknown/release/trellis.wasm
 
 step "building the TypeScript wrapper"

@@ -510,3 +510,10 @@ impl Renderer {
             .map_err(render_error)
     }
 }
+
+/// Size of the module's linear memory in bytes (it never shrinks; tests and the soak script
+/// watch it to prove failed renders do not keep growing it).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
+}

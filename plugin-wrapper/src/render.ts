@@ -56,6 +56,7 @@ export interface RenderError extends Error {
 
 interface WasmPreparedContext {
   withValueJson(path: string, valueJson: string): WasmPreparedContext;
+  free(): void;
 }
 
 interface WasmRenderer {
@@ -90,8 +91,16 @@ export function prepareContext(context: object): PreparedContext {
   return new PreparedContext(coreModule<RenderCore>().prepareContextJson(JSON.stringify(context ?? {})));
 }
 
-function contextOf(context: object | PreparedContext): WasmPreparedContext {
-  return context instanceof PreparedContext ? context.inner : prepareContext(context).inner;
+/** Runs `use` with the core's form of `context`; a plain object is converted for this call only
+ * and its wasm memory released right after (a PreparedContext is the caller's to keep). */
+function withContext<T>(context: object | PreparedContext, use: (prepared: WasmPreparedContext) => T): T {
+  if (context instanceof PreparedContext) return use(context.inner);
+  const prepared = coreModule<RenderCore>().prepareContextJson(JSON.stringify(context ?? {}));
+  try {
+    return use(prepared);
+  } finally {
+    prepared.free();
+  }
 }
 
 function optionsJson(options: RenderOptions): string {
@@ -100,7 +109,9 @@ function optionsJson(options: RenderOptions): string {
 }
 
 /** One core renderer per options object (and one for "no options"), so options, filters and
- * globals are set up once, not on every call. Options objects are treated as immutable. */
+ * globals are set up once, not on every call. Options objects are treated as immutable; a
+ * renderer whose options object is collected is freed by the core's FinalizationRegistry
+ * (wasm-bindgen `--weak-refs`). */
 const renderers = new WeakMap<RenderOptions, WasmRenderer>();
 let defaultRenderer: WasmRenderer | undefined;
 
@@ -124,7 +135,8 @@ function parseOrUndefined(text: string): unknown {
 
 /** Renders `template` to text, as Backstage renders a template string. */
 export function renderString(template: string, context: object | PreparedContext, options?: RenderOptions): string {
-  return rendererFor(options).renderString(template, contextOf(context));
+  const renderer = rendererFor(options);
+  return withContext(context, (prepared) => renderer.renderString(template, prepared));
 }
 
 /**
@@ -133,10 +145,13 @@ export function renderString(template: string, context: object | PreparedContext
  * `undefined` means "leave the key out".
  */
 export function renderValue(template: string, context: object | PreparedContext, options?: RenderOptions): unknown {
-  return parseOrUndefined(rendererFor(options).renderValue(template, contextOf(context)));
+  const renderer = rendererFor(options);
+  return parseOrUndefined(withContext(context, (prepared) => renderer.renderValue(template, prepared)));
 }
 
 /** Renders every string inside a step input (objects and arrays walked), in one call. */
 export function renderInput(input: unknown, context: object | PreparedContext, options?: RenderOptions): unknown {
-  return parseOrUndefined(rendererFor(options).renderInput(JSON.stringify(input ?? null), contextOf(context)));
+  const renderer = rendererFor(options);
+  const json = JSON.stringify(input ?? null);
+  return parseOrUndefined(withContext(context, (prepared) => renderer.renderInput(json, prepared)));
 }

@@ -112,3 +112,22 @@ fn json_text_rendering_matches_the_tree_walk() {
     assert_eq!(serde_json::from_str::<Json>(&text).unwrap(), tree.unwrap());
     assert_eq!(render_input_text("\"${{ missing }}\"", &context, &options, &ext).unwrap(), None);
 }
+
+#[test]
+fn deep_nesting_is_refused_before_the_stack_runs_out() {
+    // Unoptimised test builds use far bigger frames than the release wasm; give them room.
+    std::thread::Builder::new().stack_size(64 << 20).spawn(deep_nesting).unwrap().join().unwrap();
+}
+
+fn deep_nesting() {
+    let deep = |open: &str, inner: &str, close: &str, n: usize| {
+        format!("${{{{ {}{}{} }}}}", open.repeat(n), inner, close.repeat(n))
+    };
+    for source in [deep("[", "", "]", 10000), deep("(", "1", ")", 10000), deep("not ", "x", "", 10000)] {
+        let error =
+            render_value(&source, &ctx(json!({})), &RenderOptions::default(), &Extensions::default()).unwrap_err();
+        assert!(error.message.contains("nests deeper than 200"), "{}", error.message);
+    }
+    let fine = deep("[", "1", "]", 150);
+    assert!(render_value(&fine, &ctx(json!({})), &RenderOptions::default(), &Extensions::default()).is_ok());
+}

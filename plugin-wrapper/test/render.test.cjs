@@ -1,0 +1,110 @@
+'use strict';
+// The render API (renderString, renderValue, renderInput, prepareContext) from dist/index.js:
+// Backstage's value semantics, host filters and globals, errors with positions, compat mode,
+// and limits that leave the instance usable without growing its memory.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '../..');
+const trellis = require(path.join(root, 'dist/index.js'));
+const core = require(path.join(root, 'pkg/trellis.js'));
+const { renderString, renderValue, renderInput, prepareContext } = trellis;
+
+const context = {
+  parameters: { name: 'svc', port: 8080, tags: ['a', 'b'], repoUrl: 'github.com?owner=acme&repo=svc', owner: 'group:default/team' },
+  steps: {},
+};
+
+test('renderValue keeps the type of a lone expression and JSON-decodes a lone block', () => {
+  assert.equal(renderValue('${{ parameters.port }}', context), 8080);
+  assert.deepEqual(renderValue('${{ parameters.tags }}', context), ['a', 'b']);
+  assert.equal(renderValue('${{ parameters.missing }}', context), undefined);
+  assert.equal(renderValue('port ${{ parameters.port }}', context), 'port 8080');
+  assert.equal(renderValue('{% if parameters.port > 80 %}true{% else %}false{% endif %}', context), true);
+  assert.equal(renderValue('42', context), '42', 'text is never JSON-decoded');
+  assert.deepEqual(renderValue('${{ parameters.repoUrl | parseRepoUrl }}', context), { host: 'github.com', owner: 'acme', repo: 'svc' });
+  assert.deepEqual(renderValue('${{ parameters.owner | parseEntityRef }}', context), { kind: 'group', namespace: 'default', name: 'team' });
+});
+
+test('renderString prints values as JavaScript does', () => {
+  assert.equal(renderString('${{ [1, none, "x"] }}|${{ {a: 1} }}|${{ 7 / 2 }}|${{ true }}|${{ nope }}', {}), '1,,x|[object Object]|3.5|true|');
+  assert.equal(renderString('{% for t in parameters.tags %}${{ loop.index }}:${{ t | upper }} {% endfor %}', context), '1:A 2:B ');
+});
+
+test('renderInput walks a step input: undefined deletes keys, array holes become null', () => {
+  const input = { name: '${{ parameters.name }}', gone: '${{ parameters.missing }}', list: ['${{ parameters.missing }}', 1], nested: { port: '${{ parameters.port }}' } };
+  assert.deepEqual(renderInput(input, context), { name: 'svc', list: [null, 1], nested: { port: 8080 } });
+});
+
+test('a broken expression is an error located in the template, or the raw string in compat mode', () => {
+  const input = { ok: '${{ parameters.name }}', bad: 'x ${{ parameters.name | nosuch }}' };
+  assert.throws(() => renderInput(input, context), (error) => {
+    assert.equal(error.code, 'evaluation_error');
+    assert.equal(error.pointer, '/bad');
+    assert.equal(error.line, 1);
+    assert.equal(error.column, 25, 'the filter name');
+    assert.match(error.message, /unknown filter `nosuch`/);
+    return true;
+  });
+  assert.deepEqual(renderInput(input, context, { compat: 'backstage' }), { ok: 'svc', bad: 'x ${{ parameters.name | nosuch }}' });
+  assert.throws(() => renderValue('${{ parameters.name', context), { code: 'syntax_error' });
+});
+
+test('a prepared context is reused and extended with withValue', () => {
+  const prepared = prepareContext(context);
+  const after = prepared.withValue('steps.fetch', { output: { remoteUrl: 'https://x' } });
+  assert.equal(renderValue('${{ steps.fetch.output.remoteUrl }}', after), 'https://x');
+  assert.equal(renderValue('${{ steps.fetch.output.remoteUrl }}', prepared), undefined, 'the original is unchanged');
+  assert.equal(renderValue('${{ parameters.name }}', after), 'svc');
+});
+
+test('host filters and globals receive JSON copies and must be synchronous', () => {
+  const seen = [];
+  const options = {
+    filters: { shout: (s, suffix) => `${String(s).toUpperCase()}${suffix ?? '!'}`, mutate: (o) => { o.changed = true; seen.push(o); return o; } },
+    globals: { twice: (n) => n * 2, answer: 42, later: () => Promise.resolve(1) },
+  };
+  assert.equal(renderValue('${{ parameters.name | shout("?") }}', context, options), 'SVC?');
+  assert.equal(renderValue('${{ twice(answer) }}', context, options), 84);
+  const record = { a: 1 };
+  assert.deepEqual(renderValue('${{ r | mutate }}', { r: record }, options), { a: 1, changed: true });
+  assert.deepEqual(record, { a: 1 }, 'the filter got a copy');
+  assert.throws(() => renderValue('${{ later() }}', context, options), /synchronous/);
+  assert.throws(() => renderValue('${{ parameters.name | shout(x=1) }}', context, options), /positional/);
+});
+
+test('parseRepoUrl knows the configured integrations', () => {
+  assert.throws(() => renderValue('${{ "git.example.com?owner=a&repo=b" | parseRepoUrl }}', {}), /No matching integration configuration for host git\.example\.com/);
+  const options = { integrations: { 'git.example.com': 'gitlab' } };
+  assert.deepEqual(renderValue('${{ "git.example.com?owner=a&repo=b" | parseRepoUrl }}', {}, options), { host: 'git.example.com', owner: 'a', repo: 'b' });
+});
+
+test('limits end runaway templates with a clear error; the instance stays usable and memory settles', () => {
+  const options = { limits: { workUnits: 100000, outputCodeUnits: 1000000 } };
+  assert.throws(() => renderString('{% for i in range(100000000) %}x{% endfor %}', {}, options), (e) => e.code === 'limit_error' && /work units/.test(e.message));
+  assert.throws(() => renderString('{% for i in range(50000) %}${{ "0123456789" * 1 }}0123456789012345678901234567890{% endfor %}', {}, options), { code: 'limit_error' });
+  assert.equal(renderValue('${{ 1 + 1 }}', {}, options), 2, 'the next render works');
+  const before = core.memoryBytes();
+  for (let i = 0; i < 200; i++) {
+    assert.throws(() => renderString('{% for i in range(50000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}', {}, options), { code: 'limit_error' });
+  }
+  const grown = core.memoryBytes() - before;
+  assert.ok(grown <= 4 * 1024 * 1024, `memory grew by ${grown} bytes over 200 failed renders`);
+});
+
+test('deep nesting and long sources are refused, not crashed on', () => {
+  for (const deep of [
+    '${{ ' + '['.repeat(10000) + ']'.repeat(10000) + ' }}',
+    '${{ ' + 'not '.repeat(10000) + 'x }}',
+    '{% if x %}'.repeat(10000) + '{% endif %}'.repeat(10000),
+    '${{ ' + '('.repeat(10000) + '1' + ')'.repeat(10000) + ' }}',
+  ]) {
+    assert.throws(() => renderValue(deep, {}), (e) => e.code === 'syntax_error' && /nests deeper than 200/.test(e.message));
+  }
+  assert.equal(renderValue('${{ ' + '['.repeat(150) + '1' + ']'.repeat(150) + ' | length }}', {}), 1, '150 levels are fine');
+  // The instance is still usable after refusing them.
+  assert.equal(renderValue('${{ 2 * 3 }}', {}), 6);
+  assert.throws(() => renderString('x'.repeat(2000), {}, { limits: { sourceCodeUnits: 1000 } }), { code: 'limit_error' });
+});
