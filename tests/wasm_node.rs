@@ -62,3 +62,20 @@ fn values_that_are_not_an_object_are_refused() {
     let error = trellis::wasm::validate_parameters(TEMPLATE, "[1]", "{}").unwrap_err();
     assert_eq!(property(&error, "rule").as_string().as_deref(), Some("invalid-values"));
 }
+
+#[wasm_bindgen_test]
+fn renders_step_inputs_with_a_prepared_context_and_reports_errors_as_js_errors() {
+    let context = trellis::wasm::prepare_context_json(r#"{"parameters": {"name": "svc", "port": 8080}}"#).unwrap();
+    let renderer = trellis::wasm::Renderer::new(r#"{"compat": "backstage"}"#, JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("options are valid");
+    let out = renderer
+        .render_input(r#"{"a": "${{ parameters.port }}", "b": "${{ nope }}", "c": "${{ x | nosuch }}"}"#, &context)
+        .unwrap();
+    assert_eq!(out, r#"{"a":8080,"c":"${{ x | nosuch }}"}"#);
+    let strict = trellis::wasm::Renderer::new("{}", JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let error = strict.render_value("x ${{ parameters.name | nosuch }}", &context).unwrap_err();
+    assert_eq!(property(&error, "code").as_string().as_deref(), Some("evaluation_error"));
+    assert_eq!(property(&error, "column").as_f64(), Some(25.0));
+    // The instance keeps working after an error.
+    assert_eq!(strict.render_value("${{ parameters.name | upper }}", &context).unwrap(), r#""SVC""#);
+}
