@@ -118,20 +118,19 @@ fn search_params(query: &str) -> Vec<(String, String)> {
 
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() + 0 && bytes.len() > i + 2 => {
-                match u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(high), Some(low)) => {
+                    out.push((high * 16 + low) as u8);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -279,6 +278,14 @@ mod tests {
         );
         assert!(parse_entity_ref(&json!("techdocs"), None).unwrap_err().contains("missing or empty kind"));
         assert!(parse_entity_ref(&json!("a:/b"), None).is_err());
+    }
+
+    #[test]
+    fn query_values_are_percent_decoded_without_splitting_characters() {
+        let hosts = default_integrations();
+        let parsed = parse_repo_url("github.com?owner=a%20b&repo=%aé+x%", &hosts).unwrap();
+        assert_eq!(parsed["owner"], json!("a b"));
+        assert_eq!(parsed["repo"], json!("%aé x%"));
     }
 
     #[test]

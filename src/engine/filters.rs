@@ -596,9 +596,8 @@ pub fn apply(
             let text = if input.is_nullish() { Rc::from("") } else { text_input(&input)? };
             same_safety(
                 &input,
-                text.replace("\r\n", "<br />\n")
-                    .replace('\n', "<br />\n")
-                    .replace("<br />\n<br />\n", "<br />\n<br />\n"),
+                // JavaScript's `replace(/\r\n|\n/g, '<br />\n')`: both line ends become one break.
+                text.replace("\r\n", "\n").replace('\n', "<br />\n"),
             )
         }
         "random" => {
@@ -681,13 +680,8 @@ pub fn apply(
                         continue;
                     }
                     if newlines > 0 {
-                        out.push_str(if newlines >= 3 {
-                            "\n\n"
-                        } else if newlines == 2 {
-                            "\n\n"
-                        } else {
-                            "\n"
-                        });
+                        // Three or more line breaks become two (`/\n\n\n+/` → `\n\n`).
+                        out.push_str(if newlines >= 2 { "\n\n" } else { "\n" });
                         newlines = 0;
                     }
                     out.push(c);
