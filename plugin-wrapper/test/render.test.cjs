@@ -75,6 +75,12 @@ test('host filters and globals receive JSON copies and must be synchronous', () 
   assert.throws(() => renderValue('${{ parameters.name | shout(x=1) }}', context, options), /positional/);
 });
 
+test('always() and failure() exist as in the workflow runner; a host global replaces them', () => {
+  assert.equal(renderValue('${{ always() }}', {}), true);
+  assert.equal(renderValue('${{ failure() }}', {}), false);
+  assert.equal(renderValue('${{ failure() }}', {}, { globals: { failure: () => true } }), true);
+});
+
 test('parseRepoUrl knows the configured integrations', () => {
   assert.throws(() => renderValue('${{ "git.example.com?owner=a&repo=b" | parseRepoUrl }}', {}), /No matching integration configuration for host git\.example\.com/);
   const options = { integrations: { 'git.example.com': 'gitlab' } };

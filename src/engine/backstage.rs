@@ -24,7 +24,8 @@ pub fn default_integrations() -> BTreeMap<String, String> {
     .collect()
 }
 
-/// Extensions with Backstage's four filters, for the given integrations.
+/// Extensions with Backstage's four filters (for the given integrations) and the workflow
+/// runner's `always()`/`failure()` globals.
 pub fn extensions(integrations: BTreeMap<String, String>) -> Extensions {
     let integrations = Rc::new(integrations);
     let mut extensions = Extensions::default();
@@ -42,6 +43,12 @@ pub fn extensions(integrations: BTreeMap<String, String>) -> Extensions {
         let path = args.get(1).map(crate::jsfmt::value).unwrap_or_default();
         Ok(lodash_get(args.first().unwrap_or(&Json::Null), &path).cloned())
     });
+    // The workflow runner's globals: `always()` is true; `failure()` says whether an earlier step
+    // failed, which a caller that runs steps passes in (default: none failed).
+    let always: HostFunction = Rc::new(|_| Ok(Some(Json::Bool(true))));
+    let failure: HostFunction = Rc::new(|_| Ok(Some(Json::Bool(false))));
+    extensions.functions.insert("always".into(), always);
+    extensions.functions.insert("failure".into(), failure);
     extensions.filters.insert("parseRepoUrl".into(), parse);
     extensions.filters.insert("projectSlug".into(), slug);
     extensions.filters.insert("parseEntityRef".into(), entity);
