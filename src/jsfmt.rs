@@ -1,23 +1,9 @@
 //! JavaScript's way of turning values into text, where users will compare Trellis' output
 //! with what Backstage (JavaScript) printed.
 
-/// A number as `String(n)` prints it: `3` not `3.0`, `0.5`, `1e+21`.
+/// A number as `String(n)` prints it: `3` not `3.0`, `0.5`, `1e+21`, `1e-7`.
 pub fn number(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
-    }
-    if n == n.trunc() && n.abs() < 1e21 {
-        return format!("{}", n as i128);
-    }
-    let text = format!("{n}");
-    if n.abs() >= 1e21 {
-        // Rust prints the digits in full; JavaScript switches to exponent notation.
-        return format!("{n:e}").replace('e', "e+");
-    }
-    text
+    crate::engine::value::number_to_string(n)
 }
 
 /// A JSON value as `String(v)` prints it for scalars, and as compact JSON for the rest.

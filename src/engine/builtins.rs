@@ -52,35 +52,7 @@ pub const FILTERS: &[&str] = &[
 /// Filters that exist only with `cookiecutterCompat`.
 pub const COOKIECUTTER_FILTERS: &[&str] = &["jsonify"];
 
-/// Nunjitsu's built-in tests.
-pub const TESTS: &[&str] = &[
-    "callable",
-    "defined",
-    "divisibleby",
-    "escaped",
-    "eq",
-    "equalto",
-    "even",
-    "falsy",
-    "ge",
-    "greaterthan",
-    "gt",
-    "iterable",
-    "le",
-    "lessthan",
-    "lower",
-    "lt",
-    "mapping",
-    "ne",
-    "null",
-    "number",
-    "odd",
-    "sameas",
-    "string",
-    "truthy",
-    "undefined",
-    "upper",
-];
+// The built-in tests, with their arities, are `predicates::TESTS`.
 
 /// Nunjitsu's built-in global functions.
 pub const GLOBALS: &[&str] = &["range", "cycler", "joiner"];

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use super::ast::*;
 use super::callable::Callable;
-use super::value::{utf16_len, Entries, Value};
+use super::value::{code_units, utf16_len, Entries, Value};
 use super::{filters, methods, predicates};
 use crate::jsregex::JsRegex;
 
@@ -691,7 +691,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
         }
         let handle = if self.extensions.functions.contains_key(name) {
             Callable::Host(name.to_string())
-        } else if let Some(builtin) = ["range", "cycler", "joiner"].into_iter().find(|b| *b == name) {
+        } else if let Some(builtin) = super::builtins::GLOBALS.iter().copied().find(|b| *b == name) {
             Callable::Builtin(builtin)
         } else {
             if self.options.strict {
@@ -717,27 +717,12 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 }
                 return Ok(Value::Undefined);
             }
-            Value::Object(entries) => entries.get(key).cloned(),
-            Value::Array(items) => {
-                if key == "length" {
-                    Some(Value::Number(items.borrow().len() as f64))
-                } else {
-                    array_index(key).map(|i| items.borrow().get(i).cloned().unwrap_or(Value::Undefined))
-                }
-            }
             Value::Safe(s) if key == "val" => Some(Value::Str(s.clone())),
-            Value::Str(s) | Value::Safe(s) => {
-                if key == "length" {
-                    Some(Value::Number(utf16_len(s) as f64))
-                } else {
-                    array_index(key).map(|i| code_unit_at(s, i).map_or(Value::Undefined, Value::str))
-                }
-            }
             Value::Callable(callable) => match &**callable {
                 Callable::Cycler { current, .. } if key == "current" => Some(current.borrow().clone()),
                 _ => None,
             },
-            _ => None,
+            other => other.own_property(key),
         };
         if let Some(value) = own {
             return Ok(value);
@@ -806,18 +791,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 break;
             }
             self.charge_many(1)?;
-            let key = index.to_js_string();
-            let value = match &target {
-                Value::Object(entries) => entries.get(key.as_str()).cloned().unwrap_or(Value::Undefined),
-                Value::Array(items) => {
-                    array_index(&key).and_then(|i| items.borrow().get(i).cloned()).unwrap_or(Value::Undefined)
-                }
-                Value::Str(s) | Value::Safe(s) => {
-                    array_index(&key).and_then(|i| code_unit_at(s, i)).map_or(Value::Undefined, Value::str)
-                }
-                _ => Value::Undefined,
-            };
-            out.push(value);
+            out.push(target.own_property(&index.to_js_string()).unwrap_or(Value::Undefined));
             index = index.add(&step);
         }
         Ok(Value::array(out))
@@ -1068,13 +1042,20 @@ impl<'t, 'e> Evaluator<'t, 'e> {
 
     /// `${{ value }}` as text; functions cannot be printed.
     pub fn render_value(&mut self, value: &Value) -> Result<String> {
+        self.check_printable(value)?;
+        Ok(value.render())
+    }
+
+    /// What printing `value` checks, without building the text: functions cannot be printed,
+    /// and an array costs a work unit per item.
+    pub fn check_printable(&mut self, value: &Value) -> Result<()> {
         if let Value::Array(items) = value {
             self.charge_many(items.borrow().len())?;
         }
         if contains_callable(value) {
             return fail("a function cannot be printed");
         }
-        Ok(value.render())
+        Ok(())
     }
 }
 
@@ -1174,34 +1155,8 @@ pub(crate) fn js_pow(a: f64, b: f64) -> f64 {
 }
 
 fn destructure(entry: &Value, index: usize) -> Result<Value> {
-    match entry {
-        Value::Undefined | Value::Null => fail("cannot unpack a null or undefined loop item"),
-        Value::Array(items) => Ok(items.borrow().get(index).cloned().unwrap_or(Value::Undefined)),
-        Value::Object(entries) => Ok(entries.get(index.to_string().as_str()).cloned().unwrap_or(Value::Undefined)),
-        Value::Str(s) | Value::Safe(s) => Ok(code_unit_at(s, index).map_or(Value::Undefined, Value::str)),
-        _ => Ok(Value::Undefined),
+    if entry.is_nullish() {
+        return fail("cannot unpack a null or undefined loop item");
     }
-}
-
-/// A canonical array index (`"0"`, `"12"`).
-pub(crate) fn array_index(key: &str) -> Option<usize> {
-    if key.is_empty() || (key.len() > 1 && key.starts_with('0')) || !key.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    key.parse().ok()
-}
-
-/// The string's UTF-16 code units as one-unit strings (a lone surrogate half becomes U+FFFD).
-pub(crate) fn code_units(s: &str) -> Vec<Value> {
-    if s.is_ascii() {
-        return s.chars().map(|c| Value::str(c.to_string())).collect();
-    }
-    s.encode_utf16().map(|u| Value::str(String::from_utf16_lossy(&[u]))).collect()
-}
-
-pub(crate) fn code_unit_at(s: &str, index: usize) -> Option<String> {
-    if s.is_ascii() {
-        return s.get(index..index + 1).map(str::to_string);
-    }
-    s.encode_utf16().nth(index).map(|u| String::from_utf16_lossy(&[u]))
+    Ok(entry.own_property(&index.to_string()).unwrap_or(Value::Undefined))
 }

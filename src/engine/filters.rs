@@ -5,59 +5,13 @@
 use std::rc::Rc;
 
 use super::eval::{err, EvalError, Evaluator};
-use super::value::{decimal_literal_len, is_js_whitespace, utf16_len, Entries, Value};
+use super::value::{code_units, decimal_literal_len, is_js_whitespace, utf16_len, Entries, Value};
 
 type Result<T> = std::result::Result<T, EvalError>;
 
-/// Every built-in filter name (`jsonify` is `dump` under cookiecutterCompat).
-pub const NAMES: &[&str] = &[
-    "abs",
-    "batch",
-    "capitalize",
-    "center",
-    "d",
-    "default",
-    "dictsort",
-    "dump",
-    "e",
-    "escape",
-    "first",
-    "float",
-    "forceescape",
-    "groupby",
-    "indent",
-    "int",
-    "join",
-    "last",
-    "length",
-    "list",
-    "lower",
-    "nl2br",
-    "random",
-    "reject",
-    "rejectattr",
-    "replace",
-    "reverse",
-    "round",
-    "safe",
-    "select",
-    "selectattr",
-    "slice",
-    "sort",
-    "string",
-    "striptags",
-    "sum",
-    "title",
-    "trim",
-    "truncate",
-    "upper",
-    "urlencode",
-    "urlize",
-    "wordcount",
-];
-
+/// Whether `name` is a built-in filter (`jsonify` is `dump` under cookiecutterCompat).
 pub fn exists(name: &str) -> bool {
-    NAMES.contains(&name)
+    super::builtins::FILTERS.contains(&name)
 }
 
 fn arg(args: &[Value], i: usize) -> Value {
@@ -122,7 +76,7 @@ fn same_safety(input: &Value, text: String) -> Value {
 fn sequence(input: &Value) -> Option<Vec<Value>> {
     match input {
         Value::Array(items) => Some(items.borrow().clone()),
-        Value::Str(s) | Value::Safe(s) => Some(super::eval::code_units(s)),
+        Value::Str(s) | Value::Safe(s) => Some(code_units(s)),
         _ => None,
     }
 }
@@ -136,6 +90,41 @@ fn indexed_values(entries: &Entries, evaluator: &mut Evaluator) -> Result<Vec<Va
     }
     evaluator.charge_many(count as usize)?;
     Ok((0..count as usize).map(|i| entries.get(i.to_string().as_str()).cloned().unwrap_or(Value::Undefined)).collect())
+}
+
+/// A sequence as the list filters read it: an array's items, a string's code units, an
+/// array-like record's indexed values; `None` for anything else.
+fn array_like(input: &Value, evaluator: &mut Evaluator) -> Result<Option<Vec<Value>>> {
+    match input {
+        Value::Object(entries) => indexed_values(entries, evaluator).map(Some),
+        other => Ok(sequence(other)),
+    }
+}
+
+/// What `join`/`sum` add up: the `attr` of every item when an attribute is given (from any
+/// array-like input), else the items of an array (anything else is an error).
+fn projected_items(input: &Value, attr: &Value, filter: &str, evaluator: &mut Evaluator) -> Result<Vec<Value>> {
+    if attr.truthy() {
+        let key = attr.to_js_string();
+        let source = match input {
+            // Nunjitsu projects no attributes out of a safe string (an empty one gives nothing).
+            Value::Safe(_) => Vec::new(),
+            other => array_like(other, evaluator)?.unwrap_or_default(),
+        };
+        return source.iter().map(|item| direct_attribute(item, &key)).collect();
+    }
+    match input {
+        Value::Array(items) => Ok(items.borrow().clone()),
+        _ => Err(err(format!("{filter} needs an array"))),
+    }
+}
+
+/// A text filter's input: `undefined`, `null` and `false` read as "".
+fn or_empty_text(input: &Value) -> Value {
+    match input {
+        Value::Undefined | Value::Null | Value::Bool(false) => Value::str(""),
+        other => other.clone(),
+    }
 }
 
 /// Like [`indexed_values`], but only the indices the record has.
@@ -164,7 +153,7 @@ fn lookup_path(value: &Value, path: &[String]) -> Result<Value> {
         if current.is_nullish() {
             return Err(err("cannot read an attribute of null or undefined"));
         }
-        current = own_value(&current, key);
+        current = current.own_property(key).unwrap_or(Value::Undefined);
     }
     Ok(current)
 }
@@ -174,51 +163,7 @@ fn direct_attribute(value: &Value, key: &str) -> Result<Value> {
     if value.is_nullish() {
         return Err(err("cannot read an attribute of null or undefined"));
     }
-    Ok(own_value(value, key))
-}
-
-fn own_value(value: &Value, key: &str) -> Value {
-    match value {
-        Value::Object(entries) => entries.get(key).cloned().unwrap_or(Value::Undefined),
-        Value::Array(items) => {
-            if key == "length" {
-                Value::Number(items.borrow().len() as f64)
-            } else {
-                super::eval::array_index(key).and_then(|i| items.borrow().get(i).cloned()).unwrap_or(Value::Undefined)
-            }
-        }
-        Value::Str(s) | Value::Safe(s) => {
-            if key == "length" {
-                Value::Number(utf16_len(s) as f64)
-            } else {
-                super::eval::array_index(key)
-                    .and_then(|i| super::eval::code_unit_at(s, i))
-                    .map_or(Value::Undefined, Value::str)
-            }
-        }
-        _ => Value::Undefined,
-    }
-}
-
-fn attribute(value: &Value, path: &str) -> Value {
-    let mut current = value.clone();
-    for part in path.split('.') {
-        current = match &current {
-            Value::Object(entries) => entries.get(part).cloned().unwrap_or(Value::Undefined),
-            Value::Array(items) => {
-                if part == "length" {
-                    Value::Number(items.borrow().len() as f64)
-                } else {
-                    super::eval::array_index(part)
-                        .and_then(|i| items.borrow().get(i).cloned())
-                        .unwrap_or(Value::Undefined)
-                }
-            }
-            Value::Str(s) if part == "length" => Value::Number(utf16_len(s) as f64),
-            _ => Value::Undefined,
-        };
-    }
-    current
+    Ok(value.own_property(key).unwrap_or(Value::Undefined))
 }
 
 fn spaces(n: f64) -> String {
@@ -246,13 +191,7 @@ pub fn apply(
             if !(1.0..=9e15).contains(&width) {
                 return Err(err("the batch size must be a positive integer"));
             }
-            let items = match &input {
-                Value::Object(entries) => indexed_values(entries, evaluator)?,
-                other => match sequence(other) {
-                    Some(items) => items,
-                    None => return Ok(Value::array(Vec::new())),
-                },
-            };
+            let Some(items) = array_like(&input, evaluator)? else { return Ok(Value::array(Vec::new())) };
             let fill = args.get(1).cloned().filter(|v| !v.is_undefined());
             let width = width as usize;
             let mut rows = Vec::new();
@@ -277,11 +216,7 @@ pub fn apply(
             same_safety(&input, capital)
         }
         "center" => {
-            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) {
-                Value::str("")
-            } else {
-                input.clone()
-            };
+            let normalized = or_empty_text(&input);
             let width = if arg(&args, 0).truthy() { arg(&args, 0) } else { Value::Number(80.0) };
             let length = direct_length(&normalized);
             if matches!(length.compare(&width), Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)) {
@@ -357,13 +292,15 @@ pub fn apply(
                     item.cloned().unwrap_or(Value::Undefined)
                 }
                 Value::Str(s) | Value::Safe(s) => {
-                    let units = super::eval::code_units(s);
+                    let units = code_units(s);
                     let item = if last { units.last() } else { units.first() };
                     item.cloned().unwrap_or(Value::Undefined)
                 }
                 Value::Object(entries) => {
                     let key = if last {
-                        super::value::number_to_string(attribute(&input, "length").to_number() - 1.0)
+                        super::value::number_to_string(
+                            input.own_property("length").unwrap_or(Value::Undefined).to_number() - 1.0,
+                        )
                     } else {
                         "0".into()
                     };
@@ -407,14 +344,10 @@ pub fn apply(
             _ => Value::array(Vec::new()),
         },
         "groupby" => {
-            let items = match &input {
-                Value::Undefined | Value::Null => return Err(err("groupby needs a sequence")),
-                Value::Object(entries) => indexed_values(entries, evaluator)?,
-                other => match sequence(other) {
-                    Some(items) => items,
-                    None => return Ok(Value::object(Entries::default())),
-                },
-            };
+            if input.is_nullish() {
+                return Err(err("groupby needs a sequence"));
+            }
+            let Some(items) = array_like(&input, evaluator)? else { return Ok(Value::object(Entries::default())) };
             let path = attribute_path(&arg(&args, 0));
             let mut groups: Entries = Entries::default();
             for item in items {
@@ -430,44 +363,14 @@ pub fn apply(
         }
         "join" => {
             let separator = if arg(&args, 0).truthy() { arg(&args, 0).to_js_string() } else { String::new() };
-            let attr = arg(&args, 1);
-            let items: Vec<Value> = if attr.truthy() {
-                let key = attr.to_js_string();
-                let source = match &input {
-                    Value::Array(items) => items.borrow().clone(),
-                    Value::Str(_) => sequence(&input).unwrap_or_default(),
-                    Value::Object(entries) => indexed_values(entries, evaluator)?,
-                    _ => Vec::new(),
-                };
-                source.iter().map(|item| direct_attribute(item, &key)).collect::<Result<_>>()?
-            } else {
-                match &input {
-                    Value::Array(items) => items.borrow().clone(),
-                    _ => return Err(err("join needs an array")),
-                }
-            };
+            let items = projected_items(&input, &arg(&args, 1), "join", evaluator)?;
             evaluator.charge_many(items.len())?;
             let parts: Vec<String> =
                 items.iter().map(|item| if item.is_nullish() { String::new() } else { item.to_js_string() }).collect();
             Value::str(parts.join(&separator))
         }
         "sum" => {
-            let attr = arg(&args, 0);
-            let items: Vec<Value> = if attr.truthy() {
-                let key = attr.to_js_string();
-                let source = match &input {
-                    Value::Array(items) => items.borrow().clone(),
-                    Value::Str(_) => sequence(&input).unwrap_or_default(),
-                    Value::Object(entries) => indexed_values(entries, evaluator)?,
-                    _ => Vec::new(),
-                };
-                source.iter().map(|item| direct_attribute(item, &key)).collect::<Result<_>>()?
-            } else {
-                match &input {
-                    Value::Array(items) => items.borrow().clone(),
-                    _ => return Err(err("sum needs an array")),
-                }
-            };
+            let items = projected_items(&input, &arg(&args, 0), "sum", evaluator)?;
             let mut total = Value::Number(0.0);
             for item in &items {
                 total = total.add(item);
@@ -479,10 +382,7 @@ pub fn apply(
             start.add(&total)
         }
         "sort" => {
-            let mut items = match &input {
-                Value::Object(entries) => indexed_values(entries, evaluator)?,
-                other => sequence(other).unwrap_or_default(),
-            };
+            let mut items = array_like(&input, evaluator)?.unwrap_or_default();
             let reverse = arg(&args, 0).truthy();
             let case_sensitive = arg(&args, 1).truthy();
             let path = attribute_path(&arg(&args, 2));
@@ -544,11 +444,7 @@ pub fn apply(
             Value::array(kept)
         }
         "indent" => {
-            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) {
-                Value::str("")
-            } else {
-                input.clone()
-            };
+            let normalized = or_empty_text(&input);
             let text = text_input(&normalized)?;
             if matches!(&normalized, Value::Str(s) if s.is_empty()) {
                 return Ok(Value::str(""));
@@ -575,7 +471,7 @@ pub fn apply(
         },
         "list" => match &input {
             Value::Array(_) => input,
-            Value::Str(s) | Value::Safe(s) => Value::array(super::eval::code_units(s)),
+            Value::Str(s) | Value::Safe(s) => Value::array(code_units(s)),
             Value::Object(entries) => Value::array(
                 entries
                     .iter()
@@ -601,11 +497,10 @@ pub fn apply(
             )
         }
         "random" => {
-            let items = match &input {
-                Value::Undefined | Value::Null => return Err(err("random needs a sequence")),
-                Value::Object(entries) => indexed_values(entries, evaluator)?,
-                other => sequence(other).unwrap_or_default(),
-            };
+            if input.is_nullish() {
+                return Err(err("random needs a sequence"));
+            }
+            let items = array_like(&input, evaluator)?.unwrap_or_default();
             if items.is_empty() {
                 Value::Undefined
             } else {
@@ -715,11 +610,7 @@ pub fn apply(
             same_safety(&input, text.trim_matches(is_js_whitespace).to_string())
         }
         "truncate" => {
-            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) {
-                Value::str("")
-            } else {
-                input.clone()
-            };
+            let normalized = or_empty_text(&input);
             let limit = if arg(&args, 0).truthy() { arg(&args, 0) } else { Value::Number(255.0) };
             let length = direct_length(&normalized);
             if matches!(length.compare(&limit), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)) {
@@ -747,11 +638,7 @@ pub fn apply(
         "urlencode" => Value::str(urlencode(&input)?),
         "urlize" => urlize(&input, &args)?,
         "wordcount" => {
-            let normalized = if matches!(input, Value::Undefined | Value::Null | Value::Bool(false)) {
-                Value::str("")
-            } else {
-                input.clone()
-            };
+            let normalized = or_empty_text(&input);
             if !normalized.truthy() {
                 return Ok(Value::Null);
             }
@@ -1032,7 +919,7 @@ fn replace(input: &Value, args: &[Value]) -> Result<Value> {
     if search.is_empty() {
         // `new + str.split('').join(new) + new`: `join(undefined)` joins with commas.
         let joiner = if replacement.is_undefined() { ",".to_string() } else { new.clone() };
-        let units: Vec<String> = super::eval::code_units(&text).iter().map(Value::to_js_string).collect();
+        let units: Vec<String> = code_units(&text).iter().map(Value::to_js_string).collect();
         return Ok(same_safety(input, format!("{new}{}{new}", units.join(&joiner))));
     }
     if max == 0.0 || !text.contains(&search) {
@@ -1067,9 +954,10 @@ fn urlencode(input: &Value) -> Result<String> {
                     return Err(err("urlencode needs [key, value] pairs, not null"));
                 }
                 let (k, v) = match item {
-                    Value::Array(_) | Value::Object(_) | Value::Str(_) | Value::Safe(_) => {
-                        (own_value(item, "0"), own_value(item, "1"))
-                    }
+                    Value::Array(_) | Value::Object(_) | Value::Str(_) | Value::Safe(_) => (
+                        item.own_property("0").unwrap_or(Value::Undefined),
+                        item.own_property("1").unwrap_or(Value::Undefined),
+                    ),
                     _ => (Value::Undefined, Value::Undefined),
                 };
                 parts.push(pair(&k, &v));

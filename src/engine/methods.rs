@@ -214,7 +214,7 @@ fn string_method(s: &str, name: &str, args: &[Value]) -> Result<Value> {
                 other => {
                     let sep = other.to_js_string();
                     if sep.is_empty() {
-                        super::eval::code_units(s)
+                        super::value::code_units(s)
                     } else {
                         s.split(sep.as_str()).map(Value::str).collect()
                     }

@@ -225,11 +225,18 @@ impl Value {
         Value::Number(left.to_number() + right.to_number())
     }
 
-    /// Length in UTF-16 code units of a string, or items of an array.
-    pub fn js_length(&self) -> Option<usize> {
+    /// A property found on the value itself, as JavaScript reads it: a record's key, an array's
+    /// index or `length`, a string's code unit or `length`. `None` when there is no such own
+    /// property (a method of that name may still exist); an index past the end is `undefined`.
+    pub fn own_property(&self, key: &str) -> Option<Value> {
         match self {
-            Value::Str(s) | Value::Safe(s) => Some(utf16_len(s)),
-            Value::Array(items) => Some(items.borrow().len()),
+            Value::Object(entries) => entries.get(key).cloned(),
+            Value::Array(items) if key == "length" => Some(Value::Number(items.borrow().len() as f64)),
+            Value::Array(items) => array_index(key).map(|i| items.borrow().get(i).cloned().unwrap_or(Value::Undefined)),
+            Value::Str(s) | Value::Safe(s) if key == "length" => Some(Value::Number(utf16_len(s) as f64)),
+            Value::Str(s) | Value::Safe(s) => {
+                array_index(key).map(|i| code_unit_at(s, i).map_or(Value::Undefined, Value::str))
+            }
             _ => None,
         }
     }
@@ -271,7 +278,7 @@ pub fn js_key_order(entries: Entries) -> Entries {
     if !entries.keys().any(|k| array_index(k).is_some()) {
         return entries;
     }
-    let mut indexed: Vec<(u32, Rc<str>, Value)> = Vec::new();
+    let mut indexed: Vec<(usize, Rc<str>, Value)> = Vec::new();
     let mut named = Vec::new();
     for (key, value) in entries {
         match array_index(&key) {
@@ -283,13 +290,33 @@ pub fn js_key_order(entries: Entries) -> Entries {
     indexed.into_iter().map(|(_, k, v)| (k, v)).chain(named).collect()
 }
 
-/// A canonical array index (`"0"`, `"12"`, not `"012"`).
-fn array_index(key: &str) -> Option<u32> {
+/// A canonical array index (`"0"`, `"12"`, not `"012"` or `"1.5"`), below 2³² − 1 as in
+/// JavaScript.
+pub fn array_index(key: &str) -> Option<usize> {
     if key.is_empty() || key.len() > 10 || (key.len() > 1 && key.starts_with('0')) {
         return None;
     }
+    if !key.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let n: u64 = key.parse().ok()?;
-    (n < u64::from(u32::MAX)).then_some(n as u32)
+    (n < u64::from(u32::MAX)).then_some(n as usize)
+}
+
+/// The string's UTF-16 code units as one-unit strings (a lone surrogate half becomes U+FFFD).
+pub fn code_units(s: &str) -> Vec<Value> {
+    if s.is_ascii() {
+        return s.chars().map(|c| Value::str(c.to_string())).collect();
+    }
+    s.encode_utf16().map(|u| Value::str(String::from_utf16_lossy(&[u]))).collect()
+}
+
+/// The UTF-16 code unit at `index`, as a one-unit string.
+pub fn code_unit_at(s: &str, index: usize) -> Option<String> {
+    if s.is_ascii() {
+        return s.get(index..index + 1).map(str::to_string);
+    }
+    s.encode_utf16().nth(index).map(|u| String::from_utf16_lossy(&[u]))
 }
 
 /// JavaScript's whitespace for `trim` and ToNumber.
