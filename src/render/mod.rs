@@ -241,6 +241,28 @@ fn eval_options(options: &RenderOptions) -> EvalOptions {
     }
 }
 
+/// Parses `source` (cached) and runs `run` with an evaluator over `context`: the context's own
+/// copy when the template mutates arrays. Errors are located in `source`.
+fn with_evaluator<T>(
+    source: &str,
+    context: &Context,
+    options: &RenderOptions,
+    extensions: &Extensions,
+    run: impl for<'t, 'e> FnOnce(&mut Evaluator<'t, 'e>, &'t [ast::Node]) -> Result<T, EvalError>,
+) -> Result<T, RenderError> {
+    let parsed = parse(source, options)?;
+    let isolated;
+    let context = if parsed.mutates {
+        isolated = context.isolated();
+        &isolated
+    } else {
+        context
+    };
+    let eval_options = eval_options(options);
+    let mut evaluator = Evaluator::new(&context.entries, &eval_options, extensions);
+    run(&mut evaluator, &parsed.template.body).map_err(|e| located(e, source))
+}
+
 /// Renders `source` to text.
 pub fn render_string(
     source: &str,
@@ -252,20 +274,11 @@ pub fn render_string(
         check_source_length(source, options)?;
         return Ok(source.to_string());
     }
-    let parsed = parse(source, options)?;
-    let template = &parsed.template;
-    let isolated;
-    let context = if parsed.mutates {
-        isolated = context.isolated();
-        &isolated
-    } else {
-        context
-    };
-    let eval_options = eval_options(options);
-    let mut evaluator = Evaluator::new(&context.entries, &eval_options, extensions);
-    let mut out = Output { text: String::new(), json: None };
-    evaluator.render(&template.body, &mut out).map_err(|e| located(e, source))?;
-    Ok(out.text)
+    with_evaluator(source, context, options, extensions, |evaluator, body| {
+        let mut out = Output { text: String::new(), json: None };
+        evaluator.render(body, &mut out)?;
+        Ok(out.text)
+    })
 }
 
 /// Nunjitsu's `renderValue(source, context, {coercion: 'json'})`; `None` is `undefined`.
@@ -290,37 +303,28 @@ pub fn render_value_raw(
         check_source_length(source, options)?;
         return Ok((!source.is_empty()).then(|| Value::str(source)));
     }
-    let parsed = parse(source, options)?;
-    let template = &parsed.template;
-    let isolated;
-    let context = if parsed.mutates {
-        isolated = context.isolated();
-        &isolated
-    } else {
-        context
-    };
-    let eval_options = eval_options(options);
-    let mut evaluator = Evaluator::new(&context.entries, &eval_options, extensions);
-    // A lone `${{ expr }}`: the value itself, without JSON text in between.
-    if let [ast::Node { kind: ast::NodeKind::Output(expr), range }] = template.body.as_slice() {
-        let value = evaluator.eval_top(expr).map_err(|e| located(e, source))?;
-        evaluator.render_value(&value).map_err(|e| located(EvalError { range: *range, ..e }, source))?;
-        return Ok((!value.is_undefined()).then_some(value));
-    }
-    // One root node that is not plain text: outputs are also collected JSON-encoded.
-    let json_mode = template.body.len() == 1 && !matches!(template.body[0].kind, ast::NodeKind::Data(_));
-    let mut out = Output { text: String::new(), json: json_mode.then(String::new) };
-    evaluator.render(&template.body, &mut out).map_err(|e| located(e, source))?;
-    let Output { text, json } = out;
-    if let Some(encoded) = json {
-        if encoded.is_empty() {
-            return Ok(None);
+    with_evaluator(source, context, options, extensions, |evaluator, body| {
+        // A lone `${{ expr }}`: the value itself, without JSON text in between.
+        if let [ast::Node { kind: ast::NodeKind::Output(expr), range }] = body {
+            let value = evaluator.eval_top(expr)?;
+            evaluator.check_printable(&value).map_err(|e| EvalError { range: *range, ..e })?;
+            return Ok((!value.is_undefined()).then_some(value));
         }
-        if let Ok(decoded) = crate::engine::json::parse(&encoded) {
-            return Ok(Some(decoded));
+        // One root node that is not plain text: outputs are also collected JSON-encoded.
+        let json_mode = body.len() == 1 && !matches!(body[0].kind, ast::NodeKind::Data(_));
+        let mut out = Output { text: String::new(), json: json_mode.then(String::new) };
+        evaluator.render(body, &mut out)?;
+        let Output { text, json } = out;
+        if let Some(encoded) = json {
+            if encoded.is_empty() {
+                return Ok(None);
+            }
+            if let Ok(decoded) = crate::engine::json::parse(&encoded) {
+                return Ok(Some(decoded));
+            }
         }
-    }
-    Ok(if text.is_empty() { None } else { Some(Value::str(text)) })
+        Ok(if text.is_empty() { None } else { Some(Value::str(text)) })
+    })
 }
 
 /// [`render_input`] from and to JSON text, without building JSON trees: the input is read
@@ -425,38 +429,31 @@ pub fn render_native(
     options: &RenderOptions,
     extensions: &Extensions,
 ) -> Result<Value, RenderError> {
-    let parsed = parse(source, options)?;
-    let template = &parsed.template;
-    let isolated;
-    let context = if parsed.mutates {
-        isolated = context.isolated();
-        &isolated
-    } else {
-        context
-    };
-    let eval_options = eval_options(options);
-    let mut evaluator = Evaluator::new(&context.entries, &eval_options, extensions);
-    if let [ast::Node { kind: ast::NodeKind::Output(expr), .. }] = template.body.as_slice() {
-        // The value leaves the renderer as plain data: a safe string is a string again.
-        return match evaluator.eval_top(expr).map_err(|e| located(e, source))? {
-            Value::Safe(text) => Ok(Value::Str(text)),
-            other => Ok(other),
-        };
-    }
-    let mut out = Output { text: String::new(), json: None };
-    evaluator.render(&template.body, &mut out).map_err(|e| located(e, source))?;
-    Ok(Value::str(out.text))
+    with_evaluator(source, context, options, extensions, |evaluator, body| {
+        if let [ast::Node { kind: ast::NodeKind::Output(expr), .. }] = body {
+            // The value leaves the renderer as plain data: a safe string is a string again.
+            return match evaluator.eval_top(expr)? {
+                Value::Safe(text) => Ok(Value::Str(text)),
+                other => Ok(other),
+            };
+        }
+        let mut out = Output { text: String::new(), json: None };
+        evaluator.render(body, &mut out)?;
+        Ok(Value::str(out.text))
+    })
 }
 
-/// Renders every string leaf of a step input (`None` when the whole input is `undefined`).
+/// Renders every string leaf of a step input (`None` when the whole input is `undefined`): the
+/// JSON-text walk of [`render_input_text`], for callers holding a JSON tree.
 pub fn render_input(
     input: &Json,
     context: &Context,
     options: &RenderOptions,
     extensions: &Extensions,
 ) -> Result<Option<Json>, RenderError> {
-    let mut path = Vec::new();
-    walk(input, context, options, extensions, &mut path)
+    let rendered = render_input_text(&input.to_string(), context, options, extensions)?;
+    // The walk writes valid JSON; reading it back cannot fail.
+    Ok(rendered.and_then(|text| serde_json::from_str(&text).ok()))
 }
 
 /// One step from a container to a child, kept cheap; the JSON pointer is built on error only.
@@ -478,46 +475,6 @@ fn pointer(path: &[Step]) -> String {
         }
     }
     out
-}
-
-fn walk<'a>(
-    input: &'a Json,
-    context: &Context,
-    options: &RenderOptions,
-    extensions: &Extensions,
-    path: &mut Vec<Step<'a>>,
-) -> Result<Option<Json>, RenderError> {
-    Ok(match input {
-        Json::String(source) => match render_value(source, context, options, extensions) {
-            Ok(value) => value,
-            Err(_) if options.backstage_compat => Some(input.clone()),
-            Err(mut error) => {
-                error.pointer = Some(pointer(path));
-                return Err(error);
-            }
-        },
-        Json::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                path.push(Step::Index(i));
-                out.push(walk(item, context, options, extensions, path)?.unwrap_or(Json::Null));
-                path.pop();
-            }
-            Some(Json::Array(out))
-        }
-        Json::Object(map) => {
-            let mut out = serde_json::Map::with_capacity(map.len());
-            for (key, item) in map {
-                path.push(Step::Key(key));
-                if let Some(value) = walk(item, context, options, extensions, path)? {
-                    out.insert(key.clone(), value);
-                }
-                path.pop();
-            }
-            Some(Json::Object(out))
-        }
-        other => Some(other.clone()),
-    })
 }
 
 #[cfg(test)]
