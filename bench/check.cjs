@@ -12,23 +12,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
-const root = path.join(__dirname, '..');
-const corpus = path.resolve(root, process.env.TRELLIS_CORPUS ?? '../shared/corpus');
-const runs = Number.parseInt(process.env.TRELLIS_BENCH_RUNS ?? '7', 10);
+const { benchSetup, median: medianOf } = require('./support.cjs');
 
-if (!fs.existsSync(path.join(root, 'dist/index.js'))) {
-  console.error('dist/index.js is missing: run `bash scripts/build.sh` first');
-  process.exit(2);
-}
-if (!fs.statSync(corpus, { throwIfNoEntry: false })?.isDirectory()) {
-  console.error(`corpus not found at ${corpus}: set TRELLIS_CORPUS`);
-  process.exit(2);
-}
-if (!(runs > 0)) {
-  console.error('TRELLIS_BENCH_RUNS must be a positive integer');
-  process.exit(2);
-}
-const { checkTemplate } = require(path.join(root, 'dist/index.js'));
+const { corpus, runs, trellis } = benchSetup();
+const { checkTemplate } = trellis;
 
 /** Every .yaml/.yml file holding a Template document, the selection tests/check_corpus.rs makes. */
 function templateFiles(dir, out = []) {
@@ -57,7 +44,7 @@ const warmup = pass();
 const times = [];
 for (let i = 0; i < runs; i++) times.push(pass().ms);
 times.sort((a, b) => a - b);
-const median = times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
+const median = medianOf(times);
 
 console.log('| templates | KiB | findings | runs | median total (ms) | min (ms) | templates/s |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|');

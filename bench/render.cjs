@@ -17,24 +17,13 @@
 //   npm run bench:render                      (after `bash scripts/build.sh`)
 //   TRELLIS_CORPUS=/path TRELLIS_BENCH_RUNS=9 node bench/render.cjs
 'use strict';
-const fs = require('node:fs');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
-const root = path.join(__dirname, '..');
-const corpus = path.resolve(root, process.env.TRELLIS_CORPUS ?? '../shared/corpus');
-const runs = Number.parseInt(process.env.TRELLIS_BENCH_RUNS ?? '7', 10);
-if (!fs.existsSync(path.join(root, 'dist/index.js'))) {
-  console.error('dist/index.js is missing: run `bash scripts/build.sh` first');
-  process.exit(2);
-}
-if (!fs.existsSync(path.join(corpus, 'INDEX.tsv'))) {
-  console.error(`corpus not found at ${corpus}: set TRELLIS_CORPUS`);
-  process.exit(2);
-}
-process.env.TRELLIS_CORPUS = corpus;
+const { benchSetup, median } = require('./support.cjs');
 
-const trellis = require(path.join(root, 'dist/index.js'));
+const { root, corpus, runs, trellis } = benchSetup({ needsIndex: true });
+process.env.TRELLIS_CORPUS = corpus;
 const { nunjitsuRenderer } = require(path.join(root, 'plugin-wrapper/test/support/render-oracle.cjs'));
 const { loadCorpusTemplates } = require(path.join(root, 'plugin-wrapper/test/support/parity-corpus.cjs'));
 const { taskContext, stepStringCases } = require(path.join(root, 'plugin-wrapper/test/support/render-corpus.cjs'));
@@ -108,11 +97,6 @@ const stringEngines = {
       }
     }
   },
-};
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 function measure(label, pool, work, units, passes) {
