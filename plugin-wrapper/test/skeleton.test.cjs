@@ -343,6 +343,11 @@ test('a file failing midway leaves the target untouched', () => {
   fs.symlinkSync(path.join(outside, 'x.txt'), path.join(target, 'x.txt'));
   assert.throws(() => writeSkeleton(renderSkeleton([{ path: 'x.txt', content: 'x' }], {}), target, { replace: true }), /symbolic link/);
   assert.deepEqual(fs.readdirSync(outside), []);
+  // A new link whose target runs through a symlink the target already had.
+  const linked = renderSkeleton([{ path: 'l', symlink: 'linked/secret' }], {});
+  assert.equal(linked.files.length, 1);
+  assert.throws(() => writeSkeleton(linked, target), (e) => e.code === 'write_conflict' && /already in the target/.test(e.message));
+  assert.equal(fs.lstatSync(path.join(target, 'l'), { throwIfNoEntry: false }), undefined);
   fs.rmSync(base, { recursive: true, force: true });
 });
 
