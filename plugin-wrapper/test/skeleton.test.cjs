@@ -47,12 +47,14 @@ async function both(skeleton, input) {
   try {
     const backstageError = await backstageRender(skeleton, input, theirs);
     let trellisError = null;
+    let trellisLine;
     try {
       trellisFetch(skeleton, input, ours);
     } catch (error) {
       trellisError = `${error.code}: ${error.message}`;
+      trellisLine = error.line;
     }
-    return { backstageError, trellisError, backstage: snapshot(theirs), trellis: snapshot(ours) };
+    return { backstageError, trellisError, trellisLine, backstage: snapshot(theirs), trellis: snapshot(ours) };
   } finally {
     fs.rmSync(theirs, { recursive: true, force: true });
     fs.rmSync(path.dirname(ours), { recursive: true, force: true });
@@ -75,7 +77,9 @@ test('every corpus skeleton renders to the same tree as Backstage\'s fetch:templ
     const outcome = await both(step.skeleton, step.input);
     entries += Object.keys(outcome.backstage).length;
     if (outcome.backstageError || outcome.trellisError) {
-      if (outcome.backstageError && outcome.trellisError) {
+      // Both fail: on the same line when Backstage names one ("Template error at line N, …").
+      const backstageLine = /at line (\d+)/.exec(outcome.backstageError ?? '')?.[1];
+      if (outcome.backstageError && outcome.trellisError && (!backstageLine || Number(backstageLine) === outcome.trellisLine)) {
         identical += 1;
         bothFailed += 1;
       } else {
