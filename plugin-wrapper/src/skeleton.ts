@@ -262,7 +262,11 @@ export function writeSkeleton(result: SkeletonResult, targetDir: string, options
       } else if (kind === 'symlink') {
         fs.symlinkSync(file.symlink ?? '', staged);
       } else {
-        fs.writeFileSync(staged, bytesOf(file.content), { mode: file.mode || 0o644, flag: 'wx' });
+        const bytes = bytesOf(file.content);
+        // As fetch:template: text is written with the mode under the umask (fs-extra
+        // `outputFile`), a binary copied with its exact mode (fs-extra `copy`).
+        fs.writeFileSync(staged, bytes, { mode: file.mode || 0o644, flag: 'wx' });
+        if (isBinaryContent(bytes)) fs.chmodSync(staged, file.mode || 0o644);
       }
       toMove.push(file);
     }

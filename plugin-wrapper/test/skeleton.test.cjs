@@ -149,6 +149,8 @@ const HANDMADE = [
     name: 'binaries copied unrendered under a rendered name; BOM, CRLF and stray bytes in text',
     tree: {
       '${{ values.name }}.png': PNG,
+      'group-writable.png': { content: PNG, mode: 0o664 },
+      'group-writable.txt': { content: 'text ${{ values.name }}', mode: 0o664 },
       'bom.txt': Buffer.from('\ufeffname: ${{ values.name }}\r\nnext\r\n'),
       'stray.txt': Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' ${{ values.name }}\n'.repeat(30))]),
       'copied/stray.txt': Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' ${{ values.name }}\n'.repeat(30))]),
