@@ -220,7 +220,8 @@ pub enum FetchKind {
 impl FetchKind {
     pub fn of(action: &str) -> Option<FetchKind> {
         Some(match action {
-            "fetch:template" => FetchKind::Template,
+            // Trellis' own action renders skeletons as fetch:template does (with its engine).
+            "fetch:template" | "trellis:fetch:template" => FetchKind::Template,
             "fetch:template:file" => FetchKind::TemplateFile,
             "fetch:plain" | "fetch:cookiecutter" => FetchKind::Copy { file: false },
             "fetch:plain:file" => FetchKind::Copy { file: true },
