@@ -17,7 +17,7 @@ const USAGE = `Usage: trellis <command> [options]
 
 Commands:
   check [PATH...]                      find mistakes in templates (trellis check --help)
-  rules                                list the rules check runs
+  rules [--format text|markdown]       list the rules check runs
   params TEMPLATE_FILE --values FILE   check parameter values against a template's forms
   manifest --url BACKSTAGE_URL         save an instance's scaffolder actions, filters and globals
 
@@ -258,6 +258,15 @@ async function runManifestCommand(args: string[]): Promise<number> {
   return runManifest({ url: flags.url, token: flags.token ?? process.env.BACKSTAGE_TOKEN, out: flags.out });
 }
 
+function runRulesCommand(args: string[]): number {
+  const { values: flags } = parseArgs({ args, options: { format: { type: 'string', default: 'text' } }, strict: true });
+  try {
+    return runRules(flags.format);
+  } catch (error) {
+    throw new UsageError((error as Error).message, USAGE);
+  }
+}
+
 function version(): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
   return `trellis ${manifest.version}`;
@@ -272,7 +281,7 @@ async function main(argv: string[]): Promise<number> {
       case 'check':
         return runCheckCommand(rest);
       case 'rules':
-        return runRules();
+        return runRulesCommand(rest);
       case 'manifest':
         return await runManifestCommand(rest);
       case '-h':
