@@ -252,6 +252,20 @@ pub fn check_template(source: &str, options_json: &str, reader: JsValue) -> Resu
     serde_json::to_string(&result).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }
 
+/// `actionManifest(instanceJson?)`: the manifest `trellis check` checks against, as JSON
+/// `{actions: [{id, description?, schema: {input?, output?}}], filters, globals, fields}`: the
+/// built-in one (scaffolder-backend 4.3.0 and Trellis' own actions), merged with an instance's.
+#[wasm_bindgen(js_name = actionManifest)]
+pub fn action_manifest(instance_json: Option<String>) -> Result<String, JsValue> {
+    let manifest = match instance_json {
+        Some(text) => crate::manifest::Manifest::with(
+            &crate::manifest::Manifest::parse(&text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
+        ),
+        None => crate::manifest::Manifest::builtin().clone(),
+    };
+    serde_json::to_string(&manifest).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
+}
+
 /// `listRules()`: JSON `[{id, description, defaultSeverity}]`.
 #[wasm_bindgen(js_name = listRules)]
 pub fn list_rules() -> String {
