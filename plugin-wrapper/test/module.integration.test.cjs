@@ -27,7 +27,9 @@ before(
   async () => {
     knex = knexFactory({
       client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
+      // Under another Node.js than the one node_modules was built for (the Node 22 run in
+      // scripts/test.sh), better-sqlite3's native module comes from a build for that Node.
+      connection: { filename: ':memory:', options: { nativeBinding: process.env.TRELLIS_BETTER_SQLITE3_BINDING } },
       useNullAsDefault: true,
     });
     backend = await startTestBackend({
