@@ -8,6 +8,8 @@
 //!   `undefined` deleting its key. Where Backstage silently keeps a string whose rendering failed,
 //!   Trellis reports the error with its position, unless [`RenderOptions::backstage_compat`].
 
+pub mod skeleton;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
