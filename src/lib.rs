@@ -26,6 +26,7 @@ pub mod diagnostics;
 pub mod dryrun;
 pub mod engine;
 pub mod error;
+pub mod fetch_template;
 pub mod jsfmt;
 pub mod jsregex;
 pub mod manifest;

@@ -240,45 +240,23 @@ impl Call<'_, '_> {
 
     fn fetch_template(&mut self, trellis: bool) -> Result<Outputs, TrellisError> {
         let target = self.target("targetPath", self.text("targetPath").unwrap_or("./"))?;
-        let extension = match self.input.get("templateFileExtension") {
-            Some(Value::Bool(true)) => Some(".njk".to_string()),
-            Some(Value::String(s)) if !s.is_empty() => {
-                Some(if s.starts_with('.') { s.clone() } else { format!(".{s}") })
-            }
-            _ => None,
-        };
-        let copy_without_templating: Vec<String> = match self.input.get("copyWithoutTemplating") {
-            None => Vec::new(),
-            Some(Value::Array(items)) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
-            Some(_) => {
-                return Err(self.error(
-                    "invalid-action-input",
-                    "copyWithoutTemplating",
-                    "Fetch action input copyWithoutTemplating must be an Array",
-                ))
-            }
-        };
-        let cookiecutter = self.flag("cookiecutterCompat");
-        if extension.is_some() && (!copy_without_templating.is_empty() || cookiecutter) {
-            return Err(self.error(
-                "invalid-action-input",
-                "templateFileExtension",
-                "Fetch action input extension incompatible with copyWithoutTemplating and cookiecutterCompat",
-            ));
-        }
+        let mut options = SkeletonOptions::from_inputs(
+            self.input.get("copyWithoutTemplating"),
+            self.input.get("templateFileExtension"),
+            self.flag("cookiecutterCompat"),
+        )
+        .map_err(|e| {
+            let field = if e.message.contains("copyWithoutTemplating must") { "copyWithoutTemplating" } else { "templateFileExtension" };
+            let mut error = self.error("invalid-action-input", field, e.message);
+            error.hint = e.hint;
+            error
+        })?;
+        options.trim_blocks = self.flag("trimBlocks");
+        options.lstrip_blocks = self.flag("lstripBlocks");
+        options.strict = trellis && self.flag("strict");
         let Some(root) = self.skeleton_path()? else { return Ok(Vec::new()) };
         self.expect_kind(&root, false)?;
         let files = self.read_skeleton(&root, false)?;
-        let options = SkeletonOptions {
-            copy_without_templating,
-            template_file_extension: extension,
-            cookiecutter_compat: cookiecutter,
-            trim_blocks: self.flag("trimBlocks"),
-            lstrip_blocks: self.flag("lstripBlocks"),
-            strict: trellis && self.flag("strict"),
-            limits: crate::engine::eval::Limits::default(),
-            max_total_output: MAX_SKELETON_BYTES as usize,
-        };
         let values = self.input.get("values").cloned().unwrap_or(Value::Null);
         let result = render_skeleton(&files, &values, &options).map_err(|e| self.skeleton_error(&root, e))?;
         for skipped in result.skipped {

@@ -8,8 +8,6 @@
 //!   `undefined` deleting its key. Where Backstage silently keeps a string whose rendering failed,
 //!   Trellis reports the error with its position, unless [`RenderOptions::backstage_compat`].
 
-pub mod skeleton;
-
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -478,6 +476,8 @@ fn pointer(path: &[Step]) -> String {
     }
     out
 }
+
+pub mod skeleton;
 
 #[cfg(test)]
 mod tests;

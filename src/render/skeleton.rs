@@ -1,17 +1,13 @@
-//! STAND-IN for branch `skeleton-core`'s `render_skeleton` (the agreed API of
-//! /work/briefs/skeleton-api.md), so the offline dry-run builds before that branch lands. When
-//! `skeleton-core` is merged, its file replaces this one whole; nothing else depends on more
-//! than the agreed signatures.
-//!
-//! What it does: fetch:template's entry loop (spec §4.2 steps 4–8): every path rendered, the
-//! empty / `/`-leading / `//` skip rule, `templateFileExtension`, `copyWithoutTemplating`,
-//! binary files and symlinks copied, `..` refused.
+//! Rendering a whole skeleton directory the way Backstage's `fetch:template` does (spec §4),
+//! with Trellis' safety rules on top: nothing leaves the target, symlinks are never followed,
+//! and an error means no result at all.
 
-use serde_json::Value;
+use serde_json::Value as Json;
 
-use crate::check::skeleton::{extname, is_binary, Pattern};
-use crate::render::{render_string, Context, RenderOptions};
+use super::{render_string, Context, RenderError, RenderOptions};
+use crate::engine::eval::{ErrorKind, Extensions, Limits};
 
+/// What a skeleton entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
     File,
@@ -19,41 +15,75 @@ pub enum EntryKind {
     Symlink,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One entry of a skeleton (input) or of the rendered tree (output).
+#[derive(Debug, Clone, PartialEq)]
 pub struct SkeletonFile {
+    /// Relative, `/`-separated, no leading `/`; directories without a trailing `/`.
     pub path: String,
     pub kind: EntryKind,
+    /// Files only (empty otherwise).
     pub content: Vec<u8>,
+    /// Unix permission bits, e.g. 0o644 / 0o755 (0 = unknown → 0o644).
     pub mode: u32,
+    /// Symlinks only: the link text as read (`readlink`).
     pub link_target: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+/// `fetch:template`'s inputs that decide rendering, plus Trellis' own bounds.
+#[derive(Debug, Clone)]
 pub struct SkeletonOptions {
+    /// globby patterns, `!` negation.
     pub copy_without_templating: Vec<String>,
+    /// Already normalised: `Some(".njk")` for `true`, `None` for false/absent.
     pub template_file_extension: Option<String>,
     pub cookiecutter_compat: bool,
     pub trim_blocks: bool,
     pub lstrip_blocks: bool,
+    /// Undefined names are errors.
     pub strict: bool,
-    pub limits: crate::engine::eval::Limits,
+    /// Per-file render limits (Nunjitsu defaults).
+    pub limits: Limits,
+    /// Bound on the sum of rendered bytes.
     pub max_total_output: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Default bound on the bytes of one rendered skeleton.
+pub const DEFAULT_MAX_TOTAL_OUTPUT: usize = 256 * 1024 * 1024;
+
+impl Default for SkeletonOptions {
+    fn default() -> SkeletonOptions {
+        SkeletonOptions {
+            copy_without_templating: Vec::new(),
+            template_file_extension: None,
+            cookiecutter_compat: false,
+            trim_blocks: false,
+            lstrip_blocks: false,
+            strict: false,
+            limits: Limits::default(),
+            max_total_output: DEFAULT_MAX_TOTAL_OUTPUT,
+        }
+    }
+}
+
+/// An entry Backstage's skip rule left out (rendered path empty, starting with `/` or holding `//`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct SkippedEntry {
     pub path: String,
     pub rendered_path: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default)]
+/// The rendered tree: entries in input order, directories included.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkeletonResult {
     pub files: Vec<SkeletonFile>,
     pub skipped: Vec<SkippedEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a skeleton did not render: which skeleton file, 1-based line/column inside it when it is
+/// a template error, a code (`syntax_error` | `render_error` | `limit_error` | `unsafe_path` |
+/// `unsafe_symlink` | `invalid_option`), message and hint.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SkeletonError {
     pub path: String,
     pub line: Option<usize>,
@@ -72,94 +102,134 @@ impl std::fmt::Display for SkeletonError {
     }
 }
 
-fn pattern(text: &str) -> Pattern {
-    let (negated, glob) = match text.strip_prefix('!') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let glob = glob.strip_prefix("./").unwrap_or(glob).trim_end_matches('/');
-    let matcher = globset::GlobBuilder::new(glob)
-        .literal_separator(true)
-        .build()
-        .map(|g| g.compile_matcher())
-        .map_err(|e| e.to_string());
-    Pattern { text: text.to_string(), pointer: String::new(), negated, matcher }
-}
+impl std::error::Error for SkeletonError {}
 
+/// Renders a skeleton as `fetch:template` does, with Backstage's filters for the public SCM hosts.
 pub fn render_skeleton(
     files: &[SkeletonFile],
-    values: &Value,
+    values: &Json,
     options: &SkeletonOptions,
 ) -> Result<SkeletonResult, SkeletonError> {
-    let root = if options.cookiecutter_compat { "cookiecutter" } else { "values" };
-    let context = Context::from_json(&serde_json::json!({ root: values }));
+    render_skeleton_with(files, values, options, &fetch_template_extensions(crate::engine::backstage::default_integrations()))
+}
+
+/// The filters `fetch:template` renders with: Backstage's, without the workflow runner's
+/// `always()`/`failure()` globals.
+pub fn fetch_template_extensions(integrations: std::collections::BTreeMap<String, String>) -> Extensions {
+    let mut extensions = crate::engine::backstage::extensions(integrations);
+    extensions.functions.remove("always");
+    extensions.functions.remove("failure");
+    extensions
+}
+
+/// [`render_skeleton`] with the caller's filters and globals (a module's, other integrations).
+pub fn render_skeleton_with(
+    files: &[SkeletonFile],
+    values: &Json,
+    options: &SkeletonOptions,
+    extensions: &Extensions,
+) -> Result<SkeletonResult, SkeletonError> {
     let render_options = RenderOptions {
         cookiecutter_compat: options.cookiecutter_compat,
         trim_blocks: options.trim_blocks,
         lstrip_blocks: options.lstrip_blocks,
         strict: options.strict,
         limits: options.limits,
-        ..RenderOptions::default()
+        backstage_compat: false,
+        no_regex_execution: false,
     };
-    let extensions = crate::engine::backstage::extensions(crate::engine::backstage::default_integrations());
-    let patterns: Vec<Pattern> = options.copy_without_templating.iter().map(|p| pattern(p)).collect();
-    let dirs: Vec<&str> = files.iter().filter(|f| f.kind == EntryKind::Directory).map(|f| f.path.as_str()).collect();
-    let is_dir = |p: &str| dirs.contains(&p);
-    let copied = |path: &str| {
-        patterns.iter().any(|p| !p.negated && p.covers(path, &is_dir))
-            && !patterns.iter().any(|p| p.negated && p.covers(path, &is_dir))
-    };
-    let fail = |path: &str, code: &'static str, e: crate::render::RenderError| SkeletonError {
-        path: path.to_string(),
-        line: Some(e.line as usize),
-        column: Some(e.column as usize),
-        code,
-        message: e.message,
-        hint: None,
-    };
-    let mut out = SkeletonResult::default();
+    let root = if options.cookiecutter_compat { "cookiecutter" } else { "values" };
+    let context = Context::default().with_value(&[root], values);
+    let mut result = SkeletonResult::default();
     for file in files {
-        let mut rendered_path = render_string(&file.path, &context, &render_options, &extensions)
-            .map_err(|e| fail(&file.path, "render_error", e))?;
-        let name = file.path.rsplit('/').next().unwrap_or_default();
-        let by_extension = options.template_file_extension.as_deref().is_some_and(|ext| extname(name) == ext);
-        if by_extension {
-            let ext = options.template_file_extension.as_deref().unwrap_or_default();
-            rendered_path.truncate(rendered_path.len().saturating_sub(ext.len()));
-        }
-        if rendered_path.is_empty() || rendered_path.starts_with('/') || rendered_path.contains("//") {
-            out.skipped.push(SkippedEntry {
+        let location = if file.kind == EntryKind::Directory { format!("{}/", file.path) } else { file.path.clone() };
+        let rendered = render_string(&location, &context, &render_options, extensions)
+            .map_err(|e| template_error(&file.path, e))?;
+        if rendered.is_empty() || rendered.starts_with('/') || rendered.contains("//") {
+            result.skipped.push(SkippedEntry {
                 path: file.path.clone(),
-                rendered_path,
+                rendered_path: rendered,
                 reason: "the rendered path is empty, starts with `/` or contains `//`".into(),
             });
             continue;
         }
-        if rendered_path.split('/').any(|s| s == "..") {
-            return Err(SkeletonError {
-                path: file.path.clone(),
-                line: None,
-                column: None,
-                code: "unsafe_path",
-                message: format!("the rendered path `{rendered_path}` leaves the target directory"),
-                hint: None,
-            });
-        }
-        let render_content = file.kind == EntryKind::File
-            && !is_binary(&file.content)
-            && match &options.template_file_extension {
-                Some(_) => by_extension,
-                None => !copied(&file.path),
-            };
-        let content = if render_content {
-            let text = String::from_utf8_lossy(&file.content);
-            render_string(&text, &context, &render_options, &extensions)
-                .map_err(|e| fail(&file.path, "render_error", e))?
-                .into_bytes()
-        } else {
-            file.content.clone()
+        let path = rendered.trim_end_matches('/').to_string();
+        let content = match file.kind {
+            EntryKind::File => {
+                let text = String::from_utf8_lossy(&file.content);
+                render_string(&text, &context, &render_options, extensions)
+                    .map_err(|e| template_error(&file.path, e))?
+                    .into_bytes()
+            }
+            _ => Vec::new(),
         };
-        out.files.push(SkeletonFile { path: rendered_path, content, ..file.clone() });
+        result.files.push(SkeletonFile { path, kind: file.kind, content, mode: file.mode, link_target: file.link_target.clone() });
     }
-    Ok(out)
+    Ok(result)
+}
+
+fn template_error(path: &str, error: RenderError) -> SkeletonError {
+    let code = match error.kind {
+        ErrorKind::Syntax => "syntax_error",
+        ErrorKind::Evaluation => "render_error",
+        ErrorKind::Limit => "limit_error",
+    };
+    SkeletonError {
+        path: path.to_string(),
+        line: Some(error.line as usize),
+        column: Some(error.column as usize),
+        code,
+        message: error.message,
+        hint: None,
+    }
+}
+
+impl SkeletonOptions {
+    /// Options from `fetch:template`'s raw inputs (`copyWithoutTemplating`,
+    /// `templateFileExtension`, `cookiecutterCompat`), refusing what Backstage refuses with an
+    /// `InputError` (`invalid_option`); the rest default.
+    pub fn from_inputs(
+        copy_without_templating: Option<&Json>,
+        template_file_extension: Option<&Json>,
+        cookiecutter_compat: bool,
+    ) -> Result<SkeletonOptions, SkeletonError> {
+        let invalid = |message: String, hint: &str| SkeletonError {
+            path: String::new(),
+            line: None,
+            column: None,
+            code: "invalid_option",
+            message,
+            hint: Some(hint.into()),
+        };
+        let patterns = match copy_without_templating {
+            None | Some(Json::Null) => None,
+            Some(Json::Array(items)) => Some(
+                items
+                    .iter()
+                    .map(|item| item.as_str().map(str::to_string))
+                    .collect::<Option<Vec<String>>>()
+                    .ok_or_else(|| invalid("copyWithoutTemplating must be an array of strings".into(), "list glob patterns as strings"))?,
+            ),
+            Some(_) => {
+                return Err(invalid(
+                    "copyWithoutTemplating must be an array".into(),
+                    "write it as a list, e.g. `copyWithoutTemplating: ['static/**']`",
+                ))
+            }
+        };
+        let extension = crate::fetch_template::template_extension(template_file_extension)
+            .map_err(|m| invalid(m, "use `true` (for .njk) or an extension such as `.tmpl`"))?;
+        if extension.is_some() && (patterns.is_some() || cookiecutter_compat) {
+            return Err(invalid(
+                crate::fetch_template::EXTENSION_CONFLICT.into(),
+                "in extension mode only files ending in the extension are rendered; drop one of the options",
+            ));
+        }
+        Ok(SkeletonOptions {
+            copy_without_templating: patterns.unwrap_or_default(),
+            template_file_extension: extension,
+            cookiecutter_compat,
+            ..SkeletonOptions::default()
+        })
+    }
 }
