@@ -3,17 +3,7 @@
  * the Rust core (src/dryrun). This file only converts arguments and results.
  */
 import { coreModule, type SkeletonReader, type TrellisError } from './core';
-
-/** One entry of a rendered (or golden) tree; paths are `/`-separated and relative. */
-export interface TreeFile {
-  path: string;
-  type: 'file' | 'directory' | 'symlink';
-  /** Unix permission bits (0: unknown). */
-  mode: number;
-  content: Uint8Array;
-  /** The link text of a symlink. */
-  symlink?: string;
-}
+import type { SkeletonFile } from './skeleton';
 
 export interface DryRunOptions {
   /** The template's path relative to the reader's root (skeleton urls resolve from it). */
@@ -52,8 +42,8 @@ export interface DryRunReport {
 
 export interface DryRunResult {
   report: DryRunReport;
-  /** The workspace at the end (directories included). */
-  files: TreeFile[];
+  /** The workspace at the end (directories included; contents are Uint8Arrays). */
+  files: SkeletonFile[];
   /** The first failing step's error (the report then has no `output`). */
   error?: TrellisError;
 }
@@ -75,8 +65,8 @@ interface DryRunCore {
     source: string,
     optionsJson: string,
     reader: SkeletonReader,
-  ): { report: string; files: TreeFile[]; error?: TrellisError };
-  compareTrees(golden: TreeFile[], rendered: TreeFile[]): string;
+  ): { report: string; files: SkeletonFile[]; error?: TrellisError };
+  compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[]): string;
 }
 
 /**
@@ -89,6 +79,6 @@ export function dryRunTemplate(source: string, reader: SkeletonReader, options: 
 }
 
 /** Compares a rendered tree with a golden one (directories are not compared). */
-export function compareTrees(golden: TreeFile[], rendered: TreeFile[]): TreeDiff {
+export function compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[]): TreeDiff {
   return JSON.parse(coreModule<DryRunCore>().compareTrees(golden, rendered)) as TreeDiff;
 }

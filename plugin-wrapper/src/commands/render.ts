@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { TrellisError } from '../core';
 import { compareTrees, dryRunTemplate, type DryRunReport } from '../dryRun';
 import { fileSkeletonReader } from '../skeletonReader';
-import { readTree, replaceTree, writeTree } from '../treeFiles';
+import { readSkeletonDir, writeSkeleton, type SkeletonFile } from '../skeleton';
 
 export const RENDER_USAGE = `Usage: trellis render TEMPLATE_FILE_OR_DIR --values FILE [options]
 
@@ -105,6 +105,29 @@ function summary(report: DryRunReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Makes `target` hold exactly `files` (a golden tree): written with `writeSkeleton` to a fresh
+ * sibling, then swapped in; on failure `target` is unchanged.
+ */
+function replaceTree(target: string, files: SkeletonFile[]): void {
+  const resolved = path.resolve(target);
+  fs.mkdirSync(path.dirname(resolved), { recursive: true });
+  const fresh = `${resolved}.trellis-new-${process.pid}`;
+  const old = `${resolved}.trellis-old-${process.pid}`;
+  fs.rmSync(fresh, { recursive: true, force: true });
+  writeSkeleton({ files, skipped: [] }, fresh, { replace: true });
+  const existed = fs.existsSync(resolved);
+  if (existed) fs.renameSync(resolved, old);
+  try {
+    fs.renameSync(fresh, resolved);
+  } catch (error) {
+    if (existed) fs.renameSync(old, resolved);
+    fs.rmSync(fresh, { recursive: true, force: true });
+    throw error;
+  }
+  if (existed) fs.rmSync(old, { recursive: true, force: true });
+}
+
 /** Runs the command; returns the exit status. Throws `Error` for usage and I/O problems. */
 export function runRender(options: RenderCommandOptions): number {
   if (options.update && options.check === undefined) {
@@ -148,8 +171,9 @@ export function runRender(options: RenderCommandOptions): number {
   }
   process.stdout.write(`rendered ${report.files.length} file${report.files.length === 1 ? '' : 's'}\n`);
   if (options.out !== undefined) {
-    writeTree(options.out, files);
-    process.stdout.write(`wrote ${options.out}\n`);
+    // Files of the same path are replaced, others kept; staged, so a failed write changes nothing.
+    const written = writeSkeleton({ files, skipped: [] }, options.out, { replace: true });
+    process.stdout.write(`wrote ${written.written.length} files to ${options.out}\n`);
   }
   if (options.check === undefined) return 0;
   if (options.update) {
@@ -157,7 +181,8 @@ export function runRender(options: RenderCommandOptions): number {
     process.stdout.write(`updated the golden tree ${options.check}\n`);
     return 0;
   }
-  const diff = compareTrees(readTree(options.check), files);
+  const golden = fs.existsSync(options.check) ? readSkeletonDir(options.check) : [];
+  const diff = compareTrees(golden, files);
   if (diff.equal) {
     process.stdout.write(`the rendered files match ${options.check}\n`);
     return 0;
