@@ -379,7 +379,7 @@ impl<'a> Runner<'a> {
         let pointer = format!("/spec/steps/{index}");
         let action = step.get("action").and_then(Value::as_str).unwrap_or_default().to_string();
         // The dry-run endpoint gives steps default ids and names.
-        let id = step.get("id").and_then(Value::as_str).map_or_else(|| format!("step-{index}"), str::to_string);
+        let id = step.get("id").and_then(Value::as_str).map_or_else(|| format!("step-{}", index + 1), str::to_string);
         let name = step.get("name").and_then(Value::as_str).map_or_else(|| action.clone(), str::to_string);
         let mut report = StepReport {
             id: id.clone(),
