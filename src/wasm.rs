@@ -717,7 +717,13 @@ impl SkeletonBuilder {
     #[wasm_bindgen(js_name = addDirectory)]
     pub fn add_directory(&mut self, path: String, mode: u32) {
         use crate::render::skeleton::{EntryKind, SkeletonFile};
-        self.files.push(SkeletonFile { path, kind: EntryKind::Directory, content: Vec::new(), mode, link_target: None });
+        self.files.push(SkeletonFile {
+            path,
+            kind: EntryKind::Directory,
+            content: Vec::new(),
+            mode,
+            link_target: None,
+        });
     }
 
     #[wasm_bindgen(js_name = addSymlink)]
