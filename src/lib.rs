@@ -23,8 +23,10 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod dryrun;
 pub mod engine;
 pub mod error;
+pub mod fetch_template;
 pub mod jsfmt;
 pub mod jsregex;
 pub mod manifest;

@@ -269,6 +269,10 @@ export interface SkeletonReader {
   list(path: string): [string, SkeletonEntryKind][];
   /** The bytes of file `path`, or its size (a number) when it is bigger than `maxBytes`. */
   read(path: string, maxBytes: number): Uint8Array | number;
+  /** Optional: the permission bits of `path` (rendered files keep them). */
+  mode?(path: string): number;
+  /** Optional: the link text of symlink `path`. */
+  readlink?(path: string): string;
 }
 
 /**

@@ -55,3 +55,15 @@ export {
   type TrellisError,
 } from './core';
 export { fileSkeletonReader } from './skeletonReader';
+export {
+  renderSkeleton,
+  readSkeletonDir,
+  writeSkeleton,
+  type SkeletonFile,
+  type SkeletonOptions,
+  type SkeletonResult,
+  type SkeletonError,
+  type SkippedEntry,
+  type WriteOptions,
+  type WriteReport,
+} from './skeleton';

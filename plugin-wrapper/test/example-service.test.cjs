@@ -2,7 +2,8 @@
 // examples/python-postgres-service: the self-service template end to end, offline. It checks
 // clean, its values are valid, and every skeleton file it renders, rendered by the real nunjitsu
 // configured as Backstage's fetch:template configures it, is valid in its own language (YAML,
-// JSON, TOML, Python), for the bundled values and for the other database engine.
+// JSON, TOML, Python), for the bundled values and for the other database engine. `trellis render`
+// writes exactly those files, and the checked-in golden tree is what it renders.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
@@ -163,7 +164,8 @@ test('CloudNativePG in production: every rendered file parses, GitHub expression
   assert.match(workspace['pyproject.toml'], /^requires-python = ">=3\.12"$/m);
 });
 
-test('Amazon RDS in development: the Terraform module call instead, one instance', () => {
+/** The other engine, in development: the production page is hidden, its values absent. */
+const rdsValues = (() => {
   const values = {
     ...bundledValues,
     pythonVersion: '3.11',
@@ -172,7 +174,11 @@ test('Amazon RDS in development: the Terraform module call instead, one instance
   };
   delete values.highAvailability;
   delete values.backupRetentionDays;
-  const workspace = renderWorkspace(values);
+  return values;
+})();
+
+test('Amazon RDS in development: the Terraform module call instead, one instance', () => {
+  const workspace = renderWorkspace(rdsValues);
   assert.ok(!('deploy/database/cluster.yaml' in workspace));
   assert.deepEqual(assertValidFiles(workspace), { python: 6, toml: 1 });
   const main = workspace['terraform/database/main.tf'];
@@ -183,4 +189,42 @@ test('Amazon RDS in development: the Terraform module call instead, one instance
   assert.match(main, /^ {2}backup_retention_period = 7$/m);
   assert.match(main, /^ {2}deletion_protection {5}= false$/m);
   assert.equal(parseAllDocuments(workspace['catalog-info.yaml'])[0].toJS().spec.lifecycle, 'experimental');
+});
+
+/** `trellis render` of the example into a fresh directory: {relative path: text}. */
+function trellisRender(values) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-example-render-'));
+  try {
+    const valuesFile = path.join(dir, 'values.json');
+    fs.writeFileSync(valuesFile, JSON.stringify(values));
+    const out = path.join(dir, 'out');
+    const run = trellis('render', 'examples/python-postgres-service', '--values', valuesFile, '--out', out);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    return Object.fromEntries(listFiles(out).map(file => [file, fs.readFileSync(path.join(out, file), 'utf8')]));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('trellis render writes exactly what nunjitsu renders, for both engines', () => {
+  for (const values of [bundledValues, rdsValues]) {
+    const ours = trellisRender(values);
+    const theirs = Object.fromEntries(Object.entries(renderWorkspace(values)).map(([file, text]) => [path.posix.normalize(file), text]));
+    assert.deepEqual(Object.keys(ours).sort(), Object.keys(theirs).sort());
+    for (const file of Object.keys(theirs)) assert.equal(ours[file], theirs[file], file);
+  }
+});
+
+test('the golden tree is what trellis render makes of values.json', () => {
+  const run = trellis(
+    'render',
+    'examples/python-postgres-service',
+    '--values',
+    'examples/python-postgres-service/values.json',
+    '--check',
+    'examples/python-postgres-service/golden',
+  );
+  assert.equal(run.status, 0, `${run.stdout}${run.stderr}\nrefresh with --update after a deliberate change`);
+  assert.match(run.stdout + run.stderr, /rendered 14 files/);
+  assert.match(run.stdout + run.stderr, /match examples\/python-postgres-service\/golden/);
 });

@@ -477,5 +477,7 @@ fn pointer(path: &[Step]) -> String {
     out
 }
 
+pub mod skeleton;
+
 #[cfg(test)]
 mod tests;
