@@ -67,3 +67,11 @@ export {
   type WriteOptions,
   type WriteReport,
 } from './skeleton';
+export {
+  dryRunTemplate,
+  compareTrees,
+  type DryRunOptions,
+  type DryRunReport,
+  type DryRunResult,
+  type TreeDiff,
+} from './dryRun';

@@ -18,6 +18,19 @@ const MAX_SKELETON_BYTES: u64 = 256 * 1024 * 1024;
 type Outputs = Vec<(String, Value)>;
 
 const PARAMETERS_VALIDATE_INPUT: &str = include_str!("../../schemas/actions/trellis-parameters-validate.input.json");
+const TEMPLATE_CHECK_OUTPUT: &str = include_str!("../../schemas/actions/trellis-template-check.output.json");
+
+/// The output schema a faked step's output is made from: the manifest's, or for Trellis' own
+/// actions (not in Backstage's built-in manifest) the schema the module registers.
+pub fn output_schema(action: &str, manifest: &Manifest) -> Option<Value> {
+    if let Some(found) = manifest.action(action) {
+        return found.schema.output.clone();
+    }
+    match action {
+        "trellis:template:check" => serde_json::from_str(TEMPLATE_CHECK_OUTPUT).ok(),
+        _ => None,
+    }
+}
 
 /// The input schema the scaffolder checks an action's input against.
 pub fn input_schema(action: &str, manifest: &Manifest) -> Option<Value> {

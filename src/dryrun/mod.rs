@@ -474,7 +474,7 @@ impl<'a> Runner<'a> {
             // The dry-run logs the input, then skips the action and makes its output up.
             let input = input_of(self, &input_context);
             report.input = Some(self.redacted(&input));
-            let output = faked_output(manifest_action.and_then(|a| a.schema.output.as_ref()));
+            let output = faked_output(actions::output_schema(action, &self.options.manifest).as_ref());
             report.status = StepStatus::Faked;
             report.reason =
                 Some(format!("{action} does not run in a dry-run; its output is made up from its output schema"));

@@ -300,3 +300,37 @@ fn invalid_values_stop_before_any_step() {
         "{error}"
     );
 }
+
+#[test]
+fn the_context_has_what_the_workflow_runner_gives_each_place() {
+    let yaml = format!(
+        "{HEADER}  steps:
+    - id: show
+      action: debug:log
+      input:
+        message: '${{{{ context.task.id }}}}|${{{{ user.ref }}}}|${{{{ environment.parameters | dump }}}}|${{{{ environment.secrets | dump }}}}|${{{{ secrets.token }}}}'
+    - id: check
+      action: trellis:template:check
+      input: {{path: template.yaml}}
+  output:
+    secret: ${{{{ secrets.token }}}}
+    shown: ${{{{ steps.show.output | dump }}}}
+    checked: ${{{{ steps.check.output.errors }}}}
+"
+    );
+    let options = DryRunOptions {
+        secrets: json!({"token": "abc123"}),
+        user: json!({"ref": "user:default/ada"}),
+        ..DryRunOptions::default()
+    };
+    let result = run(&template(&yaml), &yaml, &options, &Files::default()).unwrap();
+    // The secret reached the input (the report shows it redacted).
+    assert_eq!(
+        result.report.steps[0].input,
+        Some(json!({"message": "dry-run-trellis|user:default/ada|{}|{}|***"}))
+    );
+    // spec.output has no secrets: the key renders to undefined and is dropped. An `integer`
+    // output (trellis:template:check's counts) is made up as "<unknown>", as Backstage does.
+    assert_eq!(result.report.output, Some(json!({"shown": "{}", "checked": "<unknown>"})));
+    assert_eq!(result.report.steps[1].status, StepStatus::Faked);
+}
