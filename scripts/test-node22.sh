@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The real-backend integration tests again on Node.js 22 (Backstage's other supported line;
+# The real-backend integration tests (the module's actions, the self-service example's dry-run)
+# again on Node.js 22 (Backstage's other supported line;
 # the machine's is 20). Node 22 and a better-sqlite3 built for its ABI come from the npm registry
 # into scripts/node22/node_modules, installed once; the tests then load that native module
 # (TRELLIS_BETTER_SQLITE3_BINDING) instead of the root node_modules' Node 20 build.
@@ -26,4 +27,4 @@ case "$version" in
   *) echo "error: $runtime installed Node.js $version, not 22" >&2; exit 1 ;;
 esac
 TRELLIS_BETTER_SQLITE3_BINDING="$binding" "$node22/bin/node" --test --test-reporter=spec \
-  plugin-wrapper/test/module.integration.test.cjs
+  plugin-wrapper/test/module.integration.test.cjs plugin-wrapper/test/example-service-backend.test.cjs
