@@ -35,6 +35,7 @@ export {
   checkTemplate,
   checkFiles,
   listRules,
+  actionManifest,
   coreVersion,
   type SkeletonReader,
   type SkeletonEntryKind,
@@ -43,6 +44,7 @@ export {
   type CheckResult,
   type CheckSummary,
   type RuleDescription,
+  type ManifestAction,
   type ReportFormat,
   type ParameterError,
   type ParameterErrorScope,
@@ -66,3 +68,11 @@ export {
   type WriteOptions,
   type WriteReport,
 } from './skeleton';
+export {
+  dryRunTemplate,
+  compareTrees,
+  type DryRunOptions,
+  type DryRunReport,
+  type DryRunResult,
+  type TreeDiff,
+} from './dryRun';

@@ -1,55 +1,20 @@
 'use strict';
 // The Backstage module inside a real scaffolder backend (@backstage/plugin-scaffolder-backend
 // started with startTestBackend), driven over HTTP like the Backstage frontend drives it.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { parse: parseYaml } = require('yaml');
-const { startTestBackend, mockServices } = require('@backstage/backend-test-utils');
+const { useScaffolderBackend } = require('./support/scaffolder-backend.cjs');
 
 const root = path.resolve(__dirname, '..', '..');
 const ACTION_ID = 'trellis:parameters:validate';
 
-// The default test database (backend-defaults' in-memory better-sqlite3) is never destroyed on
-// shutdown ("sqlite3 does not support destroy"), and its pool timer keeps this process alive
-// after the tests. So the test owns the Knex instance, hands it to the backend and destroys it.
-const knexFactory = require(
-  require.resolve('knex', {
-    paths: [path.dirname(require.resolve('@backstage/backend-defaults/package.json'))],
-  }),
-);
-
-let backend;
-let knex;
-let baseUrl;
-
-before(
-  async () => {
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    });
-    backend = await startTestBackend({
-      features: [
-        import('@backstage/plugin-scaffolder-backend'),
-        // How a Backstage app installs the package: backend.add(import('<package>')).
-        import(path.join(root, 'dist', 'index.js')),
-        mockServices.database.factory({ knex }),
-      ],
-    });
-    baseUrl = `http://127.0.0.1:${backend.server.address().port}/api/scaffolder`;
-  },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  if (backend) await backend.stop();
-  if (knex) await knex.destroy();
-});
+// How a Backstage app installs the package: backend.add(import('<package>')).
+const backend = useScaffolderBackend([import(path.join(root, 'dist', 'index.js'))]);
 
 async function getJson(route) {
-  const response = await fetch(`${baseUrl}${route}`);
+  const response = await fetch(`${backend.baseUrl}${route}`);
   return { status: response.status, body: await response.json() };
 }
 
@@ -73,7 +38,7 @@ async function dryRun({ steps, values = {}, output, files = {} }) {
       },
     },
   };
-  const response = await fetch(`${baseUrl}/v2/dry-run`, {
+  const response = await fetch(`${backend.baseUrl}/v2/dry-run`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({

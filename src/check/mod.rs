@@ -6,7 +6,7 @@
 //! tests (`tests/fixtures/check/<rule>/`).
 
 mod context;
-mod locate;
+pub(crate) mod locate;
 pub mod rules;
 mod schema_walk;
 pub mod skeleton;
