@@ -357,7 +357,7 @@ impl<'a> Runner<'a> {
                 Some(inner) => format!("{pointer}{inner}"),
             };
             let span = self.locator.render_span(&at, &error);
-            self.warnings.push(Warning {
+            let warning = Warning {
                 message: format!(
                     "{} (Backstage keeps the text unrendered: `{}`)",
                     error.message,
@@ -366,7 +366,15 @@ impl<'a> Runner<'a> {
                 file: self.locator.file.to_string(),
                 line: span.map(|s| s.line),
                 column: span.map(|s| s.column),
-            });
+            };
+            // An `if` or input rendered once per iteration fails the same way each time: say it once.
+            let known = self
+                .warnings
+                .iter()
+                .any(|w| (&w.message, w.line, w.column) == (&warning.message, warning.line, warning.column));
+            if !known {
+                self.warnings.push(warning);
+            }
         }
         render_input(value, context, &self.compat, &self.extensions).ok().flatten()
     }
@@ -487,28 +495,31 @@ impl<'a> Runner<'a> {
             Some(each) => {
                 let each_pointer = format!("{pointer}/each");
                 let resolved = self.render(each, &each_pointer, &input_context);
-                let entries =
-                    match resolved {
-                        None => return Err(self.locator.error(
+                let entries = match resolved {
+                    None => {
+                        return Err(self.locator.error(
                             "invalid-each",
                             &each_pointer,
                             format!(
                                 "Invalid value on action {action}.each parameter, \"{}\" cannot be resolved to a value",
                                 crate::jsfmt::value(each)
                             ),
-                        )),
-                        Some(Value::Array(items)) => {
-                            items.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect::<Vec<_>>()
-                        }
-                        Some(Value::Object(map)) => map.into_iter().collect(),
-                        Some(_) => return Err(self.locator.error(
+                        ))
+                    }
+                    Some(Value::Array(items)) => {
+                        items.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect::<Vec<_>>()
+                    }
+                    Some(Value::Object(map)) => map.into_iter().collect(),
+                    Some(_) => {
+                        return Err(self.locator.error(
                             "invalid-each",
                             &each_pointer,
                             format!(
                                 "Invalid value on action {action}.each parameter, must resolve to an array or object"
                             ),
-                        )),
-                    };
+                        ))
+                    }
+                };
                 entries.into_iter().map(Some).collect()
             }
         };

@@ -285,6 +285,12 @@ fn a_broken_expression_is_kept_as_backstage_does_with_a_located_warning() {
     // Line 9, at the filter inside the quoted scalar.
     assert_eq!((warning.file.as_str(), warning.line, warning.column), ("template.yaml", Some(9), Some(41)));
     assert!(warning.message.contains("nosuch"), "{}", warning.message);
+
+    // Rendered once per iteration, reported once.
+    let yaml = format!("{HEADER}  steps:\n    - id: l\n      action: debug:log\n      each: [1, 2, 3]\n      input:\n        message: '${{{{ each.value | nosuch }}}}'\n");
+    let result = dry_run(&yaml, json!({}), json!({}), &Files::default());
+    assert_eq!(result.report.steps[0].iterations.len(), 3);
+    assert_eq!(result.report.warnings.len(), 1, "{:?}", result.report.warnings);
 }
 
 #[test]
@@ -325,10 +331,7 @@ fn the_context_has_what_the_workflow_runner_gives_each_place() {
     };
     let result = run(&template(&yaml), &yaml, &options, &Files::default()).unwrap();
     // The secret reached the input (the report shows it redacted).
-    assert_eq!(
-        result.report.steps[0].input,
-        Some(json!({"message": "dry-run-trellis|user:default/ada|{}|{}|***"}))
-    );
+    assert_eq!(result.report.steps[0].input, Some(json!({"message": "dry-run-trellis|user:default/ada|{}|{}|***"})));
     // spec.output has no secrets: the key renders to undefined and is dropped. An `integer`
     // output (trellis:template:check's counts) is made up as "<unknown>", as Backstage does.
     assert_eq!(result.report.output, Some(json!({"shown": "{}", "checked": "<unknown>"})));
