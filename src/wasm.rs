@@ -781,6 +781,13 @@ impl Default for SkeletonBuilder {
     }
 }
 
+/// `isBinaryFile(bytes)`: isbinaryfile 5's verdict, the one `SkeletonBuilder.render` uses to
+/// copy a file unrendered (exported so tests can hold it against the real npm package).
+#[wasm_bindgen(js_name = isBinaryFile)]
+pub fn is_binary_file(bytes: &[u8]) -> bool {
+    crate::fetch_template::is_binary(bytes)
+}
+
 /// A rendered skeleton, read entry by entry (content as `Uint8Array`).
 #[wasm_bindgen]
 pub struct SkeletonOutput {

@@ -57,6 +57,7 @@ export {
   renderSkeleton,
   readSkeletonDir,
   writeSkeleton,
+  isBinaryContent,
   type SkeletonFile,
   type SkeletonOptions,
   type SkeletonResult,

@@ -92,6 +92,12 @@ interface WasmSkeletonBuilder {
 
 interface SkeletonCore {
   SkeletonBuilder: new () => WasmSkeletonBuilder;
+  isBinaryFile(bytes: Uint8Array): boolean;
+}
+
+/** Whether `fetch:template` copies these bytes unrendered (npm isbinaryfile 5's verdict). */
+export function isBinaryContent(bytes: Uint8Array): boolean {
+  return coreModule<SkeletonCore>().isBinaryFile(bytes);
 }
 
 const encoder = new TextEncoder();

@@ -26,7 +26,7 @@ pub struct SkeletonFile {
     pub kind: EntryKind,
     /// Files only (empty otherwise).
     pub content: Vec<u8>,
-    /// Unix permission bits, e.g. 0o644 / 0o755 (0 = unknown → 0o644).
+    /// Unix permission bits, e.g. 0o644 / 0o755 (0 = unknown → 0o644, 0o755 for directories).
     pub mode: u32,
     /// Symlinks only: the link text as read (`readlink`).
     pub link_target: Option<String>,
@@ -100,6 +100,7 @@ impl std::fmt::Display for SkeletonError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.line, self.column) {
             (Some(line), Some(column)) => write!(f, "{}:{line}:{column}: {}", self.path, self.message),
+            _ if self.path.is_empty() => write!(f, "{}", self.message),
             _ => write!(f, "{}: {}", self.path, self.message),
         }
     }
@@ -239,7 +240,11 @@ pub fn render_skeleton_with(
             path,
             kind: file.kind,
             content,
-            mode: if file.mode == 0 { 0o644 } else { file.mode & 0o7777 },
+            mode: match (file.mode & 0o7777, file.kind) {
+                (0, EntryKind::Directory) => 0o755,
+                (0, _) => 0o644,
+                (mode, _) => mode,
+            },
             link_target: file.link_target.clone(),
         });
     }
