@@ -270,6 +270,12 @@ fn unsafe_targets_and_bad_inputs_are_errors_with_places() {
     assert_eq!(error.rule, "invalid-action-input");
     assert!(error.message.starts_with("Invalid input passed to action fetch:template, "), "{error}");
 
+    let yaml = format!(
+        "{HEADER}  steps:\n    - id: f\n      action: fetch:template\n      input:\n        url: ./skeleton\n        cookiecutterCompat: true\n        templateFileExtension: true\n"
+    );
+    let error = dry_run(&yaml, json!({}), json!({}), &files).error.unwrap();
+    assert_eq!((error.rule, error.span.map(|s| s.line)), ("invalid-action-input", Some(11)));
+
     let yaml =
         format!("{HEADER}  steps:\n    - id: f\n      action: fetch:template\n      input: {{url: ./nothing}}\n");
     let error = dry_run(&yaml, json!({}), json!({}), &files).error.unwrap();
