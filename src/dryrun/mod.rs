@@ -420,7 +420,9 @@ impl<'a> Runner<'a> {
         }
         match self.execute(&pointer, step, &id, &action, &mut report) {
             Ok(()) => {}
-            Err(error) => {
+            Err(mut error) => {
+                // A message may quote an input value, and so a secret.
+                error.message = redact::redact_text(&error.message, &self.secrets);
                 report.status = StepStatus::Failed;
                 report.reason = Some(error.message.clone());
                 self.status.failed.set(true);

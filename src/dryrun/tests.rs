@@ -181,6 +181,13 @@ fn secrets_are_redacted_everywhere_in_the_report() {
     let report = serde_json::to_string(&result.report).unwrap();
     assert!(!report.contains("hunter22"), "{report}");
     assert!(result.report.steps[1].log.iter().any(|l| l == "token is ***"));
+
+    // An error quoting the input does not show the secret either.
+    let yaml = format!("{HEADER}  steps:\n    - id: f\n      action: fs:delete\n      input: {{files: ['../${{{{ secrets.token }}}}']}}\n");
+    let result = dry_run(&yaml, json!({}), json!({"token": "hunter22"}), &Files::default());
+    let error = result.error.unwrap();
+    assert_eq!(error.rule, "unsafe-path");
+    assert!(error.message.contains("`../***`") && !error.message.contains("hunter22"), "{error}");
 }
 
 #[test]
