@@ -626,7 +626,7 @@ impl<'a> Runner<'a> {
         };
         let files = std::mem::take(&mut self.workspace).into_entries();
         let report = Report {
-            parameters: std::mem::take(&mut self.parameters),
+            parameters: redact(&self.parameters, &self.secrets),
             steps: self.steps,
             output,
             files: files
