@@ -247,6 +247,8 @@ function backendDecisions(log) {
     else if (body.status === 'completed' && decision.status === undefined) decision.status = 'ran';
     const each = message.match(/(Running|Skipping) step each: (\{.*\})$/);
     if (each) decision.iterations.push({ key: JSON.parse(each[2]).key, ran: each[1] === 'Running' });
+    const inputs = message.match(/in dry-run mode with inputs \(secrets redacted\): (\{[\s\S]*\})$/);
+    if (inputs) decision.input = JSON.parse(inputs[1]);
   }
   return decisions;
 }
@@ -303,6 +305,9 @@ test('parity: step decisions, faked outputs, spec.output and files equal the rea
       backendStep.iterations,
       `iterations of ${step.id}`,
     );
+    // The input the dry-run logs, secrets as `***` (with `each`, it logs the input rendered
+    // without an iteration, so only steps without one are compared).
+    if (step.input !== undefined) assert.deepEqual(step.input, backendStep.input, `input of ${step.id}`);
   }
 
   // The workspace: the same files with the same contents. (Uploaded directoryContents carry no
