@@ -585,13 +585,16 @@ impl<'a> Runner<'a> {
     fn check_input(&self, pointer: &str, action: &str, key: Option<&str>, input: &Value) -> Result<(), TrellisError> {
         let schema = actions::input_schema(action, &self.options.manifest);
         let Some(schema) = schema else { return Ok(()) };
-        match params::first_violation(&schema, input) {
-            Some(Err(message)) => {
+        match params::first_violation_at(&schema, input) {
+            Some(Err((at, message))) => {
                 let label = key.map_or_else(|| action.to_string(), |k| format!("{action}[{k}]"));
+                let field = if at.is_empty() { "input".to_string() } else { format!("input{at}") };
+                // The YAML node of the offending value when the template writes it literally.
+                let pointer = format!("{pointer}/{field}");
                 Err(self.locator.error(
                     "invalid-action-input",
-                    &format!("{pointer}/input"),
-                    format!("Invalid input passed to action {label}, {message}"),
+                    &pointer,
+                    format!("Invalid input passed to action {label}, `{}`: {message}", field.replace('/', ".")),
                 ))
             }
             _ => Ok(()),

@@ -275,7 +275,14 @@ fn unsafe_targets_and_bad_inputs_are_errors_with_places() {
     );
     let error = dry_run(&yaml, json!({}), json!({}), &files).error.unwrap();
     assert_eq!(error.rule, "invalid-action-input");
-    assert!(error.message.starts_with("Invalid input passed to action fetch:template, "), "{error}");
+    assert!(error.message.starts_with("Invalid input passed to action fetch:template, `input`: "), "{error}");
+
+    let yaml = format!("{HEADER}  steps:\n    - id: f\n      action: fetch:template\n      input:\n        url: ./skeleton\n        replace: 'yes'\n");
+    let error = dry_run(&yaml, json!({}), json!({}), &files).error.unwrap();
+    assert_eq!(
+        error.to_string(),
+        "template.yaml:10:18: Invalid input passed to action fetch:template, `input.replace`: must be a boolean"
+    );
 
     let yaml = format!(
         "{HEADER}  steps:\n    - id: f\n      action: fetch:template\n      input:\n        url: ./skeleton\n        cookiecutterCompat: true\n        templateFileExtension: true\n"

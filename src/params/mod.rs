@@ -32,6 +32,14 @@ pub fn first_violation(schema: &Value, value: &Value) -> Option<Result<(), Strin
     })
 }
 
+/// [`first_violation`] with the JSON pointer of the offending value inside `value`.
+pub fn first_violation_at(schema: &Value, value: &Value) -> Option<Result<(), (String, String)>> {
+    let validator = build(schema).ok()?;
+    let first =
+        validator.iter_errors(value).next().map(|e| (e.instance_path().to_string(), messages::describe(e.kind())));
+    Some(first.map_or(Ok(()), Err))
+}
+
 /// What to check besides the parameter values.
 #[derive(Debug, Clone, Default)]
 pub struct ParameterOptions {
