@@ -131,7 +131,8 @@ test('a failing render: exit 1, the skeleton file:line:col, and --out untouched'
   const out = path.join(dir, 'out');
   fs.mkdirSync(out);
   fs.writeFileSync(path.join(out, 'a.txt'), 'before\n');
-  const run = trellis('render', `${fixtures}/failing-skeleton`, '--values', writeJson(dir, 'v.json', {}), '--out', out);
+  const reportFile = path.join(os.tmpdir(), `trellis-render-report-${process.pid}.json`);
+  const run = trellis('render', `${fixtures}/failing-skeleton`, '--values', writeJson(dir, 'v.json', {}), '--out', out, '--report', reportFile);
   assert.equal(run.status, 1, run.stdout + run.stderr);
   assert.match(
     run.stderr,
@@ -142,6 +143,15 @@ test('a failing render: exit 1, the skeleton file:line:col, and --out untouched'
   assert.match(run.stdout, /^ {2}ran {5}report \[debug:log\]$/m);
   assert.deepEqual(snapshot(out), { 'a.txt': 'before\n' });
   assert.deepEqual(fs.readdirSync(dir).sort(), ['out', 'v.json']);
+  // The report is written all the same: which step failed, where, and what ran after it.
+  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+  fs.rmSync(reportFile);
+  assert.deepEqual(report.steps.map(s => [s.id, s.status]), [['fetch', 'failed'], ['skipped', 'skipped'], ['report', 'ran']]);
+  assert.deepEqual(
+    [report.error.file, report.error.line, report.error.column],
+    ['tests/fixtures/render/failing-skeleton/skeleton/b.txt', 2, 26],
+  );
+  assert.equal(report.output, undefined);
 });
 
 test('usage errors: exit 2', () => {
@@ -247,6 +257,8 @@ function backendDecisions(log) {
     else if (body.status === 'completed' && decision.status === undefined) decision.status = 'ran';
     const each = message.match(/(Running|Skipping) step each: (\{.*\})$/);
     if (each) decision.iterations.push({ key: JSON.parse(each[2]).key, ran: each[1] === 'Running' });
+    const inputs = message.match(/in dry-run mode with inputs \(secrets redacted\): (\{[\s\S]*\})$/);
+    if (inputs) decision.input = JSON.parse(inputs[1]);
   }
   return decisions;
 }
@@ -303,6 +315,9 @@ test('parity: step decisions, faked outputs, spec.output and files equal the rea
       backendStep.iterations,
       `iterations of ${step.id}`,
     );
+    // The input the dry-run logs, secrets as `***` (with `each`, it logs the input rendered
+    // without an iteration, so only steps without one are compared).
+    if (step.input !== undefined) assert.deepEqual(step.input, backendStep.input, `input of ${step.id}`);
   }
 
   // The workspace: the same files with the same contents. (Uploaded directoryContents carry no

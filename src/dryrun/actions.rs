@@ -259,7 +259,11 @@ impl Call<'_, '_> {
             self.flag("cookiecutterCompat"),
         )
         .map_err(|e| {
-            let field = if e.message.contains("copyWithoutTemplating must") { "copyWithoutTemplating" } else { "templateFileExtension" };
+            let field = if e.message.contains("copyWithoutTemplating must") {
+                "copyWithoutTemplating"
+            } else {
+                "templateFileExtension"
+            };
             let mut error = self.error("invalid-action-input", field, e.message);
             error.hint = e.hint;
             error

@@ -357,7 +357,7 @@ impl<'a> Runner<'a> {
                 Some(inner) => format!("{pointer}{inner}"),
             };
             let span = self.locator.render_span(&at, &error);
-            self.warnings.push(Warning {
+            let warning = Warning {
                 message: format!(
                     "{} (Backstage keeps the text unrendered: `{}`)",
                     error.message,
@@ -366,7 +366,15 @@ impl<'a> Runner<'a> {
                 file: self.locator.file.to_string(),
                 line: span.map(|s| s.line),
                 column: span.map(|s| s.column),
-            });
+            };
+            // An `if` or input rendered once per iteration fails the same way each time: say it once.
+            let known = self
+                .warnings
+                .iter()
+                .any(|w| (&w.message, w.line, w.column) == (&warning.message, warning.line, warning.column));
+            if !known {
+                self.warnings.push(warning);
+            }
         }
         render_input(value, context, &self.compat, &self.extensions).ok().flatten()
     }
@@ -412,7 +420,9 @@ impl<'a> Runner<'a> {
         }
         match self.execute(&pointer, step, &id, &action, &mut report) {
             Ok(()) => {}
-            Err(error) => {
+            Err(mut error) => {
+                // A message may quote an input value, and so a secret.
+                error.message = redact::redact_text(&error.message, &self.secrets);
                 report.status = StepStatus::Failed;
                 report.reason = Some(error.message.clone());
                 self.status.failed.set(true);
@@ -487,28 +497,31 @@ impl<'a> Runner<'a> {
             Some(each) => {
                 let each_pointer = format!("{pointer}/each");
                 let resolved = self.render(each, &each_pointer, &input_context);
-                let entries =
-                    match resolved {
-                        None => return Err(self.locator.error(
+                let entries = match resolved {
+                    None => {
+                        return Err(self.locator.error(
                             "invalid-each",
                             &each_pointer,
                             format!(
                                 "Invalid value on action {action}.each parameter, \"{}\" cannot be resolved to a value",
                                 crate::jsfmt::value(each)
                             ),
-                        )),
-                        Some(Value::Array(items)) => {
-                            items.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect::<Vec<_>>()
-                        }
-                        Some(Value::Object(map)) => map.into_iter().collect(),
-                        Some(_) => return Err(self.locator.error(
+                        ))
+                    }
+                    Some(Value::Array(items)) => {
+                        items.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect::<Vec<_>>()
+                    }
+                    Some(Value::Object(map)) => map.into_iter().collect(),
+                    Some(_) => {
+                        return Err(self.locator.error(
                             "invalid-each",
                             &each_pointer,
                             format!(
                                 "Invalid value on action {action}.each parameter, must resolve to an array or object"
                             ),
-                        )),
-                    };
+                        ))
+                    }
+                };
                 entries.into_iter().map(Some).collect()
             }
         };
@@ -572,13 +585,16 @@ impl<'a> Runner<'a> {
     fn check_input(&self, pointer: &str, action: &str, key: Option<&str>, input: &Value) -> Result<(), TrellisError> {
         let schema = actions::input_schema(action, &self.options.manifest);
         let Some(schema) = schema else { return Ok(()) };
-        match params::first_violation(&schema, input) {
-            Some(Err(message)) => {
+        match params::first_violation_at(&schema, input) {
+            Some(Err((at, message))) => {
                 let label = key.map_or_else(|| action.to_string(), |k| format!("{action}[{k}]"));
+                let field = if at.is_empty() { "input".to_string() } else { format!("input{at}") };
+                // The YAML node of the offending value when the template writes it literally.
+                let pointer = format!("{pointer}/{field}");
                 Err(self.locator.error(
                     "invalid-action-input",
-                    &format!("{pointer}/input"),
-                    format!("Invalid input passed to action {label}, {message}"),
+                    &pointer,
+                    format!("Invalid input passed to action {label}, `{}`: {message}", field.replace('/', ".")),
                 ))
             }
             _ => Ok(()),
@@ -613,7 +629,7 @@ impl<'a> Runner<'a> {
         };
         let files = std::mem::take(&mut self.workspace).into_entries();
         let report = Report {
-            parameters: std::mem::take(&mut self.parameters),
+            parameters: redact(&self.parameters, &self.secrets),
             steps: self.steps,
             output,
             files: files

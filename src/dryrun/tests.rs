@@ -181,6 +181,13 @@ fn secrets_are_redacted_everywhere_in_the_report() {
     let report = serde_json::to_string(&result.report).unwrap();
     assert!(!report.contains("hunter22"), "{report}");
     assert!(result.report.steps[1].log.iter().any(|l| l == "token is ***"));
+
+    // An error quoting the input does not show the secret either.
+    let yaml = format!("{HEADER}  steps:\n    - id: f\n      action: fs:delete\n      input: {{files: ['../${{{{ secrets.token }}}}']}}\n");
+    let result = dry_run(&yaml, json!({}), json!({"token": "hunter22"}), &Files::default());
+    let error = result.error.unwrap();
+    assert_eq!(error.rule, "unsafe-path");
+    assert!(error.message.contains("`../***`") && !error.message.contains("hunter22"), "{error}");
 }
 
 #[test]
@@ -268,7 +275,20 @@ fn unsafe_targets_and_bad_inputs_are_errors_with_places() {
     );
     let error = dry_run(&yaml, json!({}), json!({}), &files).error.unwrap();
     assert_eq!(error.rule, "invalid-action-input");
-    assert!(error.message.starts_with("Invalid input passed to action fetch:template, "), "{error}");
+    assert!(error.message.starts_with("Invalid input passed to action fetch:template, `input`: "), "{error}");
+
+    let yaml = format!("{HEADER}  steps:\n    - id: f\n      action: fetch:template\n      input:\n        url: ./skeleton\n        replace: 'yes'\n");
+    let error = dry_run(&yaml, json!({}), json!({}), &files).error.unwrap();
+    assert_eq!(
+        error.to_string(),
+        "template.yaml:10:18: Invalid input passed to action fetch:template, `input.replace`: must be a boolean"
+    );
+
+    let yaml = format!(
+        "{HEADER}  steps:\n    - id: f\n      action: fetch:template\n      input:\n        url: ./skeleton\n        cookiecutterCompat: true\n        templateFileExtension: true\n"
+    );
+    let error = dry_run(&yaml, json!({}), json!({}), &files).error.unwrap();
+    assert_eq!((error.rule, error.span.map(|s| s.line)), ("invalid-action-input", Some(11)));
 
     let yaml =
         format!("{HEADER}  steps:\n    - id: f\n      action: fetch:template\n      input: {{url: ./nothing}}\n");
@@ -285,6 +305,12 @@ fn a_broken_expression_is_kept_as_backstage_does_with_a_located_warning() {
     // Line 9, at the filter inside the quoted scalar.
     assert_eq!((warning.file.as_str(), warning.line, warning.column), ("template.yaml", Some(9), Some(41)));
     assert!(warning.message.contains("nosuch"), "{}", warning.message);
+
+    // Rendered once per iteration, reported once.
+    let yaml = format!("{HEADER}  steps:\n    - id: l\n      action: debug:log\n      each: [1, 2, 3]\n      input:\n        message: '${{{{ each.value | nosuch }}}}'\n");
+    let result = dry_run(&yaml, json!({}), json!({}), &Files::default());
+    assert_eq!(result.report.steps[0].iterations.len(), 3);
+    assert_eq!(result.report.warnings.len(), 1, "{:?}", result.report.warnings);
 }
 
 #[test]
@@ -325,10 +351,7 @@ fn the_context_has_what_the_workflow_runner_gives_each_place() {
     };
     let result = run(&template(&yaml), &yaml, &options, &Files::default()).unwrap();
     // The secret reached the input (the report shows it redacted).
-    assert_eq!(
-        result.report.steps[0].input,
-        Some(json!({"message": "dry-run-trellis|user:default/ada|{}|{}|***"}))
-    );
+    assert_eq!(result.report.steps[0].input, Some(json!({"message": "dry-run-trellis|user:default/ada|{}|{}|***"})));
     // spec.output has no secrets: the key renders to undefined and is dropped. An `integer`
     // output (trellis:template:check's counts) is made up as "<unknown>", as Backstage does.
     assert_eq!(result.report.output, Some(json!({"shown": "{}", "checked": "<unknown>"})));
