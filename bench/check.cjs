@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Benchmark (not a test): `checkTemplate` from the built JS API (dist/index.js) over every
-// template file of the shared corpus. Files are read once up front, so the time is the checker
-// alone (YAML parse, every rule, JSON across the wasm boundary). One warm-up pass loads and
-// compiles the wasm module and the embedded schemas; then RUNS timed passes, reported as one
-// markdown table row with the median.
+// template file of the shared corpus, with its skeletons read through `fileSkeletonReader` (the
+// reader `trellis check` uses), as the CLI checks them. Template files are read once up front;
+// skeleton files are read through the reader in every pass, as they are in one CLI run. The time
+// is the checker (YAML parse, every rule, skeleton listing, reading and parsing, JSON across the
+// wasm boundary). One warm-up pass loads and compiles the wasm module and the embedded schemas;
+// then RUNS timed passes, reported as one markdown table row with the median.
 //
 //   npm run bench:check                       (after `bash scripts/build.sh`)
 //   TRELLIS_CORPUS=/path TRELLIS_BENCH_RUNS=15 node bench/check.cjs
@@ -15,7 +17,9 @@ const { performance } = require('node:perf_hooks');
 const { benchSetup, median: medianOf } = require('./support.cjs');
 
 const { corpus, runs, trellis } = benchSetup();
-const { checkTemplate } = trellis;
+const { checkTemplate, fileSkeletonReader } = trellis;
+// Template paths are relative to the corpus, and so are skeleton paths.
+const skeletons = fileSkeletonReader(corpus);
 
 /** Every .yaml/.yml file holding a Template document, the selection tests/check_corpus.rs makes. */
 function templateFiles(dir, out = []) {
@@ -36,7 +40,7 @@ const bytes = files.reduce((sum, f) => sum + Buffer.byteLength(f.source), 0);
 function pass() {
   let findings = 0;
   const start = performance.now();
-  for (const file of files) findings += checkTemplate(file.source, { path: file.path }).diagnostics.length;
+  for (const file of files) findings += checkTemplate(file.source, { path: file.path, skeletons }).diagnostics.length;
   return { ms: performance.now() - start, findings };
 }
 

@@ -11,6 +11,7 @@ pub mod rules;
 mod schema_walk;
 pub mod skeleton;
 mod suggest;
+mod validators;
 
 use serde::Serialize;
 

@@ -21,17 +21,6 @@ use crate::yaml::SourceMap;
 
 pub use visibility::evaluate_condition;
 
-/// Whether `value` satisfies `schema` as Backstage's npm `jsonschema` judges it; `None` when the
-/// schema itself cannot be used. The first error's message otherwise.
-pub fn first_violation(schema: &Value, value: &Value) -> Option<Result<(), String>> {
-    let validator = build(schema).ok()?;
-    let first = validator.iter_errors(value).next().map(|e| messages::describe(e.kind()));
-    Some(match first {
-        Some(message) => Err(message),
-        None => Ok(()),
-    })
-}
-
 /// What to check besides the parameter values.
 #[derive(Debug, Clone, Default)]
 pub struct ParameterOptions {
@@ -200,7 +189,7 @@ pub fn page_schema_problem(schema: &Value) -> Option<npm_compat::SchemaProblem> 
 }
 
 /// The page as npm `jsonschema` reads it, compiled; or what makes it unusable.
-fn build(schema: &Value) -> Result<jsonschema::Validator, npm_compat::SchemaProblem> {
+pub(crate) fn build(schema: &Value) -> Result<jsonschema::Validator, npm_compat::SchemaProblem> {
     let translated = npm_compat::translate(schema).map_err(|problem| npm_compat::SchemaProblem {
         message: format!("`{}`: {}", display_pointer(&problem.pointer), problem.message),
         pointer: problem.pointer,
