@@ -132,7 +132,9 @@ impl<'a> Lexer<'a> {
     }
 
     fn push_data(&mut self, start: usize, end: usize, next: Option<(Opener, usize)>) -> Result<(), SyntaxError> {
-        if let Some(found) = memchr::memmem::find(self.src[start..end].as_bytes(), self.delimiters.comment_end.as_bytes()) {
+        if let Some(found) =
+            memchr::memmem::find(self.src[start..end].as_bytes(), self.delimiters.comment_end.as_bytes())
+        {
             let at = start + found;
             return Err(SyntaxError::new("unexpected `#}`: a comment end without `{#`", at, at + 2));
         }

@@ -33,11 +33,16 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             }
             // The field's own constraints, without the keywords whose values are being checked
             // (built only when there is something to check: on a page's root it is most of it).
-            const CHECKED: [&str; 7] = ["default", "const", "enum", "examples", "properties", "required", "dependencies"];
+            const CHECKED: [&str; 7] =
+                ["default", "const", "enum", "examples", "properties", "required", "dependencies"];
             let own: Map<String, Value> = if candidates.is_empty() {
                 Map::new()
             } else {
-                schema.iter().filter(|(key, _)| !CHECKED.contains(&key.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()
+                schema
+                    .iter()
+                    .filter(|(key, _)| !CHECKED.contains(&key.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
             };
             let own = Value::Object(own);
             for (value_at, value) in candidates {

@@ -5,9 +5,9 @@
 use serde_json::Value;
 
 use crate::check::schema_walk::pages;
+use crate::check::validators::page_problem;
 use crate::check::{Context, Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::check::validators::page_problem;
 use crate::params::PAGE_SCHEMA_HINT;
 
 pub const RULE: Rule = Rule {
