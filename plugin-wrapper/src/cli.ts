@@ -10,14 +10,14 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { validateParameters, type ParameterError, type ParameterResult, type TrellisError } from './core';
-import { CHECK_USAGE, runCheck, runRules } from './commands/check';
+import { CHECK_USAGE, RULES_USAGE, runCheck, runRules } from './commands/check';
 import { MANIFEST_USAGE, runManifest } from './commands/manifest';
 
 const USAGE = `Usage: trellis <command> [options]
 
 Commands:
   check [PATH...]                      find mistakes in templates (trellis check --help)
-  rules                                list the rules check runs
+  rules [--format text|markdown]       list the rules check runs
   params TEMPLATE_FILE --values FILE   check parameter values against a template's forms
   manifest --url BACKSTAGE_URL         save an instance's scaffolder actions, filters and globals
 
@@ -230,6 +230,29 @@ function runCheckCommand(args: string[]): number {
   }
 }
 
+function runRulesCommand(args: string[]): number {
+  let flags;
+  try {
+    flags = parseArgs({
+      args,
+      allowPositionals: false,
+      strict: true,
+      options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message, RULES_USAGE);
+  }
+  if (flags.help) {
+    process.stdout.write(RULES_USAGE);
+    return 0;
+  }
+  try {
+    return runRules(flags.format ?? 'text');
+  } catch (error) {
+    throw new UsageError((error as Error).message, RULES_USAGE);
+  }
+}
+
 async function runManifestCommand(args: string[]): Promise<number> {
   let parsed;
   try {
@@ -272,7 +295,7 @@ async function main(argv: string[]): Promise<number> {
       case 'check':
         return runCheckCommand(rest);
       case 'rules':
-        return runRules();
+        return runRulesCommand(rest);
       case 'manifest':
         return await runManifestCommand(rest);
       case '-h':

@@ -135,6 +135,22 @@ test('usage and I/O errors exit 2; rules lists every rule', () => {
   }
 });
 
+test('rules --format markdown prints one table row per rule', () => {
+  const text = trellis('rules');
+  const markdown = trellis('rules', '--format', 'markdown');
+  assert.equal(markdown.status, 0, markdown.stderr);
+  const lines = markdown.stdout.trimEnd().split('\n');
+  assert.deepEqual(lines.slice(0, 2), ['| rule | severity | description |', '|---|---|---|']);
+  const rows = lines.slice(2).map(line => line.match(/^\| `([a-z0-9-]+)` \| (error|warning|info) \| (.+) \|$/));
+  assert.ok(rows.every(Boolean), markdown.stdout);
+  // The same rules, severities and descriptions as the text listing, in the same order.
+  const textRows = text.stdout.trimEnd().split('\n').map(line => line.match(/^(\S+)\s+(\S+)\s+(.+)$/).slice(1));
+  assert.deepEqual(rows.map(r => r.slice(1)), textRows);
+  assert.ok(rows.length >= 27);
+  assert.equal(trellis('rules', '--format', 'html').status, 2);
+  assert.equal(trellis('rules', '--bogus').status, 2);
+});
+
 test('--manifest adds an instance\'s actions and filters; a broken manifest is exit 2', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-manifest-'));
   try {

@@ -115,12 +115,34 @@ export function runCheck(options: CheckCommandOptions): number {
   return result.diagnostics.some(d => SEVERITY_RANK[d.severity] >= threshold) ? 1 : 0;
 }
 
-/** `trellis rules`: one line per rule. */
-export function runRules(): number {
+export const RULES_USAGE = `Usage: trellis rules [--format text|markdown]
+
+Lists the rules \`trellis check\` runs: id, default severity and what each checks.
+
+Options:
+  --format text|markdown   text (default): one aligned line per rule; markdown: a table
+                           (| rule | severity | description |), e.g. for docs/rules.md
+  -h, --help               print this help
+`;
+
+/** A markdown table cell: pipes escaped, line breaks flattened. */
+function markdownCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** `trellis rules`: one line per rule, or a markdown table of them (written at once). */
+export function runRules(format = 'text'): number {
   const rules = listRules();
-  const width = Math.max(...rules.map(r => r.id.length));
-  for (const rule of rules) {
-    process.stdout.write(`${rule.id.padEnd(width)}  ${rule.defaultSeverity.padEnd(7)}  ${rule.description}\n`);
+  let out: string;
+  if (format === 'markdown') {
+    const rows = rules.map(rule => `| \`${rule.id}\` | ${rule.defaultSeverity} | ${markdownCell(rule.description)} |\n`);
+    out = `| rule | severity | description |\n|---|---|---|\n${rows.join('')}`;
+  } else if (format === 'text') {
+    const width = Math.max(...rules.map(r => r.id.length));
+    out = rules.map(rule => `${rule.id.padEnd(width)}  ${rule.defaultSeverity.padEnd(7)}  ${rule.description}\n`).join('');
+  } else {
+    throw new Error(`--format must be text or markdown, got ${format}`);
   }
+  process.stdout.write(out);
   return 0;
 }
