@@ -105,6 +105,7 @@ interface CoreModule {
   validateParameters(templateSource: string, valuesJson: string, optionsJson: string): string;
   checkTemplate(source: string, optionsJson: string, reader?: SkeletonReader): string;
   checkFiles(filesJson: string, optionsJson: string, reader?: SkeletonReader): string;
+  expandGlob(pattern: string, reader: SkeletonReader): string;
   listRules(): string;
   version(): string;
 }
@@ -305,6 +306,15 @@ export function checkFiles(
   };
   const resultJson = loadCore().checkFiles(JSON.stringify(files), JSON.stringify(coreOptions), options.skeletons);
   return JSON.parse(resultJson) as CheckResult & { report: string };
+}
+
+/**
+ * The files a path pattern (`*` within a directory, `**` across) names, walked through `reader` and
+ * matched in the core: `pattern` false when the text has no glob syntax. Throws (rule
+ * `invalid-glob`) for a pattern that cannot be read.
+ */
+export function expandGlob(pattern: string, reader: SkeletonReader): { pattern: boolean; files: string[]; truncated: boolean } {
+  return JSON.parse(loadCore().expandGlob(pattern, reader)) as { pattern: boolean; files: string[]; truncated: boolean };
 }
 
 /** Every rule `trellis check` runs. */

@@ -6,6 +6,7 @@
 //! tests (`tests/fixtures/check/<rule>/`).
 
 mod context;
+pub mod glob;
 mod locate;
 pub mod rules;
 mod schema_walk;
