@@ -63,10 +63,11 @@ pub fn expand(pattern: &str, source: &dyn SkeletonSource) -> Result<Expansion, S
             }
             let path = join(&dir, &name);
             match kind {
-                EntryKind::Dir => {
-                    if depth + 1 < MAX_DEPTH && (!SKIPPED.contains(&name.as_str()) || pattern.contains(name.as_str())) {
-                        pending.push((path, depth + 1));
-                    }
+                EntryKind::Dir
+                    if depth + 1 < MAX_DEPTH
+                        && (!SKIPPED.contains(&name.as_str()) || pattern.contains(name.as_str())) =>
+                {
+                    pending.push((path, depth + 1));
                 }
                 EntryKind::File | EntryKind::Symlink if matcher.is_match(&path) => expansion.files.push(path),
                 _ => {}

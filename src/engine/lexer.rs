@@ -133,7 +133,7 @@ impl<'a> Lexer<'a> {
 
     fn push_data(&mut self, start: usize, end: usize, next: Option<(Opener, usize)>) -> Result<(), SyntaxError> {
         if let Some(found) =
-            memchr::memmem::find(self.src[start..end].as_bytes(), self.delimiters.comment_end.as_bytes())
+            memchr::memmem::find(&self.src.as_bytes()[start..end], self.delimiters.comment_end.as_bytes())
         {
             let at = start + found;
             return Err(SyntaxError::new("unexpected `#}`: a comment end without `{#`", at, at + 2));
