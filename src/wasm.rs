@@ -855,3 +855,20 @@ impl SkeletonOutput {
         Value::Array(skipped).to_string()
     }
 }
+
+/// `expandGlob(pattern, reader)`: the files a `trellis check` path pattern names, walked through
+/// the same reader as skeletons, as JSON `{pattern, files, truncated}`; `pattern` is false (and
+/// `files` empty) when the text has no glob syntax. A pattern globset refuses is an `Error`
+/// with rule `invalid-glob`.
+#[wasm_bindgen(js_name = expandGlob)]
+pub fn expand_glob(pattern: &str, reader: JsValue) -> Result<String, JsValue> {
+    use crate::check::glob;
+    if !glob::is_pattern(pattern) {
+        return Ok(serde_json::json!({"pattern": false, "files": [], "truncated": false}).to_string());
+    }
+    let source = skeleton_source(reader)
+        .ok_or_else(|| to_js_error(TrellisError::new("invalid-argument", "expandGlob needs a reader")))?;
+    let expansion =
+        glob::expand(pattern, &source).map_err(|message| to_js_error(TrellisError::new("invalid-glob", message)))?;
+    Ok(serde_json::json!({"pattern": true, "files": expansion.files, "truncated": expansion.truncated}).to_string())
+}

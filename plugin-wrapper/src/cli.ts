@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { validateParameters, type ParameterError, type ParameterResult, type TrellisError } from './core';
-import { CHECK_USAGE, runCheck, runRules } from './commands/check';
+import { CHECK_USAGE, RULES_USAGE, runCheck, runRules } from './commands/check';
 import { MANIFEST_USAGE, runManifest } from './commands/manifest';
 import { RENDER_USAGE, runRender } from './commands/render';
 
@@ -288,6 +288,29 @@ function runRenderCommand(args: string[]): number {
   }
 }
 
+function runRulesCommand(args: string[]): number {
+  let flags;
+  try {
+    flags = parseArgs({
+      args,
+      allowPositionals: false,
+      strict: true,
+      options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message, RULES_USAGE);
+  }
+  if (flags.help) {
+    process.stdout.write(RULES_USAGE);
+    return 0;
+  }
+  try {
+    return runRules(flags.format ?? 'text');
+  } catch (error) {
+    throw new UsageError((error as Error).message, RULES_USAGE);
+  }
+}
+
 async function runManifestCommand(args: string[]): Promise<number> {
   let parsed;
   try {
@@ -314,15 +337,6 @@ async function runManifestCommand(args: string[]): Promise<number> {
     throw new UsageError('missing --url BACKSTAGE_URL', MANIFEST_USAGE);
   }
   return runManifest({ url: flags.url, token: flags.token ?? process.env.BACKSTAGE_TOKEN, out: flags.out });
-}
-
-function runRulesCommand(args: string[]): number {
-  const { values: flags } = parseArgs({ args, options: { format: { type: 'string', default: 'text' } }, strict: true });
-  try {
-    return runRules(flags.format);
-  } catch (error) {
-    throw new UsageError((error as Error).message, USAGE);
-  }
 }
 
 function version(): string {

@@ -105,6 +105,7 @@ interface CoreModule {
   validateParameters(templateSource: string, valuesJson: string, optionsJson: string): string;
   checkTemplate(source: string, optionsJson: string, reader?: SkeletonReader): string;
   checkFiles(filesJson: string, optionsJson: string, reader?: SkeletonReader): string;
+  expandGlob(pattern: string, reader: SkeletonReader): string;
   listRules(): string;
   actionManifest(instanceJson?: string): string;
   version(): string;
@@ -325,6 +326,15 @@ export interface ManifestAction {
  */
 export function actionManifest(instanceManifest?: string): { actions: ManifestAction[] } {
   return JSON.parse(loadCore().actionManifest(instanceManifest)) as { actions: ManifestAction[] };
+}
+
+/**
+ * The files a path pattern (`*` within a directory, `**` across) names, walked through `reader` and
+ * matched in the core: `pattern` false when the text has no glob syntax. Throws (rule
+ * `invalid-glob`) for a pattern that cannot be read.
+ */
+export function expandGlob(pattern: string, reader: SkeletonReader): { pattern: boolean; files: string[]; truncated: boolean } {
+  return JSON.parse(loadCore().expandGlob(pattern, reader)) as { pattern: boolean; files: string[]; truncated: boolean };
 }
 
 /** Every rule `trellis check` runs. */

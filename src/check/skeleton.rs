@@ -502,7 +502,8 @@ fn read_content(
             if detect_binary && is_binary(&bytes) {
                 return Content::Copied;
             }
-            let text = String::from_utf8_lossy(&bytes).into_owned();
+            // Valid UTF-8 (nearly every file) is taken as it is, without a copy.
+            let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             let parsed = engine::parse(&text, parse);
             Content::Rendered { text, parsed }
         }

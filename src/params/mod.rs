@@ -203,7 +203,7 @@ pub fn page_schema_problem(schema: &Value) -> Option<npm_compat::SchemaProblem> 
 }
 
 /// The page as npm `jsonschema` reads it, compiled; or what makes it unusable.
-fn build(schema: &Value) -> Result<jsonschema::Validator, npm_compat::SchemaProblem> {
+pub(crate) fn build(schema: &Value) -> Result<jsonschema::Validator, npm_compat::SchemaProblem> {
     let translated = npm_compat::translate(schema).map_err(|problem| npm_compat::SchemaProblem {
         message: format!("`{}`: {}", display_pointer(&problem.pointer), problem.message),
         pointer: problem.pointer,

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkFiles, listRules, type ReportFormat, type Severity } from '../core';
+import { checkFiles, expandGlob, listRules, type ReportFormat, type Severity } from '../core';
 import { fileSkeletonReader } from '../skeletonReader';
 
 export const CHECK_USAGE = `Usage: trellis check [PATH...] [options]
@@ -13,8 +13,9 @@ Checks Backstage Software Templates for mistakes that Backstage only shows at ru
 expression syntax, references to steps and parameters that do not exist, duplicated step ids,
 plain-string \`if\`, v1beta2 syntax in v1beta3 templates, and the skeleton directories of
 fetch:template steps next to each template (missing directories, syntax, values not passed,
-unescaped CI expressions). PATH is a template file or a directory searched for YAML files holding
-\`kind: Template\` (default: the current directory).
+unescaped CI expressions). PATH is a template file, a directory searched for YAML files holding
+\`kind: Template\` (default: the current directory), or a quoted glob such as
+'templates/**/template.yaml' (\`*\` within a directory, \`**\` across; the template files it matches).
 
 Options:
   --format text|json|sarif|github   text (default): code frames like rustc; json: {diagnostics,
@@ -73,13 +74,19 @@ export function runCheck(options: CheckCommandOptions): number {
   }
   const files: string[] = [];
   for (const given of options.paths.length > 0 ? options.paths : ['.']) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(given);
-    } catch {
-      throw new Error(`cannot read ${given}: no such file or directory`);
-    }
-    if (stat.isDirectory()) {
+    const stat = fs.statSync(given, { throwIfNoEntry: false });
+    if (stat === undefined) {
+      // Not a path: a quoted pattern (`'templates/**/template.yaml'`), expanded by the core.
+      const expansion = expandGlob(given, fileSkeletonReader());
+      if (!expansion.pattern) throw new Error(`cannot read ${given}: no such file or directory`);
+      if (expansion.files.length === 0) throw new Error(`no files match the pattern ${given}`);
+      if (expansion.truncated) process.stderr.write(`warning: ${given}: stopped after 100000 entries; more files may match\n`);
+      const templates = expansion.files.filter(file => /\.ya?ml$/i.test(file) && looksLikeTemplate(fs.readFileSync(file, 'utf8')));
+      if (templates.length === 0) {
+        throw new Error(`no template files (YAML with \`kind: Template\`) among the ${expansion.files.length} files matching ${given}`);
+      }
+      files.push(...templates);
+    } else if (stat.isDirectory()) {
       findTemplates(given, files);
     } else {
       files.push(given);
@@ -114,6 +121,16 @@ export function runCheck(options: CheckCommandOptions): number {
   const threshold = SEVERITY_RANK[options.maxSeverity as Severity];
   return result.diagnostics.some(d => SEVERITY_RANK[d.severity] >= threshold) ? 1 : 0;
 }
+
+export const RULES_USAGE = `Usage: trellis rules [--format text|markdown]
+
+Lists the rules \`trellis check\` runs: id, default severity and what each checks.
+
+Options:
+  --format text|markdown   text (default): one aligned line per rule; markdown: the page
+                           docs/rules.md (a table of rule, default severity, what it checks)
+  -h, --help               print this help
+`;
 
 /** `trellis rules [--format text|markdown]`: one line per rule, or docs/rules.md. */
 export function runRules(format = 'text'): number {
