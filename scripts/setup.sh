@@ -22,4 +22,19 @@ printf '\n==> trellis render %s --values %s/values.json --check tests/fixtures/r
 node dist/cli.js render "$example" --values "$example/values.json" --manifest examples/backstage-manifest.json \
   --check tests/fixtures/render/python-postgres/expected
 
+# The self-service example end to end, offline: its check report, then the dry-run of every step
+# (skeletons rendered, publish/register faked as Backstage's dry-run does) compared with the golden
+# tree, and the rendered tree itself.
+service=examples/python-postgres-service
+printf '\n==> trellis check %s --manifest examples/backstage-manifest.json\n' "$service"
+node dist/cli.js check "$service" --manifest examples/backstage-manifest.json
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+printf '\n==> trellis render %s --values %s/values.json --out %s --check %s/golden\n' "$service" "$service" "$out/service" "$service"
+node dist/cli.js render "$service" --values "$service/values.json" --manifest examples/backstage-manifest.json --out "$out/service" --report "$out/report.json" \
+  --check "$service/golden"
+printf '\n==> the rendered tree (%s)\n' "$out/service"
+(cd "$out/service" && find . -mindepth 1 | LC_ALL=C sort | sed 's|^\./|  |')
+
 printf '\nsetup done: the examples ran as expected.\n'
