@@ -1,0 +1,188 @@
+'use strict';
+// A real scaffolder backend (@backstage/plugin-scaffolder-backend 4.3.0 started with
+// startTestBackend) with the built Trellis module installed, driven over HTTP like the Backstage
+// frontend drives it. Shared by the integration tests, the fetch:template parity test and the
+// skeleton benchmark.
+//
+// `fixtures: true` also installs two test-only actions (a second module), used where uploading
+// files through the dry-run's `directoryContents` is not enough:
+//   test:stage  copies directories from disk next to the dry-run's template, the way a git
+//               checkout has them (files 0644, or 0755 when any execute bit is set; directories
+//               0755; symbolic links as links). The upload cannot carry file modes, and the
+//               dry-run body is capped at 10 MB (one corpus skeleton alone is 8 MB).
+//   test:tree   lists directories of the workspace (path, type, mode, content, link target)
+//               into the workspace file `trees.json` (`treesOf(body)` reads it from the dry-run
+//               response), then removes them. Not a step output: rendering the template's
+//               `output` over megabytes of step output takes nunjitsu minutes.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { fileURLToPath } = require('node:url');
+const { startTestBackend, mockServices } = require('@backstage/backend-test-utils');
+const { createBackendModule, resolveSafeChildPath } = require('@backstage/backend-plugin-api');
+const { scaffolderActionsExtensionPoint } = require('@backstage/plugin-scaffolder-node');
+
+const root = path.resolve(__dirname, '..', '..', '..');
+
+// The default test database (backend-defaults' in-memory better-sqlite3) is never destroyed on
+// shutdown ("sqlite3 does not support destroy"), and its pool timer keeps the process alive
+// after the tests. So the caller's backend gets a Knex instance that stop() destroys.
+const knexFactory = require(
+  require.resolve('knex', {
+    paths: [path.dirname(require.resolve('@backstage/backend-defaults/package.json'))],
+  }),
+);
+
+/** Git's view of a file mode: executable or not. */
+const checkoutMode = (mode) => (mode & 0o111 ? 0o755 : 0o644);
+
+function copyAsCheckout(from, to) {
+  const stat = fs.lstatSync(from);
+  if (stat.isSymbolicLink()) {
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.symlinkSync(fs.readlinkSync(from), to);
+  } else if (stat.isDirectory()) {
+    fs.mkdirSync(to, { recursive: true, mode: 0o755 });
+    for (const name of fs.readdirSync(from)) copyAsCheckout(path.join(from, name), path.join(to, name));
+  } else if (stat.isFile()) {
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.writeFileSync(to, fs.readFileSync(from), { mode: checkoutMode(stat.mode) });
+    fs.chmodSync(to, checkoutMode(stat.mode));
+  }
+}
+
+/** Every entry under `dir`, sorted by path: `{path, type, mode, content (base64), link}`. */
+function listTree(dir) {
+  const entries = [];
+  const walk = (current, rel) => {
+    for (const name of fs.readdirSync(current).sort()) {
+      const full = path.join(current, name);
+      const at = rel ? `${rel}/${name}` : name;
+      const stat = fs.lstatSync(full);
+      const mode = stat.mode & 0o777;
+      if (stat.isSymbolicLink()) {
+        entries.push({ path: at, type: 'symlink', mode, link: fs.readlinkSync(full) });
+      } else if (stat.isDirectory()) {
+        entries.push({ path: at, type: 'directory', mode });
+        walk(full, at);
+      } else {
+        entries.push({ path: at, type: 'file', mode, content: fs.readFileSync(full).toString('base64') });
+      }
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir, '');
+  return entries;
+}
+
+const TREES_FILE = 'trees.json';
+
+/** What `test:tree` listed, from a dry-run response: `{path: entries}`. */
+function treesOf(body) {
+  const file = body.directoryContents.find((f) => f.path === TREES_FILE);
+  return JSON.parse(Buffer.from(file.base64Content, 'base64').toString('utf8'));
+}
+
+const fixturesModule = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'trellis-test-fixtures',
+  register(reg) {
+    reg.registerInit({
+      deps: { actions: scaffolderActionsExtensionPoint },
+      async init({ actions }) {
+        actions.addActions(
+          {
+            id: 'test:stage',
+            supportsDryRun: true,
+            schema: { input: { type: 'object', required: ['copies'], properties: { copies: { type: 'array' } } } },
+            async handler(ctx) {
+              const templateDir = path.dirname(fileURLToPath(ctx.templateInfo.baseUrl));
+              for (const { from, to } of ctx.input.copies) copyAsCheckout(from, resolveSafeChildPath(templateDir, to));
+            },
+          },
+          {
+            id: 'test:tree',
+            supportsDryRun: true,
+            schema: { input: { type: 'object', required: ['paths'], properties: { paths: { type: 'array' } } } },
+            async handler(ctx) {
+              const trees = {};
+              for (const p of ctx.input.paths) {
+                const dir = resolveSafeChildPath(ctx.workspacePath, p);
+                trees[p] = listTree(dir);
+                fs.rmSync(dir, { recursive: true, force: true });
+              }
+              fs.writeFileSync(path.join(ctx.workspacePath, TREES_FILE), JSON.stringify(trees));
+            },
+          },
+        );
+      },
+    });
+  },
+});
+
+/**
+ * Starts the backend: `{baseUrl, getJson(route), dryRun(body), stop()}`. `dryRun` posts
+ * `{template, values, directoryContents}`; `template` may be just `{steps, output}`.
+ */
+async function startScaffolder({ fixtures = false, config } = {}) {
+  const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+  let backend;
+  try {
+    backend = await startTestBackend({
+      features: [
+        import('@backstage/plugin-scaffolder-backend'),
+        // How a Backstage app installs the package: backend.add(import('<package>')).
+        import(path.join(root, 'dist', 'index.js')),
+        mockServices.database.factory({ knex }),
+        ...(config ? [mockServices.rootConfig.factory({ data: config })] : []),
+        ...(fixtures ? [fixturesModule] : []),
+      ],
+    });
+  } catch (error) {
+    await knex.destroy();
+    throw error;
+  }
+  const baseUrl = `http://127.0.0.1:${backend.server.address().port}/api/scaffolder`;
+  return {
+    baseUrl,
+    async getJson(route) {
+      const response = await fetch(`${baseUrl}${route}`);
+      return { status: response.status, body: await response.json() };
+    },
+    async dryRun({ steps, output = {}, values = {}, files = {}, metadataName = 'trellis-dry-run' }) {
+      const template = {
+        apiVersion: 'scaffolder.backstage.io/v1beta3',
+        kind: 'Template',
+        metadata: { name: metadataName },
+        spec: { type: 'service', parameters: [], steps, output },
+      };
+      const response = await fetch(`${baseUrl}/v2/dry-run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          template,
+          values,
+          directoryContents: Object.entries(files).map(([filePath, content]) => ({
+            path: filePath,
+            base64Content: Buffer.from(content).toString('base64'),
+          })),
+        }),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    async stop() {
+      try {
+        await backend.stop();
+      } finally {
+        await knex.destroy();
+      }
+    },
+  };
+}
+
+/** A step's log lines, without winston's colour codes. */
+function stepLog(body, stepId) {
+  // eslint-disable-next-line no-control-regex
+  return body.log.filter((e) => e.body.stepId === stepId).map((e) => e.body.message.replace(/\u001b\[\d+m/g, ''));
+}
+
+module.exports = { startScaffolder, stepLog, treesOf };
