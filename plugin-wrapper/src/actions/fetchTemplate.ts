@@ -153,6 +153,36 @@ function renderFailure(url: string, error: unknown): Error {
   return new InputError(`${where}${position}: ${e.reason ?? e.message}${hint}`);
 }
 
+/**
+ * The directory holding the skeleton, fetched as fetch:template fetches it. A relative url of a
+ * template on disk (`file://` base) is read where it is, as `fetchContents` would find it
+ * (`resolveSafeChildPath` from the template's directory): `fetchContents` would only copy it
+ * to a temporary directory first, and the read never follows symbolic links either way. Anything
+ * else goes through `fetchContents` (UrlReader, SCM integrations) into a temporary directory.
+ */
+async function fetchSkeleton(
+  ctx: { input: FetchTemplateInput; templateInfo?: { baseUrl?: string }; createTemporaryDirectory(): Promise<string> },
+  options: FetchTemplateActionOptions,
+): Promise<string> {
+  const { url, token } = ctx.input;
+  const baseUrl = ctx.templateInfo?.baseUrl;
+  assertUserCredentials(options, url, baseUrl, token);
+  if (!isAbsoluteUrl(url) && baseUrl?.startsWith('file://')) {
+    return resolveSafeChildPath(path.dirname(baseUrl.slice('file://'.length)), url);
+  }
+  const workDir = await ctx.createTemporaryDirectory();
+  const templateDir = resolveSafeChildPath(workDir, 'template');
+  await fetchContents({
+    reader: options.reader,
+    integrations: options.integrations,
+    baseUrl,
+    fetchUrl: url,
+    outputPath: templateDir,
+    token,
+  });
+  return templateDir;
+}
+
 /** Paths as written in messages and outputs: relative to the target, `/`-separated. */
 function relativeTo(dir: string, paths: string[]): string[] {
   return paths.map(p => (path.isAbsolute(p) ? path.relative(dir, p) : p).split(path.sep).join('/'));
@@ -197,18 +227,7 @@ export function createFetchTemplateAction(
       }
 
       ctx.logger.info(`Fetching template content from ${input.url}`);
-      const baseUrl = ctx.templateInfo?.baseUrl;
-      assertUserCredentials(options, input.url, baseUrl, input.token);
-      const workDir = await ctx.createTemporaryDirectory();
-      const templateDir = resolveSafeChildPath(workDir, 'template');
-      await fetchContents({
-        reader: options.reader,
-        integrations: options.integrations,
-        baseUrl,
-        fetchUrl: input.url,
-        outputPath: templateDir,
-        token: input.token,
-      });
+      const templateDir = await fetchSkeleton(ctx, options);
       if (isChildPath(templateDir, outputDir)) {
         throw new InputError('targetPath must not be within template path');
       }
