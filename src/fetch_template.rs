@@ -231,6 +231,21 @@ pub fn copied_without_templating<'a>(
         && !patterns.into_iter().any(|p| p.negated && p.covers(path, is_dir))
 }
 
+/// Whether `fetch:template` renders the content of the (text) file at `path`: in extension mode
+/// iff its extension is the template extension, otherwise iff `copyWithoutTemplating` does not
+/// cover it. (Binary files and symlinks are copied whatever this says.)
+pub fn renders_content<'a>(
+    path: &str,
+    extension: Option<&str>,
+    patterns: impl Iterator<Item = &'a CopyPattern> + Clone,
+    is_dir: &dyn Fn(&str) -> bool,
+) -> bool {
+    match extension {
+        Some(ext) => extname(path) == ext,
+        None => !copied_without_templating(patterns, path, is_dir),
+    }
+}
+
 /// A glob as fast-glob reads it: `*` and `?` stay inside one path segment.
 fn compile(glob: &str) -> Result<globset::GlobMatcher, String> {
     globset::GlobBuilder::new(glob)

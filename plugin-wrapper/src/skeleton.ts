@@ -262,9 +262,29 @@ export function writeSkeleton(result: SkeletonResult, targetDir: string, options
       } else if (kind === 'symlink') {
         fs.symlinkSync(file.symlink ?? '', staged);
       } else {
-        fs.writeFileSync(staged, bytesOf(file.content), { mode: file.mode || 0o644, flag: 'wx' });
+        const bytes = bytesOf(file.content);
+        // As fetch:template: text is written with the mode under the umask (fs-extra
+        // `outputFile`), a binary copied with its exact mode (fs-extra `copy`).
+        fs.writeFileSync(staged, bytes, { mode: file.mode || 0o644, flag: 'wx' });
+        if (isBinaryContent(bytes)) fs.chmodSync(staged, file.mode || 0o644);
       }
       toMove.push(file);
+    }
+    // The core checked link targets against the skeleton's own entries; what the target held
+    // before is only known here: a link must not resolve through an existing symlink there.
+    const ours = new Set(result.files.map((f) => f.path));
+    for (const file of toMove) {
+      if (kindOf(file) !== 'symlink') continue;
+      const walk = file.path.split('/').slice(0, -1);
+      for (const segment of (file.symlink ?? '').split('/')) {
+        if (segment === '' || segment === '.') continue;
+        if (segment === '..') walk.pop();
+        else walk.push(segment);
+        const rel = walk.join('/');
+        if (rel !== '' && !ours.has(rel) && existingAt(rel)?.isSymbolicLink()) {
+          throw writeError(`the symlink \`${file.path}\` would resolve through \`${rel}\`, a symbolic link already in the target`, file.path);
+        }
+      }
     }
     moveIntoPlace(stage, target, toMove, targetStats !== undefined);
   } catch (error) {

@@ -7,7 +7,7 @@
 //! (isbinaryfile v5), matched by `copyWithoutTemplating` or, with `templateFileExtension`, lacks
 //! that extension.
 
-use crate::fetch_template::{copied_without_templating, template_extension, CopyPattern};
+use crate::fetch_template::{renders_content, template_extension, CopyPattern};
 use serde_json::Value;
 
 use crate::engine::{self, ast, ParseOptions, SyntaxError};
@@ -408,9 +408,6 @@ fn read_entries(skeleton: &Skeleton, source: &dyn SkeletonSource, notes: &mut Ve
     let mut entries = list_tree(&skeleton.path, source, notes);
     let dirs: Vec<String> = entries.iter().filter(|e| e.kind == EntryKind::Dir).map(|e| e.path.clone()).collect();
     let is_dir = |path: &str| dirs.binary_search_by(|d| d.as_str().cmp(path)).is_ok();
-    // globby takes `!` patterns as exclusions from all the others, whatever their order.
-    let copied =
-        |path: &str| copied_without_templating(render.copy_without_templating.iter().map(|p| &p.glob), path, &is_dir);
     let mut budget = MAX_TOTAL_BYTES;
     for entry in &mut entries {
         let name = entry.path.rsplit('/').next().unwrap_or_default();
@@ -419,12 +416,11 @@ fn read_entries(skeleton: &Skeleton, source: &dyn SkeletonSource, notes: &mut Ve
             entry.content = Content::Dir;
             continue;
         }
+        let extension = render.extension.as_ref().map(|(ext, _)| ext.as_str());
+        let patterns = render.copy_without_templating.iter().map(|p| &p.glob);
         let rendered = entry.kind == EntryKind::File
             && !render.contents_unknown
-            && match &render.extension {
-                Some((ext, _)) => extname(&entry.path) == ext,
-                None => !copied(&entry.path),
-            };
+            && renders_content(&entry.path, extension, patterns, &is_dir);
         entry.content = if rendered {
             read_content(&join(&skeleton.path, &entry.path), source, &render.parse, true, &mut budget, notes)
         } else {

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{render_string, Context, RenderError, RenderOptions};
 use crate::engine::eval::{ErrorKind, Extensions, Limits};
-use crate::fetch_template::{copied_without_templating, extname, is_binary, is_skipped_path, CopyPattern};
+use crate::fetch_template::{is_binary, is_skipped_path, renders_content, CopyPattern};
 
 /// What a skeleton entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,12 +177,12 @@ pub fn render_skeleton_with(
     let mut produced: HashMap<String, Produced> = HashMap::new();
     for (index, file) in files.iter().enumerate() {
         let location = if file.kind == EntryKind::Directory { format!("{}/", file.path) } else { file.path.clone() };
-        let (render_contents, unrendered) = match &extension {
-            // Backstage strips the extension from the location string, marker `/` included,
-            // so a directory `x.njk` becomes `x.` (mirrored as it is).
-            Some(ext) if extname(&location) == ext => (true, &location[..location.len() - ext.len()]),
-            Some(_) => (false, location.as_str()),
-            None => (!copied_without_templating(patterns.iter(), &file.path, &is_dir), location.as_str()),
+        let render_contents = renders_content(&file.path, extension.as_deref(), patterns.iter(), &is_dir);
+        // Backstage strips the extension from the location string, marker `/` included, so a
+        // directory `x.njk` becomes `x.` (mirrored as it is).
+        let unrendered = match &extension {
+            Some(ext) if render_contents => &location[..location.len() - ext.len()],
+            _ => location.as_str(),
         };
         let rendered = render(unrendered).map_err(|e| name_error(&file.path, e))?;
         if is_skipped_path(&rendered) {
