@@ -8,10 +8,15 @@
 // template once per dry-run by the test-only `test:stage` action.
 //
 // What is timed is the action alone, not the task around it: a dry-run whose template runs the
-// action K times over every skeleton (same targetPath, `replace: true`, so every pass writes every
-// file), minus the same dry-run with the action once, divided by K - 1. Staging, task set-up,
-// the workspace serialised into the response and HTTP are in both and cancel out. Engines
-// alternate which goes first, run by run; the ratio is taken per run and the table prints medians.
+// action K times over every skeleton, minus the same dry-run with the action once, divided by
+// K - 1. Staging, task set-up, the workspace serialised into the response and HTTP are in both
+// and cancel out. Two ways of writing, one row each:
+//   fresh target: each pass into its own new targetPath (what a task does: the workspace starts
+//     empty), the trees removed by a last step (`test:remove`) so the response stays small;
+//   replace: every pass into the same targetPath with `replace: true`, so every pass overwrites
+//     every file (Trellis keeps the old files until the new ones are in place, then removes them).
+// Engines alternate which goes first, run by run; the ratio is taken per run and the table
+// prints medians.
 //
 //   npm run bench:skeleton                    (after `bash scripts/build.sh`)
 //   TRELLIS_CORPUS=/path TRELLIS_BENCH_RUNS=9 TRELLIS_BENCH_SKELETONS=6 node bench/skeleton.cjs
@@ -25,6 +30,7 @@ const root = path.join(__dirname, '..');
 const ACTIONS = { backstage: 'fetch:template', trellis: 'trellis:fetch:template' };
 /** Action passes in the long dry-run. */
 const PASSES = 6;
+const MODES = ['fresh', 'replace'];
 
 /**
  * The `count` largest skeletons (files) both actions render, one case each, identical copies
@@ -51,7 +57,7 @@ async function largestSkeletons(backend, corpus, count) {
 }
 
 /** Milliseconds of one dry-run running `engine` `passes` times over every skeleton. */
-async function timeDryRun(backend, skeletons, engine, passes) {
+async function timeDryRun(backend, skeletons, engine, passes, mode = 'fresh') {
   const steps = [
     { id: 'stage', action: 'test:stage', input: { copies: skeletons.map((s, i) => ({ from: s.location, to: `skeletons/${i}` })) } },
   ];
@@ -60,10 +66,14 @@ async function timeDryRun(backend, skeletons, engine, passes) {
       steps.push({
         id: `${engine}-${pass}-${i}`,
         action: ACTIONS[engine],
-        input: { ...s.input, url: `./skeletons/${i}`, targetPath: `out/${i}`, replace: true },
+        input:
+          mode === 'replace'
+            ? { ...s.input, url: `./skeletons/${i}`, targetPath: `out/${i}`, replace: true }
+            : { ...s.input, url: `./skeletons/${i}`, targetPath: `out/${pass}/${i}` },
       });
     });
   }
+  steps.push({ id: 'remove', action: 'test:remove', input: { paths: ['out'] } });
   const start = performance.now();
   const { status, body } = await backend.dryRun({ steps });
   const ms = performance.now() - start;
@@ -72,15 +82,16 @@ async function timeDryRun(backend, skeletons, engine, passes) {
 }
 
 /** Milliseconds one action run over every skeleton costs, from a long and a short dry-run. */
-async function actionCost(backend, skeletons, engine) {
-  const long = await timeDryRun(backend, skeletons, engine, PASSES);
-  const short = await timeDryRun(backend, skeletons, engine, 1);
+async function actionCost(backend, skeletons, engine, mode) {
+  const long = await timeDryRun(backend, skeletons, engine, PASSES, mode);
+  const short = await timeDryRun(backend, skeletons, engine, 1, mode);
   return (long - short) / (PASSES - 1);
 }
 
 /**
- * Runs the benchmark: `{unit, count, files, runs, backstage, trellis, ratio}`, rates in files/s
- * (medians), ratio = median of the per-run ratios. Starts and stops its own backend.
+ * Runs the benchmark: one result per way of writing (fresh target, replace), each `{unit,
+ * skeletons, files, runs, backstage, trellis, ratio}`, rates in files/s (medians), ratio = median
+ * of the per-run ratios. Starts and stops its own backend.
  */
 async function benchSkeleton({ corpus, runs, skeletonCount = 4 }) {
   const { startScaffolder } = require(path.join(root, 'plugin-wrapper/test/support/scaffolder-backend.cjs'));
@@ -89,25 +100,29 @@ async function benchSkeleton({ corpus, runs, skeletonCount = 4 }) {
     const skeletons = await largestSkeletons(backend, corpus, skeletonCount);
     const files = skeletons.reduce((n, s) => n + s.files, 0);
     // Warm-up: module loading, JIT, the wasm instance.
-    for (const engine of Object.keys(ACTIONS)) await actionCost(backend, skeletons, engine);
-    const rates = { backstage: [], trellis: [] };
-    const ratios = [];
-    for (let run = 0; run < runs; run++) {
-      const order = run % 2 ? ['trellis', 'backstage'] : ['backstage', 'trellis'];
-      const ms = {};
-      for (const engine of order) ms[engine] = await actionCost(backend, skeletons, engine);
-      for (const engine of order) rates[engine].push((files * 1000) / ms[engine]);
-      ratios.push(ms.backstage / ms.trellis);
+    for (const engine of Object.keys(ACTIONS)) await actionCost(backend, skeletons, engine, 'fresh');
+    const results = [];
+    for (const mode of MODES) {
+      const rates = { backstage: [], trellis: [] };
+      const ratios = [];
+      for (let run = 0; run < runs; run++) {
+        const order = run % 2 ? ['trellis', 'backstage'] : ['backstage', 'trellis'];
+        const ms = {};
+        for (const engine of order) ms[engine] = await actionCost(backend, skeletons, engine, mode);
+        for (const engine of order) rates[engine].push((files * 1000) / ms[engine]);
+        ratios.push(ms.backstage / ms.trellis);
+      }
+      results.push({
+        unit: `skeleton files, ${mode === 'fresh' ? 'fresh target' : 'replace: true over the same target'}`,
+        skeletons: skeletons.map((s) => `${s.skeleton} (${s.files})`),
+        files,
+        runs,
+        backstage: median(rates.backstage),
+        trellis: median(rates.trellis),
+        ratio: median(ratios),
+      });
     }
-    return {
-      unit: `skeleton files (fetch:template, ${skeletons.length} largest corpus skeletons)`,
-      skeletons: skeletons.map((s) => `${s.skeleton} (${s.files})`),
-      files,
-      runs,
-      backstage: median(rates.backstage),
-      trellis: median(rates.trellis),
-      ratio: median(ratios),
-    };
+    return results;
   } finally {
     await backend.stop();
   }
@@ -125,12 +140,12 @@ if (require.main === module) {
   process.env.TRELLIS_CORPUS = corpus;
   const skeletonCount = Number.parseInt(process.env.TRELLIS_BENCH_SKELETONS ?? '4', 10);
   benchSkeleton({ corpus, runs, skeletonCount }).then(
-    (r) => {
-      console.log(`skeletons: ${r.skeletons.join(', ')}; ${PASSES} passes minus 1 per dry-run; ${r.runs} runs, median`);
+    (results) => {
+      console.log(`skeletons: ${results[0].skeletons.join(', ')}; ${PASSES} passes minus 1 per dry-run; ${runs} runs, median`);
       console.log('');
       console.log('| unit | count | Backstage (files/s) | Trellis (files/s) | ratio (per-run median) |');
       console.log('|---|---:|---:|---:|---:|');
-      console.log(markdownRow(r));
+      for (const r of results) console.log(markdownRow(r));
     },
     (error) => {
       console.error(error);

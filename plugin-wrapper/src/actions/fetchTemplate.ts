@@ -190,8 +190,9 @@ function relativeTo(dir: string, paths: string[]): string[] {
 
 /**
  * `trellis:fetch:template`: fetch:template with the rendering in the Trellis core. The skeleton
- * is fetched exactly as fetch:template fetches it (`fetchContents`: relative to the template or
- * through the UrlReader), read without following symbolic links, rendered in one call, and written
+ * is fetched as fetch:template fetches it (`fetchContents`: relative to the template or through
+ * the UrlReader; a skeleton next to a template on disk is read in place), read without following
+ * symbolic links, rendered in one call, and written
  * through a staging directory, so a failure leaves the target untouched.
  *
  * A hand-built action object rather than `createTemplateAction`, because the latter (in

@@ -14,6 +14,8 @@
 //               into the workspace file `trees.json` (`treesOf(body)` reads it from the dry-run
 //               response), then removes them. Not a step output: rendering the template's
 //               `output` over megabytes of step output takes nunjitsu minutes.
+//   test:remove removes directories of the workspace (so a benchmark's dry-run response does
+//               not carry the trees it wrote).
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -97,6 +99,14 @@ const fixturesModule = createBackendModule({
             async handler(ctx) {
               const templateDir = path.dirname(fileURLToPath(ctx.templateInfo.baseUrl));
               for (const { from, to } of ctx.input.copies) copyAsCheckout(from, resolveSafeChildPath(templateDir, to));
+            },
+          },
+          {
+            id: 'test:remove',
+            supportsDryRun: true,
+            schema: { input: { type: 'object', required: ['paths'], properties: { paths: { type: 'array' } } } },
+            async handler(ctx) {
+              for (const p of ctx.input.paths) fs.rmSync(resolveSafeChildPath(ctx.workspacePath, p), { recursive: true, force: true });
             },
           },
           {
