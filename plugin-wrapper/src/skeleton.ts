@@ -61,7 +61,15 @@ export interface SkeletonResult {
 
 /** What `renderSkeleton` throws. */
 export interface SkeletonError extends Error {
-  code: 'syntax_error' | 'render_error' | 'limit_error' | 'unsafe_path' | 'unsafe_symlink' | 'invalid_option';
+  code:
+    | 'syntax_error'
+    | 'render_error'
+    | 'limit_error'
+    | 'unsafe_path'
+    | 'unsafe_symlink'
+    /** A path needs a directory where the skeleton produces a file. */
+    | 'path_conflict'
+    | 'invalid_option';
   /** The skeleton path (input path) the problem is in; empty for option errors. */
   file: string;
   /** 1-based, inside the file (or inside its path, for an error in a name). */

@@ -85,7 +85,8 @@ pub struct SkeletonResult {
 
 /// Why a skeleton did not render: which skeleton file, 1-based line/column inside it when it is
 /// a template error, a code (`syntax_error` | `render_error` | `limit_error` | `unsafe_path` |
-/// `unsafe_symlink` | `invalid_option`), message and hint.
+/// `unsafe_symlink` | `path_conflict` (an entry below a file) | `invalid_option`), message and
+/// hint. Display gives `path:line:column: message`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SkeletonError {
     pub path: String,
@@ -218,7 +219,7 @@ pub fn render_skeleton_with(
             EntryKind::File => {
                 let text = String::from_utf8_lossy(&file.content);
                 if render_contents {
-                    render(&text).map_err(|e| content_error(&file.path, e))?.into_bytes()
+                    render(&text).map_err(|e| template_error(&file.path, e))?.into_bytes()
                 } else {
                     text.into_owned().into_bytes()
                 }
@@ -466,10 +467,6 @@ fn name_error(path: &str, error: RenderError) -> SkeletonError {
         hint: Some("file and directory names are templates too; fix the expression or wrap it in {% raw %}".into()),
         ..template_error(path, error)
     }
-}
-
-fn content_error(path: &str, error: RenderError) -> SkeletonError {
-    template_error(path, error)
 }
 
 fn template_error(path: &str, error: RenderError) -> SkeletonError {
