@@ -539,6 +539,15 @@ test('a template error fails the step with the skeleton file, line and column', 
   });
   assert.equal(strict.status, 400, JSON.stringify(strict.body));
   assert.match(strict.body.error.message, /^skeleton\/a\.txt:2:\d+: .*nmae/);
+
+  // `limits` bound each file's render; the file that exceeds them is named.
+  const bounded = await dryRun({
+    steps: [{ id: 'fetch', action: FETCH_ACTION_ID, input: { url: './skeleton', limits: { workUnits: 50 } } }],
+    files: { 'skeleton/small.txt': 'ok\n', 'skeleton/loop.txt': '{% for i in range(0, 1000) %}${{ i }}{% endfor %}\n' },
+    output: {},
+  });
+  assert.equal(bounded.status, 400, JSON.stringify(bounded.body));
+  assert.match(bounded.body.error.message, /^skeleton\/loop\.txt:1:\d+: /);
 });
 
 test('trellis:fetch:template refuses to write outside the workspace or the target', async () => {
