@@ -18,4 +18,8 @@ if [ "$status" -ne 1 ]; then
   echo "expected exit status 1 (invalid values) from the invalid example, got $status" >&2
   exit 1
 fi
+printf '\n==> trellis render %s --values %s/values.json --check tests/fixtures/render/python-postgres/expected\n' "$example" "$example"
+node dist/cli.js render "$example" --values "$example/values.json" --manifest examples/backstage-manifest.json \
+  --check tests/fixtures/render/python-postgres/expected
+
 printf '\nsetup done: the examples ran as expected.\n'

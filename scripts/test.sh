@@ -20,3 +20,6 @@ cargo test --target wasm32-unknown-unknown --test wasm_node
 
 printf '\n==> JavaScript API, CLI, Backstage module (real scaffolder backend), parity with npm jsonschema\n'
 node --test --test-reporter=spec plugin-wrapper/test/*.test.cjs
+
+printf '\n==> the Backstage module in a real scaffolder backend again, on Node.js 22\n'
+bash scripts/test-node22.sh

@@ -23,6 +23,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod dryrun;
 pub mod engine;
 pub mod error;
 pub mod fetch_template;

@@ -5,34 +5,34 @@
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// One action the scaffolder can run.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Action {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default)]
     pub schema: ActionSchema,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ActionSchema {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<Value>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<Value>,
 }
 
 /// A named filter or global.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Named {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Globals {
     #[serde(default)]
     pub functions: Vec<Named>,
@@ -41,7 +41,7 @@ pub struct Globals {
 }
 
 /// Actions, filters and globals of one Backstage instance.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Manifest {
     #[serde(default)]
     pub actions: Vec<Action>,
@@ -61,11 +61,45 @@ pub struct Manifest {
 
 const BUILTIN_JSON: &str = include_str!("../schemas/manifest/backstage-scaffolder-4.3.0.json");
 
+/// Trellis' own actions (registered by this package's backend module), with the same JSON
+/// Schemas the module serves, so templates using them check without an instance manifest.
+const TRELLIS_ACTIONS: &[(&str, &str, Option<&str>)] = &[
+    (
+        "trellis:fetch:template",
+        include_str!("../schemas/actions/trellis-fetch-template.input.json"),
+        None,
+    ),
+    (
+        "trellis:parameters:validate",
+        include_str!("../schemas/actions/trellis-parameters-validate.input.json"),
+        Some(include_str!("../schemas/actions/trellis-parameters-validate.output.json")),
+    ),
+    (
+        "trellis:template:check",
+        include_str!("../schemas/actions/trellis-template-check.input.json"),
+        Some(include_str!("../schemas/actions/trellis-template-check.output.json")),
+    ),
+];
+
+fn trellis_action((id, input, output): &(&str, &str, Option<&str>)) -> Action {
+    let schema = |text: &str| serde_json::from_str::<Value>(text).expect("Trellis' action schemas are valid JSON");
+    let input = schema(input);
+    Action {
+        id: (*id).to_string(),
+        description: input.get("description").and_then(Value::as_str).map(str::to_string),
+        schema: ActionSchema { input: Some(input), output: output.map(schema) },
+    }
+}
+
 impl Manifest {
-    /// scaffolder-backend 4.3.0 with no modules installed.
+    /// scaffolder-backend 4.3.0 with no modules installed, plus Trellis' own actions.
     pub fn builtin() -> &'static Manifest {
         static BUILTIN: OnceLock<Manifest> = OnceLock::new();
-        BUILTIN.get_or_init(|| serde_json::from_str(BUILTIN_JSON).expect("the built-in manifest is valid"))
+        BUILTIN.get_or_init(|| {
+            let mut manifest: Manifest = serde_json::from_str(BUILTIN_JSON).expect("the built-in manifest is valid");
+            manifest.actions.extend(TRELLIS_ACTIONS.iter().map(trellis_action));
+            manifest
+        })
     }
 
     /// Parses an instance manifest (`trellis manifest` output).
@@ -102,5 +136,70 @@ impl Manifest {
 
     pub fn action_ids(&self) -> Vec<String> {
         self.actions.iter().map(|a| a.id.clone()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{check_source, CheckOptions};
+
+    #[test]
+    fn builtin_lists_trellis_actions_with_the_module_schemas() {
+        let manifest = Manifest::builtin();
+        for (id, input, output) in TRELLIS_ACTIONS {
+            let action = manifest.action(id).unwrap_or_else(|| panic!("{id} is built in"));
+            let file: Value = serde_json::from_str(input).unwrap();
+            assert_eq!(action.schema.input.as_ref(), Some(&file), "{id} input");
+            assert_eq!(action.schema.output.is_some(), output.is_some(), "{id} output");
+        }
+        assert!(manifest.action("fetch:template").is_some(), "Backstage's own actions stay");
+    }
+
+    const USES_TRELLIS_ACTIONS: &str = r#"apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: uses-trellis
+spec:
+  type: service
+  owner: group:default/platform
+  parameters:
+    - properties:
+        size: { type: string, enum: [small, large] }
+  steps:
+    - id: validate
+      name: Validate
+      action: trellis:parameters:validate
+      input:
+        schema: { properties: { size: { type: string } } }
+        values: ${{ parameters }}
+    - id: fetch
+      name: Fetch
+      action: trellis:fetch:template
+      input:
+        url: https://github.com/example/skeletons/tree/main/service
+        values:
+          size: ${{ parameters.size }}
+        strict: true
+        limits: { workUnits: 100000 }
+    - id: check
+      name: Check
+      action: trellis:template:check
+      input:
+        path: template.yaml
+        failOn: FAILON
+  output:
+    valid: ${{ steps.validate.output.valid }}
+    errors: ${{ steps.check.output.errors }}
+"#;
+
+    #[test]
+    fn templates_using_trellis_actions_check_clean_without_an_instance_manifest() {
+        let clean = check_source(&USES_TRELLIS_ACTIONS.replace("FAILON", "error"), &CheckOptions::default());
+        assert!(clean.diagnostics.is_empty(), "{:#?}", clean.diagnostics);
+
+        let wrong = check_source(&USES_TRELLIS_ACTIONS.replace("FAILON", "sometimes"), &CheckOptions::default());
+        let rules: Vec<_> = wrong.diagnostics.iter().map(|d| (d.rule, d.line)).collect();
+        assert_eq!(rules, [("action-input", 32)], "the input schema is applied");
     }
 }

@@ -195,6 +195,24 @@ impl crate::check::SkeletonSource for JsSource {
         }
         Ok(bytes.to_vec())
     }
+
+    /// The reader's optional `mode(path)` (permission bits).
+    fn mode(&self, path: &str) -> u32 {
+        let has = js_sys::Reflect::get(&self.reader, &JsValue::from_str("mode")).is_ok_and(|f| f.is_function());
+        if !has {
+            return 0;
+        }
+        self.call("mode", &[JsValue::from_str(path)]).ok().and_then(|m| m.as_f64()).map_or(0, |m| m as u32)
+    }
+
+    /// The reader's optional `readlink(path)`.
+    fn link_target(&self, path: &str) -> Option<String> {
+        let has = js_sys::Reflect::get(&self.reader, &JsValue::from_str("readlink")).is_ok_and(|f| f.is_function());
+        if !has {
+            return None;
+        }
+        self.call("readlink", &[JsValue::from_str(path)]).ok().and_then(|t| t.as_string())
+    }
 }
 
 /// The reader argument: `undefined`/`null` means skeletons are not read.
@@ -250,6 +268,20 @@ pub fn check_template(source: &str, options_json: &str, reader: JsValue) -> Resu
         skeletons.as_ref().map(|s| s as &dyn crate::check::SkeletonSource),
     );
     serde_json::to_string(&result).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
+}
+
+/// `actionManifest(instanceJson?)`: the manifest `trellis check` checks against, as JSON
+/// `{actions: [{id, description?, schema: {input?, output?}}], filters, globals, fields}`: the
+/// built-in one (scaffolder-backend 4.3.0 and Trellis' own actions), merged with an instance's.
+#[wasm_bindgen(js_name = actionManifest)]
+pub fn action_manifest(instance_json: Option<String>) -> Result<String, JsValue> {
+    let manifest = match instance_json {
+        Some(text) => crate::manifest::Manifest::with(
+            &crate::manifest::Manifest::parse(&text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
+        ),
+        None => crate::manifest::Manifest::builtin().clone(),
+    };
+    serde_json::to_string(&manifest).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }
 
 /// `listRules()`: JSON `[{id, description, defaultSeverity}]`.
@@ -518,6 +550,132 @@ pub fn memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) * 65536) as f64
 }
 
+// ----- offline dry-run (`trellis render`) ------------------------------------------------------
+
+/// Options of `dryRunTemplate`, as the TypeScript wrapper sends them.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct DryRunOptionsJson {
+    /// The template's path, relative to the reader's root.
+    path: Option<String>,
+    values: Option<Value>,
+    secrets: Option<Value>,
+    /// An instance manifest (`trellis manifest` output) as JSON text.
+    manifest: Option<String>,
+    user: Option<Value>,
+    apply_defaults: Option<bool>,
+    task_id: Option<String>,
+}
+
+fn entry_type(kind: crate::render::skeleton::EntryKind) -> &'static str {
+    use crate::render::skeleton::EntryKind;
+    match kind {
+        EntryKind::File => "file",
+        EntryKind::Directory => "directory",
+        EntryKind::Symlink => "symlink",
+    }
+}
+
+/// Files as `[{path, type, mode, content: Uint8Array, symlink?}]` (what `writeSkeleton` takes).
+fn files_to_js(files: &[crate::render::skeleton::SkeletonFile]) -> js_sys::Array {
+    let out = js_sys::Array::new();
+    for file in files {
+        let object = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| {
+            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
+        };
+        set("path", JsValue::from_str(&file.path));
+        set("type", JsValue::from_str(entry_type(file.kind)));
+        set("mode", JsValue::from(file.mode));
+        set("content", js_sys::Uint8Array::from(file.content.as_slice()).into());
+        if let Some(target) = &file.link_target {
+            set("symlink", JsValue::from_str(target));
+        }
+        out.push(&object);
+    }
+    out
+}
+
+/// The reverse of [`files_to_js`]; `content` may be a string (UTF-8) or a Uint8Array.
+fn files_from_js(value: &JsValue, what: &str) -> Result<Vec<crate::render::skeleton::SkeletonFile>, JsValue> {
+    use crate::render::skeleton::{EntryKind, SkeletonFile};
+    let invalid = |message: String| to_js_error(TrellisError::new("invalid-argument", format!("{what}: {message}")));
+    let array: js_sys::Array = value.clone().dyn_into().map_err(|_| invalid("must be an array of files".into()))?;
+    let mut out = Vec::with_capacity(array.length() as usize);
+    for item in array.iter() {
+        let get = |key: &str| js_sys::Reflect::get(&item, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        let path = get("path").as_string().ok_or_else(|| invalid("every file needs a string `path`".into()))?;
+        let kind = match get("type").as_string().as_deref() {
+            None | Some("file") => EntryKind::File,
+            Some("directory") => EntryKind::Directory,
+            Some("symlink") => EntryKind::Symlink,
+            Some(other) => return Err(invalid(format!("`{path}` has an unknown type `{other}`"))),
+        };
+        let content = get("content");
+        let content = match content.as_string() {
+            Some(text) => text.into_bytes(),
+            None if content.is_undefined() || content.is_null() => Vec::new(),
+            None => content
+                .dyn_into::<js_sys::Uint8Array>()
+                .map_err(|_| invalid(format!("the content of `{path}` must be a string or a Uint8Array")))?
+                .to_vec(),
+        };
+        let mode = get("mode").as_f64().map_or(0, |m| m as u32);
+        out.push(SkeletonFile { path, kind, content, mode, link_target: get("symlink").as_string() });
+    }
+    Ok(out)
+}
+
+/// `dryRunTemplate(source, optionsJson, reader)`: the offline dry-run of one template, skeletons
+/// read through `reader` (see [`JsSource`]). Returns `{report: JSON text, files, error?}` where
+/// `error` is the first failing step's (as a JavaScript `Error` with the location fields); throws
+/// when the template cannot be read or the values are invalid.
+#[wasm_bindgen(js_name = dryRunTemplate)]
+pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Result<JsValue, JsValue> {
+    let options: DryRunOptionsJson = serde_json::from_value(parse_json(options_json, "options")?)
+        .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("invalid options: {e}"))))?;
+    let manifest = match options.manifest.as_deref() {
+        Some(text) => crate::manifest::Manifest::with(
+            &crate::manifest::Manifest::parse(text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
+        ),
+        None => crate::manifest::Manifest::builtin().clone(),
+    };
+    let defaults = crate::dryrun::DryRunOptions::default();
+    let dry_run_options = crate::dryrun::DryRunOptions {
+        template_path: options.path.unwrap_or(defaults.template_path),
+        values: options.values.unwrap_or(defaults.values),
+        secrets: options.secrets.unwrap_or(defaults.secrets),
+        manifest,
+        user: options.user.unwrap_or(defaults.user),
+        apply_defaults: options.apply_defaults.unwrap_or(defaults.apply_defaults),
+        task_id: options.task_id.unwrap_or(defaults.task_id),
+    };
+    let file = Some(dry_run_options.template_path.as_str());
+    let template = Template::parse(source, SourceFormat::Yaml, file).map_err(to_js_error)?;
+    let Some(reader) = skeleton_source(reader) else {
+        return Err(to_js_error(TrellisError::new("invalid-argument", "dryRunTemplate needs a skeleton reader")));
+    };
+    let result = crate::dryrun::run(&template, source, &dry_run_options, &reader).map_err(to_js_error)?;
+    let out = js_sys::Object::new();
+    let report = serde_json::to_string(&result.report).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))?;
+    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("report"), &JsValue::from_str(&report));
+    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("files"), &files_to_js(&result.files));
+    if let Some(error) = result.error {
+        let _ = js_sys::Reflect::set(&out, &JsValue::from_str("error"), &to_js_error(error));
+    }
+    Ok(out.into())
+}
+
+/// `compareTrees(golden, rendered)`: `{equal, changed, missing, extra, text}` as JSON text, `text`
+/// holding a unified diff per differing file.
+#[wasm_bindgen(js_name = compareTrees)]
+pub fn compare_trees(golden: JsValue, rendered: JsValue) -> Result<String, JsValue> {
+    let golden = files_from_js(&golden, "golden")?;
+    let rendered = files_from_js(&rendered, "rendered")?;
+    let diff = crate::dryrun::diff::compare(&golden, &rendered);
+    serde_json::to_string(&diff).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
+}
+
 // ----- skeletons (fetch:template) ---------------------------------------------------------------
 
 /// Options of `SkeletonBuilder.render`: fetch:template's inputs as the TypeScript wrapper sends
@@ -696,4 +854,21 @@ impl SkeletonOutput {
             .collect();
         Value::Array(skipped).to_string()
     }
+}
+
+/// `expandGlob(pattern, reader)`: the files a `trellis check` path pattern names, walked through
+/// the same reader as skeletons, as JSON `{pattern, files, truncated}`; `pattern` is false (and
+/// `files` empty) when the text has no glob syntax. A pattern globset refuses is an `Error`
+/// with rule `invalid-glob`.
+#[wasm_bindgen(js_name = expandGlob)]
+pub fn expand_glob(pattern: &str, reader: JsValue) -> Result<String, JsValue> {
+    use crate::check::glob;
+    if !glob::is_pattern(pattern) {
+        return Ok(serde_json::json!({"pattern": false, "files": [], "truncated": false}).to_string());
+    }
+    let source = skeleton_source(reader)
+        .ok_or_else(|| to_js_error(TrellisError::new("invalid-argument", "expandGlob needs a reader")))?;
+    let expansion =
+        glob::expand(pattern, &source).map_err(|message| to_js_error(TrellisError::new("invalid-glob", message)))?;
+    Ok(serde_json::json!({"pattern": true, "files": expansion.files, "truncated": expansion.truncated}).to_string())
 }

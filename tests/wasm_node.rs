@@ -117,3 +117,61 @@ fn skeletons_cross_as_bytes_and_fail_as_located_js_errors() {
     assert_eq!(property(&error, "code"), JsValue::from_str("invalid_option"));
     assert!(trellis::wasm::is_binary_file(b"\x00"));
 }
+
+/// A JavaScript skeleton reader over one file, `skeleton/a.txt`.
+fn one_file_reader(content: &str) -> JsValue {
+    let reader = js_sys::Object::new();
+    let kind = js_sys::Function::new_with_args(
+        "p",
+        "return p === 'skeleton' ? 'dir' : p === 'skeleton/a.txt' ? 'file' : null",
+    );
+    let list = js_sys::Function::new_with_args("p", "return p === 'skeleton' ? [['a.txt', 'file']] : []");
+    let read = js_sys::Function::new_with_args("p", &format!("return new TextEncoder().encode({content:?})"));
+    for (name, function) in [("kind", kind), ("list", list), ("read", read)] {
+        js_sys::Reflect::set(&reader, &JsValue::from_str(name), &function).unwrap();
+    }
+    reader.into()
+}
+
+const DRY_RUN_TEMPLATE: &str = "apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+spec:
+  steps:
+    - id: fetch
+      action: fetch:template
+      input: {url: ./skeleton, values: {name: svc}}
+    - id: publish
+      action: catalog:register
+      input: {token: '${{ secrets.token }}'}
+";
+
+#[wasm_bindgen_test]
+fn dry_runs_return_the_report_and_files_or_the_failing_step_as_a_js_error() {
+    let options = r#"{"path": "template.yaml", "secrets": {"token": "s3cret"}}"#;
+    let result =
+        trellis::wasm::dry_run_template(DRY_RUN_TEMPLATE, options, one_file_reader("hi ${{ values.name }}")).expect("runs");
+    let report: serde_json::Value = serde_json::from_str(&property(&result, "report").as_string().unwrap()).unwrap();
+    assert_eq!(report["steps"][1]["status"], "faked");
+    assert_eq!(report["steps"][1]["input"]["token"], "***");
+    let files = js_sys::Array::from(&property(&result, "files"));
+    let file = files.get(0);
+    assert_eq!(property(&file, "path").as_string().as_deref(), Some("a.txt"));
+    assert_eq!(js_sys::Uint8Array::new(&property(&file, "content")).to_vec(), b"hi svc");
+    assert!(property(&result, "error").is_undefined());
+
+    let failed = trellis::wasm::dry_run_template(DRY_RUN_TEMPLATE, options, one_file_reader("${{ values.name | nope }}"))
+        .expect("a failing step is a result");
+    let error = property(&failed, "error");
+    assert_eq!(property(&error, "file").as_string().as_deref(), Some("skeleton/a.txt"));
+    assert_eq!(property(&error, "line").as_f64(), Some(1.0));
+
+    let golden = js_sys::Array::new();
+    let entry = js_sys::Object::new();
+    js_sys::Reflect::set(&entry, &JsValue::from_str("path"), &JsValue::from_str("a.txt")).unwrap();
+    js_sys::Reflect::set(&entry, &JsValue::from_str("content"), &JsValue::from_str("hi old\n")).unwrap();
+    golden.push(&entry);
+    let diff: serde_json::Value =
+        serde_json::from_str(&trellis::wasm::compare_trees(golden.into(), files.into()).unwrap()).unwrap();
+    assert_eq!(diff["changed"], serde_json::json!(["a.txt"]));
+    assert!(diff["text"].as_str().unwrap().contains("-hi old\n+hi svc"), "{diff}");
+}

@@ -10,22 +10,26 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { validateParameters, type ParameterError, type ParameterResult, type TrellisError } from './core';
-import { CHECK_USAGE, runCheck, runRules } from './commands/check';
+import { CHECK_USAGE, RULES_USAGE, runCheck, runRules } from './commands/check';
 import { MANIFEST_USAGE, runManifest } from './commands/manifest';
+import { RENDER_USAGE, runRender } from './commands/render';
 
 const USAGE = `Usage: trellis <command> [options]
 
 Commands:
   check [PATH...]                      find mistakes in templates (trellis check --help)
-  rules                                list the rules check runs
+  rules [--format text|markdown]       list the rules check runs
   params TEMPLATE_FILE --values FILE   check parameter values against a template's forms
+  render TEMPLATE --values FILE        run a template offline like Backstage's dry-run
+                                       (trellis render --help)
   manifest --url BACKSTAGE_URL         save an instance's scaffolder actions, filters and globals
 
 Options:
   -h, --help     print this help (also: trellis params --help)
   -V, --version  print the version
 
-Exit status: check: 0 clean, 1 findings; params: 0 valid, 1 invalid values; manifest: 0 written;
+Exit status: check: 0 clean, 1 findings; params: 0 valid, 1 invalid values; render: 0 rendered,
+1 invalid values, a failing step or a golden-tree difference; manifest: 0 written;
 2 usage, I/O, network or template error.
 `;
 
@@ -230,6 +234,83 @@ function runCheckCommand(args: string[]): number {
   }
 }
 
+function runRenderCommand(args: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        values: { type: 'string' },
+        secrets: { type: 'string' },
+        out: { type: 'string' },
+        report: { type: 'string' },
+        check: { type: 'string' },
+        update: { type: 'boolean' },
+        manifest: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message, RENDER_USAGE);
+  }
+  const { values: flags, positionals } = parsed;
+  if (flags.help) {
+    process.stdout.write(RENDER_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0 ? 'missing TEMPLATE_FILE_OR_DIR' : `expected one template, got ${positionals.length}`,
+      RENDER_USAGE,
+    );
+  }
+  if (flags.values === undefined) {
+    throw new UsageError('missing --values FILE', RENDER_USAGE);
+  }
+  const values = readObjectFile(flags.values, 'values file');
+  const secrets = flags.secrets === undefined ? undefined : readObjectFile(flags.secrets, 'secrets file');
+  try {
+    return runRender({
+      template: positionals[0],
+      values,
+      secrets,
+      out: flags.out,
+      report: flags.report,
+      check: flags.check,
+      update: flags.update === true,
+      manifest: flags.manifest,
+    });
+  } catch (error) {
+    if ((error as TrellisError).rule !== undefined) throw error;
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function runRulesCommand(args: string[]): number {
+  let flags;
+  try {
+    flags = parseArgs({
+      args,
+      allowPositionals: false,
+      strict: true,
+      options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message, RULES_USAGE);
+  }
+  if (flags.help) {
+    process.stdout.write(RULES_USAGE);
+    return 0;
+  }
+  try {
+    return runRules(flags.format ?? 'text');
+  } catch (error) {
+    throw new UsageError((error as Error).message, RULES_USAGE);
+  }
+}
+
 async function runManifestCommand(args: string[]): Promise<number> {
   let parsed;
   try {
@@ -272,7 +353,9 @@ async function main(argv: string[]): Promise<number> {
       case 'check':
         return runCheckCommand(rest);
       case 'rules':
-        return runRules();
+        return runRulesCommand(rest);
+      case 'render':
+        return runRenderCommand(rest);
       case 'manifest':
         return await runManifestCommand(rest);
       case '-h':

@@ -105,7 +105,9 @@ interface CoreModule {
   validateParameters(templateSource: string, valuesJson: string, optionsJson: string): string;
   checkTemplate(source: string, optionsJson: string, reader?: SkeletonReader): string;
   checkFiles(filesJson: string, optionsJson: string, reader?: SkeletonReader): string;
+  expandGlob(pattern: string, reader: SkeletonReader): string;
   listRules(): string;
+  actionManifest(instanceJson?: string): string;
   version(): string;
 }
 
@@ -268,6 +270,10 @@ export interface SkeletonReader {
   list(path: string): [string, SkeletonEntryKind][];
   /** The bytes of file `path`, or its size (a number) when it is bigger than `maxBytes`. */
   read(path: string, maxBytes: number): Uint8Array | number;
+  /** Optional: the permission bits of `path` (rendered files keep them). */
+  mode?(path: string): number;
+  /** Optional: the link text of symlink `path`. */
+  readlink?(path: string): string;
 }
 
 /**
@@ -305,6 +311,30 @@ export function checkFiles(
   };
   const resultJson = loadCore().checkFiles(JSON.stringify(files), JSON.stringify(coreOptions), options.skeletons);
   return JSON.parse(resultJson) as CheckResult & { report: string };
+}
+
+/** An action as the manifest describes it. */
+export interface ManifestAction {
+  id: string;
+  description?: string;
+  schema: { input?: Record<string, unknown>; output?: Record<string, unknown> };
+}
+
+/**
+ * The actions `trellis check` knows: scaffolder-backend 4.3.0's built-ins and Trellis' own, plus
+ * those of `instanceManifest` (`trellis manifest` output as JSON text) when given.
+ */
+export function actionManifest(instanceManifest?: string): { actions: ManifestAction[] } {
+  return JSON.parse(loadCore().actionManifest(instanceManifest)) as { actions: ManifestAction[] };
+}
+
+/**
+ * The files a path pattern (`*` within a directory, `**` across) names, walked through `reader` and
+ * matched in the core: `pattern` false when the text has no glob syntax. Throws (rule
+ * `invalid-glob`) for a pattern that cannot be read.
+ */
+export function expandGlob(pattern: string, reader: SkeletonReader): { pattern: boolean; files: string[]; truncated: boolean } {
+  return JSON.parse(loadCore().expandGlob(pattern, reader)) as { pattern: boolean; files: string[]; truncated: boolean };
 }
 
 /** Every rule `trellis check` runs. */

@@ -43,6 +43,7 @@ export {
   checkTemplate,
   checkFiles,
   listRules,
+  actionManifest,
   coreVersion,
   type SkeletonReader,
   type SkeletonEntryKind,
@@ -51,6 +52,7 @@ export {
   type CheckResult,
   type CheckSummary,
   type RuleDescription,
+  type ManifestAction,
   type ReportFormat,
   type ParameterError,
   type ParameterErrorScope,
@@ -74,3 +76,11 @@ export {
   type WriteOptions,
   type WriteReport,
 } from './skeleton';
+export {
+  dryRunTemplate,
+  compareTrees,
+  type DryRunOptions,
+  type DryRunReport,
+  type DryRunResult,
+  type TreeDiff,
+} from './dryRun';

@@ -50,5 +50,11 @@ export function fileSkeletonReader(root = '.', options: { confine?: boolean } = 
       const size = fs.statSync(file).size;
       return size > maxBytes ? size : fs.readFileSync(file);
     },
+    mode(p) {
+      return fs.lstatSync(resolve(p)).mode & 0o7777;
+    },
+    readlink(p) {
+      return fs.readlinkSync(resolve(p));
+    },
   };
 }

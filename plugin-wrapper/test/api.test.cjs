@@ -80,7 +80,7 @@ test('invalid values: every error of every visible page, with field names and pl
   assert.equal(byPath['/repoUrl'].pageTitle, 'Choose a location');
   assert.equal(byPath['/repoUrl'].message, 'repoUrl: is required');
   assert.equal(byPath['/database/size'].page, 1);
-  // The pattern keyword of `name` is on line 21 of the example template.
+  // The pattern keyword of `name` is on line 22 of the example template.
   const lines = templateYaml.split('\n');
   assert.match(lines[byPath['/name'].line - 1], /pattern:/);
 });

@@ -1,43 +1,56 @@
 'use strict';
 // The Backstage module inside a real scaffolder backend (@backstage/plugin-scaffolder-backend
 // started with startTestBackend), driven over HTTP like the Backstage frontend drives it.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
+const path = require('node:path');
 const { parse: parseYaml } = require('yaml');
-const { startScaffolder, stepLog: logOf } = require('./support/scaffolder-backend.cjs');
+const { useScaffolderBackend } = require('./support/scaffolder-backend.cjs');
 
+const root = path.resolve(__dirname, '..', '..');
 const ACTION_ID = 'trellis:parameters:validate';
 
-let backend;
+// How a Backstage app installs the package: backend.add(import('<package>')).
+const backend = useScaffolderBackend([import(path.join(root, 'dist', 'index.js'))]);
 
-before(
-  async () => {
-    backend = await startScaffolder();
-  },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  if (backend) await backend.stop();
-});
-
-const getJson = (route) => backend.getJson(route);
+async function getJson(route) {
+  const response = await fetch(`${backend.baseUrl}${route}`);
+  return { status: response.status, body: await response.json() };
+}
 
 /**
  * POST /v2/dry-run of a template whose steps are given; spec.output exposes the results.
  * `files` ({path: text}) become `directoryContents`: uploaded next to the template, so that
  * `fetch:plain` with a relative URL copies them into the workspace.
  */
-function dryRun({ steps, values = {}, output, files = {} }) {
-  return backend.dryRun({
-    steps,
-    values,
-    files,
-    output: output ?? {
-      valid: '${{ steps.validate.output.valid }}',
-      errors: '${{ steps.validate.output.errors }}',
+async function dryRun({ steps, values = {}, output, files = {} }) {
+  const template = {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: { name: 'trellis-dry-run' },
+    spec: {
+      type: 'service',
+      parameters: [],
+      steps,
+      output: output ?? {
+        valid: '${{ steps.validate.output.valid }}',
+        errors: '${{ steps.validate.output.errors }}',
+      },
     },
+  };
+  const response = await fetch(`${backend.baseUrl}/v2/dry-run`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      template,
+      values,
+      directoryContents: Object.entries(files).map(([filePath, text]) => ({
+        path: filePath,
+        base64Content: Buffer.from(text, 'utf8').toString('base64'),
+      })),
+    }),
   });
+  return { status: response.status, body: await response.json() };
 }
 
 function validateStep(input) {
@@ -45,7 +58,10 @@ function validateStep(input) {
 }
 
 /** The step's log lines, without winston's colour codes. */
-const stepLog = (body, stepId = 'validate') => logOf(body, stepId);
+function stepLog(body, stepId = 'validate') {
+  // eslint-disable-next-line no-control-regex
+  return body.log.filter(e => e.body.stepId === stepId).map(e => e.body.message.replace(/\u001b\[\d+m/g, ''));
+}
 
 const serviceSchema = {
   title: 'Service',

@@ -6,11 +6,13 @@
 //! tests (`tests/fixtures/check/<rule>/`).
 
 mod context;
-mod locate;
+pub mod glob;
+pub(crate) mod locate;
 pub mod rules;
 mod schema_walk;
 pub mod skeleton;
 mod suggest;
+mod validators;
 
 use serde::Serialize;
 

@@ -50,6 +50,14 @@ pub trait SkeletonSource {
     fn list(&self, path: &str) -> Result<Vec<(String, EntryKind)>, String>;
     /// The bytes of file `path`; `ReadError::TooLarge` without reading when it exceeds `max`.
     fn read(&self, path: &str, max: u64) -> Result<Vec<u8>, ReadError>;
+    /// Unix permission bits of `path` (0 when unknown: rendered files then get 0o644).
+    fn mode(&self, _path: &str) -> u32 {
+        0
+    }
+    /// The link text of symlink `path` (`readlink`), when the reader can tell.
+    fn link_target(&self, _path: &str) -> Option<String> {
+        None
+    }
 }
 
 /// [`SkeletonSource`] on the file system, paths relative to `root`.
@@ -103,6 +111,16 @@ impl SkeletonSource for FsSource {
             return Err(ReadError::TooLarge(size));
         }
         std::fs::read(&full).map_err(|e| ReadError::Failed(e.to_string()))
+    }
+
+    #[cfg(unix)]
+    fn mode(&self, path: &str) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::symlink_metadata(self.root.join(path)).map_or(0, |m| m.permissions().mode() & 0o7777)
+    }
+
+    fn link_target(&self, path: &str) -> Option<String> {
+        std::fs::read_link(self.root.join(path)).ok().map(|t| t.to_string_lossy().into_owned())
     }
 }
 
@@ -174,7 +192,8 @@ pub enum FetchKind {
 impl FetchKind {
     pub fn of(action: &str) -> Option<FetchKind> {
         Some(match action {
-            "fetch:template" => FetchKind::Template,
+            // Trellis' own action renders skeletons as fetch:template does (with its engine).
+            "fetch:template" | "trellis:fetch:template" => FetchKind::Template,
             "fetch:template:file" => FetchKind::TemplateFile,
             "fetch:plain" | "fetch:cookiecutter" => FetchKind::Copy { file: false },
             "fetch:plain:file" => FetchKind::Copy { file: true },
@@ -483,7 +502,8 @@ fn read_content(
             if detect_binary && is_binary(&bytes) {
                 return Content::Copied;
             }
-            let text = String::from_utf8_lossy(&bytes).into_owned();
+            // Valid UTF-8 (nearly every file) is taken as it is, without a copy.
+            let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             let parsed = engine::parse(&text, parse);
             Content::Rendered { text, parsed }
         }

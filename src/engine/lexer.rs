@@ -102,36 +102,39 @@ impl<'a> Lexer<'a> {
         Ok(self.tokens)
     }
 
-    /// Where the next tag starts, and which.
     /// The next tag opener at or after `pos`: one left-to-right scan (a longer marker wins at the
-    /// same place, so `${{` beats `{{`), linear in the source as a whole.
+    /// same place, so `${{` beats `{{`), linear in the source as a whole. Skeleton files are
+    /// mostly data, so the scan jumps between bytes that can start a marker.
     fn next_opener(&self) -> (usize, Option<(Opener, usize)>) {
         let candidates = [
             (self.delimiters.variable_start.as_bytes(), Opener::Variable),
             (self.delimiters.block_start.as_bytes(), Opener::Block),
             (self.delimiters.comment_start.as_bytes(), Opener::Comment),
         ];
+        // Delimiters are never empty (`Delimiters::backstage`/`cookiecutter`).
+        let [a, b, c] = candidates.map(|(marker, _)| marker.first().copied().unwrap_or(b'{'));
         let bytes = self.src.as_bytes();
-        for at in self.pos..bytes.len() {
-            let b = bytes[at];
+        let mut at = self.pos;
+        while let Some(found) = memchr::memchr3(a, b, c, &bytes[at..]) {
+            at += found;
             let mut best: Option<(Opener, usize)> = None;
             for (marker, kind) in candidates {
-                if marker.first() == Some(&b)
-                    && bytes[at..].starts_with(marker)
-                    && best.is_none_or(|(_, len)| marker.len() > len)
-                {
+                if bytes[at..].starts_with(marker) && best.is_none_or(|(_, len)| marker.len() > len) {
                     best = Some((kind, marker.len()));
                 }
             }
             if best.is_some() {
                 return (at, best);
             }
+            at += 1;
         }
         (self.src.len(), None)
     }
 
     fn push_data(&mut self, start: usize, end: usize, next: Option<(Opener, usize)>) -> Result<(), SyntaxError> {
-        if let Some(found) = self.src[start..end].find(self.delimiters.comment_end.as_str()) {
+        if let Some(found) =
+            memchr::memmem::find(&self.src.as_bytes()[start..end], self.delimiters.comment_end.as_bytes())
+        {
             let at = start + found;
             return Err(SyntaxError::new("unexpected `#}`: a comment end without `{#`", at, at + 2));
         }

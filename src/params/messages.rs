@@ -50,7 +50,8 @@ fn type_names(kind: &TypeKind) -> String {
     }
 }
 
-fn article(type_name: &str) -> String {
+/// `a string`, `an integer`, `null`: a JSON type name as messages say it.
+pub(crate) fn article(type_name: &str) -> String {
     match type_name {
         "integer" | "array" | "object" => format!("an {type_name}"),
         "null" => "null".into(),

@@ -24,12 +24,15 @@ pub use visibility::evaluate_condition;
 /// Whether `value` satisfies `schema` as Backstage's npm `jsonschema` judges it; `None` when the
 /// schema itself cannot be used. The first error's message otherwise.
 pub fn first_violation(schema: &Value, value: &Value) -> Option<Result<(), String>> {
+    first_violation_at(schema, value).map(|verdict| verdict.map_err(|(_, message)| message))
+}
+
+/// [`first_violation`] with the JSON pointer of the offending value inside `value`.
+pub fn first_violation_at(schema: &Value, value: &Value) -> Option<Result<(), (String, String)>> {
     let validator = build(schema).ok()?;
-    let first = validator.iter_errors(value).next().map(|e| messages::describe(e.kind()));
-    Some(match first {
-        Some(message) => Err(message),
-        None => Ok(()),
-    })
+    let first =
+        validator.iter_errors(value).next().map(|e| (e.instance_path().to_string(), messages::describe(e.kind())));
+    Some(first.map_or(Ok(()), Err))
 }
 
 /// What to check besides the parameter values.
@@ -200,7 +203,7 @@ pub fn page_schema_problem(schema: &Value) -> Option<npm_compat::SchemaProblem> 
 }
 
 /// The page as npm `jsonschema` reads it, compiled; or what makes it unusable.
-fn build(schema: &Value) -> Result<jsonschema::Validator, npm_compat::SchemaProblem> {
+pub(crate) fn build(schema: &Value) -> Result<jsonschema::Validator, npm_compat::SchemaProblem> {
     let translated = npm_compat::translate(schema).map_err(|problem| npm_compat::SchemaProblem {
         message: format!("`{}`: {}", display_pointer(&problem.pointer), problem.message),
         pointer: problem.pointer,

@@ -1,10 +1,10 @@
 'use strict';
 // A real scaffolder backend (@backstage/plugin-scaffolder-backend 4.3.0 started with
-// startTestBackend) with the built Trellis module installed, driven over HTTP like the Backstage
-// frontend drives it. Shared by the integration tests, the fetch:template parity test and the
-// skeleton benchmark.
+// startTestBackend) on an in-memory SQLite database, driven over HTTP like the Backstage frontend
+// drives it: `useScaffolderBackend(features)` for a test file's tests; `startScaffolder()` (the
+// built Trellis module installed) for the fetch:template parity test and the skeleton benchmark.
 //
-// `fixtures: true` also installs two test-only actions (a second module), used where uploading
+// `startScaffolder({fixtures: true})` also installs two test-only actions (a second module), used where uploading
 // files through the dry-run's `directoryContents` is not enough:
 //   test:stage  copies directories from disk next to the dry-run's template, the way a git
 //               checkout has them (files 0644, or 0755 when any execute bit is set; directories
@@ -20,6 +20,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { fileURLToPath } = require('node:url');
+const { before, after } = require('node:test');
 const { startTestBackend, mockServices } = require('@backstage/backend-test-utils');
 const { createBackendModule, resolveSafeChildPath } = require('@backstage/backend-plugin-api');
 const { scaffolderActionsExtensionPoint } = require('@backstage/plugin-scaffolder-node');
@@ -28,12 +29,61 @@ const root = path.resolve(__dirname, '..', '..', '..');
 
 // The default test database (backend-defaults' in-memory better-sqlite3) is never destroyed on
 // shutdown ("sqlite3 does not support destroy"), and its pool timer keeps the process alive
-// after the tests. So the caller's backend gets a Knex instance that stop() destroys.
+// after the tests. So the caller owns the Knex instance, hands it to the backend and destroys it.
 const knexFactory = require(
-  require.resolve('knex', {
-    paths: [path.dirname(require.resolve('@backstage/backend-defaults/package.json'))],
-  }),
+  require.resolve('knex', { paths: [path.dirname(require.resolve('@backstage/backend-defaults/package.json'))] }),
 );
+
+function createKnex() {
+  return knexFactory({
+    client: 'better-sqlite3',
+    // Under another Node.js than the one node_modules was built for (the Node 22 run of
+    // scripts/test-node22.sh), better-sqlite3's native module comes from a build for it.
+    connection: { filename: ':memory:', options: { nativeBinding: process.env.TRELLIS_BETTER_SQLITE3_BINDING } },
+    useNullAsDefault: true,
+  });
+}
+
+/**
+ * Starts the backend before the file's tests and stops it after them. Returns an object whose
+ * `baseUrl` (`http://127.0.0.1:PORT/api/scaffolder`) is set once it is up.
+ */
+function useScaffolderBackend(features) {
+  const handle = { baseUrl: undefined };
+  let backend;
+  let knex;
+  before(
+    async () => {
+      knex = createKnex();
+      backend = await startTestBackend({
+        features: [import('@backstage/plugin-scaffolder-backend'), ...features, mockServices.database.factory({ knex })],
+      });
+      handle.baseUrl = `http://127.0.0.1:${backend.server.address().port}/api/scaffolder`;
+    },
+    { timeout: 180_000 },
+  );
+  after(async () => {
+    if (backend) await backend.stop();
+    if (knex) await knex.destroy();
+  });
+  return handle;
+}
+
+/** A scaffolder module adding `actions` (made with createTemplateAction, or hand-built). */
+function actionsModule(moduleId, actions) {
+  return createBackendModule({
+    pluginId: 'scaffolder',
+    moduleId,
+    register(env) {
+      env.registerInit({
+        deps: { scaffolder: scaffolderActionsExtensionPoint },
+        async init({ scaffolder }) {
+          scaffolder.addActions(...actions);
+        },
+      });
+    },
+  });
+}
 
 /** Git's view of a file mode: executable or not. */
 const checkoutMode = (mode) => (mode & 0o111 ? 0o755 : 0o644);
@@ -84,57 +134,46 @@ function treesOf(body) {
   return JSON.parse(Buffer.from(file.base64Content, 'base64').toString('utf8'));
 }
 
-const fixturesModule = createBackendModule({
-  pluginId: 'scaffolder',
-  moduleId: 'trellis-test-fixtures',
-  register(reg) {
-    reg.registerInit({
-      deps: { actions: scaffolderActionsExtensionPoint },
-      async init({ actions }) {
-        actions.addActions(
-          {
-            id: 'test:stage',
-            supportsDryRun: true,
-            schema: { input: { type: 'object', required: ['copies'], properties: { copies: { type: 'array' } } } },
-            async handler(ctx) {
-              const templateDir = path.dirname(fileURLToPath(ctx.templateInfo.baseUrl));
-              for (const { from, to } of ctx.input.copies) copyAsCheckout(from, resolveSafeChildPath(templateDir, to));
-            },
-          },
-          {
-            id: 'test:remove',
-            supportsDryRun: true,
-            schema: { input: { type: 'object', required: ['paths'], properties: { paths: { type: 'array' } } } },
-            async handler(ctx) {
-              for (const p of ctx.input.paths) fs.rmSync(resolveSafeChildPath(ctx.workspacePath, p), { recursive: true, force: true });
-            },
-          },
-          {
-            id: 'test:tree',
-            supportsDryRun: true,
-            schema: { input: { type: 'object', required: ['paths'], properties: { paths: { type: 'array' } } } },
-            async handler(ctx) {
-              const trees = {};
-              for (const p of ctx.input.paths) {
-                const dir = resolveSafeChildPath(ctx.workspacePath, p);
-                trees[p] = listTree(dir);
-                fs.rmSync(dir, { recursive: true, force: true });
-              }
-              fs.writeFileSync(path.join(ctx.workspacePath, TREES_FILE), JSON.stringify(trees));
-            },
-          },
-        );
-      },
-    });
+const fixturesModule = actionsModule('trellis-test-fixtures', [
+  {
+    id: 'test:stage',
+    supportsDryRun: true,
+    schema: { input: { type: 'object', required: ['copies'], properties: { copies: { type: 'array' } } } },
+    async handler(ctx) {
+      const templateDir = path.dirname(fileURLToPath(ctx.templateInfo.baseUrl));
+      for (const { from, to } of ctx.input.copies) copyAsCheckout(from, resolveSafeChildPath(templateDir, to));
+    },
   },
-});
+  {
+    id: 'test:remove',
+    supportsDryRun: true,
+    schema: { input: { type: 'object', required: ['paths'], properties: { paths: { type: 'array' } } } },
+    async handler(ctx) {
+      for (const p of ctx.input.paths) fs.rmSync(resolveSafeChildPath(ctx.workspacePath, p), { recursive: true, force: true });
+    },
+  },
+  {
+    id: 'test:tree',
+    supportsDryRun: true,
+    schema: { input: { type: 'object', required: ['paths'], properties: { paths: { type: 'array' } } } },
+    async handler(ctx) {
+      const trees = {};
+      for (const p of ctx.input.paths) {
+        const dir = resolveSafeChildPath(ctx.workspacePath, p);
+        trees[p] = listTree(dir);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      fs.writeFileSync(path.join(ctx.workspacePath, TREES_FILE), JSON.stringify(trees));
+    },
+  },
+]);
 
 /**
  * Starts the backend: `{baseUrl, getJson(route), dryRun(body), stop()}`. `dryRun` posts
  * `{template, values, directoryContents}`; `template` may be just `{steps, output}`.
  */
 async function startScaffolder({ fixtures = false, config } = {}) {
-  const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+  const knex = createKnex();
   let backend;
   try {
     backend = await startTestBackend({
@@ -195,4 +234,4 @@ function stepLog(body, stepId) {
   return body.log.filter((e) => e.body.stepId === stepId).map((e) => e.body.message.replace(/\u001b\[\d+m/g, ''));
 }
 
-module.exports = { startScaffolder, stepLog, treesOf };
+module.exports = { useScaffolderBackend, actionsModule, startScaffolder, stepLog, treesOf };

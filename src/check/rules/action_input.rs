@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use crate::check::validators::{first_violation, Dialect};
 use crate::check::{Context, Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};
 
@@ -75,9 +76,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             if is_templated(value) {
                 continue;
             }
-            let Ok(validator) = jsonschema::draft7::new(property) else { continue };
-            let first_error = validator.iter_errors(value).next().map(|e| e.to_string());
-            if let Some(error) = first_error {
+            if let Some(Err(error)) = first_violation(Dialect::Draft7, property, value) {
                 out.push(context.diagnostic(
                     RULE.info.id,
                     Severity::Error,

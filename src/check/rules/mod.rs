@@ -7,6 +7,7 @@ pub mod each_outside_each;
 pub mod entity_structure;
 pub mod expression_syntax;
 pub mod if_plain_string;
+pub mod input_value_type;
 pub mod parameter_default_invalid;
 pub mod parameter_required_undeclared;
 pub mod parameter_schema_invalid;
@@ -44,6 +45,7 @@ pub const ALL: &[&Rule] = &[
     &each_outside_each::RULE,
     &unknown_action::RULE,
     &action_input::RULE,
+    &input_value_type::RULE,
     &unknown_filter::RULE,
     &unknown_global::RULE,
     &parameter_schema_invalid::RULE,

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::check::schema_walk::{each_schema, pages};
+use crate::check::validators::{first_violation, Dialect};
 use crate::check::{Context, Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};
 
@@ -20,12 +21,6 @@ pub const RULE: Rule = Rule {
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     for (pointer, page) in pages(&context.entity) {
         each_schema(page, &pointer, &mut |schema, at| {
-            // The field's own constraints, without the keywords whose values are being checked.
-            let mut own: Map<String, Value> = schema.clone();
-            for key in ["default", "const", "enum", "examples", "properties", "required", "dependencies"] {
-                own.remove(key);
-            }
-            let own = Value::Object(own);
             let mut candidates: Vec<(String, &Value)> = Vec::new();
             if let Some(value) = schema.get("default") {
                 candidates.push((format!("{at}/default"), value));
@@ -36,8 +31,22 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             if let Some(Value::Array(options)) = schema.get("enum") {
                 candidates.extend(options.iter().enumerate().map(|(i, v)| (format!("{at}/enum/{i}"), v)));
             }
+            // The field's own constraints, without the keywords whose values are being checked
+            // (built only when there is something to check: on a page's root it is most of it).
+            const CHECKED: [&str; 7] =
+                ["default", "const", "enum", "examples", "properties", "required", "dependencies"];
+            let own: Map<String, Value> = if candidates.is_empty() {
+                Map::new()
+            } else {
+                schema
+                    .iter()
+                    .filter(|(key, _)| !CHECKED.contains(&key.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            };
+            let own = Value::Object(own);
             for (value_at, value) in candidates {
-                let Some(Err(problem)) = crate::params::first_violation(&own, value) else { continue };
+                let Some(Err(problem)) = first_violation(Dialect::Form, &own, value) else { continue };
                 let keyword = value_at.rsplit('/').find(|s| s.parse::<usize>().is_err()).unwrap_or("default");
                 out.push(context.diagnostic(
                     RULE.info.id,

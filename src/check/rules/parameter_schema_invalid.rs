@@ -5,9 +5,10 @@
 use serde_json::Value;
 
 use crate::check::schema_walk::pages;
+use crate::check::validators::page_problem;
 use crate::check::{Context, Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::params::{page_schema_problem, PAGE_SCHEMA_HINT};
+use crate::params::PAGE_SCHEMA_HINT;
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
@@ -38,7 +39,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
         if !schema.is_object() {
             continue;
         }
-        let Some(problem) = page_schema_problem(schema) else { continue };
+        let Some(problem) = page_problem(schema) else { continue };
         out.push(context.diagnostic(
             RULE.info.id,
             Severity::Error,

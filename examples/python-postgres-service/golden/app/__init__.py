@@ -1,0 +1,1 @@
+"""orders-api: the service's package."""

@@ -1,0 +1,1 @@
+"""${{ values.name }}: the service's package."""

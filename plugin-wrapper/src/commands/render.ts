@@ -1,0 +1,200 @@
+/**
+ * `trellis render`: the offline dry-run of a template. This file finds the template, reads the
+ * values, secrets and golden tree, writes the results; the steps, the report and the diff are the
+ * core's (src/dryrun).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TrellisError } from '../core';
+import { compareTrees, dryRunTemplate, type DryRunReport } from '../dryRun';
+import { fileSkeletonReader } from '../skeletonReader';
+import { readSkeletonDir, writeSkeleton, type SkeletonFile } from '../skeleton';
+
+export const RENDER_USAGE = `Usage: trellis render TEMPLATE_FILE_OR_DIR --values FILE [options]
+
+Runs a template offline the way Backstage's dry-run does: validates the values, evaluates each
+step's \`if\` and \`each\`, renders step inputs, runs fetch:template, fetch:template:file,
+fetch:plain, fetch:plain:file, fs:rename, fs:delete, debug:log and trellis:parameters:validate
+against the skeletons next to the template, makes up the outputs of other actions from their
+output schemas (as the dry-run does), and renders spec.output.
+
+Options:
+  --values FILE         parameter values: a JSON or YAML object (required); schema defaults
+                        are filled in as the form does
+  --secrets FILE        task secrets: a JSON or YAML object (shown as *** in the report)
+  --out DIR             write the rendered files into DIR (files of the same path replaced,
+                        others kept; nothing is written when the render fails)
+  --report FILE         write the JSON report (steps ran/skipped/faked, rendered inputs with
+                        secrets redacted, outputs, spec.output, skipped skeleton entries)
+  --check GOLDEN_DIR    compare the rendered files with GOLDEN_DIR; print a unified diff per
+                        differing file and exit 1 when they differ
+  --update              with --check: make GOLDEN_DIR hold exactly the rendered files
+  --manifest FILE       your instance's actions (from \`trellis manifest --url …\`): their output
+                        schemas are used for the made-up outputs
+  -h, --help            print this help
+
+Exit status: 0 rendered (and equal to the golden tree), 1 invalid values, a failing step or a
+difference from the golden tree, 2 usage, I/O or template error.
+`;
+
+export interface RenderCommandOptions {
+  template: string;
+  values: Record<string, unknown>;
+  secrets?: Record<string, unknown>;
+  out?: string;
+  report?: string;
+  check?: string;
+  update: boolean;
+  manifest?: string;
+}
+
+function looksLikeTemplate(text: string): boolean {
+  return /^kind:\s*["']?Template["']?\s*$/m.test(text);
+}
+
+/** The template file of `given`: the file itself, or `template.yaml` or the one template in a directory. */
+export function findTemplateFile(given: string): string {
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(given);
+  } catch {
+    throw new Error(`cannot read ${given}: no such file or directory`);
+  }
+  if (!stats.isDirectory()) return given;
+  for (const name of ['template.yaml', 'template.yml']) {
+    if (fs.existsSync(path.join(given, name))) return path.join(given, name);
+  }
+  const candidates = fs
+    .readdirSync(given)
+    .filter(name => /\.ya?ml$/i.test(name))
+    .map(name => path.join(given, name))
+    .filter(file => fs.statSync(file).isFile() && looksLikeTemplate(fs.readFileSync(file, 'utf8')));
+  if (candidates.length === 1) return candidates[0];
+  throw new Error(
+    candidates.length === 0
+      ? `no template file (YAML with \`kind: Template\`) in ${given}`
+      : `${given} holds several templates (${candidates.map(c => path.basename(c)).join(', ')}); name one`,
+  );
+}
+
+/** `file:line:col: message` for an error the core located. */
+export function formatLocated(error: TrellisError | DryRunReport['error']): string {
+  if (!error) return '';
+  let message = (error as TrellisError).reason ?? error.message;
+  if (error.file) {
+    const place = error.line !== undefined ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
+    message = `${place}: ${message}`;
+  }
+  const hint = error.hint ? `\n  hint: ${error.hint}` : '';
+  return `error[${error.rule ?? 'render'}]: ${message}${hint}`;
+}
+
+function summary(report: DryRunReport): string {
+  const lines = report.steps.map(step => {
+    const each = step.iterations?.length ? ` (${step.iterations.filter(i => i.ran).length}/${step.iterations.length} iterations)` : '';
+    const reason = step.reason && step.status !== 'ran' ? `: ${step.reason}` : '';
+    return `  ${step.status.padEnd(7)} ${step.id} [${step.action}]${each}${reason}`;
+  });
+  for (const warning of report.warnings) {
+    const place = warning.line !== undefined ? `${warning.file}:${warning.line}:${warning.column ?? 1}` : warning.file;
+    lines.push(`warning: ${place}: ${warning.message}`);
+  }
+  for (const skipped of report.skipped) {
+    lines.push(`  skipped entry ${skipped.path} (step ${skipped.step}): ${skipped.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Makes `target` hold exactly `files` (a golden tree): written with `writeSkeleton` to a fresh
+ * sibling, then swapped in; on failure `target` is unchanged.
+ */
+function replaceTree(target: string, files: SkeletonFile[]): void {
+  const resolved = path.resolve(target);
+  fs.mkdirSync(path.dirname(resolved), { recursive: true });
+  const fresh = `${resolved}.trellis-new-${process.pid}`;
+  const old = `${resolved}.trellis-old-${process.pid}`;
+  fs.rmSync(fresh, { recursive: true, force: true });
+  writeSkeleton({ files, skipped: [] }, fresh, { replace: true });
+  const existed = fs.existsSync(resolved);
+  if (existed) fs.renameSync(resolved, old);
+  try {
+    fs.renameSync(fresh, resolved);
+  } catch (error) {
+    if (existed) fs.renameSync(old, resolved);
+    fs.rmSync(fresh, { recursive: true, force: true });
+    throw error;
+  }
+  if (existed) fs.rmSync(old, { recursive: true, force: true });
+}
+
+/** Runs the command; returns the exit status. Throws `Error` for usage and I/O problems. */
+export function runRender(options: RenderCommandOptions): number {
+  if (options.update && options.check === undefined) {
+    throw new Error('--update needs --check GOLDEN_DIR (the tree to rewrite)');
+  }
+  const templateFile = findTemplateFile(options.template);
+  const source = fs.readFileSync(templateFile, 'utf8');
+  let manifest: string | undefined;
+  if (options.manifest !== undefined) {
+    try {
+      manifest = fs.readFileSync(options.manifest, 'utf8');
+    } catch {
+      throw new Error(`cannot read the manifest ${options.manifest}`);
+    }
+  }
+  // Template paths are relative to the working directory, and so are skeleton paths.
+  const relative = path.relative('.', templateFile).split(path.sep).join('/');
+  let result;
+  try {
+    result = dryRunTemplate(source, fileSkeletonReader(), {
+      path: relative,
+      values: options.values,
+      secrets: options.secrets,
+      manifest,
+    });
+  } catch (error) {
+    const trellisError = error as TrellisError;
+    process.stderr.write(`${formatLocated(trellisError)}\n`);
+    return trellisError.rule === 'invalid-values' ? 1 : 2;
+  }
+  const { report, files } = result;
+  if (options.report !== undefined) {
+    fs.mkdirSync(path.dirname(path.resolve(options.report)), { recursive: true });
+    fs.writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  process.stdout.write(summary(report));
+  if (result.error) {
+    process.stderr.write(`${formatLocated(result.error)}\n`);
+    process.stderr.write('the render failed: nothing was written\n');
+    return 1;
+  }
+  process.stdout.write(`rendered ${report.files.length} file${report.files.length === 1 ? '' : 's'}\n`);
+  if (options.out !== undefined) {
+    // Files of the same path are replaced, others kept; staged, so a failed write changes nothing.
+    const written = writeSkeleton({ files, skipped: [] }, options.out, { replace: true });
+    process.stdout.write(`wrote ${written.written.length} files to ${options.out}\n`);
+  }
+  if (options.check === undefined) return 0;
+  if (options.update) {
+    replaceTree(options.check, files);
+    process.stdout.write(`updated the golden tree ${options.check}\n`);
+    return 0;
+  }
+  const golden = fs.existsSync(options.check) ? readSkeletonDir(options.check) : [];
+  const diff = compareTrees(golden, files);
+  if (diff.equal) {
+    process.stdout.write(`the rendered files match ${options.check}\n`);
+    return 0;
+  }
+  process.stdout.write(diff.text);
+  const parts = [
+    diff.changed.length ? `${diff.changed.length} changed` : '',
+    diff.missing.length ? `${diff.missing.length} only in the golden tree` : '',
+    diff.extra.length ? `${diff.extra.length} only in the render` : '',
+  ].filter(Boolean);
+  process.stdout.write(
+    `the rendered files differ from ${options.check}: ${parts.join(', ')} (run with --update to accept them)\n`,
+  );
+  return 1;
+}

@@ -1,0 +1,135 @@
+//! Compiled JSON Schema validators, remembered for the rest of the run. Compiling a schema costs
+//! far more than validating with it, and the rules compile the same schemas again and again: a
+//! form field's own schema for its `default`, `const` and every `enum` entry, a page for its
+//! verdict, an action's input property (`publish:github`'s `repoUrl`) in every template, and the
+//! same pages in templates copied between repositories. Keyed by the schema's JSON text, so an
+//! entry is only reused for an identical schema.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use jsonschema::Validator;
+use serde_json::Value;
+
+use crate::params::npm_compat::SchemaProblem;
+
+/// How a schema is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// A form page or field, as Backstage's npm `jsonschema` reads it (`params::build`).
+    Form,
+    /// An action's input schema: strict draft-07, as the scaffolder validates step input.
+    Draft7,
+}
+
+type Compiled = Rc<Result<Validator, SchemaProblem>>;
+
+/// Entries kept before the memo starts over (a long-lived process checking many files).
+const CAPACITY: usize = 4096;
+
+thread_local! {
+    static MEMO: RefCell<HashMap<(Dialect, String), Compiled>> = RefCell::new(HashMap::new());
+}
+
+/// `schema` compiled in `dialect` (or why it cannot be), from the memo when seen before.
+pub fn compiled(dialect: Dialect, schema: &Value) -> Compiled {
+    let key = (dialect, schema.to_string());
+    if let Some(found) = MEMO.with(|memo| memo.borrow().get(&key).cloned()) {
+        return found;
+    }
+    let result = Rc::new(match dialect {
+        Dialect::Form => crate::params::build(schema),
+        Dialect::Draft7 => jsonschema::draft7::new(schema)
+            .map_err(|error| SchemaProblem { pointer: String::new(), message: error.to_string() }),
+    });
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= CAPACITY {
+            memo.clear();
+        }
+        memo.insert(key, result.clone());
+    });
+    result
+}
+
+/// Why Backstage cannot use `schema` as a form page (see `params::page_schema_problem`).
+pub fn page_problem(schema: &Value) -> Option<SchemaProblem> {
+    compiled(Dialect::Form, schema).as_ref().as_ref().err().cloned()
+}
+
+/// The type of a form field schema that says nothing but `type` (one of JSON Schema's seven
+/// names) and what only the form reads (`title`, `description`, `ui:*`, …): most fields with a
+/// `default` or an `enum`. Checked without compiling: on wasm every compile also rebuilds the
+/// draft-07 meta-schema validator, which costs more than the rest of the check of such a field.
+fn only_type(schema: &Value) -> Option<&str> {
+    const TYPES: [&str; 7] = ["string", "number", "integer", "boolean", "object", "array", "null"];
+    let map = schema.as_object()?;
+    let type_name = map.get("type")?.as_str().filter(|t| TYPES.contains(t))?;
+    let annotation = |key: &str, value: &Value| match key {
+        "type" => true,
+        "title" | "description" | "$comment" => value.is_string(),
+        "readOnly" | "writeOnly" => value.is_boolean(),
+        // Unknown keywords: neither npm's jsonschema nor the meta-schema reads them.
+        "enumNames" => true,
+        other => other.starts_with("ui:"),
+    };
+    map.iter().all(|(key, value)| annotation(key, value)).then_some(type_name)
+}
+
+fn has_type(type_name: &str, value: &Value) -> bool {
+    match type_name {
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.as_f64().is_some_and(|n| n.fract() == 0.0),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        _ => value.is_null(),
+    }
+}
+
+/// The first reason `value` fails `schema` (`None` when the schema is unusable): for form
+/// fields in the words `trellis params` uses, for action inputs as jsonschema words it.
+pub fn first_violation(dialect: Dialect, schema: &Value, value: &Value) -> Option<Result<(), String>> {
+    if let (Dialect::Form, Some(type_name)) = (dialect, only_type(schema)) {
+        let must_be = || format!("must be {}", crate::params::messages::article(type_name));
+        return Some(if has_type(type_name, value) { Ok(()) } else { Err(must_be()) });
+    }
+    let compiled = compiled(dialect, schema);
+    let validator = compiled.as_ref().as_ref().ok()?;
+    let first = validator.iter_errors(value).next().map(|error| match dialect {
+        Dialect::Form => crate::params::messages::describe(error.kind()),
+        Dialect::Draft7 => error.to_string(),
+    });
+    Some(first.map_or(Ok(()), Err))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// The shortcut for type-only fields gives the compiled validator's verdict and words.
+    #[test]
+    fn type_only_fields_agree_with_the_compiled_schema() {
+        let values = [json!("a"), json!(1), json!(1.0), json!(1.5), json!(true), json!({}), json!([]), json!(null)];
+        for type_name in ["string", "number", "integer", "boolean", "object", "array", "null"] {
+            let schema = json!({"type": type_name, "title": "T", "ui:widget": "x", "enumNames": ["a"]});
+            assert_eq!(only_type(&schema), Some(type_name));
+            let compiled = crate::params::build(&schema).expect("valid schema");
+            for value in &values {
+                let expected = compiled.iter_errors(value).next().map(|e| crate::params::messages::describe(e.kind()));
+                assert_eq!(first_violation(Dialect::Form, &schema, value), Some(expected.map_or(Ok(()), Err)));
+            }
+        }
+        for compiled in [
+            json!({"type": "string", "pattern": "^a"}),
+            json!({"type": "strnig"}),
+            json!({"type": "string", "title": 5}),
+        ] {
+            assert_eq!(only_type(&compiled), None, "{compiled}");
+        }
+    }
+}

@@ -1,0 +1,470 @@
+//! The actions an offline dry-run runs itself, on the in-memory workspace, as scaffolder-backend
+//! 4.3.0's handlers do (spec §4): `fetch:template` (and `trellis:fetch:template`),
+//! `fetch:template:file`, `fetch:plain`, `fetch:plain:file`, `fs:rename`, `fs:delete`,
+//! `debug:log`, `trellis:parameters:validate`.
+
+use serde_json::{json, Value};
+
+use super::{Runner, SkippedEntryReport, StepReport};
+use crate::check::skeleton::{join, local_url, parent, EntryKind as SourceKind, ReadError, MAX_DEPTH, MAX_ENTRIES};
+use crate::error::{Span, TrellisError};
+use crate::manifest::Manifest;
+use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonError, SkeletonFile, SkeletonOptions};
+
+/// Bytes of skeleton read per step.
+const MAX_SKELETON_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Outputs of one run (`ctx.output(name, value)` calls).
+type Outputs = Vec<(String, Value)>;
+
+const PARAMETERS_VALIDATE_INPUT: &str = include_str!("../../schemas/actions/trellis-parameters-validate.input.json");
+const TEMPLATE_CHECK_OUTPUT: &str = include_str!("../../schemas/actions/trellis-template-check.output.json");
+
+/// The output schema a faked step's output is made from: the manifest's, or for Trellis' own
+/// actions (not in Backstage's built-in manifest) the schema the module registers.
+pub fn output_schema(action: &str, manifest: &Manifest) -> Option<Value> {
+    if let Some(found) = manifest.action(action) {
+        return found.schema.output.clone();
+    }
+    match action {
+        "trellis:template:check" => serde_json::from_str(TEMPLATE_CHECK_OUTPUT).ok(),
+        _ => None,
+    }
+}
+
+/// The input schema the scaffolder checks an action's input against.
+pub fn input_schema(action: &str, manifest: &Manifest) -> Option<Value> {
+    if let Some(found) = manifest.action(action).and_then(|a| a.schema.input.clone()) {
+        return Some(found);
+    }
+    match action {
+        "trellis:parameters:validate" => serde_json::from_str(PARAMETERS_VALIDATE_INPUT).ok(),
+        // fetch:template's schema plus Trellis' two options.
+        "trellis:fetch:template" => {
+            let mut schema = manifest.action("fetch:template")?.schema.input.clone()?;
+            if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+                properties.insert("strict".into(), json!({"type": "boolean"}));
+                properties.insert("limits".into(), json!({"type": "object"}));
+            }
+            Some(schema)
+        }
+        _ => None,
+    }
+}
+
+/// Runs `action` with `input`; what it outputs.
+pub fn run(
+    runner: &mut Runner,
+    pointer: &str,
+    step_id: &str,
+    action: &str,
+    input: &Value,
+    report: &mut StepReport,
+) -> Result<Outputs, TrellisError> {
+    let mut call = Call { runner, pointer, step_id, input, report };
+    match action {
+        "fetch:template" | "trellis:fetch:template" => call.fetch_template(action == "trellis:fetch:template"),
+        "fetch:template:file" => call.fetch_template_file(),
+        "fetch:plain" => call.fetch_plain(false),
+        "fetch:plain:file" => call.fetch_plain(true),
+        "fs:rename" => call.rename(),
+        "fs:delete" => call.delete(),
+        "debug:log" => call.debug_log(),
+        "trellis:parameters:validate" => call.validate_parameters(),
+        other => Err(call.error("internal", "", format!("`{other}` does not run offline"))),
+    }
+}
+
+struct Call<'r, 'a> {
+    runner: &'r mut Runner<'a>,
+    pointer: &'r str,
+    step_id: &'r str,
+    input: &'r Value,
+    report: &'r mut StepReport,
+}
+
+impl Call<'_, '_> {
+    /// An error at `field` of the step's input (the input itself when empty).
+    fn error(&self, rule: &'static str, field: &str, message: impl Into<String>) -> TrellisError {
+        let at = if field.is_empty() {
+            format!("{}/input", self.pointer)
+        } else {
+            format!("{}/input/{field}", self.pointer)
+        };
+        self.runner.locator.error(rule, &at, message)
+    }
+
+    fn text(&self, key: &str) -> Option<&str> {
+        self.input.get(key).and_then(Value::as_str)
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        self.input.get(key).and_then(Value::as_bool).unwrap_or(false)
+    }
+
+    fn log(&mut self, line: String) {
+        let line = super::redact::redact_text(&line, &self.runner.secrets);
+        self.report.log.push(line);
+    }
+
+    /// A workspace path from the input (`resolveSafeChildPath`).
+    fn target(&self, field: &str, relative: &str) -> Result<String, TrellisError> {
+        super::resolve_safe("", relative).map_err(|message| {
+            self.error("unsafe-path", field, message).with_hint("keep targetPath and file paths inside the workspace")
+        })
+    }
+
+    /// The skeleton path of the `url` input (relative to the template), `None` when it is not
+    /// local (then it is not fetched offline, and a warning says so).
+    fn skeleton_path(&mut self) -> Result<Option<String>, TrellisError> {
+        let url = self.text("url").unwrap_or_default().to_string();
+        match local_url(&url) {
+            Some(local) => Ok(Some(join(parent(&self.runner.options.template_path), local))),
+            None => {
+                let at = format!("{}/input/url", self.pointer);
+                let message = format!("`{url}` is not next to the template; an offline render does not fetch it");
+                let warning = self.runner.warning(&at, message);
+                self.runner.warnings.push(warning);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Checks that what the url names exists and is a directory (or a file).
+    fn expect_kind(&self, path: &str, file: bool) -> Result<(), TrellisError> {
+        let wanted = if file { SourceKind::File } else { SourceKind::Dir };
+        match self.runner.source.kind(path) {
+            Ok(Some(kind)) if kind == wanted => Ok(()),
+            Ok(Some(kind)) => Err(self.error(
+                "skeleton-not-found",
+                "url",
+                format!("`{path}` is a {kind:?}, not a {}", if file { "file" } else { "directory" }).to_lowercase(),
+            )),
+            Ok(None) => Err(self
+                .error(
+                    "skeleton-not-found",
+                    "url",
+                    format!("no such {}: `{path}`", if file { "file" } else { "directory" }),
+                )
+                .with_hint("the url is resolved from the template's directory")),
+            Err(reason) => Err(self.error("skeleton-not-found", "url", format!("cannot read `{path}`: {reason}"))),
+        }
+    }
+
+    /// Reads a skeleton directory (or one file) into entries, within limits.
+    fn read_skeleton(&self, root: &str, file: bool) -> Result<Vec<SkeletonFile>, TrellisError> {
+        let source = self.runner.source;
+        let mut budget = MAX_SKELETON_BYTES;
+        let mut read = |path: &str| -> Result<Vec<u8>, TrellisError> {
+            match source.read(path, budget) {
+                Ok(bytes) => {
+                    budget -= bytes.len() as u64;
+                    Ok(bytes)
+                }
+                Err(ReadError::TooLarge(size)) => Err(self.error(
+                    "skeleton-too-large",
+                    "url",
+                    format!("`{path}` ({size} bytes) is over the {MAX_SKELETON_BYTES} bytes read per skeleton"),
+                )),
+                Err(ReadError::Failed(reason)) => {
+                    Err(self.error("skeleton-unreadable", "url", format!("cannot read `{path}`: {reason}")))
+                }
+            }
+        };
+        if file {
+            let content = read(root)?;
+            return Ok(vec![SkeletonFile {
+                path: root.rsplit('/').next().unwrap_or(root).to_string(),
+                kind: EntryKind::File,
+                content,
+                mode: source.mode(root),
+                link_target: None,
+            }]);
+        }
+        let mut out = Vec::new();
+        let mut pending = vec![(String::new(), 0usize)];
+        while let Some((dir, depth)) = pending.pop() {
+            let listing = source.list(&join(root, &dir)).map_err(|reason| {
+                self.error("skeleton-unreadable", "url", format!("cannot list `{}`: {reason}", join(root, &dir)))
+            })?;
+            for (name, kind) in listing {
+                if name.is_empty() || name == "." || name == ".." || name.contains('/') {
+                    continue;
+                }
+                if out.len() >= MAX_ENTRIES {
+                    return Err(self.error(
+                        "skeleton-too-large",
+                        "url",
+                        format!("`{root}` has more than {MAX_ENTRIES} entries"),
+                    ));
+                }
+                let path = if dir.is_empty() { name } else { format!("{dir}/{name}") };
+                let full = join(root, &path);
+                let entry = match kind {
+                    SourceKind::Dir => {
+                        if depth + 1 >= MAX_DEPTH {
+                            return Err(self.error(
+                                "skeleton-too-large",
+                                "url",
+                                format!("`{full}` is nested more than {MAX_DEPTH} deep"),
+                            ));
+                        }
+                        pending.push((path.clone(), depth + 1));
+                        SkeletonFile {
+                            path,
+                            kind: EntryKind::Directory,
+                            content: Vec::new(),
+                            mode: source.mode(&full),
+                            link_target: None,
+                        }
+                    }
+                    SourceKind::Symlink => SkeletonFile {
+                        path,
+                        kind: EntryKind::Symlink,
+                        content: Vec::new(),
+                        mode: 0,
+                        link_target: source.link_target(&full),
+                    },
+                    SourceKind::File => SkeletonFile {
+                        content: read(&full)?,
+                        path,
+                        kind: EntryKind::File,
+                        mode: source.mode(&full),
+                        link_target: None,
+                    },
+                    // Sockets, devices, fifos: nothing a template ships.
+                    SourceKind::Other => continue,
+                };
+                out.push(entry);
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// A skeleton render failure, at the skeleton file (path relative like the template's).
+    fn skeleton_error(&self, root: &str, error: SkeletonError) -> TrellisError {
+        let span = error.line.map(|line| Span::point(line as u32, error.column.unwrap_or(1) as u32));
+        let file = if error.path.is_empty() { root.to_string() } else { join(root, &error.path) };
+        let mut out = TrellisError::new(error.code, error.message).at(span).in_file(Some(&file));
+        out.hint = error.hint;
+        out
+    }
+
+    fn fetch_template(&mut self, trellis: bool) -> Result<Outputs, TrellisError> {
+        let target = self.target("targetPath", self.text("targetPath").unwrap_or("./"))?;
+        let mut options = SkeletonOptions::from_inputs(
+            self.input.get("copyWithoutTemplating"),
+            self.input.get("templateFileExtension"),
+            self.flag("cookiecutterCompat"),
+        )
+        .map_err(|e| {
+            let field = if e.message.contains("copyWithoutTemplating must") {
+                "copyWithoutTemplating"
+            } else {
+                "templateFileExtension"
+            };
+            let mut error = self.error("invalid-action-input", field, e.message);
+            error.hint = e.hint;
+            error
+        })?;
+        options.trim_blocks = self.flag("trimBlocks");
+        options.lstrip_blocks = self.flag("lstripBlocks");
+        options.strict = trellis && self.flag("strict");
+        let Some(root) = self.skeleton_path()? else { return Ok(Vec::new()) };
+        self.expect_kind(&root, false)?;
+        let files = self.read_skeleton(&root, false)?;
+        let values = self.input.get("values").cloned().unwrap_or(Value::Null);
+        let result = render_skeleton(&files, &values, &options).map_err(|e| self.skeleton_error(&root, e))?;
+        for skipped in result.skipped {
+            self.runner.skipped.push(SkippedEntryReport {
+                step: self.step_id.to_string(),
+                path: join(&root, &skipped.path),
+                rendered_path: skipped.rendered_path,
+                reason: skipped.reason,
+            });
+        }
+        let replace = self.flag("replace");
+        for mut file in result.files {
+            let rendered = file.path.clone();
+            file.path = super::resolve_safe(&target, &rendered)
+                .map_err(|message| TrellisError::new("unsafe_path", message).in_file(Some(&root)))?;
+            let path = file.path.clone();
+            if !self.runner.workspace.put(file, replace) {
+                self.runner.skipped.push(SkippedEntryReport {
+                    step: self.step_id.to_string(),
+                    path: join(&root, &rendered),
+                    rendered_path: path,
+                    reason: "a file with this path is already in the workspace (replace is false)".into(),
+                });
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    fn fetch_template_file(&mut self) -> Result<Outputs, TrellisError> {
+        let Some(target_path) = self.text("targetPath").map(str::to_string) else {
+            return Err(self.error("invalid-action-input", "", "targetPath is required"));
+        };
+        let target = self.target("targetPath", &target_path)?;
+        if self.runner.workspace.exists(&target) && !self.flag("replace") {
+            self.log(format!("File {target_path} already exists in workspace, not replacing."));
+            return Ok(Vec::new());
+        }
+        let Some(root) = self.skeleton_path()? else { return Ok(Vec::new()) };
+        self.expect_kind(&root, true)?;
+        let mut files = self.read_skeleton(&root, true)?;
+        let cookiecutter = self.flag("cookiecutterCompat");
+        let options = crate::render::RenderOptions {
+            cookiecutter_compat: cookiecutter,
+            trim_blocks: self.flag("trimBlocks"),
+            lstrip_blocks: self.flag("lstripBlocks"),
+            ..Default::default()
+        };
+        let values = self.input.get("values").cloned().unwrap_or(Value::Null);
+        let context =
+            crate::render::Context::from_json(&json!({ if cookiecutter { "cookiecutter" } else { "values" }: values }));
+        let extensions = crate::engine::backstage::extensions(crate::engine::backstage::default_integrations());
+        let mut file = files.remove(0);
+        // The one file is always rendered, without binary detection.
+        let text = String::from_utf8_lossy(&file.content).into_owned();
+        let rendered = crate::render::render_string(&text, &context, &options, &extensions).map_err(|e| {
+            TrellisError::new("render_error", e.message).at(Some(Span::point(e.line, e.column))).in_file(Some(&root))
+        })?;
+        file.content = rendered.into_bytes();
+        file.path = target;
+        // Written with the default mode.
+        file.mode = 0o644;
+        self.runner.workspace.put(file, true);
+        Ok(Vec::new())
+    }
+
+    /// `fetch:plain` (a directory into `targetPath`, default the workspace) and
+    /// `fetch:plain:file` (one file to `targetPath`): copied as they are, replacing what is there.
+    fn fetch_plain(&mut self, file: bool) -> Result<Outputs, TrellisError> {
+        let target_path = match (file, self.text("targetPath")) {
+            (_, Some(path)) => path.to_string(),
+            (false, None) => "./".to_string(),
+            (true, None) => return Err(self.error("invalid-action-input", "", "targetPath is required")),
+        };
+        let target = self.target("targetPath", &target_path)?;
+        let Some(root) = self.skeleton_path()? else { return Ok(Vec::new()) };
+        self.expect_kind(&root, file)?;
+        for mut entry in self.read_skeleton(&root, file)? {
+            entry.path =
+                if file { target.clone() } else { super::resolve_safe(&target, &entry.path).unwrap_or_default() };
+            self.runner.workspace.put(entry, true);
+        }
+        Ok(Vec::new())
+    }
+
+    fn files(&self) -> Result<&Vec<Value>, TrellisError> {
+        self.input
+            .get("files")
+            .and_then(Value::as_array)
+            .ok_or_else(|| self.error("invalid-action-input", "files", "files must be an Array"))
+    }
+
+    fn rename(&mut self) -> Result<Outputs, TrellisError> {
+        for (i, file) in self.files()?.clone().iter().enumerate() {
+            let (Some(from), Some(to)) =
+                (file.get("from").and_then(Value::as_str), file.get("to").and_then(Value::as_str))
+            else {
+                return Err(self.error(
+                    "invalid-action-input",
+                    &format!("files/{i}"),
+                    "each file must have a from and to property",
+                ));
+            };
+            let source = self.target(&format!("files/{i}/from"), from)?;
+            let destination = self.target(&format!("files/{i}/to"), to)?;
+            let overwrite = file.get("overwrite").and_then(Value::as_bool).unwrap_or(false);
+            self.runner.workspace.rename(&source, &destination, overwrite).map_err(|reason| {
+                self.error(
+                    "rename-failed",
+                    &format!("files/{i}"),
+                    format!("cannot rename `{from}` to `{to}`: {reason}"),
+                )
+            })?;
+            self.log(format!("File {from} renamed to {to} successfully"));
+        }
+        Ok(Vec::new())
+    }
+
+    fn delete(&mut self) -> Result<Outputs, TrellisError> {
+        for (i, file) in self.files()?.clone().iter().enumerate() {
+            let pattern = file.as_str().unwrap_or_default();
+            let safe = self.target(&format!("files/{i}"), pattern)?;
+            let matched = self
+                .runner
+                .workspace
+                .glob_files(&safe)
+                .map_err(|reason| self.error("invalid-action-input", &format!("files/{i}"), reason))?;
+            for path in matched {
+                self.runner.workspace.remove(&path);
+                self.log(format!("File {path} deleted successfully"));
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    fn debug_log(&mut self) -> Result<Outputs, TrellisError> {
+        self.log(serde_json::to_string_pretty(self.input).unwrap_or_default());
+        if let Some(message) = self.text("message").filter(|m| !m.is_empty()) {
+            let message = message.to_string();
+            self.log(message);
+        }
+        match self.input.get("listWorkspace") {
+            None | Some(Value::Bool(false)) => {}
+            Some(mode) => {
+                let with_contents = mode.as_str() == Some("with-contents");
+                let lines: Vec<String> = self
+                    .runner
+                    .workspace
+                    .file_paths()
+                    .into_iter()
+                    .map(|path| match self.runner.workspace.get(&path) {
+                        Some(f) if with_contents => format!(" - {path}:\n\n  {}", String::from_utf8_lossy(&f.content)),
+                        _ => format!("  - {path}"),
+                    })
+                    .collect();
+                self.log(format!("Workspace:\n{}", lines.join("\n")));
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    fn validate_parameters(&mut self) -> Result<Outputs, TrellisError> {
+        let inline = json!({
+            "apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template", "metadata": {"name": "inline"},
+            "spec": {"type": "inline", "steps": [], "parameters": self.input.get("schema").cloned().unwrap_or(Value::Null)}
+        });
+        let template = crate::template::Template { entity: inline, map: Default::default() };
+        let values = self.input.get("values").cloned().unwrap_or_else(|| json!({}));
+        let result = crate::params::validate_parameters(&template, &values, &Default::default()).map_err(|e| {
+            self.error("invalid-action-input", "schema", format!("Invalid input to trellis:parameters:validate: {e}"))
+        })?;
+        let errors: Vec<Value> = result
+            .errors
+            .iter()
+            .map(|e| {
+                json!({"scope": e.scope, "page": e.page, "pageTitle": e.page_title, "path": e.path, "keyword": e.keyword,
+                    "message": e.message, "schemaPath": e.schema_path})
+            })
+            .collect();
+        if !result.valid {
+            let summary: Vec<&str> = result.errors.iter().map(|e| e.message.as_str()).collect();
+            let message = format!(
+                "Parameter validation failed with {} error{}: {}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                summary.join("; ")
+            );
+            if self.input.get("failOnError") != Some(&Value::Bool(false)) {
+                return Err(self.error("invalid-values", "values", message));
+            }
+            self.log(message);
+        }
+        Ok(vec![("valid".into(), Value::Bool(result.valid)), ("errors".into(), Value::Array(errors))])
+    }
+}
