@@ -5,7 +5,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { parse: parseYaml } = require('yaml');
-const { useScaffolderBackend } = require('./support/scaffolder-backend.cjs');
+const { useScaffolderBackend, postDryRun, stepLog: logOf } = require('./support/scaffolder-backend.cjs');
 
 const root = path.resolve(__dirname, '..', '..');
 const ACTION_ID = 'trellis:parameters:validate';
@@ -23,34 +23,16 @@ async function getJson(route) {
  * `files` ({path: text}) become `directoryContents`: uploaded next to the template, so that
  * `fetch:plain` with a relative URL copies them into the workspace.
  */
-async function dryRun({ steps, values = {}, output, files = {} }) {
-  const template = {
-    apiVersion: 'scaffolder.backstage.io/v1beta3',
-    kind: 'Template',
-    metadata: { name: 'trellis-dry-run' },
-    spec: {
-      type: 'service',
-      parameters: [],
-      steps,
-      output: output ?? {
-        valid: '${{ steps.validate.output.valid }}',
-        errors: '${{ steps.validate.output.errors }}',
-      },
+function dryRun({ steps, values = {}, output, files = {} }) {
+  return postDryRun(backend.baseUrl, {
+    steps,
+    values,
+    files,
+    output: output ?? {
+      valid: '${{ steps.validate.output.valid }}',
+      errors: '${{ steps.validate.output.errors }}',
     },
-  };
-  const response = await fetch(`${backend.baseUrl}/v2/dry-run`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      template,
-      values,
-      directoryContents: Object.entries(files).map(([filePath, text]) => ({
-        path: filePath,
-        base64Content: Buffer.from(text, 'utf8').toString('base64'),
-      })),
-    }),
   });
-  return { status: response.status, body: await response.json() };
 }
 
 function validateStep(input) {
@@ -58,10 +40,7 @@ function validateStep(input) {
 }
 
 /** The step's log lines, without winston's colour codes. */
-function stepLog(body, stepId = 'validate') {
-  // eslint-disable-next-line no-control-regex
-  return body.log.filter(e => e.body.stepId === stepId).map(e => e.body.message.replace(/\u001b\[\d+m/g, ''));
-}
+const stepLog = (body, stepId = 'validate') => logOf(body, stepId);
 
 const serviceSchema = {
   title: 'Service',

@@ -197,27 +197,7 @@ async function startScaffolder({ fixtures = false, config } = {}) {
       const response = await fetch(`${baseUrl}${route}`);
       return { status: response.status, body: await response.json() };
     },
-    async dryRun({ steps, output = {}, values = {}, files = {}, metadataName = 'trellis-dry-run' }) {
-      const template = {
-        apiVersion: 'scaffolder.backstage.io/v1beta3',
-        kind: 'Template',
-        metadata: { name: metadataName },
-        spec: { type: 'service', parameters: [], steps, output },
-      };
-      const response = await fetch(`${baseUrl}/v2/dry-run`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          template,
-          values,
-          directoryContents: Object.entries(files).map(([filePath, content]) => ({
-            path: filePath,
-            base64Content: Buffer.from(content).toString('base64'),
-          })),
-        }),
-      });
-      return { status: response.status, body: await response.json() };
-    },
+    dryRun: (request) => postDryRun(baseUrl, request),
     async stop() {
       try {
         await backend.stop();
@@ -228,10 +208,36 @@ async function startScaffolder({ fixtures = false, config } = {}) {
   };
 }
 
+/**
+ * POST /v2/dry-run of a template with the given `steps` and `output`; `files` ({path: text or
+ * bytes}) become `directoryContents`, uploaded next to the template.
+ */
+async function postDryRun(baseUrl, { steps, output = {}, values = {}, files = {}, metadataName = 'trellis-dry-run' }) {
+  const template = {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: { name: metadataName },
+    spec: { type: 'service', parameters: [], steps, output },
+  };
+  const response = await fetch(`${baseUrl}/v2/dry-run`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      template,
+      values,
+      directoryContents: Object.entries(files).map(([filePath, content]) => ({
+        path: filePath,
+        base64Content: Buffer.from(content).toString('base64'),
+      })),
+    }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
 /** A step's log lines, without winston's colour codes. */
 function stepLog(body, stepId) {
   // eslint-disable-next-line no-control-regex
   return body.log.filter((e) => e.body.stepId === stepId).map((e) => e.body.message.replace(/\u001b\[\d+m/g, ''));
 }
 
-module.exports = { useScaffolderBackend, actionsModule, startScaffolder, stepLog, treesOf };
+module.exports = { useScaffolderBackend, actionsModule, startScaffolder, postDryRun, stepLog, treesOf };
