@@ -24,7 +24,7 @@ const { benchSetup, median } = require('./support.cjs');
 
 const { root, corpus, runs, trellis } = benchSetup({ needsIndex: true });
 process.env.TRELLIS_CORPUS = corpus;
-const { nunjitsuRenderer } = require(path.join(root, 'plugin-wrapper/test/support/render-oracle.cjs'));
+const { nunjitsuRenderer, renderStepInput } = require(path.join(root, 'plugin-wrapper/test/support/render-oracle.cjs'));
 const { loadCorpusTemplates } = require(path.join(root, 'plugin-wrapper/test/support/parity-corpus.cjs'));
 const { taskContext, stepStringCases } = require(path.join(root, 'plugin-wrapper/test/support/render-corpus.cjs'));
 
@@ -40,24 +40,13 @@ function tasks() {
   return out;
 }
 
-function backstageRender(renderer, input, context) {
-  return JSON.parse(JSON.stringify(input), (_key, value) => {
-    if (typeof value !== 'string') return value;
-    try {
-      return renderer.renderValue(value, context, { coercion: 'json' });
-    } catch {
-      return value;
-    }
-  });
-}
-
 const engines = {
   nunjitsu(all, passes) {
     const renderer = nunjitsuRenderer();
     for (let p = 0; p < passes; p++) {
       for (const task of all) {
         const context = renderer.prepareContext(task.context);
-        for (const input of task.inputs) backstageRender(renderer, input, context);
+        for (const input of task.inputs) renderStepInput(renderer, input, context);
       }
     }
   },

@@ -11,6 +11,14 @@ export {
   type ParametersValidateOutputError,
 } from './actions/parametersValidate';
 export {
+  createFetchTemplateAction,
+  FETCH_TEMPLATE_ACTION_ID,
+  type FetchTemplateActionOptions,
+  type FetchTemplateInput,
+  type FetchTemplateOutput,
+  type FetchTemplateLimits,
+} from './actions/fetchTemplate';
+export {
   createTemplateCheckAction,
   TEMPLATE_CHECK_ACTION_ID,
   type TemplateCheckInput,

@@ -1,5 +1,7 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createFetchTemplateAction } from './actions/fetchTemplate';
 import { createParametersValidateAction } from './actions/parametersValidate';
 import { createTemplateCheckAction } from './actions/templateCheck';
 
@@ -15,9 +17,19 @@ export const scaffolderModuleTrellis = createBackendModule({
   moduleId: 'trellis',
   register(reg) {
     reg.registerInit({
-      deps: { actions: scaffolderActionsExtensionPoint },
-      async init({ actions }) {
-        actions.addActions(createParametersValidateAction(), createTemplateCheckAction());
+      deps: {
+        actions: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        reader: coreServices.urlReader,
+      },
+      async init({ actions, config, reader }) {
+        // Built from the same services and settings as the scaffolder's own fetch:template.
+        const fetchTemplate = createFetchTemplateAction({
+          reader,
+          integrations: ScmIntegrations.fromConfig(config),
+          requireScmUserCredentials: config.getOptionalBoolean('scaffolder.requireScmUserCredentials'),
+        });
+        actions.addActions(createParametersValidateAction(), createTemplateCheckAction(), fetchTemplate);
       },
     });
   },

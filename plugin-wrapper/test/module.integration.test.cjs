@@ -5,7 +5,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { parse: parseYaml } = require('yaml');
-const { useScaffolderBackend } = require('./support/scaffolder-backend.cjs');
+const { useScaffolderBackend, postDryRun, stepLog: logOf } = require('./support/scaffolder-backend.cjs');
 
 const root = path.resolve(__dirname, '..', '..');
 const ACTION_ID = 'trellis:parameters:validate';
@@ -23,34 +23,16 @@ async function getJson(route) {
  * `files` ({path: text}) become `directoryContents`: uploaded next to the template, so that
  * `fetch:plain` with a relative URL copies them into the workspace.
  */
-async function dryRun({ steps, values = {}, output, files = {} }) {
-  const template = {
-    apiVersion: 'scaffolder.backstage.io/v1beta3',
-    kind: 'Template',
-    metadata: { name: 'trellis-dry-run' },
-    spec: {
-      type: 'service',
-      parameters: [],
-      steps,
-      output: output ?? {
-        valid: '${{ steps.validate.output.valid }}',
-        errors: '${{ steps.validate.output.errors }}',
-      },
+function dryRun({ steps, values = {}, output, files = {} }) {
+  return postDryRun(backend.baseUrl, {
+    steps,
+    values,
+    files,
+    output: output ?? {
+      valid: '${{ steps.validate.output.valid }}',
+      errors: '${{ steps.validate.output.errors }}',
     },
-  };
-  const response = await fetch(`${backend.baseUrl}/v2/dry-run`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      template,
-      values,
-      directoryContents: Object.entries(files).map(([filePath, text]) => ({
-        path: filePath,
-        base64Content: Buffer.from(text, 'utf8').toString('base64'),
-      })),
-    }),
   });
-  return { status: response.status, body: await response.json() };
 }
 
 function validateStep(input) {
@@ -58,10 +40,7 @@ function validateStep(input) {
 }
 
 /** The step's log lines, without winston's colour codes. */
-function stepLog(body, stepId = 'validate') {
-  // eslint-disable-next-line no-control-regex
-  return body.log.filter(e => e.body.stepId === stepId).map(e => e.body.message.replace(/\u001b\[\d+m/g, ''));
-}
+const stepLog = (body, stepId = 'validate') => logOf(body, stepId);
 
 const serviceSchema = {
   title: 'Service',
@@ -441,4 +420,195 @@ test('the trellis:template:check examples run as written', async () => {
   assert.equal(reportingBad.body.output.errors, 1);
   const report = stepLog(reportingBad.body, 'report');
   assert.ok(report.some(line => line.includes('step-reference')), report.join('\n'));
+});
+
+// ---------------------------------------------------------------------------------------------
+// trellis:fetch:template
+// ---------------------------------------------------------------------------------------------
+
+const FETCH_ACTION_ID = 'trellis:fetch:template';
+
+/** Both actions on the same skeleton and input: Backstage's into ./backstage, Trellis' into ./trellis. */
+function bothFetchSteps(input) {
+  return [
+    { id: 'backstage', action: 'fetch:template', input: { ...input, targetPath: 'backstage' } },
+    { id: 'trellis', action: FETCH_ACTION_ID, input: { ...input, targetPath: 'trellis' } },
+  ];
+}
+
+/** The dry-run's workspace files under `dir`: path → {text, executable}. */
+function workspaceTree(body, dir) {
+  const tree = {};
+  for (const file of body.directoryContents) {
+    if (file.path.startsWith(`${dir}/`)) {
+      tree[file.path.slice(dir.length + 1)] = {
+        text: Buffer.from(file.base64Content, 'base64').toString('utf8'),
+        executable: file.executable,
+      };
+    }
+  }
+  return tree;
+}
+
+const smallSkeleton = {
+  'skeleton/README.md': '# ${{ values.name }}\n\nOwned by ${{ values.owner | upper }}.\n',
+  'skeleton/${{ values.name }}/index.js': "module.exports = '${{ values.name }}';\n",
+  'skeleton/{% if values.withDocs %}docs{% endif %}/index.md': '# Docs\n',
+  'skeleton/static/raw.txt': 'kept as written: ${{ values.name }}\n',
+};
+
+test('GET /v2/actions lists trellis:fetch:template with fetch:template\'s input schema plus strict and limits', async () => {
+  const { body } = await getJson('/v2/actions');
+  const ours = body.find(a => a.id === FETCH_ACTION_ID);
+  const backstage = body.find(a => a.id === 'fetch:template');
+  assert.ok(ours, `${FETCH_ACTION_ID} is listed among ${body.map(a => a.id).join(', ')}`);
+  // Switching a template between the two is a one-word change: every fetch:template input means
+  // the same here, word for word.
+  const { strict, limits, ...rest } = ours.schema.input.properties;
+  assert.deepEqual(rest, backstage.schema.input.properties);
+  assert.deepEqual(ours.schema.input.required, backstage.schema.input.required);
+  assert.equal(ours.schema.input.additionalProperties, false);
+  assert.equal(strict.type, 'boolean');
+  assert.equal(limits.type, 'object');
+  assert.deepEqual(Object.keys(ours.schema.output.properties).sort(), ['kept', 'skipped', 'written']);
+  assert.ok(ours.examples.length >= 2);
+  for (const example of ours.examples) {
+    assert.ok(parseYaml(example.example).steps.some(step => step.action === FETCH_ACTION_ID));
+  }
+});
+
+test('trellis:fetch:template renders a skeleton as fetch:template does, logging what it skipped', async () => {
+  const input = { url: './skeleton', values: { name: 'orders', owner: 'team-a' }, copyWithoutTemplating: ['static'] };
+  const { status, body } = await dryRun({
+    steps: bothFetchSteps(input),
+    files: smallSkeleton,
+    output: { written: '${{ steps.trellis.output.written }}', skipped: '${{ steps.trellis.output.skipped }}' },
+  });
+  assert.equal(status, 200, JSON.stringify(body.error ?? body.log?.slice(-5)));
+  const trellis = workspaceTree(body, 'trellis');
+  assert.deepEqual(trellis, workspaceTree(body, 'backstage'));
+  assert.deepEqual(Object.keys(trellis).sort(), ['README.md', 'orders/index.js', 'static/raw.txt']);
+  assert.equal(trellis['README.md'].text, '# orders\n\nOwned by TEAM-A.\n');
+  assert.equal(trellis['static/raw.txt'].text, 'kept as written: ${{ values.name }}\n');
+  assert.ok(body.output.written.includes('orders/index.js'), JSON.stringify(body.output.written));
+  const skipped = body.output.skipped.find(s => s.path === '{% if values.withDocs %}docs{% endif %}/index.md');
+  assert.equal(skipped?.renderedPath, '/index.md', JSON.stringify(body.output.skipped));
+  const log = stepLog(body, 'trellis');
+  assert.ok(log.some(line => line.includes(`Running ${FETCH_ACTION_ID} in dry-run mode`)), log.join('\n'));
+  assert.ok(log.some(line => line.startsWith('info: Skipped {% if values.withDocs %}docs{% endif %}')), log.join('\n'));
+});
+
+test('trellis:fetch:template keeps existing files unless replace, and says so', async () => {
+  const steps = [
+    { id: 'first', action: FETCH_ACTION_ID, input: { url: './skeleton', values: { name: 'orders', owner: 'a' } } },
+    { id: 'second', action: FETCH_ACTION_ID, input: { url: './skeleton', values: { name: 'orders', owner: 'b' } } },
+  ];
+  const kept = await dryRun({ steps, files: smallSkeleton, output: { kept: '${{ steps.second.output.kept }}' } });
+  assert.equal(kept.status, 200, JSON.stringify(kept.body.error));
+  const readme = kept.body.directoryContents.find(f => f.path === 'README.md');
+  assert.match(Buffer.from(readme.base64Content, 'base64').toString(), /Owned by A\./);
+  assert.ok(kept.body.output.kept.includes('README.md'), JSON.stringify(kept.body.output.kept));
+  assert.ok(stepLog(kept.body, 'second').includes('info: Kept existing README.md (replace is not set)'));
+
+  steps[1].input.replace = true;
+  const replaced = await dryRun({ steps, files: smallSkeleton, output: {} });
+  assert.equal(replaced.status, 200, JSON.stringify(replaced.body.error));
+  const again = replaced.body.directoryContents.find(f => f.path === 'README.md');
+  assert.match(Buffer.from(again.base64Content, 'base64').toString(), /Owned by B\./);
+});
+
+test('a template error fails the step with the skeleton file, line and column', async () => {
+  const { status, body } = await dryRun({
+    steps: [{ id: 'fetch', action: FETCH_ACTION_ID, input: { url: './skeleton', values: { name: 'x' } } }],
+    files: { 'skeleton/ok.txt': 'fine\n', 'skeleton/src/main.txt': 'line one\nvalue: ${{ values.name | }}\n' },
+    output: {},
+  });
+  assert.equal(status, 400, JSON.stringify(body));
+  assert.equal(body.error.name, 'InputError');
+  assert.match(body.error.message, /^skeleton\/src\/main\.txt:2:\d+: /);
+
+  const strict = await dryRun({
+    steps: [{ id: 'fetch', action: FETCH_ACTION_ID, input: { url: './skeleton', values: {}, strict: true } }],
+    files: { 'skeleton/a.txt': 'hello\n  ${{ values.nmae }}\n' },
+    output: {},
+  });
+  assert.equal(strict.status, 400, JSON.stringify(strict.body));
+  assert.match(strict.body.error.message, /^skeleton\/a\.txt:2:\d+: .*nmae/);
+
+  // `limits` bound each file's render; the file that exceeds them is named.
+  const bounded = await dryRun({
+    steps: [{ id: 'fetch', action: FETCH_ACTION_ID, input: { url: './skeleton', limits: { workUnits: 50 } } }],
+    files: { 'skeleton/small.txt': 'ok\n', 'skeleton/loop.txt': '{% for i in range(0, 1000) %}${{ i }}{% endfor %}\n' },
+    output: {},
+  });
+  assert.equal(bounded.status, 400, JSON.stringify(bounded.body));
+  assert.match(bounded.body.error.message, /^skeleton\/loop\.txt:1:\d+: /);
+});
+
+test('trellis:fetch:template refuses to write outside the workspace or the target', async () => {
+  // targetPath leaving the workspace: refused as fetch:template refuses it (403).
+  const target = await dryRun({
+    steps: [{ id: 'fetch', action: FETCH_ACTION_ID, input: { url: './skeleton', targetPath: '../outside' } }],
+    files: smallSkeleton,
+    output: {},
+  });
+  assert.equal(target.status, 403, JSON.stringify(target.body));
+  assert.equal(target.body.error.name, 'NotAllowedError');
+  assert.match(target.body.error.message, /targetPath \.\.\/outside points outside the task workspace/);
+
+  // A file name that renders to `../escape.txt`: Backstage refuses it too (after writing the files
+  // before it); Trellis names the skeleton file and writes nothing.
+  const files = { 'skeleton/a.txt': 'a\n', 'skeleton/${{ values.up }}/escape.txt': 'x\n' };
+  const escaping = await dryRun({
+    steps: [
+      { id: 'fetch', action: FETCH_ACTION_ID, input: { url: './skeleton', targetPath: 'out', values: { up: '..' } } },
+    ],
+    files,
+    output: {},
+  });
+  assert.equal(escaping.status, 400, JSON.stringify(escaping.body));
+  assert.equal(escaping.body.error.name, 'InputError');
+  assert.match(escaping.body.error.message, /^skeleton\/\$\{\{ values\.up \}\}: the path renders to `\.\.\/`/);
+
+  // The skeleton url leaving the template's directory: refused by fetchContents, as for fetch:template.
+  const url = await dryRun({
+    steps: [{ id: 'fetch', action: FETCH_ACTION_ID, input: { url: '../../../etc' } }],
+    files: smallSkeleton,
+    output: {},
+  });
+  assert.equal(url.status, 403, JSON.stringify(url.body));
+});
+
+test('templateFileExtension with copyWithoutTemplating or cookiecutterCompat: the same InputError as Backstage', async () => {
+  for (const extra of [{ copyWithoutTemplating: ['static'] }, { cookiecutterCompat: true }]) {
+    const messages = [];
+    for (const action of ['fetch:template', FETCH_ACTION_ID]) {
+      const { status, body } = await dryRun({
+        steps: [{ id: 'fetch', action, input: { url: './skeleton', templateFileExtension: true, ...extra } }],
+        files: smallSkeleton,
+        output: {},
+      });
+      assert.equal(status, 400, JSON.stringify(body));
+      messages.push(`${body.error.name}: ${body.error.message}`);
+    }
+    assert.equal(messages[1], messages[0]);
+    assert.equal(messages[1], 'InputError: Fetch action input extension incompatible with copyWithoutTemplating and cookiecutterCompat');
+  }
+});
+
+test('the trellis:fetch:template examples run as written', async () => {
+  const { body: actions } = await getJson('/v2/actions');
+  const [plain, docs] = actions.find(a => a.id === FETCH_ACTION_ID).examples.map(e => parseYaml(e.example).steps);
+  const first = await dryRun({ steps: plain, values: { name: 'orders', owner: 'team-a' }, files: smallSkeleton, output: {} });
+  assert.equal(first.status, 200, JSON.stringify(first.body.error));
+  assert.ok(first.body.directoryContents.some(f => f.path === 'orders/index.js'));
+  const second = await dryRun({
+    steps: docs,
+    values: { name: 'orders' },
+    files: { 'docs-skeleton/index.md': '# ${{ values.name }}\n', 'docs-skeleton/assets/logo.svg': '<svg>${{ x }}</svg>\n' },
+    output: {},
+  });
+  assert.equal(second.status, 200, JSON.stringify(second.body.error));
+  const index = second.body.directoryContents.find(f => f.path === 'docs/index.md');
+  assert.equal(Buffer.from(index.base64Content, 'base64').toString(), '# orders\n');
 });

@@ -4,8 +4,11 @@
 // from the form's defaults/enums, plausible step outputs, a signed-in user), and every text
 // skeleton file with `values` built the same way.
 
+const fs = require('node:fs');
+const path = require('node:path');
 const { loadCorpusTemplates } = require('./parity-corpus.cjs');
 const { looksTemplated, stringLeaves, skeletonFileCases } = require('./syntax-corpus.cjs');
+const { nunjitsuRenderer, renderStepInput } = require('./render-oracle.cjs');
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -166,4 +169,64 @@ function skeletonRenderCases(dir) {
   }));
 }
 
-module.exports = { taskContext, stepStringCases, skeletonRenderCases, sampleValue };
+/** Files and bytes under a directory (lstat: links are not followed). */
+function treeSize(dir) {
+  let files = 0;
+  let bytes = 0;
+  const walk = (current) => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else {
+        files += 1;
+        bytes += fs.lstatSync(full).size;
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+/**
+ * Every `fetch:template` step of the corpus whose skeleton is a directory of the corpus: its
+ * input rendered as Backstage renders step inputs (the real nunjitsu, a plausible task context),
+ * so `url` may be templated. `{cases, unresolved}`: a case is `{id, location (absolute),
+ * skeleton (relative to the corpus), input (without url, targetPath and token), files, bytes}`,
+ * one per distinct skeleton + input; `unresolved` says why a step has no case (remote url,
+ * missing directory…).
+ */
+function fetchTemplateCases(dir) {
+  const { templates } = loadCorpusTemplates(dir);
+  const renderer = nunjitsuRenderer();
+  const cases = new Map();
+  const unresolved = [];
+  for (const template of templates) {
+    const context = taskContext(template.entity);
+    (template.entity.spec?.steps ?? []).forEach((step, i) => {
+      if (!isObject(step) || step.action !== 'fetch:template' || !isObject(step.input)) return;
+      const id = `${template.id} steps[${i}]`;
+      // The token only authenticates reads; a local skeleton needs none.
+      const { url, targetPath: _targetPath, token: _token, ...input } = renderStepInput(renderer, step.input, context);
+      if (typeof url !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(url)) {
+        unresolved.push({ id, reason: `url ${JSON.stringify(url)} is not a path next to the template` });
+        return;
+      }
+      const location = path.resolve(path.dirname(template.file), url);
+      if (!location.startsWith(path.resolve(dir) + path.sep)) {
+        unresolved.push({ id, reason: `url ${url} leaves the corpus` });
+        return;
+      }
+      if (!fs.statSync(location, { throwIfNoEntry: false })?.isDirectory()) {
+        unresolved.push({ id, reason: `url ${url} names no directory in the corpus` });
+        return;
+      }
+      const key = `${location}\0${JSON.stringify(input)}`;
+      if (!cases.has(key)) {
+        cases.set(key, { id, location, skeleton: path.relative(dir, location), input, ...treeSize(location) });
+      }
+    });
+  }
+  return { cases: [...cases.values()], unresolved };
+}
+
+module.exports = { taskContext, stepStringCases, skeletonRenderCases, sampleValue, fetchTemplateCases };

@@ -44,6 +44,22 @@ function nunjitsuRenderer(options = {}) {
   return renderers.get(key);
 }
 
+/**
+ * A step input as scaffolder-backend 4.3.0 renders it: every string leaf through
+ * `renderValue(…, {coercion: 'json'})` inside `JSON.parse(JSON.stringify(input), reviver)`, an
+ * error keeping the raw string (`undefined` drops the key).
+ */
+function renderStepInput(renderer, input, context) {
+  return JSON.parse(JSON.stringify(input), (_key, value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return renderer.renderValue(value, context, { coercion: 'json' });
+    } catch {
+      return value;
+    }
+  });
+}
+
 /** Loads Trellis' JS API (dist/index.js, or TRELLIS_PARITY_MODULE). */
 function loadTrellis() {
   const file = process.env.TRELLIS_PARITY_MODULE ? path.resolve(process.env.TRELLIS_PARITY_MODULE) : path.join(root, 'dist', 'index.js');
@@ -129,4 +145,4 @@ function report(tally, limit = 40) {
   return lines.join('\n');
 }
 
-module.exports = { nunjitsuRenderer, loadTrellis, runBoth, identical, makeTally, record, report };
+module.exports = { nunjitsuRenderer, renderStepInput, loadTrellis, runBoth, identical, makeTally, record, report };
