@@ -4,10 +4,9 @@
 // as the template editor runs it: the platform rules step runs in Trellis' real action, the
 // skeletons render to exactly the golden tree, and publishing and registering are dry-run-skipped
 // with the outputs Trellis' offline render makes up too.
-//
-// This version of the module does not register trellis:fetch:template yet, so its steps are sent
-// as Backstage's own fetch:template (same input, without Trellis' `strict`): the same skeletons
-// rendered by the real Backstage must give the golden tree `trellis render` is checked against.
+// The template is sent exactly as written: its skeletons render in the real
+// `trellis:fetch:template` (with `strict`), and must give the golden tree `trellis render` is
+// checked against.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -55,15 +54,9 @@ function readTree(dir, prefix = '') {
   return out;
 }
 
-/** The example as the backend can run it today (see the header). */
-function templateForBackend() {
-  const template = parseYaml(fs.readFileSync(path.join(example, 'template.yaml'), 'utf8'));
-  for (const step of template.spec.steps) {
-    if (step.action !== 'trellis:fetch:template') continue;
-    step.action = 'fetch:template';
-    delete step.input.strict;
-  }
-  return template;
+/** The example template as written. */
+function template() {
+  return parseYaml(fs.readFileSync(path.join(example, 'template.yaml'), 'utf8'));
 }
 
 /** The step ids the log says were skipped by `if`, and those without dry-run support. */
@@ -84,7 +77,7 @@ async function dryRun(values) {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      template: templateForBackend(),
+      template: template(),
       values,
       directoryContents: Object.entries(skeletons).map(([file, bytes]) => ({
         path: `skeletons/${file}`,
