@@ -137,6 +137,20 @@ function formatCoreError(error: TrellisError): string {
   return `error${rule}: ${message}`;
 }
 
+/** `params` and `render` take one template and `--values FILE` (returned). */
+function requireTemplateAndValues(positionals: string[], values: string | undefined, what: string, usage: string): string {
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0 ? `missing ${what}` : `expected one ${what}, got ${positionals.length}`,
+      usage,
+    );
+  }
+  if (values === undefined) {
+    throw new UsageError('missing --values FILE', usage);
+  }
+  return values;
+}
+
 function runParams(args: string[]): number {
   const { values: flags, positionals } = parseArgs({
     args,
@@ -154,15 +168,7 @@ function runParams(args: string[]): number {
     process.stdout.write(PARAMS_USAGE);
     return 0;
   }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0 ? 'missing TEMPLATE_FILE' : `expected one TEMPLATE_FILE, got ${positionals.length}`,
-      PARAMS_USAGE,
-    );
-  }
-  if (flags.values === undefined) {
-    throw new UsageError('missing --values FILE', PARAMS_USAGE);
-  }
+  const valuesFile = requireTemplateAndValues(positionals, flags.values, 'TEMPLATE_FILE', PARAMS_USAGE);
   const format = flags.format ?? 'text';
   if (format !== 'text' && format !== 'json') {
     throw new UsageError(`--format must be text or json, got ${format}`, PARAMS_USAGE);
@@ -170,7 +176,7 @@ function runParams(args: string[]): number {
 
   const templateFile = positionals[0];
   const source = readText(templateFile, 'template');
-  const values = readObjectFile(flags.values, 'values file');
+  const values = readObjectFile(valuesFile, 'values file');
   const secrets = flags.secrets === undefined ? undefined : readObjectFile(flags.secrets, 'secrets file');
 
   let result: ParameterResult;
@@ -260,16 +266,8 @@ function runRenderCommand(args: string[]): number {
     process.stdout.write(RENDER_USAGE);
     return 0;
   }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0 ? 'missing TEMPLATE_FILE_OR_DIR' : `expected one template, got ${positionals.length}`,
-      RENDER_USAGE,
-    );
-  }
-  if (flags.values === undefined) {
-    throw new UsageError('missing --values FILE', RENDER_USAGE);
-  }
-  const values = readObjectFile(flags.values, 'values file');
+  const valuesFile = requireTemplateAndValues(positionals, flags.values, 'TEMPLATE_FILE_OR_DIR', RENDER_USAGE);
+  const values = readObjectFile(valuesFile, 'values file');
   const secrets = flags.secrets === undefined ? undefined : readObjectFile(flags.secrets, 'secrets file');
   try {
     return runRender({

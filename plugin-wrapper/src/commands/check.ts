@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkFiles, expandGlob, listRules, type ReportFormat, type Severity } from '../core';
 import { fileSkeletonReader } from '../skeletonReader';
+import { looksLikeTemplate, readManifestFile } from './files';
 
 export const CHECK_USAGE = `Usage: trellis check [PATH...] [options]
 
@@ -34,11 +35,6 @@ Exit status: 0 nothing at or above --max-severity, 1 findings, 2 usage or I/O er
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'target']);
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 const FORMATS: ReportFormat[] = ['text', 'json', 'sarif', 'github'];
-
-/** A file holds a Template entity when a document declares `kind: Template`. */
-function looksLikeTemplate(text: string): boolean {
-  return /^kind:\s*["']?Template["']?\s*$/m.test(text);
-}
 
 /** Template files under `root`, in a stable order. */
 function findTemplates(root: string, out: string[]): void {
@@ -96,14 +92,7 @@ export function runCheck(options: CheckCommandOptions): number {
     throw new Error(`no template files (YAML with \`kind: Template\`) found in ${options.paths.join(', ') || '.'}`);
   }
   const sources = files.map(file => ({ path: file.split(path.sep).join('/'), source: fs.readFileSync(file, 'utf8') }));
-  let manifest: string | undefined;
-  if (options.manifest !== undefined) {
-    try {
-      manifest = fs.readFileSync(options.manifest, 'utf8');
-    } catch {
-      throw new Error(`cannot read the manifest ${options.manifest}`);
-    }
-  }
+  const manifest = readManifestFile(options.manifest);
   const known = new Set(listRules().map(r => r.id));
   const unknownRule = (options.ignore ?? []).find(rule => !known.has(rule));
   if (unknownRule !== undefined) {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { TrellisError } from '../core';
 import { compareTrees, dryRunTemplate, type DryRunReport } from '../dryRun';
 import { fileSkeletonReader } from '../skeletonReader';
+import { looksLikeTemplate, readManifestFile } from './files';
 import { readSkeletonDir, writeSkeleton, type SkeletonFile } from '../skeleton';
 
 export const RENDER_USAGE = `Usage: trellis render TEMPLATE_FILE_OR_DIR --values FILE [options]
@@ -46,10 +47,6 @@ export interface RenderCommandOptions {
   check?: string;
   update: boolean;
   manifest?: string;
-}
-
-function looksLikeTemplate(text: string): boolean {
-  return /^kind:\s*["']?Template["']?\s*$/m.test(text);
 }
 
 /** The template file of `given`: the file itself, or `template.yaml` or the one template in a directory. */
@@ -135,14 +132,7 @@ export function runRender(options: RenderCommandOptions): number {
   }
   const templateFile = findTemplateFile(options.template);
   const source = fs.readFileSync(templateFile, 'utf8');
-  let manifest: string | undefined;
-  if (options.manifest !== undefined) {
-    try {
-      manifest = fs.readFileSync(options.manifest, 'utf8');
-    } catch {
-      throw new Error(`cannot read the manifest ${options.manifest}`);
-    }
-  }
+  const manifest = readManifestFile(options.manifest);
   // Template paths are relative to the working directory, and so are skeleton paths.
   const relative = path.relative('.', templateFile).split(path.sep).join('/');
   let result;
