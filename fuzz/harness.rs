@@ -137,3 +137,39 @@ pub fn engine(data: &[u8]) {
     let _ = render::render_native(template, &context, &strict, &plain);
     let _ = trellis::engine::parse(template, &trellis::engine::ParseOptions::default());
 }
+
+/// a header (lines: `copyWithoutTemplating` globs; `ext:.njk` for templateFileExtension;
+/// `cookiecutter`), then NUL-separated path/content pairs (a path ending in `/` is a directory,
+/// `@link:PATH` a symlink to the content) → `render_skeleton` under reduced limits.
+pub fn skeleton_paths(data: &[u8]) {
+    use trellis::render::skeleton::{render_skeleton, EntryKind as Kind, SkeletonFile, SkeletonOptions};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut parts = text.split(PART_SEPARATOR);
+    let header = parts.next().unwrap_or_default();
+    let mut options = SkeletonOptions { limits: fuzz_limits(), max_total_output: 8 << 20, ..SkeletonOptions::default() };
+    for line in header.lines() {
+        match line {
+            "cookiecutter" => options.cookiecutter_compat = true,
+            _ if line.starts_with("ext:") => options.template_file_extension = Some(line[4..].to_string()),
+            _ => options.copy_without_templating.push(line.to_string()),
+        }
+    }
+    let rest: Vec<&str> = parts.collect();
+    let files: Vec<SkeletonFile> = rest
+        .chunks(2)
+        .map(|pair| {
+            let (path, content) = (pair[0], pair.get(1).copied().unwrap_or_default());
+            let (path, kind, link_target) = if let Some(link) = path.strip_prefix("@link:") {
+                (link, Kind::Symlink, Some(content.to_string()))
+            } else if let Some(dir) = path.strip_suffix('/') {
+                (dir, Kind::Directory, None)
+            } else {
+                (path, Kind::File, None)
+            };
+            let content = if kind == Kind::File { content.as_bytes().to_vec() } else { Vec::new() };
+            SkeletonFile { path: path.to_string(), kind, content, mode: 0o644, link_target }
+        })
+        .collect();
+    let values = json!({"name": "demo", "owner": "group:team", "list": [1, 2], "nested": {"a": "../x"}});
+    let _ = render_skeleton(&files, &values, &options);
+}

@@ -2,7 +2,9 @@
 // Builds the fuzzers' seed corpus from ../shared/corpus into fuzz/corpus/<target>/ (gitignored):
 //   yaml_model: every YAML file; check: every Template file, then "\0" and up to three files of
 //   the skeleton its first local fetch step names; engine: every templated string of every
-//   Template and every templated skeleton file. Usage: node scripts/fuzz-seeds.cjs [corpusDir]
+//   Template and every templated skeleton file; skeleton_paths: that skeleton as NUL-separated
+//   path/content pairs (up to 12 text files, directories marked with a trailing `/`) after an
+//   empty header. Usage: node scripts/fuzz-seeds.cjs [corpusDir]
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -47,16 +49,17 @@ function stringsOf(value, found) {
   return found;
 }
 
-function skeletonFiles(templateFile, text) {
+/** `[relativePath, text]` of the small text files of the first local skeleton `text` names. */
+function skeletonOf(templateFile, text, count) {
   const url = /url:\s*['"]?(\.{1,2}\/[^\s'"]*)/.exec(text)?.[1];
   if (!url) return [];
   const dir = path.resolve(path.dirname(templateFile), url);
   if (!dir.startsWith(corpus) || !fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
   return walk(dir)
-    .map((file) => fs.readFileSync(file))
-    .filter((bytes) => isText(bytes) && bytes.length < 16 * 1024)
-    .slice(0, 3)
-    .map((bytes) => bytes.toString('utf8'));
+    .map((file) => [path.relative(dir, file), fs.readFileSync(file)])
+    .filter(([, bytes]) => isText(bytes) && bytes.length < 16 * 1024)
+    .slice(0, count)
+    .map(([name, bytes]) => [name.split(path.sep).join('/'), bytes.toString('utf8')]);
 }
 
 fs.rmSync(out, { recursive: true, force: true });
@@ -68,7 +71,13 @@ for (const file of walk(corpus)) {
   if (/\.ya?ml$/.test(file)) {
     seed('yaml_model', text);
     if (/kind:\s*Template/.test(text)) {
-      seed('check', [text, ...skeletonFiles(file, text)].join('\0'));
+      seed('check', [text, ...skeletonOf(file, text, 3).map(([, content]) => content)].join('\0'));
+      const skeleton = skeletonOf(file, text, 12);
+      if (skeleton.length) {
+        const directories = [...new Set(skeleton.map(([name]) => path.posix.dirname(name)).filter((d) => d !== '.'))];
+        const pairs = [...directories.flatMap((d) => [`${d}/`, '']), ...skeleton.flat()];
+        seed('skeleton_paths', ['', ...pairs].join('\0'));
+      }
       for (const doc of YAML.parseAllDocuments(text)) stringsOf(doc.toJS(), engineStrings);
     }
   }

@@ -25,6 +25,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod engine;
 pub mod error;
+pub mod fetch_template;
 pub mod jsfmt;
 pub mod jsregex;
 pub mod manifest;

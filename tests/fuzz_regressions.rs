@@ -42,3 +42,8 @@ fn check_regressions() {
 fn engine_regressions() {
     replay("engine", harness::engine);
 }
+
+#[test]
+fn skeleton_paths_regressions() {
+    replay("skeleton_paths", harness::skeleton_paths);
+}

@@ -79,3 +79,41 @@ fn renders_step_inputs_with_a_prepared_context_and_reports_errors_as_js_errors()
     // The instance keeps working after an error.
     assert_eq!(strict.render_value("${{ parameters.name | upper }}", &context).unwrap(), r#""SVC""#);
 }
+
+#[wasm_bindgen_test]
+fn skeletons_cross_as_bytes_and_fail_as_located_js_errors() {
+    let mut builder = trellis::wasm::SkeletonBuilder::new();
+    builder.add_directory("${{ values.name }}".into(), 0o755);
+    builder.add_file("${{ values.name }}/a.txt".into(), b"\xef\xbb\xbfhi ${{ values.name }}\r\n".to_vec(), 0o600);
+    builder.add_file("logo.png".into(), b"\x89PNG\r\n\x1a\n\x00${{ x }}".to_vec(), 0o644);
+    builder.add_symlink("link".into(), "svc/a.txt".into());
+    builder.add_file("{% if values.no %}opt{% endif %}".into(), Vec::new(), 0);
+    let output = builder.render(r#"{"name": "svc"}"#, "{}", JsValue::UNDEFINED, JsValue::UNDEFINED).expect("renders");
+    assert_eq!(output.count(), 4);
+    assert_eq!((output.path(0), output.kind(0)), ("svc".to_string(), "directory".to_string()));
+    assert_eq!((output.content(1), output.mode(1)), (b"\xef\xbb\xbfhi svc\r\n".to_vec(), 0o600));
+    assert_eq!(output.content(2), b"\x89PNG\r\n\x1a\n\x00${{ x }}".to_vec());
+    assert_eq!(output.link_target(3).as_deref(), Some("svc/a.txt"));
+    let skipped: serde_json::Value = serde_json::from_str(&output.skipped_json()).unwrap();
+    assert_eq!(skipped[0]["renderedPath"], "");
+
+    let mut builder = trellis::wasm::SkeletonBuilder::new();
+    builder.add_file("dir/f.txt".into(), b"ok\n${{ values.x | nosuch }}".to_vec(), 0o644);
+    let error = builder.render("{}", "{}", JsValue::UNDEFINED, JsValue::UNDEFINED).err().expect("fails");
+    assert_eq!(property(&error, "code"), JsValue::from_str("render_error"));
+    assert_eq!(property(&error, "file"), JsValue::from_str("dir/f.txt"));
+    assert_eq!(property(&error, "line"), JsValue::from(2));
+    let mut builder = trellis::wasm::SkeletonBuilder::new();
+    builder.add_file("x".into(), Vec::new(), 0);
+    let error = builder
+        .render(
+            "{}",
+            r#"{"templateFileExtension": true, "cookiecutterCompat": true}"#,
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        )
+        .err()
+        .expect("refused");
+    assert_eq!(property(&error, "code"), JsValue::from_str("invalid_option"));
+    assert!(trellis::wasm::is_binary_file(b"\x00"));
+}

@@ -53,3 +53,16 @@ export {
   type TrellisError,
 } from './core';
 export { fileSkeletonReader } from './skeletonReader';
+export {
+  renderSkeleton,
+  readSkeletonDir,
+  writeSkeleton,
+  isBinaryContent,
+  type SkeletonFile,
+  type SkeletonOptions,
+  type SkeletonResult,
+  type SkeletonError,
+  type SkippedEntry,
+  type WriteOptions,
+  type WriteReport,
+} from './skeleton';

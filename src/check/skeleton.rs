@@ -7,7 +7,7 @@
 //! (isbinaryfile v5), matched by `copyWithoutTemplating` or, with `templateFileExtension`, lacks
 //! that extension.
 
-use globset::{GlobBuilder, GlobMatcher};
+use crate::fetch_template::{renders_content, template_extension, CopyPattern};
 use serde_json::Value;
 
 use crate::engine::{self, ast, ParseOptions, SyntaxError};
@@ -157,53 +157,7 @@ pub fn local_url(url: &str) -> Option<&str> {
     (!host_like).then_some(url)
 }
 
-/// isbinaryfile 5's verdict on the start of a file (its protobuf sniffing left out).
-pub fn is_binary(bytes: &[u8]) -> bool {
-    const MAX: usize = 512;
-    if bytes.is_empty() {
-        return false;
-    }
-    let text_boms: [&[u8]; 6] =
-        [b"\xef\xbb\xbf", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\x84\x31\x95\x33", b"\xfe\xff", b"\xff\xfe"];
-    if bytes.starts_with(b"%PDF-") {
-        return true;
-    }
-    if text_boms.iter().any(|bom| bytes.starts_with(bom)) {
-        return false;
-    }
-    // Up to 3 bytes past the scanned part complete a UTF-8 sequence that starts inside it.
-    let total = bytes.len().min(MAX + 3);
-    let scan = total.min(MAX);
-    let continuation = |i: usize| bytes.get(i).is_some_and(|b| (0x80..=0xbf).contains(b));
-    let mut suspicious = 0usize;
-    let mut i = 0;
-    while i < scan {
-        let b = bytes[i];
-        if b == 0 {
-            return true;
-        }
-        let plain = (7..=14).contains(&b) || (32..=127).contains(&b);
-        if !plain {
-            // A well-formed multi-byte UTF-8 sequence is text.
-            let tail = match b {
-                0xc0..=0xdf => 1,
-                0xe0..=0xef => 2,
-                0xf0..=0xf7 => 3,
-                _ => 0,
-            };
-            if tail > 0 && i + tail < total && (1..=tail).all(|k| continuation(i + k)) {
-                i += tail + 1;
-                continue;
-            }
-            suspicious += 1;
-            if i >= 32 && suspicious * 100 / scan > 10 {
-                return true;
-            }
-        }
-        i += 1;
-    }
-    suspicious * 100 / scan > 10
-}
+pub use crate::fetch_template::{extname, is_binary};
 
 /// Which fetch action a step uses, which decides what is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,30 +187,18 @@ impl FetchKind {
     }
 }
 
-/// One `copyWithoutTemplating` pattern.
+/// One `copyWithoutTemplating` pattern and where the template writes it.
 pub struct Pattern {
-    pub text: String,
+    pub glob: CopyPattern,
     /// JSON pointer of the pattern in the template.
     pub pointer: String,
-    pub negated: bool,
-    pub matcher: Result<GlobMatcher, String>,
 }
 
-impl Pattern {
-    /// The glob part (without `!` and a leading `./` or trailing `/`).
-    pub fn glob_text(&self) -> &str {
-        let text = self.text.strip_prefix('!').unwrap_or(&self.text);
-        text.strip_prefix("./").unwrap_or(text).trim_end_matches('/')
-    }
+impl std::ops::Deref for Pattern {
+    type Target = CopyPattern;
 
-    /// Whether the pattern matches `path` itself, or (globby's `expandDirectories`: a pattern
-    /// without glob characters naming a directory) lies inside it.
-    pub fn covers(&self, path: &str, is_dir: &dyn Fn(&str) -> bool) -> bool {
-        if self.matcher.as_ref().is_ok_and(|m| m.is_match(path)) {
-            return true;
-        }
-        let glob = self.glob_text();
-        !has_magic(glob) && path.strip_prefix(glob).is_some_and(|rest| rest.starts_with('/')) && is_dir(glob)
+    fn deref(&self) -> &CopyPattern {
+        &self.glob
     }
 }
 
@@ -427,31 +369,18 @@ fn render_settings(step: &Value, pointer: &str) -> Render {
         Some(other) => templated(other),
         None => false,
     } || input.and_then(|i| i.get("templateFileExtension")).is_some_and(templated);
-    let extension = match input.and_then(|i| i.get("templateFileExtension")) {
-        Some(Value::Bool(true)) => Some(".njk".to_string()),
-        Some(Value::String(s)) if !s.is_empty() && !s.contains("${{") => {
-            Some(if s.starts_with('.') { s.clone() } else { format!(".{s}") })
-        }
-        _ => None,
-    }
-    .map(|ext| (ext, format!("{pointer}/templateFileExtension")));
+    let extension = input
+        .and_then(|i| i.get("templateFileExtension"))
+        .filter(|value| !templated(value))
+        .and_then(|value| template_extension(Some(value)).ok().flatten())
+        .map(|ext| (ext, format!("{pointer}/templateFileExtension")));
     let copy_without_templating = match input.and_then(|i| i.get("copyWithoutTemplating")) {
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
             .filter_map(|(i, item)| {
                 let text = item.as_str().filter(|t| !t.contains("${{") && !t.contains("{%"))?;
-                let (negated, glob) = match text.strip_prefix('!') {
-                    Some(rest) => (true, rest),
-                    None => (false, text),
-                };
-                let glob = glob.strip_prefix("./").unwrap_or(glob).trim_end_matches('/');
-                Some(Pattern {
-                    text: text.to_string(),
-                    pointer: format!("{pointer}/copyWithoutTemplating/{i}"),
-                    negated,
-                    matcher: compile(glob),
-                })
+                Some(Pattern { glob: CopyPattern::new(text), pointer: format!("{pointer}/copyWithoutTemplating/{i}") })
             })
             .collect(),
         _ => Vec::new(),
@@ -464,20 +393,6 @@ fn render_settings(step: &Value, pointer: &str) -> Render {
         extension,
         contents_unknown,
     }
-}
-
-/// A glob as fast-glob reads it: `*` and `?` stay inside one path segment.
-fn compile(glob: &str) -> Result<GlobMatcher, String> {
-    GlobBuilder::new(glob)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-        .map(|g| g.compile_matcher())
-        .map_err(|e| e.kind().to_string())
-}
-
-fn has_magic(glob: &str) -> bool {
-    glob.contains(['*', '?', '[', '{', '(', '!'])
 }
 
 /// Lists the skeleton (bounded), then reads and parses what Backstage renders.
@@ -493,12 +408,6 @@ fn read_entries(skeleton: &Skeleton, source: &dyn SkeletonSource, notes: &mut Ve
     let mut entries = list_tree(&skeleton.path, source, notes);
     let dirs: Vec<String> = entries.iter().filter(|e| e.kind == EntryKind::Dir).map(|e| e.path.clone()).collect();
     let is_dir = |path: &str| dirs.binary_search_by(|d| d.as_str().cmp(path)).is_ok();
-    // globby takes `!` patterns as exclusions from all the others, whatever their order.
-    let copied = |path: &str| {
-        let patterns = &render.copy_without_templating;
-        patterns.iter().any(|p| !p.negated && p.covers(path, &is_dir))
-            && !patterns.iter().any(|p| p.negated && p.covers(path, &is_dir))
-    };
     let mut budget = MAX_TOTAL_BYTES;
     for entry in &mut entries {
         let name = entry.path.rsplit('/').next().unwrap_or_default();
@@ -507,12 +416,11 @@ fn read_entries(skeleton: &Skeleton, source: &dyn SkeletonSource, notes: &mut Ve
             entry.content = Content::Dir;
             continue;
         }
+        let extension = render.extension.as_ref().map(|(ext, _)| ext.as_str());
+        let patterns = render.copy_without_templating.iter().map(|p| &p.glob);
         let rendered = entry.kind == EntryKind::File
             && !render.contents_unknown
-            && match &render.extension {
-                Some((ext, _)) => extname(name) == ext,
-                None => !copied(&entry.path),
-            };
+            && renders_content(&entry.path, extension, patterns, &is_dir);
         entry.content = if rendered {
             read_content(&join(&skeleton.path, &entry.path), source, &render.parse, true, &mut budget, notes)
         } else {
@@ -520,14 +428,6 @@ fn read_entries(skeleton: &Skeleton, source: &dyn SkeletonSource, notes: &mut Ve
         };
     }
     entries
-}
-
-/// Node's `path.extname` of a name: from the last `.`, unless that starts the name.
-pub fn extname(name: &str) -> &str {
-    match name.rfind('.') {
-        Some(at) if at > 0 => &name[at..],
-        _ => "",
-    }
 }
 
 /// Every entry under `root`, sorted by path, within [`MAX_ENTRIES`] and [`MAX_DEPTH`].
@@ -631,29 +531,6 @@ mod tests {
         {
             assert_eq!(local_url(remote), None, "{remote}");
         }
-    }
-
-    #[test]
-    fn binary_like_isbinaryfile() {
-        assert!(!is_binary(b""));
-        assert!(!is_binary("name: ${{ values.name }}\n".as_bytes()));
-        assert!(!is_binary("caf\u{e9} \u{1f600} \u{4e2d}\u{6587}\n".repeat(40).as_bytes()));
-        assert!(is_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"));
-        assert!(is_binary(b"%PDF-1.4"));
-        assert!(!is_binary(b"\xef\xbb\xbfwith a BOM"));
-        // Mostly invalid UTF-8 without NUL: suspicious bytes over 10%.
-        assert!(is_binary(&[0x80u8; 64]));
-        // A few stray bytes in a long text stay text.
-        let mut text = b"a".repeat(200);
-        text.push(0x80);
-        assert!(!is_binary(&text));
-    }
-
-    #[test]
-    fn extname_like_node() {
-        assert_eq!(extname("a.yaml.njk"), ".njk");
-        assert_eq!(extname(".njk"), "");
-        assert_eq!(extname("Makefile"), "");
     }
 
     /// A skeleton of `width` files per directory, `depth` levels deep, every file `size` bytes.

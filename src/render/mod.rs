@@ -484,5 +484,7 @@ fn pointer(path: &[Step]) -> String {
 }
 
 pub mod secrets;
+pub mod skeleton;
+
 #[cfg(test)]
 mod tests;

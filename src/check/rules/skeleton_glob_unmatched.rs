@@ -39,8 +39,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             ));
         }
         if let Some((extension, pointer)) = &render.extension {
-            let name = |path: &str| path.rsplit('/').next().unwrap_or_default().to_string();
-            if !entries.iter().any(|e| e.kind == EntryKind::File && extname(&name(&e.path)) == extension) {
+            if !entries.iter().any(|e| e.kind == EntryKind::File && extname(&e.path) == extension) {
                 out.push(context.diagnostic(
                     RULE.info.id,
                     Severity::Warning,

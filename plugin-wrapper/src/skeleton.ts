@@ -1,0 +1,365 @@
+/**
+ * Skeletons (`fetch:template`): `renderSkeleton` hands the entries to the Rust core (bytes as
+ * `Uint8Array`, no JSON or base64) where every rule lives; `readSkeletonDir` and
+ * `writeSkeleton` are the only file-system side, and never follow symbolic links.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { callCoreAs } from './core';
+import type { HostFunction, RenderLimits } from './render';
+
+/** One entry of a skeleton, or of a rendered tree. */
+export interface SkeletonFile {
+  /** Relative, `/`-separated, no leading `/`; directories without a trailing `/`. */
+  path: string;
+  /** Files: the bytes (a string is taken as UTF-8). Rendered files always carry a Uint8Array. */
+  content?: Uint8Array | string;
+  /** Unix permission bits (default 0o644). */
+  mode?: number;
+  /** Default: `'symlink'` when `symlink` is given, else `'file'`. */
+  type?: 'file' | 'directory' | 'symlink';
+  /** Symlinks: the link target as `readlink` gives it. */
+  symlink?: string;
+}
+
+/** `fetch:template`'s inputs that decide rendering, plus Trellis' bounds and render options. */
+export interface SkeletonOptions {
+  /** globby patterns (directory names cover their contents, `!` negates). */
+  copyWithoutTemplating?: string[];
+  /** `true` means `.njk`; only files with the extension are rendered, and it is stripped. */
+  templateFileExtension?: string | boolean;
+  /** `{{ }}` variables, `cookiecutter` as the context name, the `jsonify` filter. */
+  cookiecutterCompat?: boolean;
+  trimBlocks?: boolean;
+  lstripBlocks?: boolean;
+  /** Undefined names are errors instead of "". */
+  strict?: boolean;
+  /** Per-file render limits (defaults: Nunjitsu's). */
+  limits?: RenderLimits;
+  /** Bound on the sum of the rendered files' bytes (default 256 MiB). */
+  maxTotalOutput?: number;
+  /** Filters added to Backstage's (a module's `addTemplateFilters`). */
+  filters?: Record<string, HostFunction>;
+  /** Global functions and values. */
+  globals?: Record<string, HostFunction | unknown>;
+  /** SCM hosts → integration type for `parseRepoUrl`. */
+  integrations?: Record<string, string>;
+}
+
+/** An entry Backstage's skip rule leaves out (rendered path empty, `/`-leading or with `//`). */
+export interface SkippedEntry {
+  path: string;
+  renderedPath: string;
+  reason: string;
+}
+
+export interface SkeletonResult {
+  /** Rendered paths, in input order, directories included; `content` is a Uint8Array. */
+  files: SkeletonFile[];
+  skipped: SkippedEntry[];
+}
+
+/** What `renderSkeleton` throws. */
+export interface SkeletonError extends Error {
+  code:
+    | 'syntax_error'
+    | 'render_error'
+    | 'limit_error'
+    | 'unsafe_path'
+    | 'unsafe_symlink'
+    /** A path needs a directory where the skeleton produces a file. */
+    | 'path_conflict'
+    | 'invalid_option';
+  /** The skeleton path (input path) the problem is in; empty for option errors. */
+  file: string;
+  /** 1-based, inside the file (or inside its path, for an error in a name). */
+  line?: number;
+  column?: number;
+  hint?: string;
+  reason: string;
+}
+
+interface WasmSkeletonOutput {
+  count(): number;
+  path(index: number): string;
+  kind(index: number): 'file' | 'directory' | 'symlink';
+  mode(index: number): number;
+  content(index: number): Uint8Array;
+  linkTarget(index: number): string | undefined;
+  skippedJson(): string;
+  free(): void;
+}
+
+interface WasmSkeletonBuilder {
+  addFile(path: string, content: Uint8Array, mode: number): void;
+  addDirectory(path: string, mode: number): void;
+  addSymlink(path: string, target: string): void;
+  render(valuesJson: string, optionsJson: string, filters: unknown, globals: unknown): WasmSkeletonOutput;
+  free(): void;
+}
+
+interface SkeletonCore {
+  SkeletonBuilder: new () => WasmSkeletonBuilder;
+  isBinaryFile(bytes: Uint8Array): boolean;
+}
+
+/** Whether `fetch:template` copies these bytes unrendered (npm isbinaryfile 5's verdict). */
+export function isBinaryContent(bytes: Uint8Array): boolean {
+  return callCoreAs((core: SkeletonCore) => core.isBinaryFile(bytes));
+}
+
+const encoder = new TextEncoder();
+
+function bytesOf(content: Uint8Array | string | undefined): Uint8Array {
+  if (content === undefined) return new Uint8Array(0);
+  return typeof content === 'string' ? encoder.encode(content) : content;
+}
+
+function kindOf(file: SkeletonFile): 'file' | 'directory' | 'symlink' {
+  return file.type ?? (file.symlink !== undefined ? 'symlink' : 'file');
+}
+
+/**
+ * Renders a skeleton as Backstage's `fetch:template` does (names and contents, skip rule,
+ * binaries, `copyWithoutTemplating`, `templateFileExtension`, cookiecutter mode), refusing
+ * paths and symlinks that would leave the target. Nothing partial: it returns everything or
+ * throws a {@link SkeletonError}.
+ */
+export function renderSkeleton(files: SkeletonFile[], values: object, options: SkeletonOptions = {}): SkeletonResult {
+  return callCoreAs((core: SkeletonCore) => renderWith(core, files, values, options));
+}
+
+/** Frees a core object; after a fault (see core.ts) the instance is dropped whole, so a
+ * failing free must not replace the error being thrown. */
+function release(object: { free(): void }): void {
+  try {
+    object.free();
+  } catch {
+    // the faulted instance goes with everything in it
+  }
+}
+
+function renderWith(core: SkeletonCore, files: SkeletonFile[], values: object, options: SkeletonOptions): SkeletonResult {
+  const { SkeletonBuilder } = core;
+  const { filters, globals, ...rest } = options;
+  const builder = new SkeletonBuilder();
+  let output: WasmSkeletonOutput;
+  try {
+    for (const file of files) {
+      const kind = kindOf(file);
+      if (kind === 'directory') builder.addDirectory(file.path, file.mode ?? 0);
+      else if (kind === 'symlink') builder.addSymlink(file.path, file.symlink ?? '');
+      else builder.addFile(file.path, bytesOf(file.content), file.mode ?? 0);
+    }
+    output = builder.render(JSON.stringify(values ?? {}), JSON.stringify(rest), filters, globals);
+  } finally {
+    release(builder);
+  }
+  try {
+    const result: SkeletonResult = { files: [], skipped: JSON.parse(output.skippedJson()) as SkippedEntry[] };
+    const count = output.count();
+    for (let i = 0; i < count; i++) {
+      const type = output.kind(i);
+      const entry: SkeletonFile = { path: output.path(i), type, mode: output.mode(i) };
+      if (type === 'file') entry.content = output.content(i);
+      if (type === 'symlink') entry.symlink = output.linkTarget(i);
+      result.files.push(entry);
+    }
+    return result;
+  } finally {
+    release(output);
+  }
+}
+
+/**
+ * The entries under `dir` (relative `/` paths, parents before children, names sorted), read
+ * with `lstat`: a symbolic link is an entry of type `symlink` with its link text, never followed.
+ */
+export function readSkeletonDir(dir: string): SkeletonFile[] {
+  const out: SkeletonFile[] = [];
+  const walk = (relative: string): void => {
+    const names = fs.readdirSync(path.join(dir, relative)).sort();
+    for (const name of names) {
+      const rel = relative === '' ? name : `${relative}/${name}`;
+      const full = path.join(dir, rel);
+      const stats = fs.lstatSync(full);
+      const mode = stats.mode & 0o7777;
+      if (stats.isSymbolicLink()) {
+        out.push({ path: rel, type: 'symlink', symlink: fs.readlinkSync(full), mode });
+      } else if (stats.isDirectory()) {
+        out.push({ path: rel, type: 'directory', mode });
+        walk(rel);
+      } else if (stats.isFile()) {
+        out.push({ path: rel, type: 'file', content: fs.readFileSync(full), mode });
+      } else {
+        throw new Error(`${full}: not a file, directory or symbolic link; a skeleton cannot hold it`);
+      }
+    }
+  };
+  walk('');
+  return out;
+}
+
+export interface WriteOptions {
+  /** Overwrite files that already exist in the target (fetch:template's `replace`). */
+  replace?: boolean;
+}
+
+export interface WriteReport {
+  /** Paths written (created or replaced). */
+  written: string[];
+  /** Paths that existed and were kept (no `replace`). */
+  kept: string[];
+}
+
+/** The relative path as it may be written: the core guarantees it, this re-checks (defence in depth). */
+function checkedParts(relative: string): string[] {
+  const parts = relative.split('/');
+  if (
+    relative === '' ||
+    relative.includes('\\') ||
+    relative.includes('\0') ||
+    parts.some((p) => p === '' || p === '.' || p === '..') ||
+    /^[A-Za-z]:/.test(relative)
+  ) {
+    throw Object.assign(new Error(`writeSkeleton: refusing to write \`${relative}\`: it would leave the target`), {
+      code: 'unsafe_path',
+      file: relative,
+    });
+  }
+  return parts;
+}
+
+function writeError(message: string, file: string): Error {
+  return Object.assign(new Error(`writeSkeleton: ${message}`), { code: 'write_conflict', file });
+}
+
+/**
+ * Writes a rendered skeleton into `targetDir`. Everything is first written into a fresh sibling
+ * directory of the target, then moved into place; any failure removes that stage and leaves the
+ * target as it was. Existing files are kept unless `replace`. Symbolic links already in the
+ * target are never written through: one on (or above) a path to write is an error.
+ */
+export function writeSkeleton(result: SkeletonResult, targetDir: string, options: WriteOptions = {}): WriteReport {
+  const target = path.resolve(targetDir);
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  const targetStats = fs.lstatSync(target, { throwIfNoEntry: false });
+  if (targetStats && !targetStats.isDirectory()) {
+    throw writeError(`${target} exists and is not a directory${targetStats.isSymbolicLink() ? ' (a symbolic link)' : ''}`, '');
+  }
+  const stage = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.trellis-`));
+  const report: WriteReport = { written: [], kept: [] };
+  // Kinds of what is already in the target, by relative path (lstat, cached).
+  const existing = new Map<string, fs.Stats | undefined>();
+  const existingAt = (rel: string): fs.Stats | undefined => {
+    if (!targetStats) return undefined;
+    if (!existing.has(rel)) existing.set(rel, fs.lstatSync(path.join(target, rel), { throwIfNoEntry: false }));
+    return existing.get(rel);
+  };
+  const toMove: SkeletonFile[] = [];
+  try {
+    for (const file of result.files) {
+      const parts = checkedParts(file.path);
+      for (let i = 1; i < parts.length; i++) {
+        const ancestor = parts.slice(0, i).join('/');
+        const stats = existingAt(ancestor);
+        if (stats?.isSymbolicLink()) throw writeError(`\`${ancestor}\` in the target is a symbolic link; not writing \`${file.path}\` through it`, file.path);
+        if (stats && !stats.isDirectory()) throw writeError(`\`${ancestor}\` in the target is not a directory; cannot write \`${file.path}\``, file.path);
+      }
+      const kind = kindOf(file);
+      const stats = existingAt(file.path);
+      if (stats?.isSymbolicLink()) throw writeError(`\`${file.path}\` in the target is a symbolic link; not writing through it`, file.path);
+      if (stats && stats.isDirectory() !== (kind === 'directory')) {
+        throw writeError(`\`${file.path}\` exists in the target as a ${stats.isDirectory() ? 'directory' : 'file'}; the skeleton has a ${kind}`, file.path);
+      }
+      if (stats && (kind === 'directory' || !options.replace)) {
+        if (kind !== 'directory') report.kept.push(file.path);
+        continue;
+      }
+      const staged = path.join(stage, ...parts);
+      fs.mkdirSync(path.dirname(staged), { recursive: true });
+      if (kind === 'directory') {
+        fs.mkdirSync(staged, { recursive: true });
+      } else if (kind === 'symlink') {
+        fs.symlinkSync(file.symlink ?? '', staged);
+      } else {
+        const bytes = bytesOf(file.content);
+        // As fetch:template: text is written with the mode under the umask (fs-extra
+        // `outputFile`), a binary copied with its exact mode (fs-extra `copy`).
+        fs.writeFileSync(staged, bytes, { mode: file.mode || 0o644, flag: 'wx' });
+        if (isBinaryContent(bytes)) fs.chmodSync(staged, file.mode || 0o644);
+      }
+      toMove.push(file);
+    }
+    // The core checked link targets against the skeleton's own entries; what the target held
+    // before is only known here: a link must not resolve through an existing symlink there.
+    const ours = new Set(result.files.map((f) => f.path));
+    for (const file of toMove) {
+      if (kindOf(file) !== 'symlink') continue;
+      const walk = file.path.split('/').slice(0, -1);
+      for (const segment of (file.symlink ?? '').split('/')) {
+        if (segment === '' || segment === '.') continue;
+        if (segment === '..') walk.pop();
+        else walk.push(segment);
+        const rel = walk.join('/');
+        if (rel !== '' && !ours.has(rel) && existingAt(rel)?.isSymbolicLink()) {
+          throw writeError(`the symlink \`${file.path}\` would resolve through \`${rel}\`, a symbolic link already in the target`, file.path);
+        }
+      }
+    }
+    moveIntoPlace(stage, target, toMove, targetStats !== undefined);
+  } catch (error) {
+    fs.rmSync(stage, { recursive: true, force: true });
+    throw error;
+  }
+  fs.rmSync(stage, { recursive: true, force: true });
+  report.written = toMove.filter((f) => kindOf(f) !== 'directory').map((f) => f.path);
+  return report;
+}
+
+/**
+ * Moves the staged entries into the target. A target that did not exist is the stage renamed
+ * (one step); otherwise directories are created and files renamed over, parents first, and on a
+ * failure everything done is undone (replaced files come back from the stage's backup).
+ */
+function moveIntoPlace(stage: string, target: string, files: SkeletonFile[], targetExisted: boolean): void {
+  if (!targetExisted) {
+    fs.renameSync(stage, target);
+    return;
+  }
+  const backup = path.join(stage, '.trellis-backup');
+  const undo: (() => void)[] = [];
+  const ordered = [...files].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
+  try {
+    for (const file of ordered) {
+      const destination = path.join(target, ...file.path.split('/'));
+      if (kindOf(file) === 'directory') {
+        if (!fs.existsSync(destination)) {
+          fs.mkdirSync(destination);
+          undo.push(() => fs.rmSync(destination, { recursive: true, force: true }));
+        }
+        continue;
+      }
+      const staged = path.join(stage, ...file.path.split('/'));
+      if (fs.lstatSync(destination, { throwIfNoEntry: false })) {
+        const saved = path.join(backup, ...file.path.split('/'));
+        fs.mkdirSync(path.dirname(saved), { recursive: true });
+        fs.renameSync(destination, saved);
+        undo.push(() => fs.renameSync(saved, destination));
+      } else {
+        undo.push(() => fs.rmSync(destination, { force: true }));
+      }
+      fs.renameSync(staged, destination);
+    }
+  } catch (error) {
+    for (const step of undo.reverse()) {
+      try {
+        step();
+      } catch {
+        // Best effort: the remaining steps still run.
+      }
+    }
+    throw error;
+  }
+}
