@@ -133,7 +133,8 @@ pub fn engine(data: &[u8]) {
         let input = json!({"a": template, "b": [template, 1, null]});
         let _ = render::render_input(&input, &context, &options, &extensions);
     }
-    let strict = RenderOptions { strict: true, no_regex_execution: true, limits: fuzz_limits(), ..RenderOptions::default() };
+    let strict =
+        RenderOptions { strict: true, no_regex_execution: true, limits: fuzz_limits(), ..RenderOptions::default() };
     let _ = render::render_native(template, &context, &strict, &plain);
     let _ = trellis::engine::parse(template, &trellis::engine::ParseOptions::default());
 }
@@ -146,7 +147,8 @@ pub fn skeleton_paths(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut parts = text.split(PART_SEPARATOR);
     let header = parts.next().unwrap_or_default();
-    let mut options = SkeletonOptions { limits: fuzz_limits(), max_total_output: 8 << 20, ..SkeletonOptions::default() };
+    let mut options =
+        SkeletonOptions { limits: fuzz_limits(), max_total_output: 8 << 20, ..SkeletonOptions::default() };
     for line in header.lines() {
         match line {
             "cookiecutter" => options.cookiecutter_compat = true,

@@ -867,7 +867,8 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 {
                     return fail("regular-expression execution is disabled here");
                 }
-                let value = methods::call(receiver, name, &positional, self.options.cookiecutter_compat, self.scratch_limit())?;
+                let value =
+                    methods::call(receiver, name, &positional, self.options.cookiecutter_compat, self.scratch_limit())?;
                 self.check_scratch(&value)?;
                 Ok(value)
             }

@@ -109,7 +109,8 @@ mod tests {
 
     #[test]
     fn every_derived_form_is_redacted_and_short_values_are_kept() {
-        let secrets = Value::from_json(&serde_json::json!({"token": "Tok3n-Value", "pin": "42", "nested": ["deep-secret"]}));
+        let secrets =
+            Value::from_json(&serde_json::json!({"token": "Tok3n-Value", "pin": "42", "nested": ["deep-secret"]}));
         let message = "got Tok3n-Value, eulaV-n3koT, TOK3N-VALUE, VG9rM24tVmFsdWU, deep-secret, pin 42";
         assert_eq!(
             redact(message, Some(&secrets), &[]),

@@ -87,7 +87,8 @@ fn text_built_by_repetition_is_refused_before_it_is_allocated() {
     // replacement, join with a long separator, a method replacement, concat.
     let long = "a".repeat(200_000);
     let context = json!({"s": long});
-    let options = RenderOptions { limits: Limits { scratch_bytes: 1 << 20, ..Limits::default() }, ..Default::default() };
+    let options =
+        RenderOptions { limits: Limits { scratch_bytes: 1 << 20, ..Limits::default() }, ..Default::default() };
     for source in [
         "${{ s | replace('a', s) | length }}",
         "${{ s | replace(r/a/g, \"$'\") | length }}",
@@ -101,7 +102,10 @@ fn text_built_by_repetition_is_refused_before_it_is_allocated() {
         assert_eq!(error.kind, ErrorKind::Limit, "{source}: {}", error.message);
         assert!(error.message.contains("larger than 1048576 bytes"), "{source}: {}", error.message);
     }
-    assert_eq!(text("${{ 'abcb' | replace('b', 'xy') }}|${{ 'abc'.replace(r/b/, \"[$'$`$&]\") }}", json!({})), "axycxy|a[cab]c");
+    assert_eq!(
+        text("${{ 'abcb' | replace('b', 'xy') }}|${{ 'abc'.replace(r/b/, \"[$'$`$&]\") }}", json!({})),
+        "axycxy|a[cab]c"
+    );
 }
 
 #[test]
