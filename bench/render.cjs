@@ -22,8 +22,7 @@ const { performance } = require('node:perf_hooks');
 
 const { benchSetup, median } = require('./support.cjs');
 
-const { root, corpus, runs, trellis } = benchSetup({ needsIndex: true });
-process.env.TRELLIS_CORPUS = corpus;
+const root = path.join(__dirname, '..');
 const { nunjitsuRenderer, renderStepInput } = require(path.join(root, 'plugin-wrapper/test/support/render-oracle.cjs'));
 const { loadCorpusTemplates } = require(path.join(root, 'plugin-wrapper/test/support/parity-corpus.cjs'));
 const { taskContext, stepStringCases } = require(path.join(root, 'plugin-wrapper/test/support/render-corpus.cjs'));
@@ -31,7 +30,7 @@ const { taskContext, stepStringCases } = require(path.join(root, 'plugin-wrapper
 const GLOBALS = { always: () => true, failure: () => false };
 
 /** Every task: its context and the inputs of its steps (steps without input are skipped). */
-function tasks() {
+function tasks(corpus) {
   const out = [];
   for (const template of loadCorpusTemplates(corpus).templates) {
     const steps = (template.entity.spec?.steps ?? []).filter((s) => s && typeof s === 'object' && s.input);
@@ -40,55 +39,62 @@ function tasks() {
   return out;
 }
 
-const engines = {
-  nunjitsu(all, passes) {
-    const renderer = nunjitsuRenderer();
-    for (let p = 0; p < passes; p++) {
-      for (const task of all) {
-        const context = renderer.prepareContext(task.context);
-        for (const input of task.inputs) renderStepInput(renderer, input, context);
-      }
-    }
-  },
-  trellis(all, passes) {
-    const options = { compat: 'backstage', globals: GLOBALS };
-    for (let p = 0; p < passes; p++) {
-      for (const task of all) {
-        const context = trellis.prepareContext(task.context);
-        for (const input of task.inputs) trellis.renderInput(input, context, options);
-      }
-    }
-  },
-};
-
-const stringEngines = {
-  nunjitsu(cases, passes) {
-    const renderer = nunjitsuRenderer();
-    for (let p = 0; p < passes; p++) {
-      for (const c of cases) {
-        try {
-          renderer.renderValue(c.source, c.prepared.nunjitsu, { coercion: 'json' });
-        } catch {
-          // counted like a render: Backstage pays for the attempt too
+/** Step-input engines: the whole input of every step of every task, `passes` times. */
+function stepEngines(trellis) {
+  return {
+    nunjitsu(all, passes) {
+      const renderer = nunjitsuRenderer();
+      for (let p = 0; p < passes; p++) {
+        for (const task of all) {
+          const context = renderer.prepareContext(task.context);
+          for (const input of task.inputs) renderStepInput(renderer, input, context);
         }
       }
-    }
-  },
-  trellis(cases, passes) {
-    const options = { globals: GLOBALS };
-    for (let p = 0; p < passes; p++) {
-      for (const c of cases) {
-        try {
-          trellis.renderValue(c.source, c.prepared.trellis, options);
-        } catch {
-          // as above
+    },
+    trellis(all, passes) {
+      const options = { compat: 'backstage', globals: GLOBALS };
+      for (let p = 0; p < passes; p++) {
+        for (const task of all) {
+          const context = trellis.prepareContext(task.context);
+          for (const input of task.inputs) trellis.renderInput(input, context, options);
         }
       }
-    }
-  },
-};
+    },
+  };
+}
 
-function measure(label, pool, work, units, passes) {
+/** String engines: every templated string alone, `passes` times (errors count as renders:
+ * Backstage pays for the attempt too). */
+function stringEngines(trellis) {
+  return {
+    nunjitsu(cases, passes) {
+      const renderer = nunjitsuRenderer();
+      for (let p = 0; p < passes; p++) {
+        for (const c of cases) {
+          try {
+            renderer.renderValue(c.source, c.prepared.nunjitsu, { coercion: 'json' });
+          } catch {
+            // counted
+          }
+        }
+      }
+    },
+    trellis(cases, passes) {
+      const options = { globals: GLOBALS };
+      for (let p = 0; p < passes; p++) {
+        for (const c of cases) {
+          try {
+            trellis.renderValue(c.source, c.prepared.trellis, options);
+          } catch {
+            // counted
+          }
+        }
+      }
+    },
+  };
+}
+
+function measure(runs, label, pool, work, units, passes) {
   // Warm-up: JIT for nunjitsu, wasm compile and caches for Trellis.
   pool.nunjitsu(work, 1);
   pool.trellis(work, 1);
@@ -109,21 +115,34 @@ function measure(label, pool, work, units, passes) {
   return { label, units, nunjitsu: median(rates.nunjitsu), trellis: median(rates.trellis), ratio: median(ratios) };
 }
 
-const all = tasks();
-const steps = all.reduce((n, t) => n + t.inputs.length, 0);
-const cases = stepStringCases(corpus).map((c) => ({
-  ...c,
-  prepared: { nunjitsu: nunjitsuRenderer().prepareContext(c.context), trellis: trellis.prepareContext(c.context) },
-}));
+/**
+ * Runs the benchmark: `{tasks, steps, strings, rows}`, each row `{label, units, nunjitsu,
+ * trellis, ratio}` (ops/s medians, ratio = median of per-run ratios).
+ */
+function benchRender({ corpus, runs, trellis }) {
+  process.env.TRELLIS_CORPUS = corpus;
+  const all = tasks(corpus);
+  const steps = all.reduce((n, t) => n + t.inputs.length, 0);
+  const cases = stepStringCases(corpus).map((c) => ({
+    ...c,
+    prepared: { nunjitsu: nunjitsuRenderer().prepareContext(c.context), trellis: trellis.prepareContext(c.context) },
+  }));
+  const rows = [
+    measure(runs, 'step inputs (renderInput per step)', stepEngines(trellis), all, steps, 5),
+    measure(runs, 'templated strings (renderValue each)', stringEngines(trellis), cases, cases.length, 5),
+  ];
+  return { tasks: all.length, steps, strings: cases.length, runs, rows };
+}
 
-const rows = [
-  measure('step inputs (renderInput per step)', engines, all, steps, 5),
-  measure('templated strings (renderValue each)', stringEngines, cases, cases.length, 5),
-];
-console.log(`corpus: ${all.length} tasks, ${steps} step inputs, ${cases.length} templated strings; ${runs} runs, median`);
-console.log('');
-console.log('| unit | count | nunjitsu (ops/s) | Trellis (ops/s) | ratio (per-run median) |');
-console.log('|---|---:|---:|---:|---:|');
-for (const r of rows) {
-  console.log(`| ${r.label} | ${r.units} | ${Math.round(r.nunjitsu)} | ${Math.round(r.trellis)} | ${r.ratio.toFixed(2)}× |`);
+module.exports = { benchRender, corpusTasks: tasks };
+
+if (require.main === module) {
+  const r = benchRender(benchSetup({ needsIndex: true }));
+  console.log(`corpus: ${r.tasks} tasks, ${r.steps} step inputs, ${r.strings} templated strings; ${r.runs} runs, median`);
+  console.log('');
+  console.log('| unit | count | nunjitsu (ops/s) | Trellis (ops/s) | ratio (per-run median) |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const row of r.rows) {
+    console.log(`| ${row.label} | ${row.units} | ${Math.round(row.nunjitsu)} | ${Math.round(row.trellis)} | ${row.ratio.toFixed(2)}× |`);
+  }
 }

@@ -150,7 +150,10 @@ impl JsSource {
             [a, b] => function.call2(&self.reader, a, b),
             _ => function.call0(&self.reader),
         };
-        result.map_err(|e| e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message())))
+        result.map_err(|e| {
+            propagate_fault(&e);
+            e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
+        })
     }
 }
 
@@ -294,6 +297,49 @@ pub fn list_rules() -> String {
     Value::Array(rules).to_string()
 }
 
+// ----- panics ---------------------------------------------------------------------------------
+
+/// The last panic's message and location. The wasm is built with `panic = "abort"` (stable Rust
+/// has no unwinding on wasm32), so a panic ends the call as a trap (`WebAssembly.RuntimeError`)
+/// that carries no text; the hook keeps the text here for the wrapper to read from the trapped
+/// instance before it replaces the instance (plugin-wrapper/src/core.ts).
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Runs once when the module is instantiated.
+#[wasm_bindgen(start)]
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        // The first panic is the cause; a later one (cleanup on the trapped instance) is not.
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            last.get_or_insert_with(|| info.to_string());
+        }
+    }));
+}
+
+/// A JavaScript callback (filter, global, skeleton reader) that called into this instance again
+/// and trapped there: the instance is no longer sound, so this call traps too (with the first
+/// panic's text) instead of carrying on, and the wrapper replaces the instance.
+fn propagate_fault(error: &JsValue) {
+    if error.is_instance_of::<js_sys::WebAssembly::RuntimeError>() {
+        let first = take_panic_message().unwrap_or_else(|| "a trap without a panic message".into());
+        panic!("a callback called into Trellis' core, which failed: {first}");
+    }
+}
+
+/// `takePanicMessage()`: the message and location of the panic that trapped the last call
+/// (`panicked at src/…:line:column:\nmessage`), once; `undefined` when there was none.
+#[wasm_bindgen(js_name = takePanicMessage)]
+pub fn take_panic_message() -> Option<String> {
+    LAST_PANIC.lock().ok().and_then(|mut last| last.take())
+}
+
+/// Test-only: panics with `message`, so tests can prove a panic reaches JavaScript as an
+/// `Error` and the next call works. Not part of the API (hidden from the typed wrapper).
+#[wasm_bindgen(js_name = __trellisPanicForTest)]
+pub fn panic_for_test(message: &str) {
+    panic!("{message}");
+}
+
 /// The core's version, to check the JavaScript and wasm halves belong together.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -317,6 +363,8 @@ struct RenderOptionsJson {
     integrations: Option<std::collections::BTreeMap<String, String>>,
     /// Leave out Backstage's filters (`fetch:template` in cookiecutter mode still has them).
     no_backstage_filters: bool,
+    /// Values redacted from error messages, besides the context's `secrets`.
+    secrets: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -364,6 +412,7 @@ fn host_function(name: String, function: js_sys::Function) -> crate::engine::eva
             array.push(&js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL));
         }
         let result = function.apply(&JsValue::NULL, &array).map_err(|e| {
+            propagate_fault(&e);
             let message = js_sys::Reflect::get(&e, &JsValue::from_str("message"))
                 .ok()
                 .and_then(|m| m.as_string())
@@ -448,6 +497,7 @@ fn render_setup(
         limits: limits(options.limits),
         backstage_compat: options.compat.as_deref() == Some("backstage"),
         no_regex_execution: false,
+        secrets: options.secrets,
     };
     Ok((render_options, extensions))
 }

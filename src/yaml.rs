@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{MarkedYaml, Scalar, ScanError, YamlData, YamlLoader};
+use saphyr_parser::{Event, Parser, SpannedEventReceiver};
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Span, TrellisError};
@@ -68,9 +69,54 @@ pub fn escape_pointer_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// Deepest nesting of sequences and mappings accepted (serde_json's limit for JSON text is the
+/// same). Converting, checking and dropping a tree recurse per level, and on wasm32 the stack
+/// is 1 MB with no guard page, so depth is refused while parsing, before any of that runs.
+/// Templates nest about 15 levels deep.
+pub const MAX_DEPTH: usize = 128;
+
+/// YAML text to saphyr nodes: the event parser driven in a loop (its own `load` recurses per
+/// level) into saphyr's loader (which bounds alias expansion: billion laughs fail), refusing
+/// nesting deeper than [`MAX_DEPTH`].
+fn load(source: &str) -> Result<Vec<MarkedYaml<'_>>, ScanError> {
+    let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(source) {
+        let (event, span) = event?;
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    let message = format!("the YAML nests deeper than {MAX_DEPTH} levels");
+                    return Err(ScanError::new(span.start, message));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        loader.on_event(event, span);
+        if let Some(error) = loader.error() {
+            return Err(error.clone());
+        }
+    }
+    Ok(loader.into_documents())
+}
+
+/// Largest YAML text read, in bytes (the renderer's source limit is the same 4 Mi). Templates
+/// are a few KB; checking takes about a second per MB, so a bigger file is refused up front.
+pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
+
 /// Parses every document in `source`. `file` only labels error messages.
 pub fn parse_documents(source: &str, file: Option<&str>) -> Result<Vec<Document>, TrellisError> {
-    let nodes = MarkedYaml::load_from_str(source).map_err(|error| {
+    if source.len() > MAX_SOURCE_BYTES {
+        let message = format!(
+            "the file is {:.1} MB, more than the {} MB Trellis reads",
+            source.len() as f64 / (1024.0 * 1024.0),
+            MAX_SOURCE_BYTES / (1024 * 1024)
+        );
+        return Err(TrellisError::new("yaml-syntax", message).at(Some(Span::point(1, 1))).in_file(file));
+    }
+    let nodes = load(source).map_err(|error| {
         let marker = error.marker();
         TrellisError::new("yaml-syntax", format!("YAML syntax error: {}", error.info()))
             .at(Some(Span::point(marker.line() as u32, marker.col() as u32 + 1)))
@@ -175,6 +221,28 @@ fn key_to_string(node: &MarkedYaml) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_and_alias_bombs_are_errors() {
+        let deep = format!("{}x\n", "- ".repeat(10_000));
+        let error = parse_documents(&deep, Some("t.yaml")).unwrap_err();
+        assert_eq!(error.rule, "yaml-syntax");
+        assert!(error.message.contains("nests deeper than 128 levels"), "{}", error.message);
+        assert_eq!(error.span.map(|s| s.line), Some(1));
+        assert!(parse_documents(&format!("{}x\n", "- ".repeat(MAX_DEPTH)), None).is_ok());
+
+        let mut bomb = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for level in 1..10 {
+            let refs = vec![format!("*a{}", level - 1); 9].join(", ");
+            bomb.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        let error = parse_documents(&bomb, None).unwrap_err();
+        assert!(error.message.contains("alias expansion exceeded"), "{}", error.message);
+
+        let huge = format!("a: '{}'\n", "x".repeat(MAX_SOURCE_BYTES));
+        let error = parse_documents(&huge, None).unwrap_err();
+        assert_eq!(error.message, "the file is 4.0 MB, more than the 4 MB Trellis reads");
+    }
 
     #[test]
     fn keeps_yaml_1_2_scalars_and_spans() {

@@ -109,14 +109,21 @@ interface CoreModule {
   listRules(): string;
   actionManifest(instanceJson?: string): string;
   version(): string;
+  /** The text of the panic that trapped the last call, once (see src/wasm.rs). */
+  takePanicMessage(): string | undefined;
+  /** Test-only: panics (src/wasm.rs). */
+  __trellisPanicForTest(message: string): void;
 }
 
 /** pkg/ sits next to dist/ at the package root; this file is dist/core.js once built. */
 const corePath = path.join(__dirname, '..', 'pkg', 'trellis.js');
 
 let core: CoreModule | undefined;
+/** Counts instances of the core: objects made by an older instance must not be used again. */
+let generation = 0;
+const resetListeners: (() => void)[] = [];
 
-/** Loads the wasm core on first use, once. */
+/** Loads the wasm core on first use, and again after a fault replaced it. */
 function loadCore(): CoreModule {
   if (!core) {
     try {
@@ -131,6 +138,77 @@ function loadCore(): CoreModule {
     }
   }
   return core;
+}
+
+/** The number of the current core instance; it changes when a fault replaced the instance. */
+export function coreGeneration(): number {
+  return generation;
+}
+
+/** Runs `listener` whenever a fault replaced the core instance (render.ts drops its caches). */
+export function onCoreReset(listener: () => void): void {
+  resetListeners.push(listener);
+}
+
+/** The `Error` a core fault becomes: code `internal_error`, the panic text, where to report it. */
+export interface InternalError extends Error {
+  code: 'internal_error';
+  hint: string;
+}
+
+/** `WebAssembly.RuntimeError` (the ES2022 lib this package compiles against does not declare it). */
+const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly
+  .RuntimeError;
+
+/**
+ * A trap (`WebAssembly.RuntimeError`: a Rust panic, which aborts on wasm32, or running out of
+ * memory) or a stack overflow inside wasm leaves the instance in an unknown state: borrowed
+ * objects, a moved stack pointer.
+ */
+function isCoreFault(error: unknown): boolean {
+  if (error instanceof WasmRuntimeError) return true;
+  return error instanceof RangeError && /call stack/i.test(error.message) && /wasm-function|wasm:\/\//.test(error.stack ?? '');
+}
+
+/** Replaces the faulted instance with a fresh one (loaded on the next call) and describes the fault. */
+function recoverFrom(faulted: CoreModule, fault: Error): InternalError {
+  let panic: string | undefined;
+  try {
+    panic = faulted.takePanicMessage();
+  } catch {
+    // The instance may be too broken to answer; the trap's own message is all there is then.
+  }
+  delete require.cache[require.resolve(corePath)];
+  core = undefined;
+  generation += 1;
+  for (const listener of resetListeners) listener();
+  // The hook's text is `panicked at FILE:LINE:COLUMN:\nMESSAGE`: the message first, then where.
+  const parts = panic ? /^panicked at (.+?):\n([\s\S]*)$/.exec(panic) : null;
+  const what = parts ? `${parts[2]} (panicked at ${parts[1]})` : (panic ?? fault.message);
+  const error = new Error(
+    `Trellis' core failed with an internal error: ${what}. The core was restarted, so further calls work.`,
+  ) as InternalError;
+  error.name = 'TrellisInternalError';
+  error.code = 'internal_error';
+  error.hint =
+    'This is a bug in Trellis, not in your template: please report it to the Trellis maintainers ' +
+    'with this message and the template or input that caused it.';
+  (error as Error & { cause?: unknown }).cause = fault;
+  return error;
+}
+
+/**
+ * Calls into the core. A fault inside it (see `isCoreFault`) becomes an {@link InternalError}
+ * and the next call runs on a fresh instance; every other error passes through unchanged.
+ */
+export function callCore<T>(call: (module: CoreModule) => T): T {
+  const module = loadCore();
+  try {
+    return call(module);
+  } catch (error) {
+    if (!isCoreFault(error)) throw error;
+    throw recoverFrom(module, error as Error);
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -151,14 +229,22 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** The loaded wasm module, typed by the caller (render.ts declares the render exports). */
-export function coreModule<T>(): T {
-  return loadCore() as unknown as T;
+/**
+ * Test-only, not part of the API (index.ts does not export it): makes the core panic with
+ * `message`, to prove a panic becomes an {@link InternalError} and the next call works.
+ */
+export function __trellisPanicForTest(message: string): void {
+  callCore((module) => module.__trellisPanicForTest(message));
+}
+
+/** {@link callCore} with the module typed by the caller (render.ts declares the render exports). */
+export function callCoreAs<T, R>(call: (module: T) => R): R {
+  return callCore((module) => call(module as unknown as T));
 }
 
 /** The version of the Rust core. */
 export function coreVersion(): string {
-  return loadCore().version();
+  return callCore((module) => module.version());
 }
 
 /**
@@ -202,10 +288,8 @@ export function validateParameters(
     secrets: options.secrets ?? null,
     path: options.path ?? null,
   };
-  const resultJson = loadCore().validateParameters(
-    source,
-    JSON.stringify(values),
-    JSON.stringify(coreOptions),
+  const resultJson = callCore((module) =>
+    module.validateParameters(source, JSON.stringify(values), JSON.stringify(coreOptions)),
   );
   return JSON.parse(resultJson) as ParameterResult;
 }
@@ -285,7 +369,7 @@ export function checkTemplate(
   options: { path?: string; skeletons?: SkeletonReader } = {},
 ): CheckResult {
   const optionsJson = JSON.stringify({ path: options.path ?? null });
-  return JSON.parse(loadCore().checkTemplate(source, optionsJson, options.skeletons)) as CheckResult;
+  return JSON.parse(callCore((module) => module.checkTemplate(source, optionsJson, options.skeletons))) as CheckResult;
 }
 
 /**
@@ -309,7 +393,9 @@ export function checkFiles(
     manifest: options.manifest ?? null,
     ignore: options.ignore ?? [],
   };
-  const resultJson = loadCore().checkFiles(JSON.stringify(files), JSON.stringify(coreOptions), options.skeletons);
+  const resultJson = callCore((module) =>
+    module.checkFiles(JSON.stringify(files), JSON.stringify(coreOptions), options.skeletons),
+  );
   return JSON.parse(resultJson) as CheckResult & { report: string };
 }
 
@@ -325,7 +411,7 @@ export interface ManifestAction {
  * those of `instanceManifest` (`trellis manifest` output as JSON text) when given.
  */
 export function actionManifest(instanceManifest?: string): { actions: ManifestAction[] } {
-  return JSON.parse(loadCore().actionManifest(instanceManifest)) as { actions: ManifestAction[] };
+  return JSON.parse(callCore((module) => module.actionManifest(instanceManifest))) as { actions: ManifestAction[] };
 }
 
 /**
@@ -334,12 +420,12 @@ export function actionManifest(instanceManifest?: string): { actions: ManifestAc
  * `invalid-glob`) for a pattern that cannot be read.
  */
 export function expandGlob(pattern: string, reader: SkeletonReader): { pattern: boolean; files: string[]; truncated: boolean } {
-  return JSON.parse(loadCore().expandGlob(pattern, reader)) as { pattern: boolean; files: string[]; truncated: boolean };
+  return JSON.parse(callCore((module) => module.expandGlob(pattern, reader))) as { pattern: boolean; files: string[]; truncated: boolean };
 }
 
 /** Every rule `trellis check` runs. */
 export function listRules(): RuleDescription[] {
-  return JSON.parse(loadCore().listRules()) as RuleDescription[];
+  return JSON.parse(callCore((module) => module.listRules())) as RuleDescription[];
 }
 
 /**
@@ -355,6 +441,6 @@ export function checkTemplateSyntax(source: string, options: SyntaxCheckOptions 
     trimBlocks: options.trimBlocks === true,
     lstripBlocks: options.lstripBlocks === true,
   };
-  const resultJson = loadCore().checkTemplateSyntax(source, JSON.stringify(coreOptions));
+  const resultJson = callCore((module) => module.checkTemplateSyntax(source, JSON.stringify(coreOptions)));
   return JSON.parse(resultJson) as SyntaxCheck;
 }

@@ -2,7 +2,7 @@
  * The offline dry-run of a template (`trellis render`) and the comparison of rendered trees, in
  * the Rust core (src/dryrun). This file only converts arguments and results.
  */
-import { coreModule, type SkeletonReader, type TrellisError } from './core';
+import { callCoreAs, type SkeletonReader, type TrellisError } from './core';
 import type { SkeletonFile } from './skeleton';
 
 export interface DryRunOptions {
@@ -74,11 +74,11 @@ interface DryRunCore {
  * template cannot be read or the values are invalid; a failing step is returned in `error`.
  */
 export function dryRunTemplate(source: string, reader: SkeletonReader, options: DryRunOptions = {}): DryRunResult {
-  const result = coreModule<DryRunCore>().dryRunTemplate(source, JSON.stringify(options), reader);
+  const result = callCoreAs<DryRunCore, ReturnType<DryRunCore["dryRunTemplate"]>>((core) => core.dryRunTemplate(source, JSON.stringify(options), reader));
   return { report: JSON.parse(result.report) as DryRunReport, files: result.files, error: result.error };
 }
 
 /** Compares a rendered tree with a golden one (directories are not compared). */
 export function compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[]): TreeDiff {
-  return JSON.parse(coreModule<DryRunCore>().compareTrees(golden, rendered)) as TreeDiff;
+  return JSON.parse(callCoreAs<DryRunCore, string>((core) => core.compareTrees(golden, rendered))) as TreeDiff;
 }

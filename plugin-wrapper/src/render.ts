@@ -5,7 +5,7 @@
  *
  * This file only converts arguments; every rule lives in Rust (src/engine, src/render).
  */
-import { coreModule } from './core';
+import { callCoreAs, coreGeneration, onCoreReset } from './core';
 
 /** Per-render resource limits (defaults: Nunjitsu's). */
 export interface RenderLimits {
@@ -40,6 +40,12 @@ export interface RenderOptions {
   /** SCM hosts → integration type for `parseRepoUrl` (default github.com, gitlab.com,
    * bitbucket.org, dev.azure.com). */
   integrations?: Record<string, string>;
+  /**
+   * Values that must never appear in an error message (with their reversed, upper/lower-case,
+   * base64, URL- and JSON-escaped forms), besides every string in the context's `secrets`
+   * object, which is always treated as secret. Values under 4 characters are not redacted.
+   */
+  secrets?: string[];
 }
 
 /** What the render functions throw: an `Error` with the position inside the template. */
@@ -54,12 +60,19 @@ export interface RenderError extends Error {
   pointer?: string;
 }
 
-interface WasmPreparedContext {
-  withValueJson(path: string, valueJson: string): WasmPreparedContext;
+/** What every object of wasm-bindgen's classes has. */
+interface WasmObject {
   free(): void;
+  /** Detaches the JS object from its wasm memory without freeing it (wasm-bindgen). Used on
+   * objects of a faulted instance, whose own free could fault again from a finalizer. */
+  __destroy_into_raw(): number;
 }
 
-interface WasmRenderer {
+interface WasmPreparedContext extends WasmObject {
+  withValueJson(path: string, valueJson: string): WasmPreparedContext;
+}
+
+interface WasmRenderer extends WasmObject {
   renderString(source: string, context: WasmPreparedContext): string;
   renderValue(source: string, context: WasmPreparedContext): string;
   renderInput(input: string, context: WasmPreparedContext): string;
@@ -70,36 +83,70 @@ interface RenderCore {
   Renderer: new (options: string, filters: unknown, globals: unknown) => WasmRenderer;
 }
 
-/** A context converted into the core once (Nunjitsu's `prepareContext`). */
+/** How a prepared context is made, so it can be made again in a new core instance. */
+type ContextRecipe =
+  | { contextJson: string }
+  | { parent: PreparedContext; path: string; valueJson: string };
+
+/**
+ * A context converted into the core once (Nunjitsu's `prepareContext`). It keeps how it was
+ * made: when a fault replaced the core instance (core.ts), it is converted again on next use.
+ */
 export class PreparedContext {
-  /** @internal */
-  readonly inner: WasmPreparedContext;
+  readonly #recipe: ContextRecipe;
+  #inner: WasmPreparedContext;
+  #generation: number;
 
   /** @internal */
-  constructor(inner: WasmPreparedContext) {
-    this.inner = inner;
+  constructor(recipe: ContextRecipe) {
+    this.#recipe = recipe;
+    this.#generation = coreGeneration();
+    this.#inner = this.#make();
+  }
+
+  #make(): WasmPreparedContext {
+    const recipe = this.#recipe;
+    if ('contextJson' in recipe) {
+      return callCoreAs((core: RenderCore) => core.prepareContextJson(recipe.contextJson));
+    }
+    const parent = recipe.parent.inner;
+    return callCoreAs(() => parent.withValueJson(recipe.path, recipe.valueJson));
+  }
+
+  /** @internal The core's object, of the current instance. */
+  get inner(): WasmPreparedContext {
+    if (this.#generation !== coreGeneration()) {
+      this.#inner.__destroy_into_raw();
+      this.#generation = coreGeneration();
+      this.#inner = this.#make();
+    }
+    return this.#inner;
   }
 
   /** A copy with `path` (dot-separated, e.g. `steps.fetch.output`) set to `value`. */
   withValue(path: string, value: unknown): PreparedContext {
-    return new PreparedContext(this.inner.withValueJson(path, JSON.stringify(value ?? null)));
+    return new PreparedContext({ parent: this, path, valueJson: JSON.stringify(value ?? null) });
   }
 }
 
 /** Converts `context` into the core once, for many renders. */
 export function prepareContext(context: object): PreparedContext {
-  return new PreparedContext(coreModule<RenderCore>().prepareContextJson(JSON.stringify(context ?? {})));
+  return new PreparedContext({ contextJson: JSON.stringify(context ?? {}) });
 }
 
 /** Runs `use` with the core's form of `context`; a plain object is converted for this call only
  * and its wasm memory released right after (a PreparedContext is the caller's to keep). */
 function withContext<T>(context: object | PreparedContext, use: (prepared: WasmPreparedContext) => T): T {
-  if (context instanceof PreparedContext) return use(context.inner);
-  const prepared = coreModule<RenderCore>().prepareContextJson(JSON.stringify(context ?? {}));
+  if (context instanceof PreparedContext) return callCoreAs(() => use(context.inner));
+  const contextJson = JSON.stringify(context ?? {});
+  const prepared = callCoreAs((core: RenderCore) => core.prepareContextJson(contextJson));
+  const made = coreGeneration();
   try {
-    return use(prepared);
+    return callCoreAs(() => use(prepared));
   } finally {
-    prepared.free();
+    // After a fault the object belongs to the discarded instance: detach it, do not call it.
+    if (made === coreGeneration()) prepared.free();
+    else prepared.__destroy_into_raw();
   }
 }
 
@@ -111,19 +158,40 @@ function optionsJson(options: RenderOptions): string {
 /** One core renderer per options object (and one for "no options"), so options, filters and
  * globals are set up once, not on every call. Options objects are treated as immutable; a
  * renderer whose options object is collected is freed by the core's FinalizationRegistry
- * (wasm-bindgen `--weak-refs`). */
-const renderers = new WeakMap<RenderOptions, WasmRenderer>();
+ * (wasm-bindgen `--weak-refs`). A fault that replaces the core instance drops them all. */
+let renderers = new WeakMap<RenderOptions, WasmRenderer>();
 let defaultRenderer: WasmRenderer | undefined;
+/** The cached renderers, weakly, to detach them from a faulted instance. */
+let rendererRefs: WeakRef<WasmRenderer>[] = [];
+/** Collected renderers' refs are pruned when the list doubles, so adding one stays O(1). */
+let pruneRefsAt = 64;
+
+onCoreReset(() => {
+  for (const ref of rendererRefs) ref.deref()?.__destroy_into_raw();
+  rendererRefs = [];
+  pruneRefsAt = 64;
+  renderers = new WeakMap();
+  defaultRenderer = undefined;
+});
+
+function newRenderer(options: string, filters: unknown, globals: unknown): WasmRenderer {
+  const renderer = callCoreAs((core: RenderCore) => new core.Renderer(options, filters, globals));
+  if (rendererRefs.length >= pruneRefsAt) {
+    rendererRefs = rendererRefs.filter((ref) => ref.deref() !== undefined);
+    pruneRefsAt = Math.max(64, 2 * rendererRefs.length);
+  }
+  rendererRefs.push(new WeakRef(renderer));
+  return renderer;
+}
 
 function rendererFor(options: RenderOptions | undefined): WasmRenderer {
-  const { Renderer } = coreModule<RenderCore>();
   if (!options) {
-    defaultRenderer ??= new Renderer('{}', undefined, undefined);
+    defaultRenderer ??= newRenderer('{}', undefined, undefined);
     return defaultRenderer;
   }
   let renderer = renderers.get(options);
   if (!renderer) {
-    renderer = new Renderer(optionsJson(options), options.filters, options.globals);
+    renderer = newRenderer(optionsJson(options), options.filters, options.globals);
     renderers.set(options, renderer);
   }
   return renderer;

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { coreModule } from './core';
+import { callCoreAs } from './core';
 import type { HostFunction, RenderLimits } from './render';
 
 /** One entry of a skeleton, or of a rendered tree. */
@@ -105,7 +105,7 @@ interface SkeletonCore {
 
 /** Whether `fetch:template` copies these bytes unrendered (npm isbinaryfile 5's verdict). */
 export function isBinaryContent(bytes: Uint8Array): boolean {
-  return coreModule<SkeletonCore>().isBinaryFile(bytes);
+  return callCoreAs((core: SkeletonCore) => core.isBinaryFile(bytes));
 }
 
 const encoder = new TextEncoder();
@@ -126,7 +126,21 @@ function kindOf(file: SkeletonFile): 'file' | 'directory' | 'symlink' {
  * throws a {@link SkeletonError}.
  */
 export function renderSkeleton(files: SkeletonFile[], values: object, options: SkeletonOptions = {}): SkeletonResult {
-  const { SkeletonBuilder } = coreModule<SkeletonCore>();
+  return callCoreAs((core: SkeletonCore) => renderWith(core, files, values, options));
+}
+
+/** Frees a core object; after a fault (see core.ts) the instance is dropped whole, so a
+ * failing free must not replace the error being thrown. */
+function release(object: { free(): void }): void {
+  try {
+    object.free();
+  } catch {
+    // the faulted instance goes with everything in it
+  }
+}
+
+function renderWith(core: SkeletonCore, files: SkeletonFile[], values: object, options: SkeletonOptions): SkeletonResult {
+  const { SkeletonBuilder } = core;
   const { filters, globals, ...rest } = options;
   const builder = new SkeletonBuilder();
   let output: WasmSkeletonOutput;
@@ -139,7 +153,7 @@ export function renderSkeleton(files: SkeletonFile[], values: object, options: S
     }
     output = builder.render(JSON.stringify(values ?? {}), JSON.stringify(rest), filters, globals);
   } finally {
-    builder.free();
+    release(builder);
   }
   try {
     const result: SkeletonResult = { files: [], skipped: JSON.parse(output.skippedJson()) as SkippedEntry[] };
@@ -153,7 +167,7 @@ export function renderSkeleton(files: SkeletonFile[], values: object, options: S
     }
     return result;
   } finally {
-    output.free();
+    release(output);
   }
 }
 

@@ -214,6 +214,11 @@ impl<'t, 'e> Evaluator<'t, 'e> {
         Ok(())
     }
 
+    /// The largest value a filter or method may build, in bytes.
+    pub(crate) fn scratch_limit(&self) -> usize {
+        self.options.limits.scratch_bytes
+    }
+
     fn check_scratch(&self, value: &Value) -> Result<()> {
         let size = match value {
             Value::Str(s) | Value::Safe(s) => s.len(),
@@ -550,12 +555,12 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             ExprKind::Object(pairs) => {
                 let mut entries = Entries::default();
                 for (key, value) in pairs {
-                    let key: Rc<str> = match &key.kind {
-                        ExprKind::Name(name) => name.as_str().into(),
-                        _ => self.expr(key, scope, depth)?.to_js_string().into(),
+                    let (key, computed): (Rc<str>, bool) = match &key.kind {
+                        ExprKind::Name(name) => (name.as_str().into(), false),
+                        _ => (self.expr(key, scope, depth)?.to_js_string().into(), true),
                     };
                     if RESERVED.contains(&&*key) {
-                        return fail(format!("the name `{key}` is reserved"));
+                        return fail(reserved_message(&key, computed));
                     }
                     let value = self.expr(value, scope, depth)?;
                     entries.insert(key, value);
@@ -564,12 +569,12 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             }
             ExprKind::Attr { object, name } => {
                 let target = self.expr(object, scope, depth)?;
-                self.member(&target, name)?
+                self.member(&target, name, false)?
             }
             ExprKind::Index { object, index } => {
                 let target = self.expr(object, scope, depth)?;
                 let key = self.expr(index, scope, depth)?;
-                self.member(&target, &key.to_js_string())?
+                self.member(&target, &key.to_js_string(), !matches!(index.kind, ExprKind::Literal(_)))?
             }
             ExprKind::Slice { object, start, stop, step } => {
                 let target = self.expr(object, scope, depth)?;
@@ -705,15 +710,16 @@ impl<'t, 'e> Evaluator<'t, 'e> {
         Ok(handle)
     }
 
-    /// `target.key` / `target[key]`.
-    fn member(&mut self, target: &Value, key: &str) -> Result<Value> {
+    /// `target.key` / `target[key]`; `computed`: the key is a value, not source text, so
+    /// messages do not quote it (it may be a secret).
+    fn member(&mut self, target: &Value, key: &str, computed: bool) -> Result<Value> {
         if RESERVED.contains(&key) {
-            return fail(format!("the name `{key}` is reserved"));
+            return fail(reserved_message(key, computed));
         }
         let own = match target {
             Value::Undefined | Value::Null => {
                 if self.options.strict {
-                    return fail(format!("cannot read `{key}` of {}", target.type_name()));
+                    return fail(format!("cannot read {} of {}", key_text(key, computed), target.type_name()));
                 }
                 return Ok(Value::Undefined);
             }
@@ -731,7 +737,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             return Ok(Value::Callable(Rc::new(Callable::Method { receiver: target.clone(), name: key.to_string() })));
         }
         if self.options.strict {
-            return fail(format!("`{key}` is not defined on this {}", target.type_name()));
+            return fail(format!("{} is not defined on this {}", key_text(key, computed), target.type_name()));
         }
         Ok(Value::Undefined)
     }
@@ -861,7 +867,8 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 {
                     return fail("regular-expression execution is disabled here");
                 }
-                let value = methods::call(receiver, name, &positional, self.options.cookiecutter_compat)?;
+                let value =
+                    methods::call(receiver, name, &positional, self.options.cookiecutter_compat, self.scratch_limit())?;
                 self.check_scratch(&value)?;
                 Ok(value)
             }
@@ -1063,6 +1070,40 @@ fn unreachable_operator() -> Result<Value> {
     fail("internal: short-circuit operator evaluated eagerly")
 }
 
+/// Text built by a filter or method, refused as soon as it outgrows the scratch limit. Checked
+/// before each append, not on the result: repetition (`replace` with a long replacement or `$'`,
+/// `join` with a long separator) can ask for far more than memory holds.
+pub(crate) struct BoundedText {
+    pub text: String,
+    max: usize,
+}
+
+impl BoundedText {
+    pub(crate) fn new(max: usize) -> BoundedText {
+        BoundedText { text: String::new(), max }
+    }
+
+    pub(crate) fn push(&mut self, part: &str) -> Result<()> {
+        if self.text.len().saturating_add(part.len()) > self.max {
+            return Err(limit(format!("a value is larger than {} bytes", self.max)));
+        }
+        self.text.push_str(part);
+        Ok(())
+    }
+}
+
+/// `parts.join(separator)` within `max` bytes.
+pub(crate) fn join_bounded(parts: &[String], separator: &str, max: usize) -> Result<String> {
+    let mut out = BoundedText::new(max);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(separator)?;
+        }
+        out.push(part)?;
+    }
+    Ok(out.text)
+}
+
 fn limit(message: String) -> EvalError {
     EvalError { kind: ErrorKind::Limit, message, range: (usize::MAX, usize::MAX) }
 }
@@ -1073,6 +1114,24 @@ fn contains_callable(value: &Value) -> bool {
         Value::Array(items) => items.borrow().iter().any(contains_callable),
         Value::Object(entries) => entries.values().any(contains_callable),
         _ => false,
+    }
+}
+
+/// A property name for an error message: quoted when it is source text, never when it was
+/// computed (error messages quote source text and types, never rendered values).
+fn key_text(key: &str, computed: bool) -> String {
+    if computed {
+        "a computed property name".to_string()
+    } else {
+        format!("`{key}`")
+    }
+}
+
+fn reserved_message(key: &str, computed: bool) -> String {
+    if computed {
+        "a computed property name is reserved (`__proto__`, `constructor` or `prototype`)".to_string()
+    } else {
+        format!("the name `{key}` is reserved")
     }
 }
 

@@ -367,7 +367,7 @@ pub fn apply(
             evaluator.charge_many(items.len())?;
             let parts: Vec<String> =
                 items.iter().map(|item| if item.is_nullish() { String::new() } else { item.to_js_string() }).collect();
-            Value::str(parts.join(&separator))
+            Value::str(super::eval::join_bounded(&parts, &separator, evaluator.scratch_limit())?)
         }
         "sum" => {
             let items = projected_items(&input, &arg(&args, 0), "sum", evaluator)?;
@@ -507,7 +507,7 @@ pub fn apply(
                 items[random_index(items.len())].clone()
             }
         }
-        "replace" => replace(&input, &args)?,
+        "replace" => replace(&input, &args, evaluator.scratch_limit())?,
         "round" => {
             let precision = if arg(&args, 0).truthy() { arg(&args, 0).to_number() } else { 0.0 };
             let factor = super::eval::js_pow(10.0, precision);
@@ -886,12 +886,13 @@ fn strip_tags(text: &str) -> String {
     current
 }
 
-fn replace(input: &Value, args: &[Value]) -> Result<Value> {
+/// The `replace` filter; the result is bounded by `max_bytes` (the scratch limit).
+fn replace(input: &Value, args: &[Value], max_bytes: usize) -> Result<Value> {
     let search = arg(args, 0);
     let replacement = arg(args, 1);
     if let Value::Regex(regex) = &search {
         let Some(text) = input.as_text() else { return Err(err("replacing with a regular expression needs a string")) };
-        return Ok(Value::str(super::methods::regex_replace(text, regex, &replacement.to_js_string())));
+        return Ok(Value::str(super::methods::regex_replace(text, regex, &replacement.to_js_string(), max_bytes)?));
     }
     let search = match &search {
         Value::Str(s) => s.to_string(),
@@ -920,25 +921,30 @@ fn replace(input: &Value, args: &[Value]) -> Result<Value> {
         // `new + str.split('').join(new) + new`: `join(undefined)` joins with commas.
         let joiner = if replacement.is_undefined() { ",".to_string() } else { new.clone() };
         let units: Vec<String> = code_units(&text).iter().map(Value::to_js_string).collect();
-        return Ok(same_safety(input, format!("{new}{}{new}", units.join(&joiner))));
+        let joined = super::eval::join_bounded(&units, &joiner, max_bytes)?;
+        let mut out = super::eval::BoundedText::new(max_bytes);
+        for part in [new.as_str(), joined.as_str(), new.as_str()] {
+            out.push(part)?;
+        }
+        return Ok(same_safety(input, out.text));
     }
     if max == 0.0 || !text.contains(&search) {
         return Ok(input.clone());
     }
-    let mut out = String::new();
+    let mut out = super::eval::BoundedText::new(max_bytes);
     let mut rest = text.as_str();
     let mut count = 0.0;
     while let Some(at) = rest.find(&search) {
         if max != -1.0 && count >= max {
             break;
         }
-        out.push_str(&rest[..at]);
-        out.push_str(&new);
+        out.push(&rest[..at])?;
+        out.push(&new)?;
         rest = &rest[at + search.len()..];
         count += 1.0;
     }
-    out.push_str(rest);
-    Ok(same_safety(input, out))
+    out.push(rest)?;
+    Ok(same_safety(input, out.text))
 }
 
 fn urlencode(input: &Value) -> Result<String> {

@@ -2,7 +2,7 @@
 //! string, number, array and regex methods, plus the Jinja-style record and list methods that
 //! cookiecutter mode adds. Indices count UTF-16 code units, as in JavaScript.
 
-use super::eval::{err, EvalError};
+use super::eval::{err, join_bounded, BoundedText, EvalError};
 use super::value::{is_js_whitespace, number_to_string, Value};
 use crate::jsregex::JsRegex;
 
@@ -123,11 +123,12 @@ fn find_units(haystack: &[u16], needle: &[u16], from: usize) -> Option<usize> {
     (from..=haystack.len().saturating_sub(needle.len())).find(|&i| haystack[i..].starts_with(needle))
 }
 
-pub fn call(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool) -> Result<Value> {
+/// Calls method `name` of `receiver`; text it builds is bounded by `max_bytes` (the scratch limit).
+pub fn call(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool, max_bytes: usize) -> Result<Value> {
     match receiver {
-        Value::Str(s) | Value::Safe(s) => string_method(s, name, args),
+        Value::Str(s) | Value::Safe(s) => string_method(s, name, args, max_bytes),
         Value::Number(n) => number_method(*n, name, args),
-        Value::Array(_) => array_method(receiver, name, args, cookiecutter),
+        Value::Array(_) => array_method(receiver, name, args, cookiecutter, max_bytes),
         Value::Object(entries) => {
             let key = arg(args, 0).to_js_string();
             Ok(match name {
@@ -172,7 +173,7 @@ pub fn call(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool) ->
     }
 }
 
-fn string_method(s: &str, name: &str, args: &[Value]) -> Result<Value> {
+fn string_method(s: &str, name: &str, args: &[Value], max_bytes: usize) -> Result<Value> {
     let first = arg(args, 0);
     let second = arg(args, 1);
     Ok(match name {
@@ -182,23 +183,27 @@ fn string_method(s: &str, name: &str, args: &[Value]) -> Result<Value> {
         "trimStart" => Value::str(s.trim_start_matches(is_js_whitespace)),
         "trimEnd" => Value::str(s.trim_end_matches(is_js_whitespace)),
         "concat" => {
-            let mut out = s.to_string();
+            let mut out = BoundedText::new(max_bytes);
+            out.push(s)?;
             for a in args {
-                out.push_str(&a.to_js_string());
+                out.push(&a.to_js_string())?;
             }
-            Value::str(out)
+            Value::str(out.text)
         }
         "replace" => {
             let replacement = second.to_js_string();
             match &first {
-                Value::Regex(regex) => Value::str(regex_replace(s, regex, &replacement)),
+                Value::Regex(regex) => Value::str(regex_replace(s, regex, &replacement, max_bytes)?),
                 other => {
                     let needle = other.to_js_string();
                     match s.find(&needle) {
                         Some(at) => {
                             let matched = &s[at..at + needle.len()];
-                            let expanded = expand_replacement(&replacement, s, at, matched, &[], &[]);
-                            Value::str(format!("{}{}{}", &s[..at], expanded, &s[at + needle.len()..]))
+                            let mut out = BoundedText::new(max_bytes);
+                            out.push(&s[..at])?;
+                            expand_replacement(&replacement, s, at, matched, &[], &[], &mut out)?;
+                            out.push(&s[at + needle.len()..])?;
+                            Value::str(out.text)
                         }
                         None => Value::str(s),
                     }
@@ -421,7 +426,7 @@ fn radix_string(value: f64, radix: u32) -> String {
     out
 }
 
-fn array_method(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool) -> Result<Value> {
+fn array_method(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool, max_bytes: usize) -> Result<Value> {
     let Value::Array(cell) = receiver else { return Err(err("not an array")) };
     let first = arg(args, 0);
     let second = arg(args, 1);
@@ -472,7 +477,7 @@ fn array_method(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool
             let items = cell.borrow();
             let parts: Vec<String> =
                 items.iter().map(|v| if v.is_nullish() { String::new() } else { v.to_js_string() }).collect();
-            Value::str(parts.join(&separator))
+            Value::str(join_bounded(&parts, &separator, max_bytes)?)
         }
         "slice" => {
             let start = relative(&first, len, 0.0);
@@ -588,8 +593,9 @@ fn flatten(items: &[Value], depth: f64) -> Vec<Value> {
 }
 
 /// `text.replace(regex, replacement)`: the first match, or every match with the `g` flag.
-pub fn regex_replace(text: &str, regex: &JsRegex, replacement: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// `text.replace(regex, replacement)`, the result bounded by `max_bytes`.
+pub fn regex_replace(text: &str, regex: &JsRegex, replacement: &str, max_bytes: usize) -> Result<String> {
+    let mut out = BoundedText::new(max_bytes);
     let mut last = 0;
     let names: Vec<Option<&str>> = regex.regex.capture_names().collect();
     for caps in regex.regex.captures_iter(text) {
@@ -597,18 +603,18 @@ pub fn regex_replace(text: &str, regex: &JsRegex, replacement: &str) -> String {
         if regex.sticky() && whole.start() != last {
             break;
         }
-        out.push_str(&text[last..whole.start()]);
+        out.push(&text[last..whole.start()])?;
         let groups: Vec<Option<&str>> = (1..caps.len()).map(|i| caps.get(i).map(|m| m.as_str())).collect();
         let named: Vec<(&str, Option<&str>)> =
             names.iter().enumerate().filter_map(|(i, n)| n.map(|n| (n, caps.get(i).map(|m| m.as_str())))).collect();
-        out.push_str(&expand_replacement(replacement, text, whole.start(), whole.as_str(), &groups, &named));
+        expand_replacement(replacement, text, whole.start(), whole.as_str(), &groups, &named, &mut out)?;
         last = whole.end();
         if !regex.global() {
             break;
         }
     }
-    out.push_str(&text[last..]);
-    out
+    out.push(&text[last..])?;
+    Ok(out.text)
 }
 
 /// Expands `$$`, `$&`, `` $` ``, `$'`, `$1`…`$99` and `$<name>` in a replacement string.
@@ -619,69 +625,49 @@ fn expand_replacement(
     matched: &str,
     groups: &[Option<&str>],
     named: &[(&str, Option<&str>)],
-) -> String {
+    out: &mut BoundedText,
+) -> Result<()> {
     if !replacement.contains('$') {
-        return replacement.to_string();
+        return out.push(replacement);
     }
     let bytes = replacement.as_bytes();
-    let mut out = String::new();
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] != b'$' || i + 1 >= bytes.len() {
             let ch = replacement[i..].chars().next().unwrap_or('$');
-            out.push(ch);
+            out.push(&replacement[i..i + ch.len_utf8()])?;
             i += ch.len_utf8();
             continue;
         }
-        match bytes[i + 1] {
-            b'$' => {
-                out.push('$');
-                i += 2;
-            }
-            b'&' => {
-                out.push_str(matched);
-                i += 2;
-            }
-            b'`' => {
-                out.push_str(&text[..at]);
-                i += 2;
-            }
-            b'\'' => {
-                out.push_str(&text[at + matched.len()..]);
-                i += 2;
-            }
+        let (piece, used) = match bytes[i + 1] {
+            b'$' => ("$", 2),
+            b'&' => (matched, 2),
+            b'`' => (&text[..at], 2),
+            b'\'' => (&text[at + matched.len()..], 2),
             b'0'..=b'9' => {
                 let one = (bytes[i + 1] - b'0') as usize;
                 let two = bytes.get(i + 2).filter(|b| b.is_ascii_digit()).map(|b| one * 10 + (b - b'0') as usize);
                 if let Some(n) = two.filter(|n| *n >= 1 && *n <= groups.len()) {
-                    out.push_str(groups[n - 1].unwrap_or(""));
-                    i += 3;
+                    (groups[n - 1].unwrap_or(""), 3)
                 } else if one >= 1 && one <= groups.len() {
-                    out.push_str(groups[one - 1].unwrap_or(""));
-                    i += 2;
+                    (groups[one - 1].unwrap_or(""), 2)
                 } else {
-                    out.push('$');
-                    i += 1;
+                    ("$", 1)
                 }
             }
             b'<' if !named.is_empty() => match replacement[i + 2..].find('>') {
                 Some(end) => {
                     let name = &replacement[i + 2..i + 2 + end];
-                    out.push_str(named.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v).unwrap_or(""));
-                    i += end + 3;
+                    (named.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v).unwrap_or(""), end + 3)
                 }
-                None => {
-                    out.push('$');
-                    i += 1;
-                }
+                None => ("$", 1),
             },
-            _ => {
-                out.push('$');
-                i += 1;
-            }
-        }
+            _ => ("$", 1),
+        };
+        out.push(piece)?;
+        i += used;
     }
-    out
+    Ok(())
 }
 
 /// `text.split(regex)`: captured groups are spliced into the result, as in JavaScript.

@@ -32,6 +32,8 @@ pub struct RenderOptions {
     pub backstage_compat: bool,
     /// Refuse regular-expression execution (Nunjitsu's default renderer, used for `when`).
     pub no_regex_execution: bool,
+    /// Values never to show in an error message, besides the context's `secrets` ([`secrets`]).
+    pub secrets: Vec<String>,
 }
 
 /// A render failure located in the template text (1-based line and column).
@@ -260,7 +262,11 @@ fn with_evaluator<T>(
     };
     let eval_options = eval_options(options);
     let mut evaluator = Evaluator::new(&context.entries, &eval_options, extensions);
-    run(&mut evaluator, &parsed.template.body).map_err(|e| located(e, source))
+    run(&mut evaluator, &parsed.template.body).map_err(|e| {
+        let mut error = located(e, source);
+        error.message = secrets::redact(&error.message, context.entries.get("secrets"), &options.secrets);
+        error
+    })
 }
 
 /// Renders `source` to text.
@@ -477,6 +483,7 @@ fn pointer(path: &[Step]) -> String {
     out
 }
 
+pub mod secrets;
 pub mod skeleton;
 
 #[cfg(test)]

@@ -168,6 +168,8 @@ pub fn render_skeleton_with(
         limits: options.limits,
         backstage_compat: false,
         no_regex_execution: false,
+        // Skeletons see only `values`; a secret passed in them is not known as one here yet.
+        secrets: Vec::new(),
     };
     let root = if options.cookiecutter_compat { "cookiecutter" } else { "values" };
     let context = Context::default().with_value(&[root], values);

@@ -82,6 +82,33 @@ fn errors_are_located_and_compat_keeps_raw_strings() {
 }
 
 #[test]
+fn text_built_by_repetition_is_refused_before_it_is_allocated() {
+    // Each would ask for about 40 GB: replace with a long replacement, `$'` in a regex
+    // replacement, join with a long separator, a method replacement, concat.
+    let long = "a".repeat(200_000);
+    let context = json!({"s": long});
+    let options =
+        RenderOptions { limits: Limits { scratch_bytes: 1 << 20, ..Limits::default() }, ..Default::default() };
+    for source in [
+        "${{ s | replace('a', s) | length }}",
+        "${{ s | replace(r/a/g, \"$'\") | length }}",
+        "${{ s.replace(r/a/g, \"$`\") | length }}",
+        "${{ s.split('') | join(s) | length }}",
+        "${{ s.split('').join(s) | length }}",
+        "${{ s | replace('', s) | length }}",
+        "${{ s.concat(s, s, s, s, s, s) | length }}",
+    ] {
+        let error = render_string(source, &ctx(context.clone()), &options, &Extensions::default()).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Limit, "{source}: {}", error.message);
+        assert!(error.message.contains("larger than 1048576 bytes"), "{source}: {}", error.message);
+    }
+    assert_eq!(
+        text("${{ 'abcb' | replace('b', 'xy') }}|${{ 'abc'.replace(r/b/, \"[$'$`$&]\") }}", json!({})),
+        "axycxy|a[cab]c"
+    );
+}
+
+#[test]
 fn limits_stop_runaway_templates() {
     let options = RenderOptions { limits: Limits { work_units: 10_000, ..Limits::default() }, ..Default::default() };
     let error = render_string(
@@ -134,4 +161,39 @@ fn deep_nesting() {
     }
     let fine = deep("[", "1", "]", 150);
     assert!(render_value(&fine, &ctx(json!({})), &RenderOptions::default(), &Extensions::default()).is_ok());
+}
+
+/// The message of the error `source` fails with, under Backstage's filters.
+fn error_message(source: &str, context: Json, options: &RenderOptions) -> String {
+    let extensions = backstage::extensions(backstage::default_integrations());
+    render_string(source, &ctx(context), options, &extensions).unwrap_err().message
+}
+
+#[test]
+fn secrets_never_appear_in_error_messages() {
+    let secret = "ghp_S3cretT0ken";
+    let context = json!({"secrets": {"token": secret}, "parameters": {"name": "demo", "other": "tok-from-options"}});
+    let options = RenderOptions { strict: true, secrets: vec!["tok-from-options".into()], ..Default::default() };
+    // Backstage's own messages quote their input: the secret, and what templates turn it into.
+    for source in [
+        "${{ secrets.token | parseEntityRef }}",
+        "${{ secrets.token | reverse | parseEntityRef }}",
+        "${{ secrets.token | upper | parseEntityRef }}",
+        "${{ secrets.token | urlencode | parseEntityRef }}",
+        "${{ ('x:' + secrets.token + '/') | parseRepoUrl }}",
+        "${{ parameters.other | parseEntityRef }}",
+    ] {
+        let message = error_message(&format!(": {source}"), context.clone(), &options);
+        assert!(message.contains("Entity reference") || message.contains("host x:"), "{source}: {message}");
+        for leaked in [secret, "nek0Tterc3S_phg", "GHP_S3CRETT0KEN", "tok-from-options"] {
+            assert!(!message.contains(leaked), "{source} leaked: {message}");
+        }
+        assert!(message.contains(secrets::REDACTED), "{source}: {message}");
+    }
+    // The engine's own messages never quote a computed value, whatever it was derived from.
+    for source in ["${{ parameters[secrets.token[1:]] }}", "${{ parameters[secrets.token].x }}"] {
+        let message = error_message(source, context.clone(), &options);
+        assert!(message.contains("computed property name"), "{source}: {message}");
+        assert!(!message.contains("S3cret"), "{source} leaked: {message}");
+    }
 }

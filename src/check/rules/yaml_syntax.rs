@@ -1,4 +1,5 @@
-//! `yaml-syntax`: the file is not valid YAML, so Backstage's catalog cannot load it at all.
+//! `yaml-syntax`: the file is not valid YAML, so Backstage's catalog cannot load it at all, or
+//! it is beyond what Trellis reads (`yaml::MAX_SOURCE_BYTES`, `yaml::MAX_DEPTH`, alias expansion).
 
 use crate::check::{Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Every benchmark of issue #7 in one run, printed as one markdown table (not a test):
+//   a) step-input rendering, Trellis against nunjitsu as Backstage runs it (bench/render.cjs);
+//   b) skeleton rendering, trellis:fetch:template against fetch:template in a real backend
+//      (bench/skeleton.cjs);
+//   c) `checkTemplate` over the whole corpus (bench/check.cjs);
+//   d) cold start (a fresh Node process: require the package + the first render; median of
+//      RUNS processes) and the wasm size, raw and gzipped.
+// Rates and times are medians of TRELLIS_BENCH_RUNS runs (default 7); ratios are per run.
+//
+//   npm run bench                             (after `bash scripts/build.sh`)
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const zlib = require('node:zlib');
+const { execFileSync } = require('node:child_process');
+
+const { benchSetup, median } = require('./support.cjs');
+const { benchRender } = require('./render.cjs');
+const { benchCheck } = require('./check.cjs');
+
+/** Milliseconds from the start of `require(entry)` to the end of the first render, in a fresh process. */
+function coldStartMs(entry, runs) {
+  const script = `
+    const { performance } = require('node:perf_hooks');
+    const started = performance.now();
+    const trellis = require(${JSON.stringify(entry)});
+    if (trellis.renderString('\${{ parameters.name | upper }}', { parameters: { name: 'x' } }) !== 'X') process.exit(1);
+    process.stdout.write(String(performance.now() - started));
+  `;
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })));
+  return median(times);
+}
+
+/** Rows b): one per way of writing (a fresh target; `replace: true` over an existing one). */
+async function skeletonRows(setup) {
+  const { benchSkeleton } = require('./skeleton.cjs');
+  const results = await benchSkeleton({ corpus: setup.corpus, runs: setup.runs });
+  return results.map(
+    (r) => `| b) ${r.unit}: ${r.files} files (files/s) | ${Math.round(r.trellis)} | ${Math.round(r.backstage)} | ${r.ratio.toFixed(2)}× | ≥3× |`,
+  );
+}
+
+async function main() {
+  const setup = benchSetup({ needsIndex: true });
+  const rows = [];
+  const render = benchRender(setup);
+  const [steps, strings] = render.rows;
+  rows.push(`| a) step inputs: ${steps.units} corpus steps, renderInput (ops/s) | ${Math.round(steps.trellis)} | ${Math.round(steps.nunjitsu)} | ${steps.ratio.toFixed(2)}× | ≥5× |`);
+  rows.push(`| a) templated strings: ${strings.units}, renderValue (ops/s) | ${Math.round(strings.trellis)} | ${Math.round(strings.nunjitsu)} | ${strings.ratio.toFixed(2)}× | ≥5× |`);
+  rows.push(...(await skeletonRows(setup)));
+  const check = benchCheck(setup);
+  rows.push(`| c) check whole corpus with skeletons: ${check.templates} templates, total ms (templates/s) | ${check.medianMs.toFixed(0)} ms (${check.perSecond.toFixed(0)}/s) | | | < 1 s |`);
+  rows.push(`| c) the same, first pass in a fresh process (what one \`trellis check\` run pays) | ${check.firstPassMs.toFixed(0)} ms | | | |`);
+  const packageStart = coldStartMs(path.join(setup.root, 'dist/index.js'), setup.runs);
+  const coreStart = coldStartMs(path.join(setup.root, 'dist/render.js'), setup.runs);
+  rows.push(`| d) cold start: require package + first render (ms) | ${packageStart.toFixed(1)} | | | ≤25 ms |`);
+  rows.push(`| d) cold start: require render API only + first render (ms) | ${coreStart.toFixed(1)} | | | |`);
+  const wasm = fs.readFileSync(path.join(setup.root, 'pkg/trellis_bg.wasm'));
+  const gzipped = zlib.gzipSync(wasm, { level: 9 }).length;
+  const mb = (n) => (n / 1e6).toFixed(2);
+  rows.push(`| d) wasm size raw / gzipped (MB) | ${mb(wasm.length)} / ${mb(gzipped)} | | | ≤3 MB raw |`);
+
+  console.log(`Trellis benchmarks: ${setup.runs} runs each, medians; corpus ${setup.corpus}`);
+  console.log('');
+  console.log('| figure | Trellis | Backstage engine | ratio (per-run median) | target |');
+  console.log('|---|---:|---:|---:|---|');
+  for (const row of rows) console.log(row);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

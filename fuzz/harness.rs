@@ -1,0 +1,177 @@
+//! What each fuzz target runs on one input, shared by the targets in `fuzz_targets/` and by
+//! `tests/fuzz_regressions.rs` (which replays saved crashing inputs through the same code under
+//! plain `cargo test`). Every function must return normally for any input: a panic, a hang or
+//! unbounded memory is a bug in `src/`.
+
+#![allow(dead_code)] // each fuzz target uses one of these functions
+
+use serde_json::json;
+use trellis::check::skeleton::{EntryKind, ReadError};
+use trellis::check::{SkeletonSource, SourceFile};
+use trellis::diagnostics::Format;
+use trellis::engine::eval::{Extensions, Limits};
+use trellis::params::{validate_parameters, ParameterOptions};
+use trellis::render::{self, Context, RenderOptions};
+use trellis::template::{SourceFormat, Template};
+
+/// Separates the parts of one input (template, then context or skeleton files).
+const PART_SEPARATOR: char = '\0';
+
+/// bytes → YAML → template model → parameter validation (the `validateParameters` path).
+pub fn yaml_model(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = trellis::yaml::parse_documents(text, Some("template.yaml"));
+    for format in [SourceFormat::Yaml, SourceFormat::Json] {
+        let Ok(template) = Template::parse(text, format, Some("template.yaml")) else { continue };
+        let _ = template.pages();
+        let options = ParameterOptions {
+            apply_defaults: true,
+            secrets: Some(json!({"token": "s3cr3t"})),
+            file: Some("template.yaml".into()),
+        };
+        let _ = validate_parameters(&template, &json!({"name": "x", "count": 1}), &options);
+    }
+}
+
+/// A skeleton tree made up from the input: every directory lists the same files (the input's
+/// parts after the template, or two templated defaults) and one subdirectory, so fetch steps of
+/// any url find something to read; depth is bounded by the checker's own limits.
+pub struct MemorySkeletons {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl MemorySkeletons {
+    pub fn new(parts: &[&str]) -> MemorySkeletons {
+        let mut files: Vec<(String, Vec<u8>)> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let name = match i % 3 {
+                    0 => format!("file{i}.txt"),
+                    1 => format!("${{{{ values.name }}}}{i}.md"),
+                    _ => format!("{{{{ cookiecutter.name }}}}{i}.njk"),
+                };
+                (name, text.as_bytes().to_vec())
+            })
+            .collect();
+        if files.is_empty() {
+            files.push(("README.md".into(), b"# ${{ values.name | upper }}\n".to_vec()));
+            files.push(("${{ values.component_id }}.yaml".into(), b"name: ${{ values.owner }}\n".to_vec()));
+        }
+        MemorySkeletons { files }
+    }
+
+    fn file(&self, path: &str) -> Option<&[u8]> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.files.iter().find(|(n, _)| n == name).map(|(_, bytes)| bytes.as_slice())
+    }
+}
+
+impl SkeletonSource for MemorySkeletons {
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
+        Ok(Some(if self.file(path).is_some() || path.ends_with(".yaml") { EntryKind::File } else { EntryKind::Dir }))
+    }
+
+    fn list(&self, _path: &str) -> Result<Vec<(String, EntryKind)>, String> {
+        let mut listing: Vec<(String, EntryKind)> =
+            self.files.iter().map(|(name, _)| (name.clone(), EntryKind::File)).collect();
+        listing.push(("sub".into(), EntryKind::Dir));
+        Ok(listing)
+    }
+
+    fn read(&self, path: &str, max: u64) -> Result<Vec<u8>, ReadError> {
+        let bytes = self.file(path).unwrap_or(b"kind: Component\nmetadata:\n  name: ${{ values.name }}\n");
+        if bytes.len() as u64 > max {
+            return Err(ReadError::TooLarge(bytes.len() as u64));
+        }
+        Ok(bytes.to_vec())
+    }
+}
+
+/// template text (then skeleton files) → every rule, with skeletons, → a report.
+pub fn check(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut parts = text.split(PART_SEPARATOR);
+    let template = parts.next().unwrap_or_default();
+    let skeletons = MemorySkeletons::new(&parts.collect::<Vec<_>>());
+    let format = [Format::Text, Format::Json, Format::Sarif, Format::Github][data.len() % 4];
+    let files = [SourceFile { path: "templates/template.yaml".into(), text: template.into() }];
+    let _ = trellis::check::check_files(&files, None, &[], format, false, Some(&skeletons));
+}
+
+/// Limits smaller than the defaults, so one input stays within the fuzzer's time budget.
+fn fuzz_limits() -> Limits {
+    Limits { work_units: 200_000, output_code_units: 1 << 20, scratch_bytes: 4 << 20, ..Limits::default() }
+}
+
+/// template, then a JSON context → every render entry point, with and without cookiecutter
+/// reading, within limits.
+pub fn engine(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let (template, context_json) = text.split_once(PART_SEPARATOR).unwrap_or((text, ""));
+    let context = Context::from_json_text(context_json).unwrap_or_else(|_| {
+        Context::from_json(&json!({
+            "parameters": {"name": "demo", "owner": "group:team", "items": [1, "two", {"three": 3}],
+                "repoUrl": "github.com?owner=o&repo=r"},
+            "steps": {"fetch": {"output": {"path": "x"}}},
+            "user": {"entity": {"metadata": {"name": "me"}}},
+            "secrets": {"token": "s3cr3t"},
+        }))
+    });
+    let extensions = trellis::engine::backstage::extensions(trellis::engine::backstage::default_integrations());
+    let plain = Extensions::default();
+    for cookiecutter_compat in [false, true] {
+        let options = RenderOptions {
+            cookiecutter_compat,
+            trim_blocks: cookiecutter_compat,
+            lstrip_blocks: cookiecutter_compat,
+            limits: fuzz_limits(),
+            ..RenderOptions::default()
+        };
+        let _ = render::render_string(template, &context, &options, &extensions);
+        let _ = render::render_value(template, &context, &options, &extensions);
+        let input = json!({"a": template, "b": [template, 1, null]});
+        let _ = render::render_input(&input, &context, &options, &extensions);
+    }
+    let strict =
+        RenderOptions { strict: true, no_regex_execution: true, limits: fuzz_limits(), ..RenderOptions::default() };
+    let _ = render::render_native(template, &context, &strict, &plain);
+    let _ = trellis::engine::parse(template, &trellis::engine::ParseOptions::default());
+}
+
+/// a header (lines: `copyWithoutTemplating` globs; `ext:.njk` for templateFileExtension;
+/// `cookiecutter`), then NUL-separated path/content pairs (a path ending in `/` is a directory,
+/// `@link:PATH` a symlink to the content) → `render_skeleton` under reduced limits.
+pub fn skeleton_paths(data: &[u8]) {
+    use trellis::render::skeleton::{render_skeleton, EntryKind as Kind, SkeletonFile, SkeletonOptions};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut parts = text.split(PART_SEPARATOR);
+    let header = parts.next().unwrap_or_default();
+    let mut options =
+        SkeletonOptions { limits: fuzz_limits(), max_total_output: 8 << 20, ..SkeletonOptions::default() };
+    for line in header.lines() {
+        match line {
+            "cookiecutter" => options.cookiecutter_compat = true,
+            _ if line.starts_with("ext:") => options.template_file_extension = Some(line[4..].to_string()),
+            _ => options.copy_without_templating.push(line.to_string()),
+        }
+    }
+    let rest: Vec<&str> = parts.collect();
+    let files: Vec<SkeletonFile> = rest
+        .chunks(2)
+        .map(|pair| {
+            let (path, content) = (pair[0], pair.get(1).copied().unwrap_or_default());
+            let (path, kind, link_target) = if let Some(link) = path.strip_prefix("@link:") {
+                (link, Kind::Symlink, Some(content.to_string()))
+            } else if let Some(dir) = path.strip_suffix('/') {
+                (dir, Kind::Directory, None)
+            } else {
+                (path, Kind::File, None)
+            };
+            let content = if kind == Kind::File { content.as_bytes().to_vec() } else { Vec::new() };
+            SkeletonFile { path: path.to_string(), kind, content, mode: 0o644, link_target }
+        })
+        .collect();
+    let values = json!({"name": "demo", "owner": "group:team", "list": [1, 2], "nested": {"a": "../x"}});
+    let _ = render_skeleton(&files, &values, &options);
+}

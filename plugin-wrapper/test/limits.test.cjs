@@ -1,0 +1,207 @@
+'use strict';
+// Hostile inputs end with a clear error (code or rule, and a message) within Trellis' limits,
+// and memory stays bounded: each case runs in its own Node process, so its peak RSS
+// (process.resourceUsage().maxRSS) is its own, and must stay under 512 MB.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '../..');
+const RSS_LIMIT_MB = 512;
+
+/**
+ * Runs `scenario(trellis)` in a fresh process; returns what it returned (`result`) or threw
+ * (`error`: code, rule, message, line, column), and the process' peak RSS in MB.
+ */
+function isolated(scenario) {
+  const script = `
+    const trellis = require(${JSON.stringify(path.join(root, 'dist/index.js'))});
+    let outcome;
+    try {
+      outcome = { result: (${scenario.toString()})(trellis) };
+    } catch (e) {
+      outcome = { error: { code: e.code, rule: e.rule, message: e.message, line: e.line, column: e.column } };
+    }
+    outcome.peakRssMb = process.resourceUsage().maxRSS / 1024;
+    process.stdout.write(JSON.stringify(outcome));
+  `;
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+  assert.equal(run.status, 0, `the case crashed or hung: ${run.error ?? ''} ${run.stderr}`);
+  const outcome = JSON.parse(run.stdout);
+  assert.ok(outcome.peakRssMb < RSS_LIMIT_MB, `peak RSS ${outcome.peakRssMb.toFixed(0)} MB`);
+  return outcome;
+}
+
+const TEMPLATE_HEAD = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: hostile}
+spec:
+  owner: group:default/team
+  type: service
+`;
+
+test('a YAML alias bomb (billion laughs) is a yaml-syntax error in checkTemplate and validateParameters', () => {
+  let bomb = `${TEMPLATE_HEAD}  lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n`;
+  for (let level = 1; level < 10; level++) {
+    bomb += `  lol${level}: &a${level} [${Array(9).fill(`*a${level - 1}`).join(', ')}]\n`;
+  }
+  const checked = isolated(new Function(`return (trellis) => trellis.checkTemplate(${JSON.stringify(bomb)})`)());
+  const [finding] = checked.result.diagnostics;
+  assert.equal(finding.rule, 'yaml-syntax');
+  assert.match(finding.message, /alias expansion exceeded/);
+  assert.ok(finding.line > 6);
+  const validated = isolated(new Function(`return (trellis) => trellis.validateParameters(${JSON.stringify(bomb)}, {})`)());
+  assert.equal(validated.error.rule, 'yaml-syntax');
+  assert.match(validated.error.message, /alias expansion exceeded/);
+});
+
+test('YAML nested 10,000 levels deep is a yaml-syntax error, not a stack overflow', () => {
+  const deep = `${TEMPLATE_HEAD}  deep: ${'['.repeat(200)}x${']'.repeat(200)}\n  deeper:\n${'  '.repeat(2)}${'- '.repeat(10_000)}x\n`;
+  const outcome = isolated(new Function(`return (trellis) => trellis.checkTemplate(${JSON.stringify(deep)})`)());
+  const [finding] = outcome.result.diagnostics;
+  assert.equal(finding.rule, 'yaml-syntax');
+  assert.match(finding.message, /nests deeper than 128 levels|recursion limit/);
+  const validated = isolated(new Function(`return (trellis) => trellis.validateParameters(${JSON.stringify(deep)}, {})`)());
+  assert.equal(validated.error.rule, 'yaml-syntax');
+});
+
+test('a 10 MB template is refused up front (checkTemplate, validateParameters, renderString)', () => {
+  const outcome = isolated((trellis) => {
+    const head = 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: big}\nspec:\n  owner: group:default/team\n  type: service\n  steps:\n';
+    const step = (i) => `    - id: s${i}\n      action: debug:log\n      input: {message: '\${{ parameters.name }} ${'x'.repeat(40)}'}\n`;
+    const parts = [head];
+    for (let i = 0, size = head.length; size < 10 * 1024 * 1024; i++) {
+      parts.push(step(i));
+      size += parts[parts.length - 1].length;
+    }
+    const source = parts.join('');
+    const attempt = (call) => {
+      try {
+        return call();
+      } catch (e) {
+        return { rule: e.rule, code: e.code, message: e.message };
+      }
+    };
+    return {
+      checked: trellis.checkTemplate(source).diagnostics,
+      validated: attempt(() => trellis.validateParameters(source, {})),
+      rendered: attempt(() => trellis.renderString(source, {})),
+    };
+  });
+  const { checked, validated, rendered } = outcome.result;
+  assert.equal(checked.length, 1);
+  assert.equal(checked[0].rule, 'yaml-syntax');
+  assert.match(checked[0].message, /^the file is 10\.0 MB, more than the 4 MB Trellis reads$/);
+  assert.equal(validated.rule, 'yaml-syntax');
+  assert.match(validated.message, /more than the 4 MB Trellis reads/);
+  assert.equal(rendered.code, 'limit_error');
+});
+
+test('an expression nested 10,000 levels deep is a syntax_error', () => {
+  const outcome = isolated((trellis) => trellis.renderString(`\${{ ${'('.repeat(10_000)}1${')'.repeat(10_000)} }}`, {}));
+  assert.equal(outcome.error.code, 'syntax_error');
+  assert.match(outcome.error.message, /nest/);
+});
+
+test('range over a billion is a limit_error', () => {
+  const loop = isolated((trellis) => trellis.renderString('{% for i in range(1000000000) %}x{% endfor %}', {}));
+  assert.equal(loop.error.code, 'limit_error');
+  assert.match(loop.error.message, /work units|larger than/);
+  const list = isolated((trellis) => trellis.renderString('${{ range(1000000000) | length }}', {}));
+  assert.equal(list.error.code, 'limit_error');
+});
+
+test('huge string repetition is a limit_error', () => {
+  // `'a'.repeat(n)` is not among the allowed methods (an evaluation_error); these build the
+  // same sizes another way, each asking for gigabytes.
+  for (const template of [
+    "${{ range(100000000) | join('x') }}",
+    "${{ s | replace('a', s) | length }}",
+    '${{ s | replace(r/a/g, "$\'") | length }}',
+    "${{ s.split('') | join(s) | length }}",
+    "${{ s.split('').join(s) | length }}",
+    "{% set t = 'xxxxxxxxxx' %}{% for i in range(40) %}{% set t = t + t %}{% endfor %}${{ t | length }}",
+  ]) {
+    const outcome = isolated(
+      new Function(`return (trellis) => trellis.renderString(${JSON.stringify(template)}, { s: 'a'.repeat(200000) })`)(),
+    );
+    assert.equal(outcome.error?.code, 'limit_error', `${template}: ${JSON.stringify(outcome)}`);
+    assert.match(outcome.error.message, /larger than \d+ bytes|work units/);
+  }
+  const widths = isolated((trellis) =>
+    ["${{ 'x' | indent(1000000000) }}", "${{ 'x' | center(1000000000) }}"].map((t) => {
+      try {
+        return trellis.renderString(t, {});
+      } catch (e) {
+        return `${e.code}: ${e.message}`;
+      }
+    }),
+  );
+  assert.match(widths.result[0], /^evaluation_error: filter `indent`: the indentation is too wide/);
+  assert.match(widths.result[1], /^evaluation_error: filter `center`: the width is too large/);
+  // JavaScript's `"x" * 1e9` is NaN, not a repetition.
+  const product = isolated((trellis) => trellis.renderString('${{ "x" * 1000000000 }}', {}));
+  assert.equal(product.result, 'NaN');
+});
+
+test('catastrophic regular expressions run in linear time (literal, test, replace, split, schema pattern)', () => {
+  const outcome = isolated((trellis) => {
+    const context = { s: `${'a'.repeat(200_000)}!` };
+    return [
+      trellis.renderString('${{ r/(a+)+$/.test(s) }}', context),
+      trellis.renderString('${{ s.replace(r/(a|aa)+$/, "x") | length }}', context),
+      trellis.renderString('${{ s | replace(r/^(a|a?)+$/, "x") | length }}', context),
+      trellis.renderString('${{ s.split(r/(a+)+b/) | length }}', context),
+    ];
+  });
+  assert.deepEqual(outcome.result, ['false', '200001', '200001', '1']);
+  const schema = isolated((trellis) => {
+    const template = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: regex}
+spec:
+  parameters:
+    - properties:
+        name: {type: string, pattern: '^(a+)+$'}
+  steps: []
+`;
+    return trellis.validateParameters(template, { name: `${'a'.repeat(100_000)}!` }).errors.map((e) => e.keyword);
+  });
+  assert.deepEqual(schema.result, ['pattern']);
+});
+
+test('a skeleton listing of 100,000 entries is cut at the entry limit', () => {
+  const outcome = isolated((trellis) => {
+    const template = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: wide}
+spec:
+  owner: group:default/team
+  type: service
+  steps:
+    - id: fetch
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values: {name: x}
+`;
+    let listed = 0;
+    const names = Array.from({ length: 100_000 }, (_, i) => [`file${i}.txt`, 'file']);
+    const reader = {
+      kind: (p) => (p === 'skeleton' ? 'dir' : p.startsWith('skeleton/') ? 'file' : null),
+      list: (p) => {
+        listed += 1;
+        return p === 'skeleton' ? names : [];
+      },
+      read: () => new TextEncoder().encode('${{ values.name }}\n'),
+    };
+    const started = Date.now();
+    const result = trellis.checkFiles([{ path: 'template.yaml', source: template }], { format: 'json', skeletons: reader });
+    return { diagnostics: result.diagnostics, listed, ms: Date.now() - started };
+  });
+  const limit = outcome.result.diagnostics.find((d) => d.rule === 'skeleton-syntax' && /only partly checked/.test(d.message));
+  assert.ok(limit, JSON.stringify(outcome.result.diagnostics.slice(0, 3)));
+  assert.match(limit.message, /more than 5000 files and directories/);
+});
