@@ -114,3 +114,26 @@ test('dry-run of a request the platform refuses: the rules step fails before any
   assert.match(body.error.message, /database\.size/);
   assert.match(body.error.message, /highAvailability/);
 });
+
+test('load: 50 concurrent dry-runs of the example, each with its own service name, all render their own tree', async () => {
+  const { dryRunTemplate, fileSkeletonReader } = require(path.join(root, 'dist', 'index.js'));
+  const source = fs.readFileSync(path.join(example, 'template.yaml'), 'utf8');
+  const base = JSON.parse(fs.readFileSync(path.join(example, 'values.json'), 'utf8'));
+  const requests = Array.from({ length: 50 }, (_, i) => ({ ...base, name: `orders-api-${i}` }));
+  // Fired together: the backend runs the tasks side by side, each rendering in the one wasm core.
+  const responses = await Promise.all(requests.map(values => dryRun(values)));
+  requests.forEach((values, i) => {
+    const { status, body } = responses[i];
+    assert.equal(status, 200, `request ${i}: ${JSON.stringify(body).slice(0, 500)}`);
+    // What `trellis render` makes of the same values, offline: the tree this request must get.
+    const expected = dryRunTemplate(source, fileSkeletonReader(example), { path: 'template.yaml', values });
+    assert.equal(expected.error, undefined);
+    const want = Object.fromEntries(
+      expected.files.filter(f => f.type === 'file').map(f => [f.path, Buffer.from(f.content).toString('utf8')]),
+    );
+    const got = Object.fromEntries(body.directoryContents.map(f => [f.path, Buffer.from(f.base64Content, 'base64').toString('utf8')]));
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), `request ${i}`);
+    for (const file of Object.keys(want)) assert.equal(got[file], want[file], `request ${i}: ${file}`);
+    assert.match(got['catalog-info.yaml'], new RegExp(`name: ${values.name}\\b`), `request ${i} got its own name`);
+  });
+});
