@@ -830,6 +830,7 @@ impl SkeletonBuilder {
         options.lstrip_blocks = render_options.lstrip_blocks;
         options.strict = render_options.strict;
         options.limits = render_options.limits;
+        options.secrets = render_options.secrets.clone();
         if let Some(max) = raw.max_total_output.filter(|v| v.is_finite() && *v >= 0.0) {
             options.max_total_output = max as usize;
         }

@@ -44,6 +44,11 @@ export interface SkeletonOptions {
   globals?: Record<string, HostFunction | unknown>;
   /** SCM hosts → integration type for `parseRepoUrl`. */
   integrations?: Record<string, string>;
+  /**
+   * Strings never to show in an error message (with their reversed, case-changed, base64 and
+   * escaped forms): the task's secrets, which a step may pass to the skeleton in `values`.
+   */
+  secrets?: string[];
 }
 
 /** An entry Backstage's skip rule leaves out (rendered path empty, `/`-leading or with `//`). */

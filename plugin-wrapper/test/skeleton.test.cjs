@@ -409,3 +409,32 @@ test('errors carry code, file, line, column and hint', () => {
   );
   assert.throws(() => renderSkeleton([{ path: 'a', content: '' }], {}, { copyWithoutTemplating: 'a' }), (e) => e.code === 'invalid_option');
 });
+
+test('secrets given in options never appear in a skeleton error, also reversed or base64-encoded', () => {
+  const secret = 'ghp_S3cretT0kenValue';
+  const b64 = { b64: (v) => Buffer.from(String(v)).toString('base64') };
+  const cases = [
+    '${{ values.token | parseEntityRef }}',
+    '${{ values.token | reverse | parseEntityRef }}',
+    '${{ values.token | b64 | parseEntityRef }}',
+  ];
+  const fail = (source, options) => {
+    try {
+      trellis.renderSkeleton([{ path: 'a.txt', content: `token: ${source}\n` }], { token: secret }, { filters: b64, ...options });
+    } catch (error) {
+      return error;
+    }
+    assert.fail(`${source} rendered`);
+  };
+  for (const source of cases) {
+    const error = fail(source, { secrets: [secret] });
+    assert.equal(error.file, 'a.txt');
+    const shown = `${error.message} ${error.hint ?? ''}`;
+    assert.match(shown, /Entity reference/);
+    for (const leaked of [secret, [...secret].reverse().join(''), b64.b64(secret)]) {
+      assert.ok(!shown.includes(leaked), `${source} leaked: ${shown}`);
+    }
+  }
+  // Not named as a secret, the value is quoted as Backstage quotes it (so the test can fail).
+  assert.match(fail(cases[0], {}).message, /S3cret/);
+});

@@ -48,6 +48,9 @@ pub struct SkeletonOptions {
     pub limits: Limits,
     /// Bound on the sum of rendered bytes.
     pub max_total_output: usize,
+    /// Values never to show in an error message (the task's secrets: a step may pass them in
+    /// `values`), with their transformed forms (see [`crate::render::secrets`]).
+    pub secrets: Vec<String>,
 }
 
 /// Default bound on the bytes of one rendered skeleton.
@@ -64,6 +67,7 @@ impl Default for SkeletonOptions {
             strict: false,
             limits: Limits::default(),
             max_total_output: DEFAULT_MAX_TOTAL_OUTPUT,
+            secrets: Vec::new(),
         }
     }
 }
@@ -168,8 +172,8 @@ pub fn render_skeleton_with(
         limits: options.limits,
         backstage_compat: false,
         no_regex_execution: false,
-        // Skeletons see only `values`; a secret passed in them is not known as one here yet.
-        secrets: Vec::new(),
+        // Skeletons see only `values`: the caller names the secrets a step may have put there.
+        secrets: options.secrets.clone(),
     };
     let root = if options.cookiecutter_compat { "cookiecutter" } else { "values" };
     let context = Context::default().with_value(&[root], values);

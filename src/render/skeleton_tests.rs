@@ -322,3 +322,25 @@ fn fetch_template_has_no_workflow_globals() {
         ["a=o/r"]
     );
 }
+
+#[test]
+fn secrets_passed_in_values_never_appear_in_errors() {
+    let secret = "ghp_S3cretT0ken";
+    let options = SkeletonOptions { secrets: vec![secret.into()], ..Default::default() };
+    // parseEntityRef quotes its input in its error; the file name and content variants both fail.
+    for files in [
+        vec![file("config.yaml", "token: ${{ values.token | parseEntityRef }}\n")],
+        vec![file("config.yaml", "token: ${{ values.token | reverse | parseEntityRef }}\n")],
+        vec![file("${{ values.token | parseEntityRef }}.txt", "x")],
+    ] {
+        let failure = error(&files, json!({"token": secret}), &options);
+        let shown = format!("{failure} {}", failure.hint.as_deref().unwrap_or(""));
+        assert!(shown.contains("Entity reference"), "{shown}");
+        for leaked in [secret, "S3cret", "nek0Tterc3S_phg"] {
+            assert!(!shown.contains(leaked), "leaked: {shown}");
+        }
+    }
+    // Without being told, the same value is quoted (so the test above can fail).
+    let failure = error(&[file("a", "${{ values.token | parseEntityRef }}")], json!({"token": secret}), &Default::default());
+    assert!(failure.to_string().contains("S3cret"), "{failure}");
+}

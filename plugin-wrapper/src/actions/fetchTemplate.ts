@@ -246,6 +246,7 @@ export function createFetchTemplateAction(
           strict: input.strict,
           limits: input.limits,
           integrations: hosts,
+          secrets: Object.values(ctx.secrets ?? {}).filter((v): v is string => typeof v === 'string'),
         });
       } catch (error) {
         throw renderFailure(input.url, error);
