@@ -199,7 +199,7 @@ impl CopyPattern {
     pub fn new(text: &str) -> CopyPattern {
         let negated = text.starts_with('!');
         let mut pattern = CopyPattern { text: text.to_string(), negated, matcher: Err(String::new()) };
-        pattern.matcher = compile(pattern.glob_text());
+        pattern.matcher = segment_glob(pattern.glob_text());
         pattern
     }
 
@@ -246,8 +246,10 @@ pub fn renders_content<'a>(
     }
 }
 
-/// A glob as fast-glob reads it: `*` and `?` stay inside one path segment.
-fn compile(glob: &str) -> Result<globset::GlobMatcher, String> {
+/// A glob as fast-glob (under globby) reads it: `*` and `?` stay inside one path segment, a backslash
+/// escapes. Shared by `copyWithoutTemplating`, the dry-run's `fs:delete` and the CLI's path
+/// patterns; the error is globset's reason.
+pub fn segment_glob(glob: &str) -> Result<globset::GlobMatcher, String> {
     globset::GlobBuilder::new(glob)
         .literal_separator(true)
         .backslash_escape(true)

@@ -4,8 +4,6 @@
 //! fast-glob reads patterns (`*`, `?` and `[…]` inside one path segment, `**` across segments,
 //! `{a,b}` alternatives).
 
-use globset::GlobBuilder;
-
 use super::skeleton::{join, EntryKind, SkeletonSource};
 
 /// Entries looked at before the walk stops (and says so).
@@ -32,12 +30,8 @@ pub fn is_pattern(path: &str) -> bool {
 /// The files `pattern` names under the walk's limits; an error for a pattern globset refuses.
 pub fn expand(pattern: &str, source: &dyn SkeletonSource) -> Result<Expansion, String> {
     let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
-    let matcher = GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-        .map_err(|e| format!("`{pattern}` is not a valid glob: {}", e.kind()))?
-        .compile_matcher();
+    let matcher = crate::fetch_template::segment_glob(pattern)
+        .map_err(|reason| format!("`{pattern}` is not a valid glob: {reason}"))?;
     // The walk starts at the segments before the first one with glob syntax.
     let segments: Vec<&str> = pattern.split('/').collect();
     let literal = segments.iter().take_while(|s| !is_pattern(s)).count().min(segments.len() - 1);

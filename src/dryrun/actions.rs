@@ -17,39 +17,15 @@ const MAX_SKELETON_BYTES: u64 = 256 * 1024 * 1024;
 /// Outputs of one run (`ctx.output(name, value)` calls).
 type Outputs = Vec<(String, Value)>;
 
-const PARAMETERS_VALIDATE_INPUT: &str = include_str!("../../schemas/actions/trellis-parameters-validate.input.json");
-const TEMPLATE_CHECK_OUTPUT: &str = include_str!("../../schemas/actions/trellis-template-check.output.json");
-
-/// The output schema a faked step's output is made from: the manifest's, or for Trellis' own
-/// actions (not in Backstage's built-in manifest) the schema the module registers.
+/// The output schema a faked step's output is made from. The manifest always holds Backstage's
+/// built-in actions and Trellis' own (`Manifest::builtin`, which `Manifest::with` extends).
 pub fn output_schema(action: &str, manifest: &Manifest) -> Option<Value> {
-    if let Some(found) = manifest.action(action) {
-        return found.schema.output.clone();
-    }
-    match action {
-        "trellis:template:check" => serde_json::from_str(TEMPLATE_CHECK_OUTPUT).ok(),
-        _ => None,
-    }
+    manifest.action(action)?.schema.output.clone()
 }
 
 /// The input schema the scaffolder checks an action's input against.
 pub fn input_schema(action: &str, manifest: &Manifest) -> Option<Value> {
-    if let Some(found) = manifest.action(action).and_then(|a| a.schema.input.clone()) {
-        return Some(found);
-    }
-    match action {
-        "trellis:parameters:validate" => serde_json::from_str(PARAMETERS_VALIDATE_INPUT).ok(),
-        // fetch:template's schema plus Trellis' two options.
-        "trellis:fetch:template" => {
-            let mut schema = manifest.action("fetch:template")?.schema.input.clone()?;
-            if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-                properties.insert("strict".into(), json!({"type": "boolean"}));
-                properties.insert("limits".into(), json!({"type": "object"}));
-            }
-            Some(schema)
-        }
-        _ => None,
-    }
+    manifest.action(action)?.schema.input.clone()
 }
 
 /// Runs `action` with `input`; what it outputs.

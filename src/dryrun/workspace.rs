@@ -102,11 +102,8 @@ impl Workspace {
                 _ => vec![pattern.to_string()],
             });
         }
-        let matcher = globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| format!("`{pattern}` is not a glob: {}", e.kind()))?
-            .compile_matcher();
+        let matcher = crate::fetch_template::segment_glob(pattern)
+            .map_err(|reason| format!("`{pattern}` is not a glob: {reason}"))?;
         Ok(self
             .entries
             .values()

@@ -22,12 +22,8 @@ use crate::yaml::SourceMap;
 pub use visibility::evaluate_condition;
 
 /// Whether `value` satisfies `schema` as Backstage's npm `jsonschema` judges it; `None` when the
-/// schema itself cannot be used. The first error's message otherwise.
-pub fn first_violation(schema: &Value, value: &Value) -> Option<Result<(), String>> {
-    first_violation_at(schema, value).map(|verdict| verdict.map_err(|(_, message)| message))
-}
-
-/// [`first_violation`] with the JSON pointer of the offending value inside `value`.
+/// schema itself cannot be used, otherwise the first error's JSON pointer inside `value` and
+/// message. (The checker's memoised twin is `check::validators::first_violation`.)
 pub fn first_violation_at(schema: &Value, value: &Value) -> Option<Result<(), (String, String)>> {
     let validator = build(schema).ok()?;
     let first =
