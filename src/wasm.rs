@@ -2,7 +2,8 @@
 //!
 //! Large values cross as JSON text (2–3× cheaper than structured conversion at this size,
 //! measured in the toolchain notes). Failures become JavaScript `Error`s carrying the
-//! location fields (`file`, `line`, `column`, `endLine`, `endColumn`, `rule`, `hint`).
+//! location fields (`file`, `line`, `column`, `endLine`, `endColumn`, `rule`, `hint`), except
+//! those of the `Renderer`'s hot calls, which come back tagged in the result (`outcome`).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -502,27 +503,46 @@ fn render_setup(
     Ok((render_options, extensions))
 }
 
-fn render_error(error: crate::render::RenderError) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
-    let set = |key: &str, value: JsValue| {
-        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
-    };
-    let kind = match error.kind {
+/// A render's outcome as one string whose first character says what the rest is: `s` text (a
+/// string value, or `renderString`'s output), `j` JSON text of any other value, `u` undefined,
+/// `e` JSON of the failure (`message`, `name`, `code`, `reason`, `line`, `column`, `endLine`,
+/// `endColumn`, `pointer`). One crossing, no JSON quoting or `JSON.parse` for the usual string
+/// result, and a failure is returned, not thrown: V8 spends 20–40 µs creating and unwinding an
+/// `Error` raised under wasm frames, several times what a render costs. render.ts reads it.
+mod outcome {
+    pub const TEXT: char = 's';
+    pub const JSON: char = 'j';
+    pub const UNDEFINED: char = 'u';
+    pub const FAILURE: char = 'e';
+}
+
+fn tagged(tag: char, body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 1);
+    out.push(tag);
+    out.push_str(body);
+    out
+}
+
+fn render_failure(error: crate::render::RenderError) -> String {
+    let code = match error.kind {
         crate::engine::eval::ErrorKind::Syntax => "syntax_error",
         crate::engine::eval::ErrorKind::Evaluation => "evaluation_error",
         crate::engine::eval::ErrorKind::Limit => "limit_error",
     };
-    set("name", JsValue::from_str("TrellisRenderError"));
-    set("code", JsValue::from_str(kind));
-    set("reason", JsValue::from_str(&error.message));
-    set("line", JsValue::from(error.line));
-    set("column", JsValue::from(error.column));
-    set("endLine", JsValue::from(error.end_line));
-    set("endColumn", JsValue::from(error.end_column));
-    if let Some(pointer) = &error.pointer {
-        set("pointer", JsValue::from_str(pointer));
+    let mut fields = serde_json::json!({
+        "message": error.to_string(),
+        "name": "TrellisRenderError",
+        "code": code,
+        "reason": error.message,
+        "line": error.line,
+        "column": error.column,
+        "endLine": error.end_line,
+        "endColumn": error.end_column,
+    });
+    if let Some(pointer) = error.pointer {
+        fields["pointer"] = Value::String(pointer);
     }
-    js.into()
+    tagged(outcome::FAILURE, &fields.to_string())
 }
 
 /// A context converted into wasm once and reused for many renders.
@@ -566,30 +586,40 @@ impl Renderer {
         Ok(Renderer { options, extensions })
     }
 
-    /// `renderString(source, context)` → text.
+    /// `renderString(source, context)` → `s` + the text, or `e` + the failure (see `outcome`).
     #[wasm_bindgen(js_name = renderString)]
-    pub fn render_string(&self, source: &str, context: &PreparedContext) -> Result<String, JsValue> {
-        crate::render::render_string(source, &context.context, &self.options, &self.extensions).map_err(render_error)
-    }
-
-    /// `renderValue(source, context)` → JSON text of the value, or "" for `undefined`.
-    #[wasm_bindgen(js_name = renderValue)]
-    pub fn render_value(&self, source: &str, context: &PreparedContext) -> Result<String, JsValue> {
-        let value = crate::render::render_value_raw(source, &context.context, &self.options, &self.extensions)
-            .map_err(render_error)?;
-        let mut out = String::new();
-        if let Some(value) = value {
-            crate::engine::filters::write_json(&value, "", 0, &mut out);
+    pub fn render_string(&self, source: &str, context: &PreparedContext) -> String {
+        match crate::render::render_string(source, &context.context, &self.options, &self.extensions) {
+            Ok(text) => tagged(outcome::TEXT, &text),
+            Err(error) => render_failure(error),
         }
-        Ok(out)
     }
 
-    /// `renderInput(inputJson, context)` → JSON text of the rendered input, or "" for `undefined`.
+    /// `renderValue(source, context)` → `s` + a string value, `j` + JSON of another value, `u`
+    /// for `undefined`, or `e` + the failure (see `outcome`).
+    #[wasm_bindgen(js_name = renderValue)]
+    pub fn render_value(&self, source: &str, context: &PreparedContext) -> String {
+        match crate::render::render_value_raw(source, &context.context, &self.options, &self.extensions) {
+            Ok(None) => outcome::UNDEFINED.to_string(),
+            Ok(Some(crate::engine::value::Value::Str(text))) => tagged(outcome::TEXT, &text),
+            Ok(Some(value)) => {
+                let mut out = outcome::JSON.to_string();
+                crate::engine::filters::write_json(&value, "", 0, &mut out);
+                out
+            }
+            Err(error) => render_failure(error),
+        }
+    }
+
+    /// `renderInput(inputJson, context)` → `j` + JSON of the rendered input, `u` for `undefined`,
+    /// or `e` + the failure (see `outcome`).
     #[wasm_bindgen(js_name = renderInput)]
-    pub fn render_input(&self, input_json: &str, context: &PreparedContext) -> Result<String, JsValue> {
-        crate::render::render_input_text(input_json, &context.context, &self.options, &self.extensions)
-            .map(Option::unwrap_or_default)
-            .map_err(render_error)
+    pub fn render_input(&self, input_json: &str, context: &PreparedContext) -> String {
+        match crate::render::render_input_text(input_json, &context.context, &self.options, &self.extensions) {
+            Ok(Some(json)) => tagged(outcome::JSON, &json),
+            Ok(None) => outcome::UNDEFINED.to_string(),
+            Err(error) => render_failure(error),
+        }
     }
 }
 

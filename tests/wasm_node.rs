@@ -64,20 +64,27 @@ fn values_that_are_not_an_object_are_refused() {
 }
 
 #[wasm_bindgen_test]
-fn renders_step_inputs_with_a_prepared_context_and_reports_errors_as_js_errors() {
+fn renders_step_inputs_with_a_prepared_context_and_returns_tagged_outcomes() {
     let context = trellis::wasm::prepare_context_json(r#"{"parameters": {"name": "svc", "port": 8080}}"#).unwrap();
     let renderer = trellis::wasm::Renderer::new(r#"{"compat": "backstage"}"#, JsValue::UNDEFINED, JsValue::UNDEFINED)
         .expect("options are valid");
     let out = renderer
-        .render_input(r#"{"a": "${{ parameters.port }}", "b": "${{ nope }}", "c": "${{ x | nosuch }}"}"#, &context)
-        .unwrap();
-    assert_eq!(out, r#"{"a":8080,"c":"${{ x | nosuch }}"}"#);
+        .render_input(r#"{"a": "${{ parameters.port }}", "b": "${{ nope }}", "c": "${{ x | nosuch }}"}"#, &context);
+    assert_eq!(out, r#"j{"a":8080,"c":"${{ x | nosuch }}"}"#);
     let strict = trellis::wasm::Renderer::new("{}", JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
-    let error = strict.render_value("x ${{ parameters.name | nosuch }}", &context).unwrap_err();
-    assert_eq!(property(&error, "code").as_string().as_deref(), Some("evaluation_error"));
-    assert_eq!(property(&error, "column").as_f64(), Some(25.0));
-    // The instance keeps working after an error.
-    assert_eq!(strict.render_value("${{ parameters.name | upper }}", &context).unwrap(), r#""SVC""#);
+    assert_eq!(strict.render_value("${{ parameters.name | upper }}", &context), "sSVC");
+    assert_eq!(strict.render_value("${{ parameters.port }}", &context), "j8080");
+    assert_eq!(strict.render_value("${{ parameters.missing }}", &context), "u");
+    // A failure comes back as `e` + JSON with the location (render.ts makes the Error).
+    let failure = strict.render_value("x ${{ parameters.name | nosuch }}", &context);
+    let fields: serde_json::Value = serde_json::from_str(failure.strip_prefix('e').expect("a failure")).unwrap();
+    assert_eq!(fields["code"], "evaluation_error");
+    assert_eq!(fields["name"], "TrellisRenderError");
+    assert_eq!(fields["column"], 25);
+    let message = fields["message"].as_str().unwrap();
+    assert!(message.contains("nosuch") && message.contains("column 25"), "{message}");
+    // The instance keeps working after a failure.
+    assert_eq!(strict.render_string("${{ parameters.name }}!", &context), "ssvc!");
 }
 
 #[wasm_bindgen_test]

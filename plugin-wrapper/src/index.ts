@@ -1,30 +1,66 @@
 /**
  * backstage-plugin-scaffolder-backend-module-trellis: the Trellis scaffolder module (default
  * export), its actions, and the typed API over the Rust/WebAssembly core.
+ *
+ * The module and the action factories are loaded on first use (getters below): they import
+ * Backstage's packages, which take the better part of a second to load, and a CLI or test that
+ * only renders or checks should not pay for them. Backstage's `backend.add(import(...))` reads
+ * `default` and gets the module as usual.
  */
-export { scaffolderModuleTrellis as default, scaffolderModuleTrellis } from './module';
-export {
-  createParametersValidateAction,
-  PARAMETERS_VALIDATE_ACTION_ID,
-  type ParametersValidateInput,
-  type ParametersValidateOutput,
-  type ParametersValidateOutputError,
+import type * as ModuleFile from './module';
+import type * as ParametersValidateFile from './actions/parametersValidate';
+import type * as FetchTemplateFile from './actions/fetchTemplate';
+import type * as TemplateCheckFile from './actions/templateCheck';
+
+export declare const scaffolderModuleTrellis: typeof ModuleFile.scaffolderModuleTrellis;
+export { scaffolderModuleTrellis as default };
+export declare const createParametersValidateAction: typeof ParametersValidateFile.createParametersValidateAction;
+export declare const createFetchTemplateAction: typeof FetchTemplateFile.createFetchTemplateAction;
+export declare const createTemplateCheckAction: typeof TemplateCheckFile.createTemplateCheckAction;
+
+/** CommonJS `exports` of this file (the package is compiled to CommonJS). */
+declare const exports: Record<string, unknown>;
+
+// Written out so that Node's CommonJS export detection (cjs-module-lexer, which reads
+// `exports.name =`) lets ES module importers name these exports too.
+exports.scaffolderModuleTrellis = undefined;
+exports.createParametersValidateAction = undefined;
+exports.createFetchTemplateAction = undefined;
+exports.createTemplateCheckAction = undefined;
+
+/** Makes `exports[name]` a getter that loads its file on first read. */
+function exportLazily(name: string, load: () => unknown): void {
+  Object.defineProperty(exports, name, { enumerable: true, configurable: true, get: load });
+}
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadModule = (): typeof ModuleFile => require('./module');
+exportLazily('default', () => loadModule().scaffolderModuleTrellis);
+exportLazily('scaffolderModuleTrellis', () => loadModule().scaffolderModuleTrellis);
+exportLazily('createParametersValidateAction', () =>
+  (require('./actions/parametersValidate') as typeof ParametersValidateFile).createParametersValidateAction);
+exportLazily('createFetchTemplateAction', () =>
+  (require('./actions/fetchTemplate') as typeof FetchTemplateFile).createFetchTemplateAction);
+exportLazily('createTemplateCheckAction', () =>
+  (require('./actions/templateCheck') as typeof TemplateCheckFile).createTemplateCheckAction);
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export { PARAMETERS_VALIDATE_ACTION_ID, FETCH_TEMPLATE_ACTION_ID, TEMPLATE_CHECK_ACTION_ID } from './actions/ids';
+export type {
+  ParametersValidateInput,
+  ParametersValidateOutput,
+  ParametersValidateOutputError,
 } from './actions/parametersValidate';
-export {
-  createFetchTemplateAction,
-  FETCH_TEMPLATE_ACTION_ID,
-  type FetchTemplateActionOptions,
-  type FetchTemplateInput,
-  type FetchTemplateOutput,
-  type FetchTemplateLimits,
+export type {
+  FetchTemplateActionOptions,
+  FetchTemplateInput,
+  FetchTemplateOutput,
+  FetchTemplateLimits,
 } from './actions/fetchTemplate';
-export {
-  createTemplateCheckAction,
-  TEMPLATE_CHECK_ACTION_ID,
-  type TemplateCheckInput,
-  type TemplateCheckOutput,
-  type TemplateCheckFailOn,
-  type TemplateCheckDiagnostic,
+export type {
+  TemplateCheckInput,
+  TemplateCheckOutput,
+  TemplateCheckFailOn,
+  TemplateCheckDiagnostic,
 } from './actions/templateCheck';
 export {
   renderString,

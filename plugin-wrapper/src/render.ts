@@ -72,10 +72,18 @@ interface WasmPreparedContext extends WasmObject {
   withValueJson(path: string, valueJson: string): WasmPreparedContext;
 }
 
+/**
+ * A render's outcome as the core returns it (src/wasm.rs `outcome`): the first character says
+ * what the rest is: `s` text, `j` JSON of a non-string value, `u` undefined, `e` JSON of the
+ * failure. The core returns failures rather than throwing them because an `Error` raised under
+ * wasm frames costs V8 more than the render.
+ */
+type RenderOutcome = string;
+
 interface WasmRenderer extends WasmObject {
-  renderString(source: string, context: WasmPreparedContext): string;
-  renderValue(source: string, context: WasmPreparedContext): string;
-  renderInput(input: string, context: WasmPreparedContext): string;
+  renderString(source: string, context: WasmPreparedContext): RenderOutcome;
+  renderValue(source: string, context: WasmPreparedContext): RenderOutcome;
+  renderInput(input: string, context: WasmPreparedContext): RenderOutcome;
 }
 
 interface RenderCore {
@@ -197,14 +205,24 @@ function rendererFor(options: RenderOptions | undefined): WasmRenderer {
   return renderer;
 }
 
-function parseOrUndefined(text: string): unknown {
-  return text === '' ? undefined : JSON.parse(text);
+const TEXT = 's'.charCodeAt(0);
+const JSON_TEXT = 'j'.charCodeAt(0);
+const UNDEFINED = 'u'.charCodeAt(0);
+
+/** The value a render produced, or the {@link RenderError} its failure becomes, thrown here. */
+function settle(outcome: RenderOutcome): unknown {
+  const tag = outcome.charCodeAt(0);
+  if (tag === TEXT) return outcome.slice(1);
+  if (tag === JSON_TEXT) return JSON.parse(outcome.slice(1));
+  if (tag === UNDEFINED) return undefined;
+  const { message, ...fields } = JSON.parse(outcome.slice(1)) as RenderError;
+  throw Object.assign(new Error(message), fields) as RenderError;
 }
 
 /** Renders `template` to text, as Backstage renders a template string. */
 export function renderString(template: string, context: object | PreparedContext, options?: RenderOptions): string {
   const renderer = rendererFor(options);
-  return withContext(context, (prepared) => renderer.renderString(template, prepared));
+  return settle(withContext(context, (prepared) => renderer.renderString(template, prepared))) as string;
 }
 
 /**
@@ -214,12 +232,12 @@ export function renderString(template: string, context: object | PreparedContext
  */
 export function renderValue(template: string, context: object | PreparedContext, options?: RenderOptions): unknown {
   const renderer = rendererFor(options);
-  return parseOrUndefined(withContext(context, (prepared) => renderer.renderValue(template, prepared)));
+  return settle(withContext(context, (prepared) => renderer.renderValue(template, prepared)));
 }
 
 /** Renders every string inside a step input (objects and arrays walked), in one call. */
 export function renderInput(input: unknown, context: object | PreparedContext, options?: RenderOptions): unknown {
   const renderer = rendererFor(options);
   const json = JSON.stringify(input ?? null);
-  return parseOrUndefined(withContext(context, (prepared) => renderer.renderInput(json, prepared)));
+  return settle(withContext(context, (prepared) => renderer.renderInput(json, prepared)));
 }

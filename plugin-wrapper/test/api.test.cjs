@@ -27,6 +27,35 @@ test('the package exports the module, the action factory and the API', () => {
   assert.match(trellis.coreVersion(), /^\d+\.\d+\.\d+/);
 });
 
+test('requiring the package loads no Backstage package until the module or an action factory is read', () => {
+  const { execFileSync } = require('node:child_process');
+  const script = `
+    const loaded = () => Object.keys(require.cache).filter((file) => file.includes('@backstage')).length;
+    const trellis = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist', 'index.js'))});
+    const before = loaded();
+    trellis.renderString('\${{ 1 + 1 }}', {});
+    const afterRender = loaded();
+    const feature = trellis.default;
+    process.stdout.write(JSON.stringify({ before, afterRender, after: loaded(), type: feature.$$type }));
+  `;
+  const seen = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+  assert.equal(seen.before, 0);
+  assert.equal(seen.afterRender, 0);
+  assert.ok(seen.after > 0, 'reading `default` loads the module');
+  assert.equal(seen.type, '@backstage/BackendFeature');
+});
+
+test('ES module importers can name every export, lazy ones included', async () => {
+  const url = require('node:url').pathToFileURL(path.join(__dirname, '..', '..', 'dist', 'index.js')).href;
+  const esm = await import(url);
+  for (const name of ['scaffolderModuleTrellis', 'createParametersValidateAction', 'createFetchTemplateAction', 'createTemplateCheckAction', 'renderValue', 'FETCH_TEMPLATE_ACTION_ID']) {
+    assert.ok(esm[name] !== undefined, name);
+  }
+  // backend.add(import(pkg)) unwraps `default.default` (CommonJS interop): the module.
+  assert.equal(esm.default.default, esm.scaffolderModuleTrellis);
+  assert.equal(esm.createFetchTemplateAction, trellis.createFetchTemplateAction);
+});
+
 test('valid values: valid, no errors, hidden page reported, defaults only when asked', () => {
   const values = readExampleJson('values.json');
   const result = trellis.validateParameters(templateYaml, values, { path: TEMPLATE_PATH });

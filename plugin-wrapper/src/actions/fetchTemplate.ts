@@ -14,8 +14,9 @@ import {
   type SkeletonResult,
 } from '../skeleton';
 import { examples } from './fetchTemplate.examples';
+import { FETCH_TEMPLATE_ACTION_ID } from './ids';
 
-export const FETCH_TEMPLATE_ACTION_ID = 'trellis:fetch:template';
+export { FETCH_TEMPLATE_ACTION_ID };
 
 /** Per-render bounds (schemas/actions/trellis-fetch-template.input.json, `limits`). */
 export type FetchTemplateLimits = { [name in keyof NonNullable<SkeletonOptions['limits']>]?: number };

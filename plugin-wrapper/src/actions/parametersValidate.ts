@@ -4,8 +4,9 @@ import type { JsonObject } from '@backstage/types';
 import { validateParameters, type ParameterError, type TrellisError } from '../core';
 import { readActionSchema } from '../paths';
 import { examples } from './parametersValidate.examples';
+import { PARAMETERS_VALIDATE_ACTION_ID } from './ids';
 
-export const PARAMETERS_VALIDATE_ACTION_ID = 'trellis:parameters:validate';
+export { PARAMETERS_VALIDATE_ACTION_ID };
 
 /** The input the action accepts (schemas/actions/trellis-parameters-validate.input.json). */
 export type ParametersValidateInput = {

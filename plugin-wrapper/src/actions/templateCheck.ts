@@ -7,8 +7,9 @@ import { checkTemplate, type Diagnostic, type Severity } from '../core';
 import { readActionSchema } from '../paths';
 import { fileSkeletonReader } from '../skeletonReader';
 import { examples } from './templateCheck.examples';
+import { TEMPLATE_CHECK_ACTION_ID } from './ids';
 
-export const TEMPLATE_CHECK_ACTION_ID = 'trellis:template:check';
+export { TEMPLATE_CHECK_ACTION_ID };
 
 /** When the step fails: on errors, on errors and warnings, or never. */
 export type TemplateCheckFailOn = 'error' | 'warning' | 'never';
