@@ -21,14 +21,12 @@
 //! assert_eq!((result.errors[0].line, result.errors[0].column), (Some(5), Some(9)));
 //! ```
 
+pub use trellis_engine::{engine, error, jsfmt, jsregex};
+
 pub mod check;
 pub mod diagnostics;
 pub mod dryrun;
-pub mod engine;
-pub mod error;
 pub mod fetch_template;
-pub mod jsfmt;
-pub mod jsregex;
 pub mod manifest;
 pub mod params;
 pub mod render;

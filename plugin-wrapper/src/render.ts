@@ -3,7 +3,7 @@
  * core: `renderString`, `renderValue` (step-input semantics), `renderInput` (a whole step input)
  * and `prepareContext` (convert a context once, render many times).
  *
- * This file only converts arguments; every rule lives in Rust (src/engine, src/render).
+ * This file only converts arguments; every rule lives in Rust (engine/src: the engine and value rendering).
  */
 import { callCoreAs, coreGeneration, onCoreReset } from './core';
 

@@ -119,8 +119,9 @@ function staleCoreWarning(root) {
       else if (fs.statSync(full).mtimeMs > built) newer.push(path.relative(root, full));
     }
   };
-  const src = path.join(root, 'src');
-  if (fs.existsSync(src)) walk(src);
+  for (const dir of ['src', 'engine/src']) {
+    if (fs.existsSync(path.join(root, dir))) walk(path.join(root, dir));
+  }
   return newer.length
     ? `warning: pkg/trellis_bg.wasm is older than ${newer.slice(0, 3).join(', ')}${newer.length > 3 ? ', …' : ''}: run \`bash scripts/build.sh\``
     : null;
