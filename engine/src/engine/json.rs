@@ -2,6 +2,7 @@
 //! `serde_json::Value` (contexts and step inputs cross the JavaScript boundary as JSON text, and
 //! building ordered maps twice was most of the cost of a render).
 
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -59,12 +60,60 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = Entries::default();
-        while let Some((key, Parsed(item))) = map.next_entry::<String, Parsed>()? {
-            // JSON.parse keeps the last of duplicate keys, at the first one's place.
-            entries.insert(Rc::from(key.as_str()), item);
-        }
+        // Entries wait on a shared stack until the record is complete, so each record's map is
+        // allocated once at its final size instead of growing (and rehashing) entry by entry:
+        // preparing contexts was dominated by that growth.
+        let start = PENDING.with(|pending| pending.borrow().len());
+        let mut read = || -> Result<(), A::Error> {
+            while let Some((Key(key), Parsed(item))) = map.next_entry()? {
+                PENDING.with(|pending| pending.borrow_mut().push((key, item)));
+            }
+            Ok(())
+        };
+        let outcome = read();
+        // Collecting inserts in order: JSON.parse keeps the last of duplicate keys, at the first
+        // one's place, and so does `IndexMap::insert`.
+        let entries: Entries = PENDING.with(|pending| {
+            let mut pending = pending.borrow_mut();
+            let entries = pending.drain(start..).collect();
+            if start == 0 && pending.capacity() > PENDING_KEPT {
+                pending.shrink_to(PENDING_KEPT);
+            }
+            entries
+        });
+        outcome?;
         Ok(Value::object(entries))
+    }
+}
+
+thread_local! {
+    /// Entries of the records being read, innermost last (see `visit_map`).
+    static PENDING: RefCell<Vec<(Rc<str>, Value)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Capacity the pending stack keeps between parses (a huge context should not pin its memory).
+const PENDING_KEPT: usize = 4096;
+
+/// A record key, made straight into the shared string keys use (no intermediate `String` when
+/// the text has no escapes).
+struct Key(Rc<str>);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a record key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+        Ok(Key(Rc::from(v)))
     }
 }
 
@@ -139,5 +188,19 @@ mod tests {
         let mut out = String::new();
         assert!(super::super::filters::write_json(&value, "", 0, &mut out));
         assert_eq!(out, r#"{"2":[true,null,1.5],"b":1,"a":{"x":"y"}}"#);
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_last_value_at_the_first_place_and_nesting_stays_apart() {
+        let value = super::parse(r#"{"a": 1, "b": {"a": [{"z": 0}], "c": 2}, "a": 3, "k\u00e9": {}}"#).unwrap();
+        let mut out = String::new();
+        assert!(super::super::filters::write_json(&value, "", 0, &mut out));
+        assert_eq!(out, r#"{"a":3,"b":{"a":[{"z":0}],"c":2},"ké":{}}"#);
+        // A parse that fails part-way leaves nothing pending for the next one.
+        assert!(super::parse(r#"{"a": {"b": 1, "c": }}"#).is_err());
+        let value = super::parse(r#"{"x": 1}"#).unwrap();
+        let mut out = String::new();
+        assert!(super::super::filters::write_json(&value, "", 0, &mut out));
+        assert_eq!(out, r#"{"x":1}"#);
     }
 }

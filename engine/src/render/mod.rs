@@ -77,7 +77,9 @@ impl Context {
     /// The top-level names of JSON text (an object; anything else gives an empty context).
     pub fn from_json_text(text: &str) -> Result<Context, String> {
         match crate::engine::json::parse(text) {
-            Ok(Value::Object(entries)) => Ok(Context { entries: (*entries).clone() }),
+            Ok(Value::Object(entries)) => {
+                Ok(Context { entries: Rc::try_unwrap(entries).unwrap_or_else(|shared| (*shared).clone()) })
+            }
             Ok(_) => Ok(Context::default()),
             Err(e) => Err(format!("the context is not valid JSON: {e}")),
         }
