@@ -111,6 +111,7 @@ export {
   type SkippedEntry,
   type WriteOptions,
   type WriteReport,
+  type ReadLimits,
 } from './skeleton';
 export {
   dryRunTemplate,

@@ -176,32 +176,75 @@ function renderWith(core: SkeletonCore, files: SkeletonFile[], values: object, o
   }
 }
 
+/** Bounds on reading a skeleton directory; each default fits any real skeleton. */
+export interface ReadLimits {
+  /** Files, directories and links together (default 50,000). */
+  maxEntries?: number;
+  /** Directory levels below the skeleton root (default 64). */
+  maxDepth?: number;
+  /** Sum of the files' sizes in bytes (default 256 MiB, the default bound on rendered output). */
+  maxBytes?: number;
+}
+
+const DEFAULT_READ_LIMITS: Required<ReadLimits> = {
+  maxEntries: 50_000,
+  maxDepth: 64,
+  maxBytes: 256 * 1024 * 1024,
+};
+
+/** A skeleton directory beyond a {@link ReadLimits} bound: the first entry past it, and which. */
+function readLimitError(dir: string, relative: string, reason: string): SkeletonError {
+  const error = new Error(`${path.join(dir, relative)}: ${reason}`) as SkeletonError;
+  error.name = 'TrellisSkeletonError';
+  error.code = 'limit_error';
+  error.file = relative;
+  error.reason = reason;
+  error.hint =
+    'a skeleton this large is usually a mistake (a dependency or build directory inside it); ' +
+    'remove what does not belong, or raise the bound if the skeleton really is this large';
+  return error;
+}
+
 /**
  * The entries under `dir` (relative `/` paths, parents before children, names sorted), read
  * with `lstat`: a symbolic link is an entry of type `symlink` with its link text, never followed.
+ * Reading stops with a `limit_error` {@link SkeletonError} at the first entry past a bound, and
+ * checks a file's size before reading it, so a huge tree is never held in memory.
  */
-export function readSkeletonDir(dir: string): SkeletonFile[] {
+export function readSkeletonDir(dir: string, limits: ReadLimits = {}): SkeletonFile[] {
+  const bounds = { ...DEFAULT_READ_LIMITS, ...limits };
   const out: SkeletonFile[] = [];
-  const walk = (relative: string): void => {
+  let bytes = 0;
+  const walk = (relative: string, depth: number): void => {
     const names = fs.readdirSync(path.join(dir, relative)).sort();
     for (const name of names) {
       const rel = relative === '' ? name : `${relative}/${name}`;
+      if (out.length >= bounds.maxEntries) {
+        throw readLimitError(dir, rel, `the skeleton has more than ${bounds.maxEntries} entries`);
+      }
       const full = path.join(dir, rel);
       const stats = fs.lstatSync(full);
       const mode = stats.mode & 0o7777;
       if (stats.isSymbolicLink()) {
         out.push({ path: rel, type: 'symlink', symlink: fs.readlinkSync(full), mode });
       } else if (stats.isDirectory()) {
+        if (depth >= bounds.maxDepth) {
+          throw readLimitError(dir, rel, `the skeleton nests directories more than ${bounds.maxDepth} levels deep`);
+        }
         out.push({ path: rel, type: 'directory', mode });
-        walk(rel);
+        walk(rel, depth + 1);
       } else if (stats.isFile()) {
+        bytes += stats.size;
+        if (bytes > bounds.maxBytes) {
+          throw readLimitError(dir, rel, `the skeleton's files add up to more than ${bounds.maxBytes} bytes`);
+        }
         out.push({ path: rel, type: 'file', content: fs.readFileSync(full), mode });
       } else {
         throw new Error(`${full}: not a file, directory or symbolic link; a skeleton cannot hold it`);
       }
     }
   };
-  walk('');
+  walk('', 0);
   return out;
 }
 

@@ -319,6 +319,23 @@ test('symlinks: read without following, kept inside, refused in chain, dangling 
   assert.equal(fs.readFileSync(path.join(out, 'd/l'), 'utf8'), 'f');
 });
 
+test('reading a skeleton stops at the first entry past a bound, before reading an oversized file', (t) => {
+  const base = scratch(t, 'trellis-read-limits-');
+  const wide = makeTree(fs.mkdtempSync(path.join(base, 'wide-')), Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${String(i).padStart(2, '0')}.txt`, 'x'])));
+  assert.equal(readSkeletonDir(wide, { maxEntries: 12 }).length, 12);
+  assert.throws(() => readSkeletonDir(wide, { maxEntries: 10 }), (e) =>
+    e.code === 'limit_error' && e.file === 'f10.txt' && /more than 10 entries/.test(e.message) && e.message.startsWith(wide) && /build directory/.test(e.hint));
+
+  const deep = makeTree(fs.mkdtempSync(path.join(base, 'deep-')), { 'a/b/c/d/f.txt': 'x' });
+  assert.equal(readSkeletonDir(deep, { maxDepth: 4 }).length, 5);
+  assert.throws(() => readSkeletonDir(deep, { maxDepth: 3 }), (e) => e.code === 'limit_error' && e.file === 'a/b/c/d' && /3 levels/.test(e.reason));
+
+  const heavy = makeTree(fs.mkdtempSync(path.join(base, 'heavy-')), { 'a.txt': 'x'.repeat(600), 'b.txt': 'y'.repeat(600) });
+  assert.throws(() => readSkeletonDir(heavy, { maxBytes: 1000 }), (e) => e.code === 'limit_error' && e.file === 'b.txt' && /1000 bytes/.test(e.reason));
+  // Defaults fit real skeletons: every corpus skeleton above was read with them.
+  assert.equal(readSkeletonDir(heavy).length, 2);
+});
+
 test('a file failing midway leaves the target untouched', (t) => {
   const base = scratch(t, 'trellis-fail-');
   const target = makeTree(path.join(base, 'target'), { 'existing.txt': 'old', 'keep/me.txt': 'kept' });

@@ -10,6 +10,7 @@ import {
   renderSkeleton,
   writeSkeleton,
   type SkeletonError,
+  type SkeletonFile,
   type SkeletonOptions,
   type SkeletonResult,
 } from '../skeleton';
@@ -235,9 +236,10 @@ export function createFetchTemplateAction(
       }
 
       const started = Date.now();
-      const files = readSkeletonDir(templateDir);
+      let files: SkeletonFile[];
       let result: SkeletonResult;
       try {
+        files = readSkeletonDir(templateDir);
         result = renderSkeleton(files, input.values ?? {}, {
           copyWithoutTemplating: input.copyWithoutTemplating,
           templateFileExtension: extension,
