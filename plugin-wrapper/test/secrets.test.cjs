@@ -19,6 +19,10 @@ const forms = [
   SECRET.toLowerCase(),
   Buffer.from(SECRET).toString('base64').replace(/=+$/, ''),
   encodeURIComponent(`${SECRET}/x`),
+  // Composed transforms.
+  [...SECRET.toUpperCase()].reverse().join(''),
+  Buffer.from([...SECRET].reverse().join('')).toString('base64').replace(/=+$/, ''),
+  [...Buffer.from(SECRET).toString('base64').replace(/=+$/, '')].reverse().join(''),
 ];
 const context = { parameters: { name: 'svc', repoUrl: 'github.com?owner=o&repo=r' }, secrets: { token: SECRET } };
 
@@ -61,6 +65,9 @@ test('transformed secrets are redacted too, including a host filter’s base64 a
     "${{ (secrets.token + '/x') | urlencode | parseEntityRef }}",
     '${{ secrets.token | strictly }}',
     '${{ secrets.token | b64 | strictly }}',
+    '${{ secrets.token | reverse | upper | parseEntityRef }}',
+    '${{ secrets.token | reverse | b64 | parseEntityRef }}',
+    '${{ secrets.token | b64 | reverse | strictly }}',
   ]) {
     const error = errorOf(() => trellis.renderString(template, context, options));
     assert.match(error.message, /\[secret\]/, template);

@@ -4,7 +4,7 @@
 //! still carry values: Backstage's own texts (`parseRepoUrl`, `parseEntityRef` quote their
 //! input) and the messages of host filters and globals. So every render error message is also
 //! redacted: each secret, and each form Trellis or a template commonly turns it into (reversed,
-//! upper/lower case, base64, URL- and JSON-escaped), becomes `[secret]`.
+//! upper/lower case, base64, URL- and JSON-escaped, and their combinations), becomes `[secret]`.
 //!
 //! Secrets are the string leaves of the context's `secrets` object (where Backstage puts a
 //! task's secrets) and [`super::RenderOptions::secrets`].
@@ -56,18 +56,29 @@ fn collect_strings(value: &Value, out: &mut Vec<String>, depth: usize) {
     }
 }
 
+/// The secret as a template may have turned it: every combination of case (as is, upper, lower),
+/// direction (as is, reversed) and encoding (none, base64, base64url, URI component, JSON
+/// string), and each of those reversed again (`… | b64encode | reverse`). Composed transforms
+/// are as easy to write as single ones, so all 60 are redacted, not only the single steps.
 fn derived_forms(secret: &str) -> Vec<String> {
-    let standard = base64(secret.as_bytes(), false);
-    let mut forms = vec![
-        secret.to_string(),
-        secret.chars().rev().collect(),
-        secret.to_uppercase(),
-        secret.to_lowercase(),
-        standard.trim_end_matches('=').to_string(),
-        base64(secret.as_bytes(), true).trim_end_matches('=').to_string(),
-        crate::engine::filters::encode_uri_component(secret),
-        serde_json::to_string(secret).unwrap_or_default().trim_matches('"').to_string(),
-    ];
+    let reversed = |text: &str| text.chars().rev().collect::<String>();
+    let mut forms = Vec::with_capacity(60);
+    for cased in [secret.to_string(), secret.to_uppercase(), secret.to_lowercase()] {
+        for text in [reversed(&cased), cased] {
+            let bytes = text.as_bytes();
+            let encoded = [
+                base64(bytes, false).trim_end_matches('=').to_string(),
+                base64(bytes, true).trim_end_matches('=').to_string(),
+                crate::engine::filters::encode_uri_component(&text),
+                serde_json::to_string(&text).unwrap_or_default().trim_matches('"').to_string(),
+            ];
+            for form in encoded {
+                forms.push(reversed(&form));
+                forms.push(form);
+            }
+            forms.push(text);
+        }
+    }
     forms.retain(|form| form.chars().count() >= MIN_SECRET_CHARS);
     forms
 }
@@ -117,5 +128,15 @@ mod tests {
             "got [secret], [secret], [secret], [secret], [secret], pin 42"
         );
         assert_eq!(redact("a b+c d", None, &["b+c d".into()]), "a [secret]");
+    }
+
+    #[test]
+    fn composed_transforms_are_redacted_too() {
+        let secret = "Tok3n-Value";
+        let upper_reversed: String = secret.to_uppercase().chars().rev().collect();
+        let base64_of_reversed = base64(secret.chars().rev().collect::<String>().as_bytes(), false);
+        let reversed_base64: String = base64(secret.as_bytes(), true).trim_end_matches('=').chars().rev().collect();
+        let message = format!("a {upper_reversed} b {} c {reversed_base64} d", base64_of_reversed.trim_end_matches('='));
+        assert_eq!(redact(&message, None, &[secret.into()]), "a [secret] b [secret] c [secret] d");
     }
 }
