@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { validateParameters, type ParameterError, type ParameterResult, type TrellisError } from './core';
 import { CHECK_USAGE, RULES_USAGE, runCheck, runRules } from './commands/check';
@@ -137,6 +137,16 @@ function formatCoreError(error: TrellisError): string {
   return `error${rule}: ${message}`;
 }
 
+/** `parseArgs` for one command: a malformed or unknown option is a {@link UsageError} with that
+ * command's usage text. */
+function parseCommandArgs<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message, usage);
+  }
+}
+
 /** `params` and `render` take one template and `--values FILE` (returned). */
 function requireTemplateAndValues(positionals: string[], values: string | undefined, what: string, usage: string): string {
   if (positionals.length !== 1) {
@@ -152,18 +162,21 @@ function requireTemplateAndValues(positionals: string[], values: string | undefi
 }
 
 function runParams(args: string[]): number {
-  const { values: flags, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      values: { type: 'string' },
-      secrets: { type: 'string' },
-      'apply-defaults': { type: 'boolean' },
-      format: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+  const { values: flags, positionals } = parseCommandArgs(
+    {
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        values: { type: 'string' },
+        secrets: { type: 'string' },
+        'apply-defaults': { type: 'boolean' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  });
+    PARAMS_USAGE,
+  );
   if (flags.help) {
     process.stdout.write(PARAMS_USAGE);
     return 0;
@@ -200,19 +213,22 @@ function runParams(args: string[]): number {
 }
 
 function runCheckCommand(args: string[]): number {
-  const { values: flags, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: 'string' },
-      'max-severity': { type: 'string' },
-      'no-color': { type: 'boolean' },
-      manifest: { type: 'string' },
-      ignore: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
+  const { values: flags, positionals } = parseCommandArgs(
+    {
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        'max-severity': { type: 'string' },
+        'no-color': { type: 'boolean' },
+        manifest: { type: 'string' },
+        ignore: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  });
+    CHECK_USAGE,
+  );
   if (flags.help) {
     process.stdout.write(CHECK_USAGE);
     return 0;
@@ -241,9 +257,8 @@ function runCheckCommand(args: string[]): number {
 }
 
 function runRenderCommand(args: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values: flags, positionals } = parseCommandArgs(
+    {
       args,
       allowPositionals: true,
       strict: true,
@@ -257,11 +272,9 @@ function runRenderCommand(args: string[]): number {
         manifest: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message, RENDER_USAGE);
-  }
-  const { values: flags, positionals } = parsed;
+    },
+    RENDER_USAGE,
+  );
   if (flags.help) {
     process.stdout.write(RENDER_USAGE);
     return 0;
@@ -287,17 +300,15 @@ function runRenderCommand(args: string[]): number {
 }
 
 function runRulesCommand(args: string[]): number {
-  let flags;
-  try {
-    flags = parseArgs({
+  const flags = parseCommandArgs(
+    {
       args,
       allowPositionals: false,
       strict: true,
       options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message, RULES_USAGE);
-  }
+    },
+    RULES_USAGE,
+  ).values;
   if (flags.help) {
     process.stdout.write(RULES_USAGE);
     return 0;
@@ -310,9 +321,8 @@ function runRulesCommand(args: string[]): number {
 }
 
 async function runManifestCommand(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const flags = parseCommandArgs(
+    {
       args,
       allowPositionals: false,
       strict: true,
@@ -322,11 +332,9 @@ async function runManifestCommand(args: string[]): Promise<number> {
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message, MANIFEST_USAGE);
-  }
-  const flags = parsed.values;
+    },
+    MANIFEST_USAGE,
+  ).values;
   if (flags.help) {
     process.stdout.write(MANIFEST_USAGE);
     return 0;
@@ -372,13 +380,9 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`, USAGE);
     }
   } catch (error) {
-    // parseArgs throws TypeErrors with a code for unknown or malformed options.
-    const isArgError = typeof (error as NodeJS.ErrnoException).code === 'string' &&
-      (error as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS');
-    if (error instanceof UsageError || isArgError) {
-      process.stderr.write(`error: ${(error as Error).message}\n`);
-      const usage = error instanceof UsageError ? error.usage : PARAMS_USAGE;
-      if (usage) process.stderr.write(`\n${usage}`);
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      if (error.usage) process.stderr.write(`\n${error.usage}`);
       return 2;
     }
     process.stderr.write(`error: trellis failed unexpectedly: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -193,6 +193,15 @@ test('rules --format markdown prints one table row per rule', () => {
   assert.equal(trellis('rules', '--bogus').status, 2);
 });
 
+test('an unknown option is exit 2 with the usage of the command it was given to', () => {
+  for (const [command, usage] of [['check', /Usage: trellis check/], ['rules', /Usage: trellis rules/], ['render', /Usage: trellis render/], ['params', /Usage: trellis params/]]) {
+    const result = trellis(command, '--bogus');
+    assert.equal(result.status, 2, command);
+    assert.match(result.stderr, /Unknown option '--bogus'/, command);
+    assert.match(result.stderr, usage, command);
+  }
+});
+
 test('--manifest adds an instance\'s actions and filters; a broken manifest is exit 2', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-manifest-'));
   try {
