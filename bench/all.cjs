@@ -20,33 +20,40 @@ const { benchSetup, median } = require('./support.cjs');
 const { benchRender } = require('./render.cjs');
 const { benchCheck } = require('./check.cjs');
 
-/** Milliseconds from the start of `require(entry)` to the end of the first render, in a fresh process. */
-function coldStartMs(entry, runs) {
-  const script = `
-    const { performance } = require('node:perf_hooks');
-    const started = performance.now();
-    const trellis = require(${JSON.stringify(entry)});
-    if (trellis.renderString('\${{ parameters.name | upper }}', { parameters: { name: 'x' } }) !== 'X') process.exit(1);
-    process.stdout.write(String(performance.now() - started));
-  `;
+/** The median of what `script` prints (milliseconds it timed), each run in a fresh Node process. */
+function medianInFreshProcesses(script, runs) {
   const times = [];
   for (let i = 0; i < runs; i++) times.push(Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })));
   return median(times);
 }
 
-/** Milliseconds V8 takes to compile (validate) the wasm alone, in a fresh process: the floor under
- * the cold start that no JavaScript change can move. */
+/** Milliseconds from the start of `require(entry)` to the end of the first render. */
+function coldStartMs(entry, runs) {
+  return medianInFreshProcesses(
+    `
+    const { performance } = require('node:perf_hooks');
+    const started = performance.now();
+    const trellis = require(${JSON.stringify(entry)});
+    if (trellis.renderString('\${{ parameters.name | upper }}', { parameters: { name: 'x' } }) !== 'X') process.exit(1);
+    process.stdout.write(String(performance.now() - started));
+  `,
+    runs,
+  );
+}
+
+/** Milliseconds V8 takes to compile (validate) the wasm alone: the floor under the cold start
+ * that no JavaScript change can move. */
 function wasmCompileMs(wasmPath, runs) {
-  const script = `
+  return medianInFreshProcesses(
+    `
     const { performance } = require('node:perf_hooks');
     const bytes = require('node:fs').readFileSync(${JSON.stringify(wasmPath)});
     const started = performance.now();
     new WebAssembly.Module(bytes);
     process.stdout.write(String(performance.now() - started));
-  `;
-  const times = [];
-  for (let i = 0; i < runs; i++) times.push(Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })));
-  return median(times);
+  `,
+    runs,
+  );
 }
 
 /** Rows b): one per way of writing (a fresh target; `replace: true` over an existing one). */
