@@ -4,11 +4,13 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
+use indexmap::IndexMap;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::value::{Entries, Value};
+use super::value::{Entries, Fnv, Value};
 
 /// Parses JSON text into a template value (objects in JavaScript property order).
 pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
@@ -169,14 +171,13 @@ impl<'de> Visitor<'de> for InputVisitor {
         Ok(Input::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Input, A::Error> {
-        let mut entries: Vec<(String, Input)> = Vec::new();
+        // Hashed, not searched: a duplicate key keeps the last value at the first place (as
+        // `JSON.parse`), and an input with tens of thousands of keys stays linear.
+        let mut entries: IndexMap<String, Input, BuildHasherDefault<Fnv>> = IndexMap::default();
         while let Some((key, item)) = map.next_entry::<String, Input>()? {
-            match entries.iter_mut().find(|(k, _)| *k == key) {
-                Some(slot) => slot.1 = item,
-                None => entries.push((key, item)),
-            }
+            entries.insert(key, item);
         }
-        Ok(Input::Object(entries))
+        Ok(Input::Object(entries.into_iter().collect()))
     }
 }
 
@@ -188,6 +189,17 @@ mod tests {
         let mut out = String::new();
         assert!(super::super::filters::write_json(&value, "", 0, &mut out));
         assert_eq!(out, r#"{"2":[true,null,1.5],"b":1,"a":{"x":"y"}}"#);
+    }
+
+    #[test]
+    fn step_inputs_keep_the_last_duplicate_at_the_first_place() {
+        let Ok(super::Input::Object(entries)) = serde_json::from_str::<super::Input>(r#"{"a": "1", "b": 2, "a": "3"}"#)
+        else {
+            panic!("an object")
+        };
+        let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b"]);
+        assert!(matches!(&entries[0].1, super::Input::Str(v) if v == "3"));
     }
 
     #[test]
