@@ -26,6 +26,10 @@ trap 'rm -rf "$test_tmp"' EXIT
 printf '\n==> JavaScript API, CLI, Backstage module (real scaffolder backend), parity with npm jsonschema\n'
 TMPDIR="$test_tmp" node --test --test-reporter=spec plugin-wrapper/test/*.test.cjs
 
+printf '\n==> the packed package installed into a fresh Backstage backend app from the npm registry, real tasks\n'
+# Cold (a fresh clone): npm ci of tests/real-app/app, about 3 minutes; then from .cache/real-app.
+TMPDIR="$test_tmp" node --test --test-reporter=spec tests/real-app/install.test.cjs
+
 if [ -n "$(ls -A "$test_tmp")" ]; then
   echo "error: the tests left these in their temp folder (TMPDIR=$test_tmp):" >&2
   ls -lA "$test_tmp" >&2
