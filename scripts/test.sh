@@ -18,8 +18,23 @@ cargo test
 printf '\n==> wasm exports under Node (wasm-bindgen-test)\n'
 cargo test --target wasm32-unknown-unknown --test wasm_node
 
+# The JavaScript tests get a temp folder of their own (TMPDIR), which must be empty once they are
+# done: each test removes what it makes there, whether it passed or failed.
+test_tmp="$(mktemp -d)"
+trap 'rm -rf "$test_tmp"' EXIT
+
 printf '\n==> JavaScript API, CLI, Backstage module (real scaffolder backend), parity with npm jsonschema\n'
-node --test --test-reporter=spec plugin-wrapper/test/*.test.cjs
+TMPDIR="$test_tmp" node --test --test-reporter=spec plugin-wrapper/test/*.test.cjs
+
+printf '\n==> the packed package installed into a fresh Backstage backend app from the npm registry, real tasks\n'
+# Cold (a fresh clone): npm ci of tests/real-app/app, about 3 minutes; then from .cache/real-app.
+TMPDIR="$test_tmp" node --test --test-reporter=spec tests/real-app/install.test.cjs
+
+if [ -n "$(ls -A "$test_tmp")" ]; then
+  echo "error: the tests left these in their temp folder (TMPDIR=$test_tmp):" >&2
+  ls -lA "$test_tmp" >&2
+  exit 1
+fi
 
 printf '\n==> the Backstage module in a real scaffolder backend again, on Node.js 22\n'
 bash scripts/test-node22.sh

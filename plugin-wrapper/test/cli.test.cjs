@@ -4,8 +4,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
+const { makeTempDir } = require('./support/temp.cjs');
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -19,7 +19,7 @@ function trellis(...args) {
 }
 
 function tempFile(name, content) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-cli-'));
+  const dir = makeTempDir('trellis-cli-');
   const file = path.join(dir, name);
   fs.writeFileSync(file, content);
   return file;

@@ -7,12 +7,12 @@ const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
 const { mockCredentials } = require('@backstage/backend-test-utils');
 const { collectManifest, startBackend } = require('../../scripts/snapshot-manifest.cjs');
 const { formatManifest, normalizeManifest, ManifestError } = require('../../dist/manifest.js');
+const { freePort } = require('./support/net.cjs');
+const { makeTempDir } = require('./support/temp.cjs');
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -55,20 +55,11 @@ function trellis(...args) {
 }
 
 function tempPath(name) {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-manifest-')), name);
+  return path.join(makeTempDir('trellis-manifest-'), name);
 }
 
-/** A port nothing listens on: bound once by the OS, then released. */
-function closedPort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port nothing listens on. */
+const closedPort = freePort;
 
 describe('the checked-in manifest of scaffolder-backend 4.3.0', () => {
   let fresh;

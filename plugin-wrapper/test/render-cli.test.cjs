@@ -6,9 +6,9 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { parse: parseYaml } = require('yaml');
+const { makeTempDir } = require('./support/temp.cjs');
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -21,7 +21,7 @@ function trellis(...args) {
 }
 
 function tempDir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-render-'));
+  return makeTempDir('trellis-render-');
 }
 
 function writeJson(dir, name, value) {
@@ -131,7 +131,7 @@ test('a failing render: exit 1, the skeleton file:line:col, and --out untouched'
   const out = path.join(dir, 'out');
   fs.mkdirSync(out);
   fs.writeFileSync(path.join(out, 'a.txt'), 'before\n');
-  const reportFile = path.join(os.tmpdir(), `trellis-render-report-${process.pid}.json`);
+  const reportFile = path.join(tempDir(), 'report.json');
   const run = trellis('render', `${fixtures}/failing-skeleton`, '--values', writeJson(dir, 'v.json', {}), '--out', out, '--report', reportFile);
   assert.equal(run.status, 1, run.stdout + run.stderr);
   assert.match(
@@ -145,7 +145,6 @@ test('a failing render: exit 1, the skeleton file:line:col, and --out untouched'
   assert.deepEqual(fs.readdirSync(dir).sort(), ['out', 'v.json']);
   // The report is written all the same: which step failed, where, and what ran after it.
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-  fs.rmSync(reportFile);
   assert.deepEqual(report.steps.map(s => [s.id, s.status]), [['fetch', 'failed'], ['skipped', 'skipped'], ['report', 'ran']]);
   assert.deepEqual(
     [report.error.file, report.error.line, report.error.column],

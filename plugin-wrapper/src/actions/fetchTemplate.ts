@@ -14,6 +14,7 @@ import {
   type SkeletonOptions,
   type SkeletonResult,
 } from '../skeleton';
+import { withStepErrors } from './stepErrors';
 import { examples } from './fetchTemplate.examples';
 import { FETCH_TEMPLATE_ACTION_ID } from './ids';
 
@@ -205,7 +206,7 @@ export function createFetchTemplateAction(
   options: FetchTemplateActionOptions,
 ): TemplateAction<FetchTemplateInput, FetchTemplateOutput> {
   const hosts = integrationHosts(options.integrations);
-  return {
+  return withStepErrors({
     id: FETCH_TEMPLATE_ACTION_ID,
     description:
       'fetch:template rendered by Trellis (same inputs, same output tree): downloads a skeleton, ' +
@@ -278,5 +279,5 @@ export function createFetchTemplateAction(
       ctx.output('kept', kept);
       ctx.output('skipped', result.skipped.map(({ path: p, renderedPath, reason }) => ({ path: p, renderedPath, reason })));
     },
-  };
+  });
 }

@@ -3,6 +3,7 @@ import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import { validateParameters, type ParameterError, type TrellisError } from '../core';
 import { readActionSchema } from '../paths';
+import { withStepErrors } from './stepErrors';
 import { examples } from './parametersValidate.examples';
 import { PARAMETERS_VALIDATE_ACTION_ID } from './ids';
 
@@ -74,7 +75,7 @@ export function createParametersValidateAction(): TemplateAction<
   ParametersValidateInput,
   ParametersValidateOutput
 > {
-  return {
+  return withStepErrors({
     id: PARAMETERS_VALIDATE_ACTION_ID,
     description:
       'Checks values against parameter forms (one JSON Schema or a list of pages with `title` ' +
@@ -122,5 +123,5 @@ export function createParametersValidateAction(): TemplateAction<
       }
       ctx.logger.warn(`${summary} (failOnError is false: the step succeeds)`);
     },
-  };
+  });
 }

@@ -6,6 +6,7 @@ import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { checkTemplate, type Diagnostic, type Severity } from '../core';
 import { readActionSchema } from '../paths';
 import { fileSkeletonReader } from '../skeletonReader';
+import { withStepErrors } from './stepErrors';
 import { examples } from './templateCheck.examples';
 import { TEMPLATE_CHECK_ACTION_ID } from './ids';
 
@@ -132,7 +133,7 @@ async function readTemplate(absolute: string, relative: string): Promise<string>
  * `schema.input` and lists both schemas in GET /v2/actions.
  */
 export function createTemplateCheckAction(): TemplateAction<TemplateCheckInput, TemplateCheckOutput> {
-  return {
+  return withStepErrors({
     id: TEMPLATE_CHECK_ACTION_ID,
     description:
       'Checks a Software Template file in the workspace for mistakes Backstage only shows at run ' +
@@ -190,5 +191,5 @@ export function createTemplateCheckAction(): TemplateAction<TemplateCheckInput, 
       const more = failing.length > QUOTED_FINDINGS ? ` (and ${failing.length - QUOTED_FINDINGS} more)` : '';
       throw new InputError(`Template check found ${counts}: ${quoted}${more}`);
     },
-  };
+  });
 }

@@ -18,6 +18,7 @@
 //               not carry the trees it wrote).
 
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { fileURLToPath } = require('node:url');
 const { before, after } = require('node:test');
@@ -45,6 +46,23 @@ function createKnex() {
 }
 
 /**
+ * The scaffolder's working directory (`backend.workingDirectory`: task and dry-run workspaces),
+ * a folder of the test's own. Backstage removes a step's temporary directories only when the step
+ * succeeds (NunjucksWorkflowRunner), so failing dry-runs would leave `dry-run-*_step-*` folders in
+ * the system's temp folder; `remove()` takes them away with the rest.
+ */
+function workingDirectory() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-scaffolder-'));
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The backend's configuration: `config` with the working directory set. */
+function configWith(config, work) {
+  const data = { ...config, backend: { ...config?.backend, workingDirectory: work.dir } };
+  return mockServices.rootConfig.factory({ data });
+}
+
+/**
  * Starts the backend before the file's tests and stops it after them. Returns an object whose
  * `baseUrl` (`http://127.0.0.1:PORT/api/scaffolder`) is set once it is up.
  */
@@ -52,11 +70,18 @@ function useScaffolderBackend(features) {
   const handle = { baseUrl: undefined };
   let backend;
   let knex;
+  let work;
   before(
     async () => {
       knex = createKnex();
+      work = workingDirectory();
       backend = await startTestBackend({
-        features: [import('@backstage/plugin-scaffolder-backend'), ...features, mockServices.database.factory({ knex })],
+        features: [
+          import('@backstage/plugin-scaffolder-backend'),
+          ...features,
+          mockServices.database.factory({ knex }),
+          configWith(undefined, work),
+        ],
       });
       handle.baseUrl = `http://127.0.0.1:${backend.server.address().port}/api/scaffolder`;
     },
@@ -65,6 +90,7 @@ function useScaffolderBackend(features) {
   after(async () => {
     if (backend) await backend.stop();
     if (knex) await knex.destroy();
+    if (work) work.remove();
   });
   return handle;
 }
@@ -174,6 +200,7 @@ const fixturesModule = actionsModule('trellis-test-fixtures', [
  */
 async function startScaffolder({ fixtures = false, config } = {}) {
   const knex = createKnex();
+  const work = workingDirectory();
   let backend;
   try {
     backend = await startTestBackend({
@@ -182,12 +209,13 @@ async function startScaffolder({ fixtures = false, config } = {}) {
         // How a Backstage app installs the package: backend.add(import('<package>')).
         import(path.join(root, 'dist', 'index.js')),
         mockServices.database.factory({ knex }),
-        ...(config ? [mockServices.rootConfig.factory({ data: config })] : []),
+        configWith(config, work),
         ...(fixtures ? [fixturesModule] : []),
       ],
     });
   } catch (error) {
     await knex.destroy();
+    work.remove();
     throw error;
   }
   const baseUrl = `http://127.0.0.1:${backend.server.address().port}/api/scaffolder`;
@@ -203,6 +231,7 @@ async function startScaffolder({ fixtures = false, config } = {}) {
         await backend.stop();
       } finally {
         await knex.destroy();
+        work.remove();
       }
     },
   };
