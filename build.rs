@@ -1,0 +1,190 @@
+//! Packs text-unidecode 1.3's transliteration table (python-slugify's fallback, which
+//! cookiecutter's `slugify` filter uses) for src/cookiecutter/slugify.rs.
+//!
+//! The strings come from the `unidecode` crate, which carries the same Text::Unidecode data;
+//! `TEXT_UNIDECODE_DIFFERS` lists the code points where text-unidecode 1.3 says otherwise
+//! (found by comparing the two over the whole Basic Multilingual Plane; the cookiecutter
+//! differential test in plugin-wrapper/test/cookiecutter-slugify.test.cjs holds the packed
+//! table against the real text-unidecode again).
+//!
+//! Layout of `$OUT_DIR/unidecode.bin`: 65,536 length bytes (one per BMP code point; 254 and 255
+//! stand for `[?] ` and `[?]`, which take no text), 256 little-endian u32 offsets (where each
+//! block of 256 code points starts in the text), then the text.
+
+use std::io::Write;
+
+/// (code point, text-unidecode 1.3's string) where the `unidecode` crate differs.
+const TEXT_UNIDECODE_DIFFERS: &[(u32, &str)] = &[
+    (0x0080, ""),
+    (0x0082, ""),
+    (0x0083, ""),
+    (0x0084, ""),
+    (0x0085, ""),
+    (0x0086, ""),
+    (0x0087, ""),
+    (0x0088, ""),
+    (0x0089, ""),
+    (0x008A, ""),
+    (0x008B, ""),
+    (0x008C, ""),
+    (0x008E, ""),
+    (0x0091, ""),
+    (0x0092, ""),
+    (0x0093, ""),
+    (0x0094, ""),
+    (0x0095, ""),
+    (0x0096, ""),
+    (0x0097, ""),
+    (0x0098, ""),
+    (0x0099, ""),
+    (0x009A, ""),
+    (0x009B, ""),
+    (0x009C, ""),
+    (0x009E, ""),
+    (0x009F, ""),
+    (0x02E5, ""),
+    (0x02E6, ""),
+    (0x02E7, ""),
+    (0x02E8, ""),
+    (0x02E9, ""),
+    (0x02EA, ""),
+    (0x02EB, ""),
+    (0x02EF, "[?]"),
+    (0x02F0, "[?]"),
+    (0x02F1, "[?]"),
+    (0x02F2, "[?]"),
+    (0x02F3, "[?]"),
+    (0x02F4, "[?]"),
+    (0x02F5, "[?]"),
+    (0x02F6, "[?]"),
+    (0x02F7, "[?]"),
+    (0x02F8, "[?]"),
+    (0x02F9, "[?]"),
+    (0x02FA, "[?]"),
+    (0x02FB, "[?]"),
+    (0x02FC, "[?]"),
+    (0x02FD, "[?]"),
+    (0x02FE, "[?]"),
+    (0x02FF, "[?] "),
+    (0x03F4, "[?]"),
+    (0x03F5, "[?]"),
+    (0x03F6, "[?]"),
+    (0x03F7, "[?]"),
+    (0x03F8, "[?]"),
+    (0x03F9, "[?]"),
+    (0x03FC, "[?]"),
+    (0x03FD, "[?]"),
+    (0x03FE, "[?]"),
+    (0x03FF, "[?] "),
+    (0x04FF, "[?] "),
+    (0x05FF, "[?] "),
+    (0x06FF, "[?] "),
+    (0x07FF, "[?] "),
+    (0x09FF, "[?] "),
+    (0x0AF0, "[?]"),
+    (0x0AF1, "[?]"),
+    (0x0AF9, "[?]"),
+    (0x0AFF, "[?] "),
+    (0x0BFF, "[?] "),
+    (0x0CFF, "[?] "),
+    (0x0DFF, "[?] "),
+    (0x0EFF, "[?] "),
+    (0x0FFF, "[?] "),
+    (0x10FF, "[?] "),
+    (0x11FF, "[?] "),
+    (0x13F5, "[?]"),
+    (0x13F8, "[?]"),
+    (0x13F9, "[?]"),
+    (0x13FA, "[?]"),
+    (0x13FB, "[?]"),
+    (0x13FC, "[?]"),
+    (0x13FD, "[?]"),
+    (0x13FF, "[?] "),
+    (0x16FF, "[?] "),
+    (0x17FF, "[?] "),
+    (0x18FF, "[?] "),
+    (0x1EFA, "[?]"),
+    (0x1EFB, "[?]"),
+    (0x1EFC, "[?]"),
+    (0x1EFD, "[?]"),
+    (0x1EFE, "[?]"),
+    (0x1EFF, "[?] "),
+    (0x1FFF, "[?] "),
+    (0x20FF, "[?] "),
+    (0x21FF, "[?] "),
+    (0x22FF, "[?] "),
+    (0x23FF, "[?] "),
+    (0x24FF, "[?] "),
+    (0x25F4, "#"),
+    (0x25F5, "#"),
+    (0x25F6, "#"),
+    (0x25F7, "#"),
+    (0x25F8, "[?]"),
+    (0x25F9, "[?]"),
+    (0x25FA, "[?]"),
+    (0x25FB, "[?]"),
+    (0x25FC, "[?]"),
+    (0x25FD, "[?]"),
+    (0x25FE, "[?]"),
+    (0x25FF, "[?] "),
+    (0x26FF, "[?] "),
+    (0x27FF, "[?] "),
+    (0x2EFF, "[?] "),
+    (0x2FFF, "[?] "),
+    (0x30FF, "[?] "),
+    (0x31FF, "[?] "),
+    (0x32FF, "[?] "),
+    (0x33FF, "[?] "),
+    (0x4DFF, "[?] "),
+    (0x9FFF, "[?] "),
+    (0xA4FF, "[?] "),
+    (0xD7FF, "[?] "),
+    (0xFAFF, "[?] "),
+    (0xFDF0, ""),
+    (0xFDF1, ""),
+    (0xFDF2, ""),
+    (0xFDF3, ""),
+    (0xFDF4, ""),
+    (0xFDF5, ""),
+    (0xFDF6, ""),
+    (0xFDF7, ""),
+    (0xFDF8, ""),
+    (0xFDF9, ""),
+    (0xFDFA, ""),
+    (0xFDFB, ""),
+    (0xFDFC, "[?]"),
+    (0xFDFD, "[?]"),
+    (0xFDFF, "[?] "),
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let mut lengths = vec![0u8; 0x10000];
+    let mut offsets = Vec::with_capacity(256 * 4);
+    let mut text = Vec::new();
+    for code in 0u32..0x10000 {
+        if code % 256 == 0 {
+            offsets.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        }
+        let Some(c) = char::from_u32(code) else { continue };
+        let s = match TEXT_UNIDECODE_DIFFERS.iter().find(|(at, _)| *at == code) {
+            Some((_, s)) => *s,
+            None if code == 0 => "\0",
+            None => unidecode::unidecode_char(c),
+        };
+        lengths[code as usize] = match s {
+            "[?] " => 254,
+            "[?]" => 255,
+            _ => {
+                assert!(s.len() < 254, "transliteration of U+{code:04X} too long");
+                text.extend_from_slice(s.as_bytes());
+                s.len() as u8
+            }
+        };
+    }
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("unidecode.bin");
+    let mut file = std::fs::File::create(out).unwrap();
+    file.write_all(&lengths).unwrap();
+    file.write_all(&offsets).unwrap();
+    file.write_all(&text).unwrap();
+}
