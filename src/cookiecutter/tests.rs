@@ -126,6 +126,6 @@ fn backstage_mode_composes_like_fetch_cookiecutter() {
     );
     // Without a copyWithoutRender input the template's own list is gone, so raw.txt renders.
     let options = Options { mode: Mode::Backstage, ..options() };
-    let error = render_cookiecutter(&files, &json!({"name": "svc"}), &options).unwrap_err();
+    let error = render_cookiecutter(&files, &json!({"name": "svc", "other": "o"}), &options).unwrap_err();
     assert_eq!((error.code, error.path.as_str()), ("syntax_error", "raw.txt"), "{error}");
 }
