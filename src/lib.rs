@@ -36,5 +36,7 @@ pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+mod wasm_cookiecutter;
 
 pub use error::{Span, TrellisError};

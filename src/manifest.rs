@@ -66,6 +66,11 @@ const BUILTIN_JSON: &str = include_str!("../schemas/manifest/backstage-scaffolde
 const TRELLIS_ACTIONS: &[(&str, &str, Option<&str>)] = &[
     ("trellis:fetch:template", include_str!("../schemas/actions/trellis-fetch-template.input.json"), None),
     (
+        "trellis:fetch:cookiecutter",
+        include_str!("../schemas/actions/trellis-fetch-cookiecutter.input.json"),
+        Some(include_str!("../schemas/actions/trellis-fetch-cookiecutter.output.json")),
+    ),
+    (
         "trellis:parameters:validate",
         include_str!("../schemas/actions/trellis-parameters-validate.input.json"),
         Some(include_str!("../schemas/actions/trellis-parameters-validate.output.json")),

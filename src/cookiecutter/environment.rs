@@ -230,6 +230,18 @@ impl Jinja {
             python::tojson(&value, indent)
         });
         env.add_filter("slugify", slugify_filter);
+        env.add_filter(
+            "wordwrap",
+            |s: String, width: Option<usize>, break_long: Option<bool>, wrap: Option<String>, hyphens: Option<bool>| {
+                python::wordwrap(
+                    &s,
+                    width.unwrap_or(79),
+                    break_long.unwrap_or(true),
+                    wrap.as_deref().unwrap_or("\n"),
+                    hyphens.unwrap_or(true),
+                )
+            },
+        );
         env.add_filter("center", |s: String, width: Option<i64>| {
             python::center(&s, width.unwrap_or(80).max(0) as usize, ' ')
         });

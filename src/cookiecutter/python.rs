@@ -687,6 +687,15 @@ mod tests {
     }
 
     #[test]
+    fn wordwrap_wraps_like_textwrap() {
+        // Checked with Jinja2 3.1.6: {{ s | wordwrap(w) }}.
+        assert_eq!(wordwrap("aaa bbb ccc ddd", 7, true, "\n", true), "aaa bbb\nccc ddd");
+        assert_eq!(wordwrap("short\n", 79, true, "\n", true), "short");
+        assert_eq!(wordwrap("abcdefghij", 4, true, "\n", true), "abcd\nefgh\nij");
+        assert_eq!(wordwrap("well-known words", 6, true, "\n", true), "well-\nknown\nwords");
+    }
+
+    #[test]
     fn center_places_the_odd_pad_like_cpython() {
         assert_eq!(center("ab", 5, '*'), "**ab*");
         assert_eq!(center("abc", 6, '*'), "*abc**");
@@ -704,4 +713,108 @@ mod tests {
         assert_eq!(v("%r", Value::from("it's")), "\"it's\"");
         assert_eq!(v("100%%", Value::from(Vec::<Value>::new())), "100%");
     }
+}
+
+/// textwrap's chunks: whitespace runs and words, a word split after a hyphen between letters
+/// (`break_on_hyphens`, the common case of textwrap's word separator).
+fn wrap_chunks(text: &str, break_on_hyphens: bool) -> Vec<String> {
+    let is_space = |c: char| matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ');
+    let mut chunks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut in_space = None;
+    for c in text.chars() {
+        let space = is_space(c);
+        if in_space.is_some_and(|s| s != space) {
+            chunks.push(std::mem::take(&mut current));
+        }
+        in_space = Some(space);
+        current.push(c);
+    }
+    if !current.is_empty() {
+        chunks.push(current);
+    }
+    if !break_on_hyphens {
+        return chunks;
+    }
+    let mut out = Vec::new();
+    for chunk in chunks {
+        let chars: Vec<char> = chunk.chars().collect();
+        let mut start = 0;
+        for i in 0..chars.len() {
+            let letter = |j: usize| chars.get(j).is_some_and(|c| c.is_alphabetic());
+            let after_two_letters = i >= 2 && letter(i - 1) && letter(i - 2);
+            let after_letter_hyphen_letter = i >= 3 && letter(i - 1) && chars[i - 2] == '-' && letter(i - 3);
+            if chars[i] == '-' && (after_two_letters || after_letter_hyphen_letter) && letter(i + 1) {
+                out.push(chars[start..=i].iter().collect());
+                start = i + 1;
+            }
+        }
+        out.push(chars[start..].iter().collect());
+    }
+    out
+}
+
+/// Jinja2's `wordwrap(s, width=79, break_long_words=True, wrapstring=None, break_on_hyphens=True)`:
+/// each line wrapped with Python's `textwrap.wrap` (whitespace kept, dropped at line ends).
+pub(super) fn wordwrap(
+    text: &str,
+    width: usize,
+    break_long_words: bool,
+    wrapstring: &str,
+    break_on_hyphens: bool,
+) -> String {
+    let width = width.max(1);
+    let len = |s: &str| s.chars().count();
+    let mut paragraphs = Vec::new();
+    // str.splitlines(): no empty last line for a text that ends with a newline.
+    let mut source: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    if source.last() == Some(&"") {
+        source.pop();
+    }
+    for line in source {
+        let mut chunks = wrap_chunks(line, break_on_hyphens);
+        chunks.reverse();
+        let mut lines: Vec<String> = Vec::new();
+        while !chunks.is_empty() {
+            let mut current: Vec<String> = Vec::new();
+            let mut current_len = 0;
+            if chunks.last().is_some_and(|c| c.trim().is_empty()) && !lines.is_empty() {
+                chunks.pop();
+            }
+            while let Some(chunk) = chunks.last() {
+                if current_len + len(chunk) <= width {
+                    current_len += len(chunk);
+                    current.push(chunks.pop().unwrap_or_default());
+                } else {
+                    break;
+                }
+            }
+            if chunks.last().is_some_and(|c| len(c) > width) {
+                let space_left = width.saturating_sub(current_len).max(1);
+                if break_long_words {
+                    let chunk: Vec<char> = chunks.pop().unwrap_or_default().chars().collect();
+                    let mut end = space_left;
+                    if break_on_hyphens && chunk.len() > space_left {
+                        if let Some(hyphen) = chunk[..space_left].iter().rposition(|c| *c == '-') {
+                            if hyphen > 0 && chunk[..hyphen].iter().any(|c| *c != '-') {
+                                end = hyphen + 1;
+                            }
+                        }
+                    }
+                    current.push(chunk[..end].iter().collect());
+                    chunks.push(chunk[end..].iter().collect());
+                } else if current.is_empty() {
+                    current.push(chunks.pop().unwrap_or_default());
+                }
+            }
+            if current.last().is_some_and(|c| c.trim().is_empty()) {
+                current.pop();
+            }
+            if !current.is_empty() {
+                lines.push(current.concat());
+            }
+        }
+        paragraphs.push(lines.join(wrapstring));
+    }
+    paragraphs.join(wrapstring)
 }
