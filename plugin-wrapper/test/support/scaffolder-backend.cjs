@@ -169,10 +169,10 @@ const fixturesModule = actionsModule('trellis-test-fixtures', [
 ]);
 
 /**
- * Starts the backend: `{baseUrl, getJson(route), dryRun(body), stop()}`. `dryRun` posts
+ * Starts the backend (plus `modules`, further backend features): `{baseUrl, getJson(route), dryRun(body), stop()}`. `dryRun` posts
  * `{template, values, directoryContents}`; `template` may be just `{steps, output}`.
  */
-async function startScaffolder({ fixtures = false, config } = {}) {
+async function startScaffolder({ fixtures = false, config, modules = [] } = {}) {
   const knex = createKnex();
   let backend;
   try {
@@ -184,6 +184,7 @@ async function startScaffolder({ fixtures = false, config } = {}) {
         mockServices.database.factory({ knex }),
         ...(config ? [mockServices.rootConfig.factory({ data: config })] : []),
         ...(fixtures ? [fixturesModule] : []),
+        ...modules,
       ],
     });
   } catch (error) {
