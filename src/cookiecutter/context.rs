@@ -1,7 +1,7 @@
 //! The context cookiecutter 2.7.1 renders with, built as `generate_context`,
 //! `apply_overwrites_to_context` and `prompt_for_config(no_input=True)` build it.
 
-use minijinja::value::{Serde, Value};
+use minijinja::value::Value;
 use serde_json::{Map, Value as Json};
 
 use super::environment::{Failure, Jinja};
@@ -232,7 +232,7 @@ fn render_text(jinja: &Jinja, text: &str, known: &Map<String, Json>, key: &str) 
     if !text.contains(['{', '%', '#']) {
         return Ok(Json::String(text.to_string()));
     }
-    let context = Value::from(Serde(serde_json::json!({ "cookiecutter": known })));
+    let context = super::environment::to_value(&serde_json::json!({ "cookiecutter": known }));
     jinja.render_string(&format!("cookiecutter.json:{key}"), text, &context).map(Json::String)
 }
 

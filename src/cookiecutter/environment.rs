@@ -385,6 +385,22 @@ fn describe(error: &Error, snippet: Option<&str>) -> (&'static str, String, Opti
     }
 }
 
+/// A JSON value as a minijinja value (objects keep their key order).
+pub(super) fn to_value(json: &Json) -> Value {
+    match json {
+        Json::Null => Value::from(()),
+        Json::Bool(b) => Value::from(*b),
+        Json::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Value::from(i),
+            (None, Some(u)) => Value::from(u),
+            _ => Value::from(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Json::String(s) => Value::from(s.as_str()),
+        Json::Array(items) => items.iter().map(to_value).collect(),
+        Json::Object(map) => Value::from_pairs(map.iter().map(|(k, v)| (Value::from(k.as_str()), to_value(v)))),
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset; `\r\n`, `\r` and `\n` end lines.
 pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

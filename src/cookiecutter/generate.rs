@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use minijinja::value::{Serde, Value};
+use minijinja::value::Value;
 use serde_json::{Map, Value as Json};
 
 use super::compose::Template;
@@ -191,7 +191,7 @@ pub(super) fn generate(
     raw.insert("_repo_dir".into(), Json::String(options.template_path.clone()));
     raw.insert("_checkout".into(), Json::Null);
     let context_json = serde_json::json!({"cookiecutter": raw, "_cookiecutter": original});
-    let context = Value::from(Serde(&context_json));
+    let context = super::environment::to_value(&context_json);
 
     let copy_patterns: Vec<String> = match raw.get("_copy_without_render") {
         Some(Json::Array(items)) => {
