@@ -7,9 +7,12 @@
 //! differential test in plugin-wrapper/test/cookiecutter-slugify.test.cjs holds the packed
 //! table against the real text-unidecode again).
 //!
-//! Layout of `$OUT_DIR/unidecode.bin`: 65,536 length bytes (one per BMP code point; 254 and 255
-//! stand for `[?] ` and `[?]`, which take no text), 256 little-endian u32 offsets (where each
-//! block of 256 code points starts in the text), then the text.
+//! Layout of `$OUT_DIR/unidecode.bin`: 65,536 length bytes (one per BMP code point; 255 and 254
+//! stand for `[?]` and `[?] `, 253 for a Hangul syllable, spelled from its jamo's entries, 252 for
+//! a CJK ideograph of U+4E00–U+9FFF, whose string is in the dictionary; none of these take
+//! text), 256 little-endian u32 offsets (where each block of 256 code points starts in the text),
+//! the text, then the dictionary: a u16 count N, N + 1 u16 offsets into its text, the text, and
+//! one u16 dictionary index per code point of U+4E00–U+9FFF.
 
 use std::io::Write;
 
@@ -157,34 +160,77 @@ const TEXT_UNIDECODE_DIFFERS: &[(u32, &str)] = &[
     (0xFDFF, "[?] "),
 ];
 
+/// The string text-unidecode 1.3 has for a code point.
+fn entry(code: u32) -> &'static str {
+    let Some(c) = char::from_u32(code) else { return "" };
+    match TEXT_UNIDECODE_DIFFERS.iter().find(|(at, _)| *at == code) {
+        Some((_, s)) => s,
+        None if code == 0 => "\0",
+        None => unidecode::unidecode_char(c),
+    }
+}
+
+const HANGUL: std::ops::Range<u32> = 0xAC00..0xAC00 + 11172;
+const CJK: std::ops::Range<u32> = 0x4E00..0xA000;
+
+/// A Hangul syllable's string from its jamo's (initial U+1100.., vowel U+1161.., final U+11A8..).
+fn hangul(code: u32) -> String {
+    let s = code - HANGUL.start;
+    let (l, v, t) = (s / 588, (s % 588) / 28, s % 28);
+    let mut out = format!("{}{}", entry(0x1100 + l), entry(0x1161 + v));
+    if t > 0 {
+        out.push_str(entry(0x11A7 + t));
+    }
+    out
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let mut lengths = vec![0u8; 0x10000];
     let mut offsets = Vec::with_capacity(256 * 4);
     let mut text = Vec::new();
+    let mut dictionary: Vec<&str> = Vec::new();
+    let mut indices = Vec::new();
     for code in 0u32..0x10000 {
         if code % 256 == 0 {
             offsets.extend_from_slice(&(text.len() as u32).to_le_bytes());
         }
-        let Some(c) = char::from_u32(code) else { continue };
-        let s = match TEXT_UNIDECODE_DIFFERS.iter().find(|(at, _)| *at == code) {
-            Some((_, s)) => *s,
-            None if code == 0 => "\0",
-            None => unidecode::unidecode_char(c),
-        };
+        let s = entry(code);
         lengths[code as usize] = match s {
-            "[?] " => 254,
             "[?]" => 255,
+            "[?] " => 254,
+            _ if HANGUL.contains(&code) => {
+                assert_eq!(hangul(code), s, "U+{code:04X} is not spelled from its jamo");
+                253
+            }
+            _ if CJK.contains(&code) => {
+                let index = dictionary.iter().position(|d| *d == s).unwrap_or_else(|| {
+                    dictionary.push(s);
+                    dictionary.len() - 1
+                });
+                indices.extend_from_slice(&(index as u16).to_le_bytes());
+                252
+            }
             _ => {
-                assert!(s.len() < 254, "transliteration of U+{code:04X} too long");
+                assert!(s.len() < 252, "transliteration of U+{code:04X} too long");
                 text.extend_from_slice(s.as_bytes());
                 s.len() as u8
             }
         };
+        if CJK.contains(&code) && lengths[code as usize] != 252 {
+            indices.extend_from_slice(&0u16.to_le_bytes());
+        }
     }
+    let mut dict_offsets = Vec::new();
+    let mut dict_text = Vec::new();
+    for s in &dictionary {
+        dict_offsets.extend_from_slice(&(dict_text.len() as u16).to_le_bytes());
+        dict_text.extend_from_slice(s.as_bytes());
+    }
+    dict_offsets.extend_from_slice(&(dict_text.len() as u16).to_le_bytes());
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("unidecode.bin");
     let mut file = std::fs::File::create(out).unwrap();
-    file.write_all(&lengths).unwrap();
-    file.write_all(&offsets).unwrap();
-    file.write_all(&text).unwrap();
+    for part in [&lengths, &offsets, &text, &(dictionary.len() as u16).to_le_bytes().to_vec(), &dict_offsets, &dict_text, &indices] {
+        file.write_all(part).unwrap();
+    }
 }

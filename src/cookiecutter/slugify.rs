@@ -299,33 +299,74 @@ const ENTITIES: &[(&str, u32)] = &[
 
 static UNIDECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/unidecode.bin"));
 
+/// The packed table (layout in build.rs), split into its parts once.
+struct Table {
+    lengths: &'static [u8],
+    offsets: &'static [u8],
+    text: &'static [u8],
+    dictionary_offsets: &'static [u8],
+    dictionary_text: &'static [u8],
+    cjk: &'static [u8],
+}
+
+fn table() -> &'static Table {
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let u16_at = |bytes: &[u8], i: usize| u16::from_le_bytes([bytes[i * 2], bytes[i * 2 + 1]]) as usize;
+        let (lengths, rest) = UNIDECODE.split_at(0x10000);
+        let (offsets, rest) = rest.split_at(256 * 4);
+        let text_len: usize = lengths.iter().filter(|l| **l < 252).map(|l| *l as usize).sum();
+        let (text, rest) = rest.split_at(text_len);
+        let count = u16_at(rest, 0);
+        let rest = &rest[2..];
+        let (dictionary_offsets, rest) = rest.split_at((count + 1) * 2);
+        let dictionary_len = u16_at(dictionary_offsets, count);
+        let (dictionary_text, cjk) = rest.split_at(dictionary_len);
+        Table { lengths, offsets, text, dictionary_offsets, dictionary_text, cjk }
+    })
+}
+
+fn entry(table: &Table, code: usize, out: &mut String) {
+    let u16_at = |bytes: &[u8], i: usize| u16::from_le_bytes([bytes[i * 2], bytes[i * 2 + 1]]) as usize;
+    match table.lengths[code] {
+        255 => out.push_str("[?]"),
+        254 => out.push_str("[?] "),
+        253 => {
+            // A Hangul syllable: its initial, vowel and final jamo's strings.
+            let s = code - 0xAC00;
+            entry(table, 0x1100 + s / 588, out);
+            entry(table, 0x1161 + (s % 588) / 28, out);
+            if s % 28 > 0 {
+                entry(table, 0x11A7 + s % 28, out);
+            }
+        }
+        252 => {
+            let index = u16_at(table.cjk, code - 0x4E00);
+            let (from, to) = (u16_at(table.dictionary_offsets, index), u16_at(table.dictionary_offsets, index + 1));
+            out.push_str(std::str::from_utf8(&table.dictionary_text[from..to]).unwrap_or_default());
+        }
+        n => {
+            let block = code >> 8;
+            let o = &table.offsets[block * 4..block * 4 + 4];
+            let mut at = u32::from_le_bytes([o[0], o[1], o[2], o[3]]) as usize;
+            for previous in (block << 8)..code {
+                if table.lengths[previous] < 252 {
+                    at += table.lengths[previous] as usize;
+                }
+            }
+            out.push_str(std::str::from_utf8(&table.text[at..at + n as usize]).unwrap_or_default());
+        }
+    }
+}
+
 /// text-unidecode's `unidecode`: each code point of the Basic Multilingual Plane replaced by its
 /// ASCII transliteration, U+0000 kept, code points above U+FFFF dropped.
 pub(super) fn transliterate(text: &str) -> String {
-    let (lengths, rest) = UNIDECODE.split_at(0x10000);
-    let (offsets, strings) = rest.split_at(256 * 4);
+    let table = table();
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let code = c as usize;
-        if code > 0xFFFF {
-            continue;
-        }
-        let block = code >> 8;
-        let mut at = u32::from_le_bytes([
-            offsets[block * 4],
-            offsets[block * 4 + 1],
-            offsets[block * 4 + 2],
-            offsets[block * 4 + 3],
-        ]) as usize;
-        for previous in (block << 8)..code {
-            if lengths[previous] < 254 {
-                at += lengths[previous] as usize;
-            }
-        }
-        match lengths[code] {
-            254 => out.push_str("[?] "),
-            255 => out.push_str("[?]"),
-            n => out.push_str(std::str::from_utf8(&strings[at..at + n as usize]).unwrap_or_default()),
+        if (c as u32) <= 0xFFFF {
+            entry(table, c as usize, &mut out);
         }
     }
     out
