@@ -7,12 +7,13 @@
 //! differential test in plugin-wrapper/test/cookiecutter-slugify.test.cjs holds the packed
 //! table against the real text-unidecode again).
 //!
-//! Layout of `$OUT_DIR/unidecode.bin`: 65,536 length bytes (one per BMP code point; 255 and 254
+//! Layout of `$OUT_DIR/unidecode.bin`: a length byte per BMP code point outside U+4E00–U+9FFF
+//! and the Hangul syllables (those ranges are ruled by code; 255 and 254
 //! stand for `[?]` and `[?] `, 253 for a Hangul syllable, spelled from its jamo's entries, 252 for
 //! a CJK ideograph of U+4E00–U+9FFF, whose string is in the dictionary; none of these take
 //! text), 256 little-endian u32 offsets (where each block of 256 code points starts in the text),
 //! the text, then the dictionary: a u16 count N, N + 1 u16 offsets into its text, the text, and
-//! one u16 dictionary index per code point of U+4E00–U+9FFF.
+//! one 10-bit dictionary index per code point of U+4E00–U+9FFF, packed most significant bit first.
 
 use std::io::Write;
 
@@ -190,7 +191,7 @@ fn main() {
     let mut offsets = Vec::with_capacity(256 * 4);
     let mut text = Vec::new();
     let mut dictionary: Vec<&str> = Vec::new();
-    let mut indices = Vec::new();
+    let mut indices: Vec<u16> = Vec::new();
     for code in 0u32..0x10000 {
         if code % 256 == 0 {
             offsets.extend_from_slice(&(text.len() as u32).to_le_bytes());
@@ -208,7 +209,7 @@ fn main() {
                     dictionary.push(s);
                     dictionary.len() - 1
                 });
-                indices.extend_from_slice(&(index as u16).to_le_bytes());
+                indices.push(index as u16);
                 252
             }
             _ => {
@@ -218,7 +219,17 @@ fn main() {
             }
         };
         if CJK.contains(&code) && lengths[code as usize] != 252 {
-            indices.extend_from_slice(&0u16.to_le_bytes());
+            indices.push(0);
+        }
+    }
+    assert!(dictionary.len() <= 1024, "CJK dictionary indices take 10 bits");
+    let mut packed = vec![0u8; (indices.len() * 10).div_ceil(8)];
+    for (i, index) in indices.iter().enumerate() {
+        for bit in 0..10 {
+            if index >> (9 - bit) & 1 == 1 {
+                let at = i * 10 + bit;
+                packed[at / 8] |= 0x80 >> (at % 8);
+            }
         }
     }
     let mut dict_offsets = Vec::new();
@@ -230,7 +241,23 @@ fn main() {
     dict_offsets.extend_from_slice(&(dict_text.len() as u16).to_le_bytes());
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("unidecode.bin");
     let mut file = std::fs::File::create(out).unwrap();
-    for part in [&lengths, &offsets, &text, &(dictionary.len() as u16).to_le_bytes().to_vec(), &dict_offsets, &dict_text, &indices] {
+    // U+4E00–U+9FFF are the dictionary's and the Hangul syllables are spelled from their jamo:
+    // their length bytes are implied.
+    let lengths: Vec<u8> = lengths
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| !CJK.contains(&(*c as u32)) && !HANGUL.contains(&(*c as u32)))
+        .map(|(_, l)| *l)
+        .collect();
+    for part in [
+        &lengths,
+        &offsets,
+        &text,
+        &(dictionary.len() as u16).to_le_bytes().to_vec(),
+        &dict_offsets,
+        &dict_text,
+        &packed,
+    ] {
         file.write_all(part).unwrap();
     }
 }

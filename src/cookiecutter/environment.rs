@@ -215,35 +215,31 @@ impl Jinja {
             Ok(Some(text))
         });
 
-        env.add_filter("jsonify", |value: Value, indent: Option<usize>| {
-            python::json_dumps(
-                &value,
-                &python::Dumps { indent: Some(indent.unwrap_or(4)), sort_keys: true, ensure_ascii: true },
-            )
+        // Every filter takes (value, positional, keyword) and every function (positional,
+        // keyword), read by name or place as Jinja2 passes them.
+        env.add_filter("jsonify", |value: Value, args: Rest<Value>, kwargs: Kwargs| -> Result<Value, Error> {
+            let indent = int_arg(&args, &kwargs, 0, "indent", 4)?;
+            let dumps = python::Dumps { indent: Some(indent.max(0) as usize), sort_keys: true, ensure_ascii: true };
+            done(&kwargs, python::json_dumps(&value, &dumps)?)
         });
-        env.add_filter("tojson", |value: Value, indent: Option<Value>, kwargs: Kwargs| {
-            let indent: Option<usize> = match kwargs.get::<Option<usize>>("indent")? {
-                Some(n) => Some(n),
-                None => indent.filter(|v| !v.is_none()).map(|v| usize::try_from(v)).transpose()?,
+        env.add_filter("tojson", |value: Value, args: Rest<Value>, kwargs: Kwargs| -> Result<Value, Error> {
+            let indent = match arg(&args, &kwargs, 0, "indent")? {
+                Some(v) => Some(usize::try_from(v)?),
+                None => None,
             };
-            kwargs.assert_all_used()?;
-            python::tojson(&value, indent)
+            done(&kwargs, python::tojson(&value, indent)?)
         });
         env.add_filter("slugify", slugify_filter);
-        env.add_filter(
-            "wordwrap",
-            |s: String, width: Option<usize>, break_long: Option<bool>, wrap: Option<String>, hyphens: Option<bool>| {
-                python::wordwrap(
-                    &s,
-                    width.unwrap_or(79),
-                    break_long.unwrap_or(true),
-                    wrap.as_deref().unwrap_or("\n"),
-                    hyphens.unwrap_or(true),
-                )
-            },
-        );
-        env.add_filter("center", |s: String, width: Option<i64>| {
-            python::center(&s, width.unwrap_or(80).max(0) as usize, ' ')
+        env.add_filter("wordwrap", |value: Value, args: Rest<Value>, kwargs: Kwargs| -> Result<Value, Error> {
+            let width = int_arg(&args, &kwargs, 0, "width", 79)?.max(0) as usize;
+            let break_long = bool_arg(&args, &kwargs, 1, "break_long_words", true)?;
+            let wrap = str_arg(&args, &kwargs, 2, "wrapstring")?.unwrap_or_else(|| "\n".into());
+            let hyphens = bool_arg(&args, &kwargs, 3, "break_on_hyphens", true)?;
+            done(&kwargs, python::wordwrap(&text(&value), width, break_long, &wrap, hyphens))
+        });
+        env.add_filter("center", |value: Value, args: Rest<Value>, kwargs: Kwargs| -> Result<Value, Error> {
+            let width = int_arg(&args, &kwargs, 0, "width", 80)?.max(0) as usize;
+            done(&kwargs, python::center(&text(&value), width, ' '))
         });
 
         let random = Arc::new(Mutex::new(Random(match options.seed {
@@ -255,25 +251,25 @@ impl Jinja {
             }
         })));
         let rng = random.clone();
-        env.add_function(
-            "random_ascii_string",
-            move |length: i64, punctuation: Option<bool>| -> Result<String, Error> {
-                const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-                const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
-                let corpus: Vec<char> = if punctuation.unwrap_or(false) {
-                    LETTERS.chars().chain(PUNCTUATION.chars()).collect()
-                } else {
-                    LETTERS.chars().collect()
-                };
-                if length > 1_000_000 {
-                    return Err(invalid("random_ascii_string: length above 1,000,000"));
-                }
-                let mut rng = rng.lock().map_err(|_| invalid("randomness unavailable"))?;
-                Ok((0..length.max(0)).map(|_| corpus[rng.below(corpus.len() as u64) as usize]).collect())
-            },
-        );
+        env.add_function("random_ascii_string", move |args: Rest<Value>, kwargs: Kwargs| -> Result<Value, Error> {
+            const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+            const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+            let length = arg(&args, &kwargs, 0, "length")?.ok_or_else(|| Error::from(ErrorKind::MissingArgument))?;
+            let length = i64::try_from(length)?;
+            let corpus: Vec<char> = if bool_arg(&args, &kwargs, 1, "punctuation", false)? {
+                LETTERS.chars().chain(PUNCTUATION.chars()).collect()
+            } else {
+                LETTERS.chars().collect()
+            };
+            if length > 1_000_000 {
+                return Err(invalid("random_ascii_string: length above 1,000,000"));
+            }
+            let mut rng = rng.lock().map_err(|_| invalid("randomness unavailable"))?;
+            let out: String = (0..length.max(0)).map(|_| corpus[rng.below(corpus.len() as u64) as usize]).collect();
+            done(&kwargs, out)
+        });
         let rng = random;
-        env.add_function("uuid4", move || -> Result<String, Error> {
+        env.add_function("uuid4", move |_args: Rest<Value>, kwargs: Kwargs| -> Result<Value, Error> {
             let mut rng = rng.lock().map_err(|_| invalid("randomness unavailable"))?;
             let mut bytes = [0u8; 16];
             bytes[..8].copy_from_slice(&rng.next().to_le_bytes());
@@ -281,21 +277,30 @@ impl Jinja {
             bytes[6] = (bytes[6] & 0x0f) | 0x40;
             bytes[8] = (bytes[8] & 0x3f) | 0x80;
             let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            Ok(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
+            done(&kwargs, format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
         });
-        env.add_function("__trellis_now", move |zone: String, format: Option<String>| -> Result<String, Error> {
-            let moment = clock::now_in(clock, &zone).map_err(invalid)?;
-            Ok(clock::strftime(moment, format.as_deref().unwrap_or("%Y-%m-%d")))
+        env.add_function("__trellis_now", move |args: Rest<Value>, kwargs: Kwargs| -> Result<Value, Error> {
+            // (zone, format) or, for `zone ± shift`, (zone, sign, shift, format).
+            let texts: Vec<Option<String>> =
+                (0..args.len()).map(|i| str_arg(&args, &kwargs, i, "")).collect::<Result<_, _>>()?;
+            let zone = texts.first().cloned().flatten().unwrap_or_default();
+            let mut moment = clock::now_in(clock, &zone).map_err(invalid)?;
+            let format = if texts.len() == 4 {
+                let sign = texts[1].clone().unwrap_or_default();
+                moment = clock::shift(moment, &sign, texts[2].as_deref().unwrap_or_default()).map_err(invalid)?;
+                texts[3].clone()
+            } else {
+                texts.get(1).cloned().flatten()
+            };
+            done(&kwargs, clock::strftime(moment, format.as_deref().unwrap_or("%Y-%m-%d")))
         });
-        env.add_function(
-            "__trellis_now_shift",
-            move |zone: String, sign: String, offset: String, format: Option<String>| -> Result<String, Error> {
-                let moment = clock::now_in(clock, &zone).map_err(invalid)?;
-                let moment = clock::shift(moment, &sign, &offset).map_err(invalid)?;
-                Ok(clock::strftime(moment, format.as_deref().unwrap_or("%Y-%m-%d")))
-            },
-        );
-        env.add_function("__trellis_mod", |left: Value, right: Value| python::python_mod(&left, &right));
+        env.add_function("__trellis_mod", |args: Rest<Value>, kwargs: Kwargs| -> Result<Value, Error> {
+            let (Some(left), Some(right)) = (args.first(), args.get(1)) else {
+                return Err(Error::from(ErrorKind::MissingArgument));
+            };
+            kwargs.assert_all_used()?;
+            python::python_mod(left, right)
+        });
 
         Ok(Jinja { env, syntax, allowed, loaded })
     }
@@ -385,6 +390,35 @@ fn describe(error: &Error, snippet: Option<&str>) -> (&'static str, String, Opti
     }
 }
 
+/// Argument `index`, or keyword `name`; `None` when absent or None.
+fn arg(args: &[Value], kwargs: &Kwargs, index: usize, name: &str) -> Result<Option<Value>, Error> {
+    let by_name = if name.is_empty() || !kwargs.has(name) { None } else { kwargs.get::<Option<Value>>(name)? };
+    Ok(by_name.or_else(|| args.get(index).cloned()).filter(|v| !v.is_none() && !v.is_undefined()))
+}
+
+fn int_arg(args: &[Value], kwargs: &Kwargs, index: usize, name: &str, default: i64) -> Result<i64, Error> {
+    arg(args, kwargs, index, name)?.map_or(Ok(default), i64::try_from)
+}
+
+fn bool_arg(args: &[Value], kwargs: &Kwargs, index: usize, name: &str, default: bool) -> Result<bool, Error> {
+    Ok(arg(args, kwargs, index, name)?.map_or(default, |v| v.is_true()))
+}
+
+fn str_arg(args: &[Value], kwargs: &Kwargs, index: usize, name: &str) -> Result<Option<String>, Error> {
+    Ok(arg(args, kwargs, index, name)?.map(|v| text(&v)))
+}
+
+/// A value as Python's `str()` gives it.
+fn text(value: &Value) -> String {
+    value.as_str().map_or_else(|| python::py_str(value), str::to_string)
+}
+
+/// The result, once every keyword argument was used.
+fn done(kwargs: &Kwargs, result: impl Into<Value>) -> Result<Value, Error> {
+    kwargs.assert_all_used()?;
+    Ok(result.into())
+}
+
 /// A JSON value as a minijinja value (objects keep their key order).
 pub(super) fn to_value(json: &Json) -> Value {
     match json {
@@ -430,7 +464,7 @@ pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// cookiecutter's `slugify` filter: python-slugify's arguments, positional or by keyword.
-fn slugify_filter(value: String, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+fn slugify_filter(value: Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
     const NAMES: [&str; 12] = [
         "entities",
         "decimal",
@@ -487,5 +521,5 @@ fn slugify_filter(value: String, args: Rest<Value>, kwargs: Kwargs) -> Result<St
         },
         allow_unicode: flag("allow_unicode", false),
     };
-    slugify::slugify(&value, &options).map_err(invalid)
+    slugify::slugify(&text(&value), &options).map(Value::from).map_err(invalid)
 }

@@ -2,7 +2,7 @@
 //! the original text so errors keep their file:line:column:
 //! - line endings: Jinja2's lexer turns `\r\n` and `\r` into `\n` everywhere in a template;
 //! - `{% now 'tz' [± 'days=1'], 'fmt' %}` (cookiecutter's TimeExtension) becomes an output of
-//!   `__trellis_now(…)` / `__trellis_now_shift(…)`, with `trim_blocks`/`lstrip_blocks` applied
+//!   `__trellis_now(zone, format)` / `__trellis_now(zone, sign, shift, format)`, with `trim_blocks`/`lstrip_blocks` applied
 //!   by hand since the tag is no longer a block;
 //! - `L % R` becomes `__trellis_mod(L, R)` (Python's `%`: string formatting or modulo), found on
 //!   minijinja's own AST so operands keep their extent;
@@ -221,7 +221,7 @@ fn now_arguments(source: &str, tokens: &[(Token, Span)]) -> String {
     match last_op {
         Some(op) => {
             let sign = if matches!(tokens[op].0, Token::Plus) { "+" } else { "-" };
-            format!("__trellis_now_shift(({}), '{sign}', ({}), {format})", text(0, op), text(op + 1, expr_end))
+            format!("__trellis_now(({}), '{sign}', ({}), {format})", text(0, op), text(op + 1, expr_end))
         }
         None => format!("__trellis_now(({}), {format})", text(0, expr_end)),
     }

@@ -313,7 +313,7 @@ fn table() -> &'static Table {
     static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let u16_at = |bytes: &[u8], i: usize| u16::from_le_bytes([bytes[i * 2], bytes[i * 2 + 1]]) as usize;
-        let (lengths, rest) = UNIDECODE.split_at(0x10000);
+        let (lengths, rest) = UNIDECODE.split_at(0x10000 - (0xA000 - 0x4E00) - HANGUL_COUNT);
         let (offsets, rest) = rest.split_at(256 * 4);
         let text_len: usize = lengths.iter().filter(|l| **l < 252).map(|l| *l as usize).sum();
         let (text, rest) = rest.split_at(text_len);
@@ -326,9 +326,22 @@ fn table() -> &'static Table {
     })
 }
 
+const HANGUL_COUNT: usize = 11172;
+
+/// A code point's length byte (see build.rs): the ranges without one are implied.
+fn length(table: &Table, code: usize) -> u8 {
+    match code {
+        0x4E00..=0x9FFF => 252,
+        0xAC00..0xD7A4 => 253,
+        0..0x4E00 => table.lengths[code],
+        0xA000..0xAC00 => table.lengths[code - (0xA000 - 0x4E00)],
+        _ => table.lengths[code - (0xA000 - 0x4E00) - HANGUL_COUNT],
+    }
+}
+
 fn entry(table: &Table, code: usize, out: &mut String) {
     let u16_at = |bytes: &[u8], i: usize| u16::from_le_bytes([bytes[i * 2], bytes[i * 2 + 1]]) as usize;
-    match table.lengths[code] {
+    match length(table, code) {
         255 => out.push_str("[?]"),
         254 => out.push_str("[?] "),
         253 => {
@@ -341,7 +354,15 @@ fn entry(table: &Table, code: usize, out: &mut String) {
             }
         }
         252 => {
-            let index = u16_at(table.cjk, code - 0x4E00);
+            // 10-bit indices, most significant bit first.
+            let at = (code - 0x4E00) * 10;
+            let window = u32::from_be_bytes([
+                table.cjk[at / 8],
+                table.cjk[at / 8 + 1],
+                *table.cjk.get(at / 8 + 2).unwrap_or(&0),
+                0,
+            ]);
+            let index = (window >> (32 - 10 - at % 8) & 0x3FF) as usize;
             let (from, to) = (u16_at(table.dictionary_offsets, index), u16_at(table.dictionary_offsets, index + 1));
             out.push_str(std::str::from_utf8(&table.dictionary_text[from..to]).unwrap_or_default());
         }
@@ -350,8 +371,9 @@ fn entry(table: &Table, code: usize, out: &mut String) {
             let o = &table.offsets[block * 4..block * 4 + 4];
             let mut at = u32::from_le_bytes([o[0], o[1], o[2], o[3]]) as usize;
             for previous in (block << 8)..code {
-                if table.lengths[previous] < 252 {
-                    at += table.lengths[previous] as usize;
+                let n = length(table, previous);
+                if n < 252 {
+                    at += n as usize;
                 }
             }
             out.push_str(std::str::from_utf8(&table.text[at..at + n as usize]).unwrap_or_default());
