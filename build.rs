@@ -198,12 +198,7 @@ fn main() {
         }
         let s = entry(code);
         lengths[code as usize] = match s {
-            "[?]" => 255,
-            "[?] " => 254,
-            _ if HANGUL.contains(&code) => {
-                assert_eq!(hangul(code), s, "U+{code:04X} is not spelled from its jamo");
-                253
-            }
+            // Every ideograph goes through the dictionary ("[?] " included): its length byte is implied.
             _ if CJK.contains(&code) => {
                 let index = dictionary.iter().position(|d| *d == s).unwrap_or_else(|| {
                     dictionary.push(s);
@@ -212,15 +207,18 @@ fn main() {
                 indices.push(index as u16);
                 252
             }
+            _ if HANGUL.contains(&code) => {
+                assert_eq!(hangul(code), s, "U+{code:04X} is not spelled from its jamo");
+                253
+            }
+            "[?]" => 255,
+            "[?] " => 254,
             _ => {
                 assert!(s.len() < 252, "transliteration of U+{code:04X} too long");
                 text.extend_from_slice(s.as_bytes());
                 s.len() as u8
             }
         };
-        if CJK.contains(&code) && lengths[code as usize] != 252 {
-            indices.push(0);
-        }
     }
     assert!(dictionary.len() <= 1024, "CJK dictionary indices take 10 bits");
     let mut packed = vec![0u8; (indices.len() * 10).div_ceil(8)];
