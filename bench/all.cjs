@@ -4,6 +4,8 @@
 //   b) skeleton rendering, trellis:fetch:template against fetch:template in a real backend
 //      (bench/skeleton.cjs);
 //   c) `checkTemplate` over the whole corpus (bench/check.cjs);
+//   e) cookiecutter templates, renderCookiecutter against the cookiecutter CLI as
+//      fetch:cookiecutter runs it (bench/cookiecutter.cjs);
 //   d) cold start (a fresh Node process: require the package + the first render; median of
 //      RUNS processes), how much of it is V8 compiling the wasm, and the wasm size, raw and
 //      gzipped.
@@ -76,6 +78,8 @@ async function main() {
   const check = benchCheck(setup);
   rows.push(`| c) check whole corpus with skeletons: ${check.templates} templates, total ms (templates/s) | ${check.medianMs.toFixed(0)} ms (${check.perSecond.toFixed(0)}/s) | | | < 1 s |`);
   rows.push(`| c) the same, first pass in a fresh process (what one \`trellis check\` run pays) | ${check.firstPassMs.toFixed(0)} ms | | | |`);
+  const { benchCookiecutter, markdownRows } = require('./cookiecutter.cjs');
+  rows.push(...markdownRows(benchCookiecutter(setup)));
   const packageStart = coldStartMs(path.join(setup.root, 'dist/index.js'), setup.runs);
   const coreStart = coldStartMs(path.join(setup.root, 'dist/render.js'), setup.runs);
   rows.push(`| d) cold start: require package + first render (ms) | ${packageStart.toFixed(1)} | | | ≤25 ms |`);

@@ -12,6 +12,9 @@ fi
 
 bash scripts/build.sh
 
+printf '\n==> the real cookiecutter 2.7.1 for the differential tests (target/cookiecutter-venv, once)\n'
+bash scripts/cookiecutter-venv.sh > /dev/null
+
 printf '\n==> Rust core: native tests\n'
 cargo test
 

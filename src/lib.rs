@@ -24,6 +24,7 @@
 pub use trellis_engine::{engine, error, jsfmt, jsregex};
 
 pub mod check;
+pub mod cookiecutter;
 pub mod diagnostics;
 pub mod dryrun;
 pub mod fetch_template;
@@ -35,5 +36,7 @@ pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+mod wasm_cookiecutter;
 
 pub use error::{Span, TrellisError};

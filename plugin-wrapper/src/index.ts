@@ -11,12 +11,14 @@ import type * as ModuleFile from './module';
 import type * as ParametersValidateFile from './actions/parametersValidate';
 import type * as FetchTemplateFile from './actions/fetchTemplate';
 import type * as TemplateCheckFile from './actions/templateCheck';
+import type * as FetchCookiecutterFile from './actions/fetchCookiecutter';
 
 export declare const scaffolderModuleTrellis: typeof ModuleFile.scaffolderModuleTrellis;
 export { scaffolderModuleTrellis as default };
 export declare const createParametersValidateAction: typeof ParametersValidateFile.createParametersValidateAction;
 export declare const createFetchTemplateAction: typeof FetchTemplateFile.createFetchTemplateAction;
 export declare const createTemplateCheckAction: typeof TemplateCheckFile.createTemplateCheckAction;
+export declare const createFetchCookiecutterAction: typeof FetchCookiecutterFile.createFetchCookiecutterAction;
 
 /** CommonJS `exports` of this file (the package is compiled to CommonJS). */
 declare const exports: Record<string, unknown>;
@@ -27,6 +29,7 @@ exports.scaffolderModuleTrellis = undefined;
 exports.createParametersValidateAction = undefined;
 exports.createFetchTemplateAction = undefined;
 exports.createTemplateCheckAction = undefined;
+exports.createFetchCookiecutterAction = undefined;
 
 /** Makes `exports[name]` a getter that loads its file on first read. */
 function exportLazily(name: string, load: () => unknown): void {
@@ -42,9 +45,17 @@ exportLazily('createFetchTemplateAction', () =>
   (require('./actions/fetchTemplate') as typeof FetchTemplateFile).createFetchTemplateAction);
 exportLazily('createTemplateCheckAction', () =>
   (require('./actions/templateCheck') as typeof TemplateCheckFile).createTemplateCheckAction);
+exportLazily('createFetchCookiecutterAction', () =>
+  (require('./actions/fetchCookiecutter') as typeof FetchCookiecutterFile).createFetchCookiecutterAction);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export { PARAMETERS_VALIDATE_ACTION_ID, FETCH_TEMPLATE_ACTION_ID, TEMPLATE_CHECK_ACTION_ID } from './actions/ids';
+export {
+  PARAMETERS_VALIDATE_ACTION_ID,
+  FETCH_TEMPLATE_ACTION_ID,
+  TEMPLATE_CHECK_ACTION_ID,
+  FETCH_COOKIECUTTER_ACTION_ID,
+} from './actions/ids';
+export type { FetchCookiecutterInput, FetchCookiecutterOutput } from './actions/fetchCookiecutter';
 export type {
   ParametersValidateInput,
   ParametersValidateOutput,
@@ -113,6 +124,14 @@ export {
   type WriteReport,
   type ReadLimits,
 } from './skeleton';
+export {
+  renderCookiecutter,
+  localNow,
+  type CookiecutterOptions,
+  type CookiecutterLimits,
+  type CookiecutterResult,
+  type CookiecutterError,
+} from './cookiecutter';
 export {
   dryRunTemplate,
   compareTrees,

@@ -1,6 +1,7 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createFetchCookiecutterAction } from './actions/fetchCookiecutter';
 import { createFetchTemplateAction } from './actions/fetchTemplate';
 import { createParametersValidateAction } from './actions/parametersValidate';
 import { createTemplateCheckAction } from './actions/templateCheck';
@@ -29,7 +30,8 @@ export const scaffolderModuleTrellis = createBackendModule({
           integrations: ScmIntegrations.fromConfig(config),
           requireScmUserCredentials: config.getOptionalBoolean('scaffolder.requireScmUserCredentials'),
         });
-        actions.addActions(createParametersValidateAction(), createTemplateCheckAction(), fetchTemplate);
+        const fetchCookiecutter = createFetchCookiecutterAction({ reader, integrations: ScmIntegrations.fromConfig(config) });
+        actions.addActions(createParametersValidateAction(), createTemplateCheckAction(), fetchTemplate, fetchCookiecutter);
       },
     });
   },

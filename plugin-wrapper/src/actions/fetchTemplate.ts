@@ -118,7 +118,7 @@ function checkInput(input: FetchTemplateInput) {
 }
 
 /** The target directory inside the workspace; leaving it is refused as fetch:template does (403). */
-function resolveTarget(workspacePath: string, targetPath: string): string {
+export function resolveTarget(workspacePath: string, targetPath: string): string {
   try {
     return resolveSafeChildPath(workspacePath, targetPath);
   } catch (error) {
@@ -146,7 +146,7 @@ function isAbsoluteUrl(url: string): boolean {
 }
 
 /** A render error as the step's author reads it: `url/file:line:col: message (hint: …)`. */
-function renderFailure(url: string, error: unknown): Error {
+export function renderFailure(url: string, error: unknown): Error {
   const e = error as Partial<SkeletonError> & Error & { reason?: string };
   if (!isError(error) || typeof e.code !== 'string') return error as Error;
   const where = e.file !== undefined ? skeletonLocation(url, e.file) : url;
@@ -163,8 +163,8 @@ function renderFailure(url: string, error: unknown): Error {
  * to a temporary directory first, and the read never follows symbolic links either way. Anything
  * else goes through `fetchContents` (UrlReader, SCM integrations) into a temporary directory.
  */
-async function fetchSkeleton(
-  ctx: { input: FetchTemplateInput; templateInfo?: { baseUrl?: string }; createTemporaryDirectory(): Promise<string> },
+export async function fetchSkeleton(
+  ctx: { input: Pick<FetchTemplateInput, 'url' | 'token'>; templateInfo?: { baseUrl?: string }; createTemporaryDirectory(): Promise<string> },
   options: FetchTemplateActionOptions,
 ): Promise<string> {
   const { url, token } = ctx.input;
@@ -187,7 +187,7 @@ async function fetchSkeleton(
 }
 
 /** Paths as written in messages and outputs: relative to the target, `/`-separated. */
-function relativeTo(dir: string, paths: string[]): string[] {
+export function relativeTo(dir: string, paths: string[]): string[] {
   return paths.map(p => (path.isAbsolute(p) ? path.relative(dir, p) : p).split(path.sep).join('/'));
 }
 

@@ -5,3 +5,4 @@
 export const PARAMETERS_VALIDATE_ACTION_ID = 'trellis:parameters:validate';
 export const TEMPLATE_CHECK_ACTION_ID = 'trellis:template:check';
 export const FETCH_TEMPLATE_ACTION_ID = 'trellis:fetch:template';
+export const FETCH_COOKIECUTTER_ACTION_ID = 'trellis:fetch:cookiecutter';

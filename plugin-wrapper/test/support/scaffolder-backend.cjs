@@ -195,10 +195,10 @@ const fixturesModule = actionsModule('trellis-test-fixtures', [
 ]);
 
 /**
- * Starts the backend: `{baseUrl, getJson(route), dryRun(body), stop()}`. `dryRun` posts
+ * Starts the backend (plus `modules`, further backend features): `{baseUrl, getJson(route), dryRun(body), stop()}`. `dryRun` posts
  * `{template, values, directoryContents}`; `template` may be just `{steps, output}`.
  */
-async function startScaffolder({ fixtures = false, config } = {}) {
+async function startScaffolder({ fixtures = false, config, modules = [] } = {}) {
   const knex = createKnex();
   const work = workingDirectory();
   let backend;
@@ -211,6 +211,7 @@ async function startScaffolder({ fixtures = false, config } = {}) {
         mockServices.database.factory({ knex }),
         configWith(config, work),
         ...(fixtures ? [fixturesModule] : []),
+        ...modules,
       ],
     });
   } catch (error) {
