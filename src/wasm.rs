@@ -277,10 +277,12 @@ pub fn check_template(source: &str, options_json: &str, reader: JsValue) -> Resu
 /// `actionManifest(instanceJson?)`: the manifest `trellis check` checks against, as JSON
 /// `{actions: [{id, description?, schema: {input?, output?}}], filters, globals, fields}`: the
 /// built-in one (scaffolder-backend 4.3.0 and Trellis' own actions), merged with an instance's.
+/// Without an instance manifest `trellis check` also knows the module snapshot's actions
+/// (`Manifest::builtin_and_modules`), which this leaves out: the editor schema is built from it.
 #[wasm_bindgen(js_name = actionManifest)]
 pub fn action_manifest(instance_json: Option<String>) -> Result<String, JsValue> {
     let manifest = match instance_json {
-        Some(text) => crate::manifest::Manifest::with(
+        Some(text) => crate::manifest::Manifest::builtin_merged_with(
             &crate::manifest::Manifest::parse(&text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
         ),
         None => crate::manifest::Manifest::builtin().clone(),
@@ -715,7 +717,7 @@ pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Re
     let options: DryRunOptionsJson = serde_json::from_value(parse_json(options_json, "options")?)
         .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("invalid options: {e}"))))?;
     let manifest = match options.manifest.as_deref() {
-        Some(text) => crate::manifest::Manifest::with(
+        Some(text) => crate::manifest::Manifest::builtin_merged_with(
             &crate::manifest::Manifest::parse(text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
         ),
         None => crate::manifest::Manifest::builtin().clone(),

@@ -408,7 +408,8 @@ export interface ManifestAction {
 
 /**
  * The actions `trellis check` knows: scaffolder-backend 4.3.0's built-ins and Trellis' own, plus
- * those of `instanceManifest` (`trellis manifest` output as JSON text) when given.
+ * those of `instanceManifest` (`trellis manifest` output as JSON text) when given. (Without one,
+ * the check also knows the module snapshot's actions, schemas/manifest/module-actions.json.)
  */
 export function actionManifest(instanceManifest?: string): { actions: ManifestAction[] } {
   return JSON.parse(callCore((module) => module.actionManifest(instanceManifest))) as { actions: ManifestAction[] };
