@@ -27,7 +27,7 @@ pub use visibility::evaluate_condition;
 pub fn first_violation_at(schema: &Value, value: &Value) -> Option<Result<(), (String, String)>> {
     let validator = build(schema).ok()?;
     let first =
-        validator.iter_errors(value).next().map(|e| (e.instance_path().to_string(), messages::describe(e.kind())));
+        validator.iter_errors(value).next().map(|e| (e.instance_path().to_string(), messages::describe_error(&e)));
     Some(first.map_or(Ok(()), Err))
 }
 
@@ -107,6 +107,7 @@ pub fn validate_parameters(
         )
         .in_file(file));
     }
+    within_request_limit(values, "parameter values", file)?;
     let pages = template.pages();
     let compiled = pages
         .iter()
@@ -135,6 +136,7 @@ pub fn validate_parameters(
             )
             .in_file(file));
         }
+        within_request_limit(secrets, "secrets", file)?;
         let compiled = compile(schema, "/spec/secrets/schema", None, &template.map, file)?;
         collect_errors(&compiled, secrets, Scope::Secrets, &template.map, &mut errors);
     }
@@ -145,6 +147,43 @@ pub fn validate_parameters(
         visible_pages: resolution.visible,
         errors,
     })
+}
+
+/// Largest JSON text of values (or secrets) checked: Backstage's scaffolder reads request bodies
+/// with `express.json({ limit: '10MB' })` (docs/backstage-behaviour.md), so larger values never
+/// reach its validation; refusing them up front also bounds the work of every check below.
+pub const MAX_VALUES_BYTES: usize = 10 * 1024 * 1024;
+
+/// Counts the bytes of JSON text written, failing past [`MAX_VALUES_BYTES`] to stop early.
+struct JsonSize(usize);
+
+impl std::io::Write for JsonSize {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        if self.0 > MAX_VALUES_BYTES {
+            return Err(std::io::Error::other("over the limit"));
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn within_request_limit(value: &Value, what: &str, file: Option<&str>) -> Result<(), TrellisError> {
+    if serde_json::to_writer(JsonSize(0), value).is_ok() {
+        return Ok(());
+    }
+    Err(TrellisError::new(
+        "invalid-values",
+        format!(
+            "the {what} are more than {} MB of JSON; Backstage's scaffolder refuses a request that large \
+             (HTTP 413), so they are not checked",
+            MAX_VALUES_BYTES / (1024 * 1024)
+        ),
+    )
+    .in_file(file))
 }
 
 /// Defaults of the pages the user would see, page by page, since a default on one page can
@@ -282,7 +321,7 @@ fn collect_errors(
                 scope,
                 page: schema.page.map(|p| p.index),
                 page_title: schema.page.and_then(|p| p.title()).map(str::to_string),
-                message: format!("{prefix}{}: {}", messages::field_name(&path), messages::describe(kind)),
+                message: format!("{prefix}{}: {}", messages::field_name(&path), messages::describe_error(&error)),
                 path,
                 keyword: kind.keyword().to_string(),
                 schema_path: schema_path.clone(),
@@ -314,5 +353,44 @@ fn describe_json(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::template::SourceFormat;
+
+    fn page(properties: &str) -> Template {
+        let source = format!(
+            "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {{name: t}}\nspec:\n  type: service\n  parameters:\n    - properties:\n        {properties}\n"
+        );
+        Template::parse(&source, SourceFormat::Yaml, Some("t.yaml")).expect("template")
+    }
+
+    #[test]
+    fn values_larger_than_a_backstage_request_are_refused_up_front() {
+        let template = page("name: {type: string}");
+        let big = json!({"name": "x".repeat(MAX_VALUES_BYTES)});
+        let error = validate_parameters(&template, &big, &ParameterOptions::default()).unwrap_err();
+        assert_eq!(error.rule, "invalid-values");
+        assert!(error.message.contains("more than 10 MB of JSON"), "{}", error.message);
+        let fits = json!({"name": "x".repeat(MAX_VALUES_BYTES - 100)});
+        assert!(validate_parameters(&template, &fits, &ParameterOptions::default()).is_ok());
+    }
+
+    #[test]
+    fn a_regex_format_too_long_to_check_says_so() {
+        let template = page("pattern: {type: string, format: regex}");
+        let values = json!({"pattern": "a".repeat(formats::MAX_REGEX_FORMAT_BYTES + 1)});
+        let result = validate_parameters(&template, &values, &ParameterOptions::default()).unwrap();
+        assert!(!result.valid);
+        assert_eq!(result.errors[0].keyword, "format");
+        assert_eq!(
+            result.errors[0].message,
+            "pattern: is too long to check as a regex: 65537 bytes, more than the 65536 Trellis checks `format: regex` on"
+        );
     }
 }
