@@ -777,8 +777,8 @@ ${pageExtra}      properties:
  * keyword, because Backstage would misread the form. Asserted: Trellis throws that error with a
  * line and column for every case; counted and printed with Backstage's verdict, never compared.
  */
-function deviation(name, property, values, kind) {
-  return quirk(name, property, values, '', kind);
+function deviation(name, property, values, kind, pageExtra = '') {
+  return quirk(name, property, values, pageExtra, kind);
 }
 
 HAND_WRITTEN.push(
@@ -825,6 +825,14 @@ HAND_WRITTEN.push(
   deviation('items null', '{ type: array, items: null }', [undefined, [], [1]], 'items: null'),
   deviation('maximum .inf (null in the catalog JSON)', '{ type: number, maximum: .inf }', [undefined, 5, -5], 'maximum: .inf (null in the catalog JSON)'),
   quirk('enum .nan (null in the catalog JSON)', '{ enum: [.nan, 1] }', [undefined, null, 1, 2]),
+  // jsonschema resolves a pointer against the page as written, into members that are not keywords.
+  quirk('$ref into a member beside properties', "{ $ref: '#/myregion/operation' }", [undefined, 'a', 'ab', 5],
+    '      myregion:\n        operation: { type: string, minLength: 2, ui:widget: textarea }\n'),
+  // A cycle of references jsonschema follows without reading into the value overflows its stack.
+  quirk('$ref cycle a → b → a', "{ $ref: '#/definitions/a' }", [undefined, 'y'],
+    "      definitions:\n        a: { $ref: '#/definitions/b' }\n        b: { $ref: '#/definitions/a' }\n"),
+  deviation('$ref cycle through allOf (jsonschema throws only on a value)', "{ $ref: '#/definitions/a' }", [undefined, 'y'],
+    "$ref cycle through allOf", "      definitions:\n        a: { allOf: [{ $ref: '#/definitions/a' }] }\n"),
 );
 
 /**

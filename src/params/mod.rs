@@ -9,6 +9,7 @@ mod defaults;
 mod formats;
 pub(crate) mod messages;
 pub(crate) mod npm_compat;
+mod references;
 mod visibility;
 
 use jsonschema::error::ValidationErrorKind;
@@ -379,6 +380,42 @@ mod tests {
         assert!(error.message.contains("more than 10 MB of JSON"), "{}", error.message);
         let fits = json!({"name": "x".repeat(MAX_VALUES_BYTES - 100)});
         assert!(validate_parameters(&template, &fits, &ParameterOptions::default()).is_ok());
+    }
+
+    const REGION: &str =
+        "op: {$ref: '#/myregion/operation'}\n      myregion:\n        operation: {type: string, minLength: 2}";
+    const CYCLE: &str = "x: {$ref: '#/definitions/a'}\n      definitions:\n        a: {$ref: '#/definitions/b'}\n        b: {$ref: '#/definitions/a'}";
+
+    #[test]
+    fn a_ref_into_a_member_beside_properties_resolves_as_npm_reads_it() {
+        let template = page(REGION);
+        let short = validate_parameters(&template, &json!({"op": "a"}), &ParameterOptions::default()).unwrap();
+        assert_eq!(
+            short.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
+            ["op: must be at least 2 characters long"]
+        );
+        assert!(validate_parameters(&template, &json!({"op": "ab"}), &ParameterOptions::default()).unwrap().valid);
+    }
+
+    #[test]
+    fn a_reference_cycle_makes_the_page_invalid() {
+        let error = validate_parameters(&page(CYCLE), &json!({}), &ParameterOptions::default()).unwrap_err();
+        assert_eq!(error.rule, "invalid-page-schema");
+        assert!(error.message.contains("#/definitions/a → #/definitions/b → #/definitions/a"), "{}", error.message);
+        assert_eq!(error.span.map(|s| s.line), Some(10), "at the first $ref of the cycle");
+    }
+
+    #[test]
+    fn the_checker_reports_the_cycle_and_not_the_region() {
+        let rules = |properties: &str| -> Vec<&'static str> {
+            let source = format!(
+                "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {{name: t}}\nspec:\n  type: service\n  owner: group:default/a\n  parameters:\n    - properties:\n        {properties}\n  steps: []\n"
+            );
+            let result = crate::check::check_source(&source, &crate::check::CheckOptions::default());
+            result.diagnostics.iter().map(|d| d.rule).filter(|r| *r == "parameter-schema-invalid").collect()
+        };
+        assert_eq!(rules(CYCLE), ["parameter-schema-invalid"]);
+        assert!(rules(REGION).is_empty());
     }
 
     #[test]
