@@ -21,6 +21,7 @@ struct ValidateOptions {
     apply_defaults: bool,
     secrets: Option<Value>,
     path: Option<String>,
+    compat: Option<String>,
 }
 
 fn to_js_error(error: TrellisError) -> JsValue {
@@ -65,8 +66,12 @@ pub fn validate_parameters(template_source: &str, values_json: &str, options_jso
     };
     let template = Template::parse(template_source, format, options.path.as_deref()).map_err(to_js_error)?;
     let values = parse_json(values_json, "values")?;
-    let options =
-        ParameterOptions { apply_defaults: options.apply_defaults, secrets: options.secrets, file: options.path };
+    let options = ParameterOptions {
+        apply_defaults: options.apply_defaults,
+        secrets: options.secrets,
+        file: options.path,
+        compat: params::Compat::parse(options.compat.as_deref()).map_err(to_js_error)?,
+    };
     let result = params::validate_parameters(&template, &values, &options).map_err(to_js_error)?;
     serde_json::to_string(&result).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }

@@ -7,6 +7,7 @@
 
 mod defaults;
 mod formats;
+mod lenient;
 pub(crate) mod messages;
 pub(crate) mod npm_compat;
 mod references;
@@ -41,6 +42,53 @@ pub struct ParameterOptions {
     pub secrets: Option<Value>,
     /// File name used in error messages.
     pub file: Option<String>,
+    /// How to read a page npm `jsonschema` reads leniently.
+    pub compat: Compat,
+}
+
+/// How malformed keywords that npm `jsonschema` reads leniently (`minimum: '5'`, `enum: a`) are
+/// treated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Compat {
+    /// The page is refused (`invalid-page-schema` at the keyword): Backstage misreads it.
+    #[default]
+    Strict,
+    /// Backstage's verdict, plus a warning naming the keyword (`compat: 'backstage'`; the
+    /// `trellis:parameters:validate` action runs in Backstage, so it must not refuse more).
+    Backstage,
+}
+
+impl Compat {
+    /// `None` or `"strict"` → strict, `"backstage"` → Backstage's reading.
+    pub fn parse(name: Option<&str>) -> Result<Compat, TrellisError> {
+        match name {
+            None | Some("strict") => Ok(Compat::Strict),
+            Some("backstage") => Ok(Compat::Backstage),
+            Some(other) => Err(TrellisError::new(
+                "invalid-argument",
+                format!("compat must be 'backstage' or 'strict', not {other:?}"),
+            )),
+        }
+    }
+}
+
+/// A keyword npm `jsonschema` reads leniently, with `compat: 'backstage'`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParameterWarning {
+    pub scope: Scope,
+    pub page: Option<usize>,
+    pub page_title: Option<String>,
+    /// The keyword (`minimum`, `enum`…).
+    pub keyword: String,
+    /// What is wrong with it and what Backstage makes of it.
+    pub message: String,
+    /// JSON pointer of the keyword inside the page schema.
+    pub schema_path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
 }
 
 /// Which object an error is about.
@@ -85,6 +133,9 @@ pub struct ParameterResult {
     /// Per page of `[spec.parameters].flat()`: whether its `when` shows it.
     pub visible_pages: Vec<bool>,
     pub errors: Vec<ParameterError>,
+    /// With `compat: 'backstage'`: the keywords of every page npm reads leniently.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ParameterWarning>,
 }
 
 /// One compiled schema and where it lives in the template.
@@ -92,6 +143,8 @@ struct CompiledSchema<'a> {
     validator: jsonschema::Validator,
     pointer: String,
     page: Option<&'a Page<'a>>,
+    /// What `compat: 'backstage'` rewrote in it.
+    lenient: Vec<lenient::Lenient>,
 }
 
 /// Checks `values` (and, when given, secrets) against `template`'s form pages.
@@ -110,10 +163,22 @@ pub fn validate_parameters(
     }
     within_request_limit(values, "parameter values", file)?;
     let pages = template.pages();
-    let compiled = pages
+    let mut compiled: Vec<Result<CompiledSchema, TrellisError>> = pages
         .iter()
-        .map(|page| compile(page.schema, &page.pointer, Some(page), &template.map, file))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|page| compile(page.schema, &page.pointer, Some(page), &template.map, file, options.compat))
+        .collect();
+    // Strictly, a broken page is an error whatever the values; Backstage reads only visible pages.
+    if options.compat == Compat::Strict {
+        if let Some(position) = compiled.iter().position(Result::is_err) {
+            return Err(compiled.swap_remove(position).err().expect("an error at this position"));
+        }
+    }
+    let mut warnings: Vec<ParameterWarning> = compiled
+        .iter()
+        .flat_map(|schema| {
+            schema.as_ref().map(|s| warnings_of(s, Scope::Parameters, &template.map)).unwrap_or_default()
+        })
+        .collect();
 
     let mut values = values.clone();
     if options.apply_defaults {
@@ -123,9 +188,23 @@ pub fn validate_parameters(
     let resolution = visibility::resolve(&values, &conditions);
 
     let mut errors = Vec::new();
-    for (schema, visible) in compiled.iter().zip(&resolution.visible) {
-        if *visible {
-            collect_errors(schema, &values, Scope::Parameters, &template.map, &mut errors);
+    for ((schema, visible), page) in compiled.into_iter().zip(&resolution.visible).zip(&pages) {
+        match (schema, visible) {
+            (Ok(schema), true) => {
+                collect_errors(&schema, &values, Scope::Parameters, &template.map, file, &mut errors)?
+            }
+            (Err(broken), true) => return Err(broken),
+            (Err(broken), false) => warnings.push(ParameterWarning {
+                scope: Scope::Parameters,
+                page: Some(page.index),
+                page_title: page.title().map(str::to_string),
+                keyword: broken.rule.to_string(),
+                message: format!("{}; Backstage does not read it while it is hidden", broken.message),
+                schema_path: String::new(),
+                line: broken.span.map(|s| s.line),
+                column: broken.span.map(|s| s.column),
+            }),
+            (Ok(_), false) => {}
         }
     }
 
@@ -138,8 +217,9 @@ pub fn validate_parameters(
             .in_file(file));
         }
         within_request_limit(secrets, "secrets", file)?;
-        let compiled = compile(schema, "/spec/secrets/schema", None, &template.map, file)?;
-        collect_errors(&compiled, secrets, Scope::Secrets, &template.map, &mut errors);
+        let compiled = compile(schema, "/spec/secrets/schema", None, &template.map, file, options.compat)?;
+        warnings.extend(warnings_of(&compiled, Scope::Secrets, &template.map));
+        collect_errors(&compiled, secrets, Scope::Secrets, &template.map, file, &mut errors)?;
     }
 
     Ok(ParameterResult {
@@ -147,6 +227,7 @@ pub fn validate_parameters(
         values: resolution.values,
         visible_pages: resolution.visible,
         errors,
+        warnings,
     })
 }
 
@@ -216,8 +297,16 @@ fn compile<'a>(
     page: Option<&'a Page<'a>>,
     map: &SourceMap,
     file: Option<&str>,
+    compat: Compat,
 ) -> Result<CompiledSchema<'a>, TrellisError> {
-    let validator = build(schema).map_err(|problem| {
+    let (read, lenient) = match compat {
+        Compat::Strict => (None, Vec::new()),
+        Compat::Backstage => {
+            let (read, lenient) = lenient::read(schema);
+            (Some(read), lenient)
+        }
+    };
+    let validator = build(read.as_ref().unwrap_or(schema)).map_err(|problem| {
         TrellisError::new(
             "invalid-page-schema",
             format!("{} is not a valid JSON Schema: {}", page_label(page), problem.message),
@@ -226,7 +315,37 @@ fn compile<'a>(
         .at(map.locate_key(&format!("{pointer}{}", problem.pointer)))
         .in_file(file)
     })?;
-    Ok(CompiledSchema { validator, pointer: pointer.to_string(), page })
+    Ok(CompiledSchema { validator, pointer: pointer.to_string(), page, lenient })
+}
+
+fn warnings_of(schema: &CompiledSchema, scope: Scope, map: &SourceMap) -> Vec<ParameterWarning> {
+    schema
+        .lenient
+        .iter()
+        .map(|lenient| {
+            let located = map.locate_key(&format!("{}{}", schema.pointer, lenient.pointer));
+            ParameterWarning {
+                scope,
+                page: schema.page.map(|p| p.index),
+                page_title: schema.page.and_then(|p| p.title()).map(str::to_string),
+                keyword: lenient.keyword.clone(),
+                message: format!("`{}`: {}", display_pointer(&lenient.pointer), lenient.reading),
+                schema_path: lenient.pointer.clone(),
+                line: located.map(|s| s.line),
+                column: located.map(|s| s.column),
+            }
+        })
+        .collect()
+}
+
+/// The lenient reading whose marker (a schema `compat: 'backstage'` added) an error comes from.
+fn marker_of<'s>(schema: &'s CompiledSchema, schema_path: &str) -> Option<(&'s lenient::Lenient, &'s lenient::Effect)> {
+    schema.lenient.iter().find_map(|lenient| {
+        let (at, effect) = lenient.marker.as_ref()?;
+        let inside =
+            schema_path == at || schema_path.strip_prefix(at.as_str()).is_some_and(|rest| rest.starts_with('/'));
+        inside.then_some((lenient, effect))
+    })
 }
 
 /// How to fix a page that [`page_schema_problem`] refuses.
@@ -297,13 +416,44 @@ fn collect_errors(
     instance: &Value,
     scope: Scope,
     map: &SourceMap,
+    file: Option<&str>,
     out: &mut Vec<ParameterError>,
-) {
+) -> Result<(), TrellisError> {
     let prefix = if scope == Scope::Secrets { "secrets." } else { "" };
     for error in schema.validator.iter_errors(instance) {
         let instance_path = error.instance_path().as_str().to_string();
-        let schema_path = error.schema_path().as_str().to_string();
         let kind = error.kind();
+        if let Some((lenient, effect)) = marker_of(schema, error.schema_path().as_str()) {
+            let located = map.locate_key(&format!("{}{}", schema.pointer, lenient.pointer));
+            match effect {
+                lenient::Effect::Throws(thrown) => {
+                    return Err(TrellisError::new(
+                        "invalid-page-schema",
+                        format!(
+                            "{} fails in Backstage on these values: at `{}` npm jsonschema throws \"{thrown}\"",
+                            page_label(schema.page),
+                            display_pointer(&lenient.pointer)
+                        ),
+                    )
+                    .with_hint(PAGE_SCHEMA_HINT)
+                    .at(located)
+                    .in_file(file));
+                }
+                lenient::Effect::Fails(message) => out.push(ParameterError {
+                    scope,
+                    page: schema.page.map(|p| p.index),
+                    page_title: schema.page.and_then(|p| p.title()).map(str::to_string),
+                    message: format!("{prefix}{}: {message}", messages::field_name(&instance_path)),
+                    path: instance_path,
+                    keyword: lenient.keyword.clone(),
+                    schema_path: lenient.pointer.clone(),
+                    line: located.map(|s| s.line),
+                    column: located.map(|s| s.column),
+                }),
+            }
+            continue;
+        }
+        let schema_path = error.schema_path().as_str().to_string();
         // One entry per field, so each can be shown next to its input.
         let fields: Vec<(String, Option<String>)> = match kind {
             ValidationErrorKind::Required { property } => {
@@ -331,6 +481,7 @@ fn collect_errors(
             });
         }
     }
+    Ok(())
 }
 
 /// Where the failing rule is written. For a missing field, its declaration under `properties`
@@ -416,6 +567,90 @@ mod tests {
         };
         assert_eq!(rules(CYCLE), ["parameter-schema-invalid"]);
         assert!(rules(REGION).is_empty());
+    }
+
+    fn compat(properties: &str, values: Value) -> Result<ParameterResult, TrellisError> {
+        let options = ParameterOptions { compat: Compat::Backstage, ..ParameterOptions::default() };
+        validate_parameters(&page(properties), &values, &options)
+    }
+
+    fn messages(result: &ParameterResult) -> Vec<&str> {
+        result.errors.iter().map(|e| e.message.as_str()).collect()
+    }
+
+    #[test]
+    fn compat_backstage_reads_numeric_keywords_as_javascript_compares_them() {
+        let strict =
+            validate_parameters(&page("q: {type: number, minimum: '5'}"), &json!({}), &ParameterOptions::default());
+        assert_eq!(strict.unwrap_err().rule, "invalid-page-schema", "the strict reading refuses the page");
+
+        let low = compat("q: {type: number, minimum: '5'}", json!({"q": 4})).unwrap();
+        assert_eq!(messages(&low), ["q: must be greater than or equal to 5"]);
+        assert_eq!((low.warnings[0].keyword.as_str(), low.warnings[0].line), ("minimum", Some(8)));
+        assert!(
+            low.warnings[0].message.contains("compares with it as JavaScript does, as 5"),
+            "{}",
+            low.warnings[0].message
+        );
+        assert!(compat("q: {type: number, minimum: '5'}", json!({"q": 5})).unwrap().valid);
+
+        let nan = compat("q: {minimum: abc}", json!({"q": 4})).unwrap();
+        assert_eq!(messages(&nan), ["q: must be greater than or equal to abc"]);
+        assert_eq!(
+            (nan.errors[0].keyword.as_str(), nan.errors[0].schema_path.as_str()),
+            ("minimum", "/properties/q/minimum")
+        );
+        assert!(compat("q: {minimum: abc}", json!({"q": "text"})).unwrap().valid, "npm compares numbers only");
+
+        assert_eq!(
+            messages(&compat("q: {minLength: 1.5}", json!({"q": "a"})).unwrap()),
+            ["q: must be at least 2 characters long"]
+        );
+        assert!(!compat("q: {maxLength: -1}", json!({"q": ""})).unwrap().valid);
+        assert!(compat("q: {multipleOf: '-2'}", json!({"q": 4})).unwrap().valid);
+        assert!(compat("q: {pattern: 5}", json!({"q": "a5"})).unwrap().valid);
+        assert!(!compat("q: {pattern: 5}", json!({"q": "ab"})).unwrap().valid);
+        let ignored = compat("q: {format: 5}", json!({"q": "x"})).unwrap();
+        assert!(ignored.valid && ignored.warnings[0].keyword == "format");
+    }
+
+    #[test]
+    fn compat_backstage_fails_where_npm_throws_and_only_there() {
+        let absent = compat("q: {enum: a}", json!({})).unwrap();
+        assert!(absent.valid);
+        assert_eq!(absent.warnings[0].keyword, "enum");
+        let present = compat("q: {enum: a}", json!({"q": "a"})).unwrap_err();
+        assert_eq!(present.rule, "invalid-page-schema");
+        assert!(present.message.contains("npm jsonschema throws \"enum expects an array\""), "{}", present.message);
+        assert_eq!(present.span.map(|s| s.line), Some(8));
+
+        assert!(compat("q: {multipleOf: 0}", json!({"q": "x"})).unwrap().valid);
+        assert!(compat("q: {multipleOf: 0}", json!({"q": 1})).is_err());
+        assert!(compat("q: {type: array, items: null}", json!({"q": []})).unwrap().valid);
+        assert!(compat("q: {type: array, items: null}", json!({"q": [1]})).is_err());
+        assert!(compat("q: {pattern: '('}", json!({"q": 5})).unwrap().valid);
+        assert!(compat("q: {pattern: '('}", json!({"q": "x"})).is_err());
+    }
+
+    #[test]
+    fn compat_names() {
+        assert_eq!(Compat::parse(None).unwrap(), Compat::Strict);
+        assert_eq!(Compat::parse(Some("backstage")).unwrap(), Compat::Backstage);
+        assert_eq!(Compat::parse(Some("loose")).unwrap_err().rule, "invalid-argument");
+    }
+
+    #[test]
+    fn compat_backstage_does_not_read_a_broken_page_while_it_is_hidden() {
+        let source = "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: t}\nspec:\n  type: service\n  parameters:\n    - properties:\n        a: {type: string}\n    - when: ${{ parameters.a === 'show' }}\n      properties:\n        b:\n";
+        let template = Template::parse(source, SourceFormat::Yaml, None).unwrap();
+        let options = ParameterOptions { compat: Compat::Backstage, ..ParameterOptions::default() };
+        let hidden = validate_parameters(&template, &json!({"a": "x"}), &options).unwrap();
+        assert!(hidden.valid);
+        assert!(hidden.warnings[0]
+            .message
+            .contains("a schema cannot be null; Backstage does not read it while it is hidden"));
+        assert!(validate_parameters(&template, &json!({"a": "show"}), &options).is_err());
+        assert!(validate_parameters(&template, &json!({"a": "x"}), &ParameterOptions::default()).is_err());
     }
 
     #[test]

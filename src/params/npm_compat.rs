@@ -27,12 +27,12 @@ type Translation = Result<Value, SchemaProblem>;
 const KNOWN_TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "null", "object", "any", "date"];
 
 /// Keywords that hold one subschema.
-const SINGLE_SUBSCHEMA: &[&str] =
+pub(crate) const SINGLE_SUBSCHEMA: &[&str] =
     &["additionalProperties", "additionalItems", "contains", "propertyNames", "if", "then", "else"];
 /// Keywords that hold a list of subschemas.
-const SUBSCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
+pub(crate) const SUBSCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
 /// Keywords that hold a map of name → subschema.
-const SUBSCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "definitions", "$defs"];
+pub(crate) const SUBSCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "definitions", "$defs"];
 /// Keywords kept as they are; the draft-07 meta-schema checks their shape afterwards.
 const PLAIN: &[&str] = &[
     "maximum",
