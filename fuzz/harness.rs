@@ -10,7 +10,7 @@ use trellis::check::skeleton::{EntryKind, ReadError};
 use trellis::check::{SkeletonSource, SourceFile};
 use trellis::diagnostics::Format;
 use trellis::engine::eval::{Extensions, Limits};
-use trellis::params::{validate_parameters, ParameterOptions};
+use trellis::params::{validate_parameters, Compat, ParameterOptions};
 use trellis::render::{self, Context, RenderOptions};
 use trellis::template::{SourceFormat, Template};
 
@@ -24,12 +24,15 @@ pub fn yaml_model(data: &[u8]) {
     for format in [SourceFormat::Yaml, SourceFormat::Json] {
         let Ok(template) = Template::parse(text, format, Some("template.yaml")) else { continue };
         let _ = template.pages();
-        let options = ParameterOptions {
-            apply_defaults: true,
-            secrets: Some(json!({"token": "s3cr3t"})),
-            file: Some("template.yaml".into()),
-        };
-        let _ = validate_parameters(&template, &json!({"name": "x", "count": 1}), &options);
+        for compat in [Compat::Strict, Compat::Backstage] {
+            let options = ParameterOptions {
+                apply_defaults: true,
+                secrets: Some(json!({"token": "s3cr3t"})),
+                file: Some("template.yaml".into()),
+                compat,
+            };
+            let _ = validate_parameters(&template, &json!({"name": "x", "count": 1}), &options);
+        }
     }
 }
 

@@ -132,7 +132,7 @@ async function main(args) {
   return 0;
 }
 
-module.exports = { collectManifest, startBackend, packageVersions, snapshotPath };
+module.exports = { collectManifest, startBackend, packageVersions, snapshotPath, installedVersion };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -1,7 +1,10 @@
 //! What a Backstage instance offers templates: actions with their input/output JSON Schemas,
 //! filters and globals. The built-in manifest is a snapshot of scaffolder-backend 4.3.0 taken
 //! from a real backend (`scripts/snapshot-manifest.cjs`); an instance's own (from
-//! `trellis manifest --url …`) is merged on top with `--manifest`.
+//! `trellis manifest --url …`) is merged on top with `--manifest`. A second snapshot lists the
+//! actions of the scaffolder modules teams commonly install, each with its package
+//! (`scripts/snapshot-module-actions.cjs`): without `--manifest` they are checked like built-ins,
+//! with one they name the package an instance lacks (docs/manifest.md).
 
 use std::sync::OnceLock;
 
@@ -12,6 +15,10 @@ use serde_json::Value;
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Action {
     pub id: String,
+    /// The npm package (`name@version`) that registers the action, for the module snapshot's
+    /// actions; `None` for scaffolder-backend's own, Trellis' and an instance's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default)]
@@ -30,6 +37,9 @@ pub struct ActionSchema {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Named {
     pub name: String,
+    /// The npm package (`name@version`) that registers it, for the module snapshot's entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -54,12 +64,15 @@ pub struct Manifest {
     #[serde(default)]
     pub fields: Vec<Named>,
     /// Whether this manifest describes a whole instance (given with `--manifest`), so an
-    /// action missing from it is certainly unknown.
+    /// action, filter or global missing from it is certainly unknown.
     #[serde(skip)]
     pub complete: bool,
 }
 
 const BUILTIN_JSON: &str = include_str!("../schemas/manifest/backstage-scaffolder-4.3.0.json");
+
+/// `schemas/manifest/module-actions.json` without its examples (build.rs trims it).
+const MODULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/module-actions.json"));
 
 /// Trellis' own actions (registered by this package's backend module), with the same JSON
 /// Schemas the module serves, so templates using them check without an instance manifest.
@@ -87,6 +100,7 @@ fn trellis_action((id, input, output): &(&str, &str, Option<&str>)) -> Action {
     let input = schema(input);
     Action {
         id: (*id).to_string(),
+        package: None,
         description: input.get("description").and_then(Value::as_str).map(str::to_string),
         schema: ActionSchema { input: Some(input), output: output.map(schema) },
     }
@@ -103,32 +117,61 @@ impl Manifest {
         })
     }
 
+    /// The actions (and filters and globals, if any) of the modules in
+    /// `scripts/module-actions/package.json`, each with its `package`.
+    pub fn modules() -> &'static Manifest {
+        static MODULES: OnceLock<Manifest> = OnceLock::new();
+        MODULES.get_or_init(|| serde_json::from_str(MODULES_JSON).expect("the module snapshot is valid"))
+    }
+
+    /// What `trellis check` knows without `--manifest`: the built-in manifest and the known
+    /// modules' actions (not `complete`: an instance may have other modules).
+    pub fn builtin_and_modules() -> &'static Manifest {
+        static KNOWN: OnceLock<Manifest> = OnceLock::new();
+        KNOWN.get_or_init(|| {
+            let mut known = Manifest::builtin().clone();
+            known.merge(Manifest::modules());
+            known
+        })
+    }
+
     /// Parses an instance manifest (`trellis manifest` output).
     pub fn parse(text: &str) -> Result<Manifest, String> {
         serde_json::from_str(text).map_err(|e| format!("not a Trellis manifest: {e}"))
     }
 
-    /// The built-in manifest plus `extra` (an instance's own wins for the same id or name).
-    pub fn with(extra: &Manifest) -> Manifest {
+    /// The built-in manifest merged with an instance's (`--manifest`; the instance's own wins
+    /// for the same id or name). `complete`: the instance has nothing else.
+    pub fn builtin_merged_with(instance: &Manifest) -> Manifest {
         let mut merged = Manifest::builtin().clone();
+        merged.merge(instance);
+        merged.complete = true;
+        merged
+    }
+
+    /// Adds `extra`'s entries; `extra`'s action wins for the same id.
+    fn merge(&mut self, extra: &Manifest) {
         for action in &extra.actions {
-            merged.actions.retain(|a| a.id != action.id);
-            merged.actions.push(action.clone());
+            self.actions.retain(|a| a.id != action.id);
+            self.actions.push(action.clone());
         }
         for filter in &extra.filters {
-            if !merged.filters.iter().any(|f| f.name == filter.name) {
-                merged.filters.push(filter.clone());
+            if !self.filters.iter().any(|f| f.name == filter.name) {
+                self.filters.push(filter.clone());
             }
         }
         for field in &extra.fields {
-            if !merged.fields.iter().any(|f| f.name == field.name) {
-                merged.fields.push(field.clone());
+            if !self.fields.iter().any(|f| f.name == field.name) {
+                self.fields.push(field.clone());
             }
         }
-        merged.globals.functions.extend(extra.globals.functions.iter().cloned());
-        merged.globals.values.extend(extra.globals.values.iter().cloned());
-        merged.complete = true;
-        merged
+        self.globals.functions.extend(extra.globals.functions.iter().cloned());
+        self.globals.values.extend(extra.globals.values.iter().cloned());
+    }
+
+    /// The known module action `id`, whether or not this manifest has it.
+    pub fn module_action(id: &str) -> Option<&'static Action> {
+        Manifest::modules().action(id)
     }
 
     pub fn action(&self, id: &str) -> Option<&Action> {
@@ -193,6 +236,52 @@ spec:
     valid: ${{ steps.validate.output.valid }}
     errors: ${{ steps.check.output.errors }}
 "#;
+
+    #[test]
+    fn module_actions_carry_their_package_and_are_checked_without_a_manifest() {
+        let modules = Manifest::modules();
+        assert!(modules.actions.len() >= 60, "{} module actions", modules.actions.len());
+        assert!(modules
+            .actions
+            .iter()
+            .all(|a| a.package.as_deref().is_some_and(|p| p.rfind('@').is_some_and(|at| at > 0))));
+        let github = Manifest::module_action("publish:github").expect("the GitHub module's action");
+        assert!(github.package.as_deref().unwrap().starts_with("@backstage/plugin-scaffolder-backend-module-github@"));
+        assert!(Manifest::builtin().action("publish:github").is_none(), "modules are not built in");
+        assert!(Manifest::builtin_and_modules().action("publish:github").is_some());
+        assert!(!Manifest::builtin_and_modules().complete);
+
+        let template = r#"apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: t}
+spec:
+  type: service
+  steps:
+    - id: publish
+      action: publish:github
+      input:
+        repoUrl: github.com?owner=o&repo=r
+        visibilty: private
+  output:
+    url: ${{ steps.publish.output.remoteUrl }}
+    typo: ${{ steps.publish.output.remoteURL }}
+"#;
+        let found: Vec<_> = check_source(template, &CheckOptions::default())
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.rule, d.line))
+            .collect();
+        assert_eq!(found, [("action-input", 11), ("step-output-reference", 14)]);
+    }
+
+    #[test]
+    fn an_instance_manifest_replaces_the_module_snapshot() {
+        let instance = Manifest::parse(r#"{"actions": [{"id": "acme:deploy"}]}"#).unwrap();
+        let merged = Manifest::builtin_merged_with(&instance);
+        assert!(merged.complete);
+        assert!(merged.action("acme:deploy").is_some() && merged.action("fetch:template").is_some());
+        assert!(merged.action("publish:github").is_none(), "the instance lacks the GitHub module");
+    }
 
     #[test]
     fn templates_using_trellis_actions_check_clean_without_an_instance_manifest() {

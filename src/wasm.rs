@@ -21,6 +21,7 @@ struct ValidateOptions {
     apply_defaults: bool,
     secrets: Option<Value>,
     path: Option<String>,
+    compat: Option<String>,
 }
 
 fn to_js_error(error: TrellisError) -> JsValue {
@@ -65,8 +66,12 @@ pub fn validate_parameters(template_source: &str, values_json: &str, options_jso
     };
     let template = Template::parse(template_source, format, options.path.as_deref()).map_err(to_js_error)?;
     let values = parse_json(values_json, "values")?;
-    let options =
-        ParameterOptions { apply_defaults: options.apply_defaults, secrets: options.secrets, file: options.path };
+    let options = ParameterOptions {
+        apply_defaults: options.apply_defaults,
+        secrets: options.secrets,
+        file: options.path,
+        compat: params::Compat::parse(options.compat.as_deref()).map_err(to_js_error)?,
+    };
     let result = params::validate_parameters(&template, &values, &options).map_err(to_js_error)?;
     serde_json::to_string(&result).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }
@@ -277,12 +282,13 @@ pub fn check_template(source: &str, options_json: &str, reader: JsValue) -> Resu
 /// `actionManifest(instanceJson?)`: the manifest `trellis check` checks against, as JSON
 /// `{actions: [{id, description?, schema: {input?, output?}}], filters, globals, fields}`: the
 /// built-in one (scaffolder-backend 4.3.0 and Trellis' own actions), merged with an instance's.
+/// Without an instance manifest `trellis check` also knows the module snapshot's actions
+/// (`Manifest::builtin_and_modules`), which this leaves out: the editor schema is built from it.
 #[wasm_bindgen(js_name = actionManifest)]
 pub fn action_manifest(instance_json: Option<String>) -> Result<String, JsValue> {
     let manifest = match instance_json {
-        Some(text) => crate::manifest::Manifest::with(
-            &crate::manifest::Manifest::parse(&text)
-                .map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
+        Some(text) => crate::manifest::Manifest::builtin_merged_with(
+            &crate::manifest::Manifest::parse(&text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
         ),
         None => crate::manifest::Manifest::builtin().clone(),
     };
@@ -716,9 +722,8 @@ pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Re
     let options: DryRunOptionsJson = serde_json::from_value(parse_json(options_json, "options")?)
         .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("invalid options: {e}"))))?;
     let manifest = match options.manifest.as_deref() {
-        Some(text) => crate::manifest::Manifest::with(
-            &crate::manifest::Manifest::parse(text)
-                .map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
+        Some(text) => crate::manifest::Manifest::builtin_merged_with(
+            &crate::manifest::Manifest::parse(text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
         ),
         None => crate::manifest::Manifest::builtin().clone(),
     };

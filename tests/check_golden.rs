@@ -4,20 +4,26 @@
 //! to rewrite the expectations after an intended change, then review the diff.
 //!
 //! A fixture with subdirectories (skeletons) is checked with its skeletons read from disk, and
-//! findings in other files than `template.yaml` start with that file's path.
+//! findings in other files than `template.yaml` start with that file's path. A fixture with a
+//! `manifest.json` is checked with it as the instance manifest (`--manifest`).
 
 use std::fs;
 use std::path::Path;
 
 use trellis::check::{check_source_with, CheckOptions, FsSource, SkeletonSource};
+use trellis::manifest::Manifest;
 
 fn render(dir: &Path) -> String {
     let source = fs::read_to_string(dir.join("template.yaml")).expect("template.yaml");
     let has_skeleton = fs::read_dir(dir).expect("fixture dir").any(|e| e.is_ok_and(|e| e.path().is_dir()));
     let skeletons = FsSource::new(dir);
+    // An instance manifest (`--manifest`) when the fixture has one.
+    let manifest = fs::read_to_string(dir.join("manifest.json"))
+        .ok()
+        .map(|text| Manifest::parse(&text).unwrap_or_else(|e| panic!("{}/manifest.json: {e}", dir.display())));
     let result = check_source_with(
         &source,
-        &CheckOptions { path: Some("template.yaml".into()), manifest: None, ignore: Vec::new() },
+        &CheckOptions { path: Some("template.yaml".into()), manifest, ignore: Vec::new() },
         has_skeleton.then_some(&skeletons as &dyn SkeletonSource),
     );
     result

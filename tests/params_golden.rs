@@ -1,6 +1,6 @@
 //! Golden tests for parameter validation: each folder under `tests/fixtures/params/` holds a
 //! `template.yaml`, the `values.json` to check, optionally `options.json`
-//! (`{"applyDefaults": bool, "secrets": {...}}`), and `expected.json`, the exact result (or
+//! (`{"applyDefaults": bool, "secrets": {...}, "compat": "backstage"}`), and `expected.json`, the exact result (or
 //! error) Trellis must produce. Run with `TRELLIS_BLESS=1` to rewrite the expectations after an
 //! intended change, then review the diff.
 
@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use serde_json::{json, Value};
-use trellis::params::{validate_parameters, ParameterOptions};
+use trellis::params::{validate_parameters, Compat, ParameterOptions};
 use trellis::template::{SourceFormat, Template};
 
 fn run_case(dir: &Path) -> Value {
@@ -22,6 +22,7 @@ fn run_case(dir: &Path) -> Value {
         apply_defaults: options["applyDefaults"].as_bool().unwrap_or(false),
         secrets: options.get("secrets").cloned(),
         file: Some("template.yaml".into()),
+        compat: Compat::parse(options["compat"].as_str()).expect("compat in options.json"),
     };
     let outcome = Template::parse(&source, SourceFormat::Yaml, options.file.as_deref())
         .and_then(|template| validate_parameters(&template, &values, &options));

@@ -83,9 +83,7 @@ fn run_case(dir: &Path) -> (Vec<SkeletonFile>, Value) {
     let template_path = case["template"].as_str().map_or_else(|| format!("{folder}/template.yaml"), str::to_string);
     let source = fs::read_to_string(repo().join(&template_path)).expect("template");
     let manifest = match case["manifest"].as_str() {
-        Some(path) => Manifest::with(
-            &Manifest::parse(&fs::read_to_string(dir.join(path)).expect("manifest")).expect("manifest JSON"),
-        ),
+        Some(path) => Manifest::builtin_merged_with(&Manifest::parse(&fs::read_to_string(dir.join(path)).expect("manifest")).expect("manifest JSON")),
         None => Manifest::builtin().clone(),
     };
     let options = DryRunOptions {

@@ -43,6 +43,26 @@ export interface ParameterResult {
   visiblePages: boolean[];
   /** Every error of every visible page, then those of the secrets. */
   errors: ParameterError[];
+  /**
+   * With `compat: 'backstage'`: each keyword npm `jsonschema` reads leniently (`minimum: '5'`),
+   * and each broken page left unread because it is hidden; absent when there is none.
+   */
+  warnings?: ParameterWarning[];
+}
+
+/** A keyword of a page Backstage reads leniently (`compat: 'backstage'`). */
+export interface ParameterWarning {
+  scope: ParameterErrorScope;
+  page: number | null;
+  pageTitle: string | null;
+  /** The keyword, e.g. `minimum`, `enum`. */
+  keyword: string;
+  /** What is wrong with it and what Backstage makes of it. */
+  message: string;
+  /** JSON pointer to the keyword inside the page schema. */
+  schemaPath: string;
+  line?: number;
+  column?: number;
 }
 
 /** Options of `validateParameters`. */
@@ -53,6 +73,12 @@ export interface ValidateParametersOptions {
   secrets?: Record<string, unknown>;
   /** The template's file name, used in messages. */
   path?: string;
+  /**
+   * `'backstage'`: a page npm `jsonschema` reads leniently (`minimum: '5'`, `enum: a`, …) gets
+   * Backstage's verdict plus a warning naming the keyword, and a broken page is read only when
+   * visible; by default (`'strict'`) such a page is an `invalid-page-schema` error.
+   */
+  compat?: 'backstage' | 'strict';
 }
 
 /**
@@ -287,6 +313,7 @@ export function validateParameters(
     applyDefaults: options.applyDefaults === true,
     secrets: options.secrets ?? null,
     path: options.path ?? null,
+    compat: options.compat ?? null,
   };
   const resultJson = callCore((module) =>
     module.validateParameters(source, JSON.stringify(values), JSON.stringify(coreOptions)),
@@ -408,7 +435,8 @@ export interface ManifestAction {
 
 /**
  * The actions `trellis check` knows: scaffolder-backend 4.3.0's built-ins and Trellis' own, plus
- * those of `instanceManifest` (`trellis manifest` output as JSON text) when given.
+ * those of `instanceManifest` (`trellis manifest` output as JSON text) when given. (Without one,
+ * the check also knows the module snapshot's actions, schemas/manifest/module-actions.json.)
  */
 export function actionManifest(instanceManifest?: string): { actions: ManifestAction[] } {
   return JSON.parse(callCore((module) => module.actionManifest(instanceManifest))) as { actions: ManifestAction[] };

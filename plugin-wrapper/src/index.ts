@@ -104,6 +104,7 @@ export {
   type ParameterError,
   type ParameterErrorScope,
   type ParameterResult,
+  type ParameterWarning,
   type ValidateParametersOptions,
   type SyntaxCheck,
   type SyntaxCheckOptions,

@@ -23,8 +23,8 @@ test('findings print rustc-style code frames and exit 1', () => {
   assert.match(run.stdout, /--> .*step-id-dot-dash\/template\.yaml:13:30/);
   assert.match(run.stdout, /\| +\^{20}$/m, 'carets under steps.publish-github');
   assert.match(run.stdout, /= hint: write `steps\['publish-github'\]`/);
-  // publish:github in the fixture is not built in: a warning from unknown-action.
-  assert.match(run.stdout, /1 error, 1 warning in 1 file/);
+  // publish:github in the fixture comes from a known module: checked like a built-in, no warning.
+  assert.match(run.stdout, /\n1 error in 1 file\n/);
 });
 
 test('a clean template and the bundled example exit 0', () => {
@@ -53,12 +53,11 @@ test('directories are searched for template files only', () => {
     // The broken file is not a template, but it is the step's skeleton, so it is checked as one
     // (and the fixture's `fetch:plain` of ./docs has nothing to fetch here).
     assert.deepEqual(report.diagnostics.map(d => `${d.rule} ${d.file.slice(dir.length + 1)}`), [
-      'unknown-action template.yaml',
       'duplicate-step-id template.yaml',
       'skeleton-missing template.yaml',
       'skeleton-syntax skeleton/catalog-info.yaml',
     ]);
-    assert.deepEqual(report.summary, { errors: 3, warnings: 1, infos: 0, files: 1 });
+    assert.deepEqual(report.summary, { errors: 3, warnings: 0, infos: 0, files: 1 });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -207,15 +206,27 @@ test('--manifest adds an instance\'s actions and filters; a broken manifest is e
   try {
     const file = path.join(fixtures, 'unknown-action/template.yaml');
     const rulesOf = run => JSON.parse(run.stdout).diagnostics.map(d => `${d.severity} ${d.rule} ${d.line}`);
-    // Built-ins only: publish:github comes from a module, so it is a warning.
-    assert.deepEqual(rulesOf(trellis('check', file, '--format', 'json')), ['error unknown-action 8', 'warning unknown-action 11']);
+    // No manifest: typos of a built-in (8) and of a module action (14) are errors, the custom
+    // acme:deploy one warning for its two uses (17, 22), publish:github (11) a known module action.
+    assert.deepEqual(rulesOf(trellis('check', file, '--format', 'json')), [
+      'error unknown-action 8',
+      'error unknown-action 14',
+      'warning unknown-action 17',
+    ]);
     const manifest = path.join(dir, 'manifest.json');
     fs.writeFileSync(manifest, JSON.stringify({
-      actions: [{ id: 'publish:github', schema: { input: { type: 'object', required: ['repoUrl'], properties: { repoUrl: { type: 'string' } }, additionalProperties: false } } }],
+      actions: [
+        { id: 'publish:github', schema: { input: { type: 'object', required: ['repoUrl'], properties: { repoUrl: { type: 'string' } }, additionalProperties: false } } },
+        { id: 'acme:deploy', schema: {} },
+      ],
       filters: [{ name: 'now' }],
       globals: { functions: [], values: [] },
     }));
-    assert.deepEqual(rulesOf(trellis('check', file, '--format', 'json', '--manifest', manifest)), ['error unknown-action 8']);
+    // The instance has publish:github and acme:deploy; the typos stay errors.
+    assert.deepEqual(rulesOf(trellis('check', file, '--format', 'json', '--manifest', manifest)), [
+      'error unknown-action 8',
+      'error unknown-action 14',
+    ]);
     fs.writeFileSync(manifest, '{"actions": 5}');
     const broken = trellis('check', file, '--manifest', manifest);
     assert.equal(broken.status, 2);

@@ -205,3 +205,35 @@ spec:
   assert.ok(limit, JSON.stringify(outcome.result.diagnostics.slice(0, 3)));
   assert.match(limit.message, /more than 5000 files and directories/);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Parameter values (validateParameters). Before these bounds a 20 MB string with `format: regex`
+// took 34 s and 1.3 GB, and a 100,000-value `enum` made a 789 KB error message.
+
+const FORM = (property) => `${TEMPLATE_HEAD}  parameters:\n    - properties:\n        field: ${property}\n`;
+
+test('values larger than a Backstage request (10 MB) are refused up front; a regex too long to check says so', () => {
+  const huge = isolated(new Function(`return (trellis) => trellis.validateParameters(${JSON.stringify(FORM('{type: string, format: regex}'))}, { field: 'a'.repeat(20_000_000) })`)());
+  assert.equal(huge.error.rule, 'invalid-values');
+  assert.match(huge.error.message, /more than 10 MB of JSON; Backstage's scaffolder refuses a request that large/);
+  const long = isolated(new Function(`return (trellis) => {
+    const started = Date.now();
+    const result = trellis.validateParameters(${JSON.stringify(FORM('{type: string, format: regex}'))}, { field: 'a'.repeat(5_000_000) });
+    return { ...result, values: undefined, ms: Date.now() - started };
+  }`)());
+  assert.equal(long.result.valid, false);
+  assert.equal(long.result.errors[0].message, 'field: is too long to check as a regex: 5000000 bytes, more than the 65536 Trellis checks `format: regex` on');
+  assert.ok(long.result.ms < 10_000, `${long.result.ms} ms`);
+});
+
+test('an error about a 100,000-value enum lists 20 values and says how many were left out', () => {
+  const outcome = isolated(new Function(`return (trellis) => {
+    const values = Array.from({ length: 100_000 }, (_, i) => 'v' + i);
+    const form = ${JSON.stringify(FORM('ENUM'))}.replace('ENUM', JSON.stringify({ enum: values }));
+    return trellis.validateParameters(form, { field: 'nope' }).errors;
+  }`)());
+  const [error] = outcome.result;
+  assert.equal(error.keyword, 'enum');
+  assert.match(error.message, /^field: must be one of: v0, v1, .*, v19 … and 99980 more$/);
+  assert.ok(error.message.length < 300, `${error.message.length} characters`);
+});

@@ -165,6 +165,16 @@ test('a page that is not a JSON Schema is the step author\'s mistake: HTTP 400',
   assert.match(body.error.message, /page 2 is not a valid JSON Schema/);
 });
 
+test('a page npm jsonschema reads leniently gets Backstage\'s verdict (compat: backstage), not a 400', async () => {
+  const page = { properties: { replicas: { type: 'number', minimum: '2' } } };
+  const ok = await dryRun({ steps: validateStep({ schema: page, values: { replicas: 3 } }) });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.equal(ok.body.output.valid, true);
+  const low = await dryRun({ steps: validateStep({ schema: page, values: { replicas: 1 }, failOnError: false }) });
+  assert.equal(low.status, 200, JSON.stringify(low.body));
+  assert.deepEqual(low.body.output.errors.map(e => e.message), ['replicas: must be greater than or equal to 2']);
+});
+
 test('the action examples run as written', async () => {
   const { body: actions } = await getJson('/v2/actions');
   const [single, pages] = actions.find(a => a.id === ACTION_ID).examples.map(e => parseYaml(e.example).steps);

@@ -12,6 +12,7 @@ pub mod rules;
 mod schema_walk;
 pub mod skeleton;
 mod suggest;
+mod unknown_name;
 mod validators;
 
 use serde::Serialize;
@@ -115,8 +116,8 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     match crate::yaml::parse_documents(source, Some(&file)) {
         Err(error) => diagnostics.push(rules::yaml_syntax::from_error(&file, &error)),
         Ok(documents) => {
-            let merged = options.manifest.as_ref().map(Manifest::with);
-            let manifest = merged.as_ref().unwrap_or_else(|| Manifest::builtin());
+            let merged = options.manifest.as_ref().map(Manifest::builtin_merged_with);
+            let manifest = merged.as_ref().unwrap_or_else(|| Manifest::builtin_and_modules());
             for document in documents {
                 if document.value.get("kind").and_then(|k| k.as_str()) != Some("Template") {
                     continue;

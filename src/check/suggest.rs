@@ -3,7 +3,18 @@
 /// The candidate nearest to `name` (case-insensitive edit distance at most a third of its
 /// length, at least 1), if any.
 pub fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a String> {
-    let limit = (name.chars().count() / 3).max(1);
+    closest_within(name, candidates, (name.chars().count() / 3).max(1))
+}
+
+/// The nearest name that is a likely typo of `name`: at most two edits (and at most a third of
+/// its length). A name further away is more likely a different, instance-specific name
+/// (`github:repo:update` is three edits from `github:repo:create`), so only this nearness turns
+/// an unknown action, filter or global into an error.
+pub fn typo_of<'a>(name: &str, candidates: &'a [String]) -> Option<&'a String> {
+    closest_within(name, candidates, (name.chars().count() / 3).clamp(1, 2))
+}
+
+fn closest_within<'a>(name: &str, candidates: &'a [String], limit: usize) -> Option<&'a String> {
     candidates
         .iter()
         .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
@@ -45,5 +56,14 @@ mod tests {
         assert_eq!(super::closest("description", &names), None);
         let globals = vec!["range".to_string()];
         assert_eq!(super::closest("rnage", &globals), Some(&globals[0]));
+    }
+
+    #[test]
+    fn typos_are_at_most_two_edits() {
+        let actions = vec!["github:repo:create".to_string(), "publish:github".to_string()];
+        assert_eq!(super::typo_of("publish:gihtub", &actions), Some(&actions[1]));
+        assert_eq!(super::typo_of("publsh:githb", &actions), Some(&actions[1]));
+        assert_eq!(super::closest("github:repo:update", &actions), Some(&actions[0]));
+        assert_eq!(super::typo_of("github:repo:update", &actions), None);
     }
 }

@@ -1,7 +1,6 @@
 //! The context cookiecutter 2.7.1 renders with, built as `generate_context`,
 //! `apply_overwrites_to_context` and `prompt_for_config(no_input=True)` build it.
 
-use minijinja::value::Value;
 use serde_json::{Map, Value as Json};
 
 use super::environment::{Failure, Jinja};

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use minijinja::value::Value;
 use serde_json::{Map, Value as Json};
 
 use super::compose::Template;

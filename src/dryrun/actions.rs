@@ -18,7 +18,7 @@ const MAX_SKELETON_BYTES: u64 = 256 * 1024 * 1024;
 type Outputs = Vec<(String, Value)>;
 
 /// The output schema a faked step's output is made from. The manifest always holds Backstage's
-/// built-in actions and Trellis' own (`Manifest::builtin`, which `Manifest::with` extends).
+/// built-in actions and Trellis' own (`Manifest::builtin`, which `Manifest::builtin_merged_with` extends).
 pub fn output_schema(action: &str, manifest: &Manifest) -> Option<Value> {
     manifest.action(action)?.schema.output.clone()
 }

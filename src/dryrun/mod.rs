@@ -278,6 +278,7 @@ fn validated_parameters(template: &Template, options: &DryRunOptions) -> Result<
             apply_defaults: options.apply_defaults,
             secrets: secrets_given.then(|| options.secrets.clone()),
             file: Some(file.to_string()),
+            ..ParameterOptions::default()
         },
     )?;
     if let Some(first) = checked.errors.first() {

@@ -25,18 +25,34 @@ pub fn field_name(pointer: &str) -> String {
     out
 }
 
+/// Most values a message lists (`must be one of: …`); a 100,000-value `enum` made a 789 KB message.
+const MAX_LISTED: usize = 20;
+/// Longest value shown in a message, in characters, before it is cut with `…`.
+const MAX_SHOWN_CHARS: usize = 100;
+
 fn list(values: &Value) -> String {
     match values {
-        Value::Array(items) => items.iter().map(show).collect::<Vec<_>>().join(", "),
+        Value::Array(items) => {
+            let mut shown = items.iter().take(MAX_LISTED).map(show).collect::<Vec<_>>().join(", ");
+            if items.len() > MAX_LISTED {
+                shown.push_str(&format!(" … and {} more", items.len() - MAX_LISTED));
+            }
+            shown
+        }
         other => show(other),
     }
 }
 
-/// A value inside a message: strings quoted only when they would otherwise be ambiguous.
+/// A value inside a message: strings quoted only when they would otherwise be ambiguous; long
+/// values cut.
 fn show(value: &Value) -> String {
-    match value {
+    let text = match value {
         Value::String(s) if s.is_empty() || s.contains([',', ' ']) => format!("{s:?}"),
         other => jsfmt::value(other),
+    };
+    match text.char_indices().nth(MAX_SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
@@ -57,6 +73,20 @@ pub(crate) fn article(type_name: &str) -> String {
         "null" => "null".into(),
         other => format!("a {other}"),
     }
+}
+
+/// What is wrong with the value of `error`, without the field name: [`describe`], except for a
+/// `format` Trellis refused to check because the string is too long.
+pub fn describe_error(error: &jsonschema::ValidationError) -> String {
+    if let ValidationErrorKind::Format { format } = error.kind() {
+        if let Some(length) = super::formats::too_long_to_check(format, error.instance()) {
+            return format!(
+                "is too long to check as a {format}: {length} bytes, more than the {} Trellis checks `format: {format}` on",
+                super::formats::MAX_REGEX_FORMAT_BYTES
+            );
+        }
+    }
+    describe(error.kind())
 }
 
 /// What is wrong with the value, without the field name.
@@ -118,5 +148,15 @@ mod tests {
         assert_eq!(field_name("/tags/0/id"), "tags[0].id");
         assert_eq!(field_name(""), "(values)");
         assert_eq!(field_name("/a~1b"), "a/b");
+    }
+
+    #[test]
+    fn listings_are_capped() {
+        let options: Vec<Value> = (0..100_000).map(|i| Value::from(format!("value-{i}"))).collect();
+        let message = describe(&ValidationErrorKind::Enum { options: Value::Array(options).into() });
+        assert!(message.ends_with("value-19 … and 99980 more"), "{message}");
+        assert!(message.len() < 400, "{} bytes", message.len());
+        let long = describe(&ValidationErrorKind::Constant { expected_value: Value::from("x".repeat(10_000)).into() });
+        assert_eq!(long.chars().count(), "must be ".len() + MAX_SHOWN_CHARS + 1);
     }
 }

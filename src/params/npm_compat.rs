@@ -27,12 +27,12 @@ type Translation = Result<Value, SchemaProblem>;
 const KNOWN_TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "null", "object", "any", "date"];
 
 /// Keywords that hold one subschema.
-const SINGLE_SUBSCHEMA: &[&str] =
+pub(crate) const SINGLE_SUBSCHEMA: &[&str] =
     &["additionalProperties", "additionalItems", "contains", "propertyNames", "if", "then", "else"];
 /// Keywords that hold a list of subschemas.
-const SUBSCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
+pub(crate) const SUBSCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
 /// Keywords that hold a map of name → subschema.
-const SUBSCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "definitions", "$defs"];
+pub(crate) const SUBSCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "definitions", "$defs"];
 /// Keywords kept as they are; the draft-07 meta-schema checks their shape afterwards.
 const PLAIN: &[&str] = &[
     "maximum",
@@ -49,8 +49,35 @@ const PLAIN: &[&str] = &[
     "const",
 ];
 
+/// `schema` as npm reads it, in draft-07: keywords at their pointers, plus whatever a local
+/// `$ref` points at outside them; a cycle of references npm cannot follow is a problem.
 pub fn translate(schema: &Value) -> Translation {
-    translate_at(schema, "")
+    let mut translated = translate_at(schema, "")?;
+    super::references::keep_targets(schema, &mut translated, translate_at)?;
+    match super::references::in_place_cycle(&translated) {
+        Some(problem) => Err(problem),
+        None => Ok(translated),
+    }
+}
+
+/// Keys that are draft-07 keywords (or npm spellings the translation rewrites into them).
+pub fn is_keyword(key: &str) -> bool {
+    const OTHERS: &[&str] = &[
+        "$ref",
+        "type",
+        "required",
+        "enum",
+        "uniqueItems",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "dependencies",
+        "items",
+        "not",
+        "disallow",
+        "extends",
+        "divisibleBy",
+    ];
+    [SINGLE_SUBSCHEMA, SUBSCHEMA_LISTS, SUBSCHEMA_MAPS, PLAIN, OTHERS].iter().any(|list| list.contains(&key))
 }
 
 fn problem(pointer: &str, message: impl Into<String>) -> SchemaProblem {
@@ -384,6 +411,23 @@ mod tests {
             translate(&page).unwrap(),
             json!({"$ref": "#/definitions/a", "definitions": {"a": {"type": "number"}}})
         );
+    }
+
+    #[test]
+    fn a_ref_into_a_member_that_is_not_a_keyword_keeps_its_target() {
+        let page = json!({"properties": {"op": {"$ref": "#/myregion/operation"}},
+            "myregion": {"operation": {"type": "string", "ui:widget": "x"}, "other": 1}});
+        assert_eq!(
+            translate(&page).unwrap(),
+            json!({"properties": {"op": {"$ref": "#/myregion/operation"}}, "myregion": {"operation": {"type": "string"}}})
+        );
+    }
+
+    #[test]
+    fn a_reference_cycle_is_a_problem_at_its_ref() {
+        let page = json!({"properties": {"x": {"$ref": "#/definitions/a"}},
+            "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}});
+        assert_eq!(translate(&page).unwrap_err().pointer, "/definitions/a/$ref");
     }
 
     #[test]

@@ -91,7 +91,8 @@ export function createParametersValidateAction(): TemplateAction<
       const { schema, values, failOnError } = ctx.input;
       let result;
       try {
-        result = validateParameters(inlineTemplate(schema), values);
+        // Backstage's own verdict on pages its jsonschema reads leniently (core.ts, `compat`).
+        result = validateParameters(inlineTemplate(schema), values, { compat: 'backstage' });
       } catch (error) {
         const rule = (error as TrellisError | undefined)?.rule;
         if (error instanceof TypeError || (rule !== undefined && rule !== 'internal')) {

@@ -1,6 +1,13 @@
 //! `unknown-filter`: a filter neither Nunjitsu nor Backstage provides. Backstage fails the
-//! render and keeps the raw text (step inputs) or fails the step (`fetch:template`).
+//! render ("Unknown template filter"; docs/backstage-behaviour.md) and keeps the raw text (step
+//! inputs) or fails the step (`fetch:template`).
+//!
+//! A module or a hosted Backstage may add filters (`scaffolderTemplatingExtensionPoint`), which
+//! only the instance knows: without `--manifest`, a name within a typo of a known filter is an
+//! error with did-you-mean and any other name one warning per name and file; with `--manifest`
+//! (its `filters` are the instance's templating extensions) any unlisted name is an error.
 
+use crate::check::unknown_name::{self, Verdict};
 use crate::check::{Context, Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::builtins::{BACKSTAGE_FILTERS, FILTERS};
@@ -18,24 +25,91 @@ pub const RULE: Rule = Rule {
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     let mut known: Vec<String> = FILTERS.iter().chain(BACKSTAGE_FILTERS).map(|s| s.to_string()).collect();
     known.extend(context.manifest.filters.iter().map(|f| f.name.clone()));
+    let mut unknown = Vec::new();
     for string in &context.strings {
         let Ok(parsed) = &string.parsed else { continue };
-        for usage in analyze(parsed).filters {
-            if known.contains(&usage.name) {
-                continue;
-            }
-            let hint = match crate::check::suggest::closest(&usage.name, &known) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => "if a module of your Backstage instance registers this filter, this check does not know it yet"
-                    .to_string(),
-            };
-            out.push(context.diagnostic(
-                RULE.info.id,
+        unknown.extend(analyze(parsed).filters.into_iter().filter(|u| !known.contains(&u.name)).map(|u| (string, u)));
+    }
+    for (string, usage) in &unknown {
+        let name = &usage.name;
+        let fails = format!("unknown filter `{name}`: Backstage fails this render and passes the raw text on");
+        let (severity, message, hint) = match unknown_name::verdict(name, &known, context.manifest.complete) {
+            Verdict::Typo(near) => (Severity::Error, fails, format!("did you mean `{near}`?")),
+            Verdict::NotInInstance => (
                 Severity::Error,
-                context.span_in_string(string, usage.range.0, usage.range.1),
-                format!("unknown filter `{}`: Backstage fails this render and passes the raw text on", usage.name),
-                Some(hint),
-            ));
-        }
+                fails,
+                "the instance manifest given with `--manifest` does not list it among its filters: check the name, or \
+                 install the module that registers it and export the manifest again"
+                    .into(),
+            ),
+            Verdict::Unlisted => {
+                let message = format!(
+                    "unknown filter `{name}`: unless a module of your Backstage registers it, Backstage fails this \
+                     render and passes the raw text on"
+                );
+                if unknown_name::reported_in_file(out, RULE.info.id, context.file, &message) {
+                    continue;
+                }
+                let uses = unknown.iter().filter(|(_, u)| u.name == *name).count();
+                let hint = format!(
+                    "run `trellis manifest --url <your Backstage>` and pass the file with `--manifest`: it lists the \
+                     filters your instance really has{}",
+                    unknown_name::once_note(uses)
+                );
+                (Severity::Warning, message, hint)
+            }
+        };
+        let span = context.span_in_string(string, usage.range.0, usage.range.1);
+        out.push(context.diagnostic(RULE.info.id, severity, span, message, Some(hint)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{check_source, CheckOptions};
+    use crate::manifest::Manifest;
+
+    const TEMPLATE: &str = r#"apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: t}
+spec:
+  type: service
+  steps:
+    - id: log
+      action: debug:log
+      input:
+        message: ${{ 'x' | now }} ${{ 'y' | uper }} ${{ 'z' | now }} ${{ 'w' | useCaseNameFilter }}
+"#;
+
+    fn findings(manifest: Option<Manifest>) -> Vec<(String, String, String)> {
+        let options = CheckOptions { path: None, manifest, ignore: Vec::new() };
+        check_source(TEMPLATE, &options)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == "unknown-filter")
+            .map(|d| {
+                let line = TEMPLATE.lines().nth(d.line as usize - 1).unwrap_or_default();
+                let name = line.chars().skip(d.column as usize - 1).take((d.end_column - d.column) as usize).collect();
+                (d.severity.as_str().to_string(), name, d.hint.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn without_a_manifest_a_platform_filter_is_one_warning_per_name_and_a_typo_an_error() {
+        let found = findings(None);
+        let summary: Vec<_> = found.iter().map(|f| (f.0.as_str(), f.1.as_str())).collect();
+        assert_eq!(summary, [("warning", "now"), ("error", "uper"), ("warning", "useCaseNameFilter")], "{found:#?}");
+        assert!(found[0].2.ends_with("; reported once for its 2 uses in this file"), "{}", found[0].2);
+        assert_eq!(found[1].2, "did you mean `upper`?");
+    }
+
+    #[test]
+    fn with_a_manifest_an_unlisted_filter_is_an_error_and_a_listed_one_is_known() {
+        let instance = Manifest::parse(r#"{"filters": [{"name": "now"}]}"#).unwrap();
+        let found = findings(Some(instance));
+        let summary: Vec<_> = found.iter().map(|f| (f.0.as_str(), f.1.as_str())).collect();
+        assert_eq!(summary, [("error", "uper"), ("error", "useCaseNameFilter")], "{found:#?}");
+        assert!(found[1].2.contains("does not list it among its filters"), "{}", found[1].2);
     }
 }
