@@ -98,7 +98,7 @@ export {
   type SyntaxCheckOptions,
   type TrellisError,
 } from './core';
-export { fileSkeletonReader } from './skeletonReader';
+export { fileSkeletonReader, type FileReaderOptions } from './skeletonReader';
 export {
   renderSkeleton,
   readSkeletonDir,
@@ -112,6 +112,7 @@ export {
   type WriteOptions,
   type WriteReport,
   type ReadLimits,
+  type ReadOptions,
 } from './skeleton';
 export {
   dryRunTemplate,

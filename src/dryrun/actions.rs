@@ -6,7 +6,8 @@
 use serde_json::{json, Value};
 
 use super::{Runner, SkippedEntryReport, StepReport};
-use crate::check::skeleton::{join, local_url, parent, EntryKind as SourceKind, ReadError, MAX_DEPTH, MAX_ENTRIES};
+use crate::check::skeleton::{join, EntryKind as SourceKind, ReadError, MAX_DEPTH, MAX_ENTRIES};
+use crate::confine::{fetch_url, outside_root_message, refused_by_reader, Escape, FetchUrl};
 use crate::error::{Span, TrellisError};
 use crate::manifest::Manifest;
 use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonError, SkeletonFile, SkeletonOptions};
@@ -90,13 +91,19 @@ impl Call<'_, '_> {
         })
     }
 
-    /// The skeleton path of the `url` input (relative to the template), `None` when it is not
-    /// local (then it is not fetched offline, and a warning says so).
+    /// The skeleton path of the `url` input (relative to the template, or to the repository
+    /// root for a `/` url), `None` when it is not local (then it is not fetched offline, and a
+    /// warning says so); an error, before anything is read, when it leaves the root.
     fn skeleton_path(&mut self) -> Result<Option<String>, TrellisError> {
         let url = self.text("url").unwrap_or_default().to_string();
-        match local_url(&url) {
-            Some(local) => Ok(Some(join(parent(&self.runner.options.template_path), local))),
-            None => {
+        let root = self.runner.root.as_deref();
+        match fetch_url(&url, &self.runner.options.template_path, root) {
+            FetchUrl::Local(path) => Ok(Some(path)),
+            FetchUrl::OutsideRoot(resolved) => {
+                let (message, hint) = outside_root_message(&url, &resolved, root.unwrap_or_default(), Escape::Path);
+                Err(self.error("url-outside-root", "url", message).with_hint(hint))
+            }
+            FetchUrl::Remote => {
                 let at = format!("{}/input/url", self.pointer);
                 let message = format!("`{url}` is not next to the template; an offline render does not fetch it");
                 let warning = self.runner.warning(&at, message);
@@ -123,6 +130,12 @@ impl Call<'_, '_> {
                     format!("no such {}: `{path}`", if file { "file" } else { "directory" }),
                 )
                 .with_hint("the url is resolved from the template's directory")),
+            Err(reason) if refused_by_reader(&reason) => {
+                let url = self.text("url").unwrap_or_default();
+                let root = self.runner.root.as_deref().unwrap_or_default();
+                let (message, hint) = outside_root_message(url, path, root, Escape::Link);
+                Err(self.error("url-outside-root", "url", message).with_hint(hint))
+            }
             Err(reason) => Err(self.error("skeleton-not-found", "url", format!("cannot read `{path}`: {reason}"))),
         }
     }

@@ -296,6 +296,8 @@ struct Runner<'a> {
     locator: &'a Locator<'a>,
     options: &'a DryRunOptions,
     source: &'a dyn SkeletonSource,
+    /// The repository root reads are confined to (`SkeletonSource::root`).
+    root: Option<String>,
     extensions: Extensions,
     status: StatusGlobals,
     /// Input rendering as Backstage does it (a failing string kept as it is).
@@ -333,6 +335,7 @@ impl<'a> Runner<'a> {
             locator,
             options,
             source,
+            root: source.root(&options.template_path),
             extensions,
             status,
             compat,

@@ -357,3 +357,81 @@ fn the_context_has_what_the_workflow_runner_gives_each_place() {
     assert_eq!(result.report.output, Some(json!({"shown": "{}", "checked": "<unknown>"})));
     assert_eq!(result.report.steps[1].status, StepStatus::Faked);
 }
+
+/// [`Files`] confined to a root, recording every path asked about.
+struct Rooted<'a> {
+    files: &'a Files,
+    root: &'static str,
+    asked: std::cell::RefCell<Vec<String>>,
+}
+
+impl SkeletonSource for Rooted<'_> {
+    fn kind(&self, path: &str) -> Result<Option<SourceKind>, String> {
+        if path.starts_with("repo/t/link/") {
+            // As plugin-wrapper/src/root.ts refuses a path a symbolic link takes out of the root.
+            return Err(format!("{path} is outside the repository root repo; nothing was read"));
+        }
+        self.asked.borrow_mut().push(path.into());
+        self.files.kind(path)
+    }
+    fn list(&self, path: &str) -> Result<Vec<(String, SourceKind)>, String> {
+        self.asked.borrow_mut().push(path.into());
+        self.files.list(path)
+    }
+    fn read(&self, path: &str, max: u64) -> Result<Vec<u8>, ReadError> {
+        self.asked.borrow_mut().push(path.into());
+        self.files.read(path, max)
+    }
+    fn root(&self, _template_path: &str) -> Option<String> {
+        Some(self.root.into())
+    }
+}
+
+#[test]
+fn a_url_leaving_the_root_fails_at_the_url_and_nothing_is_read() {
+    let files = Files::with(&[("etc/passwd", "root:x:0:0"), ("repo/skel/a.txt", "a"), ("repo/t/skel/b.txt", "b")]);
+    let cases = [
+        ("fetch:plain:file", "../../etc/passwd", "`../../etc/passwd` leads to `etc/passwd`"),
+        ("fetch:template:file", "../../../../etc/passwd", "`../../../../etc/passwd` leads to `../../etc/passwd`"),
+        ("fetch:plain", "../..", "`../..` leads to `.`"),
+        ("fetch:template", "/../etc", "`/../etc` leads to `etc`"),
+        ("trellis:fetch:template", "file:///etc/passwd", "`file:///etc/passwd` names a file on this machine"),
+    ];
+    for (action, url, message) in cases {
+        let yaml = format!("{HEADER}  steps:\n    - id: s\n      action: {action}\n      input:\n        url: '{url}'\n        targetPath: out\n");
+        let source = Rooted { files: &files, root: "repo", asked: Default::default() };
+        let options = DryRunOptions { template_path: "repo/t/template.yaml".into(), ..DryRunOptions::default() };
+        let result = run(&template(&yaml), &yaml, &options, &source).unwrap();
+        let error = result.error.unwrap_or_else(|| panic!("{action} {url}: no error"));
+        assert_eq!(error.rule, "url-outside-root", "{action} {url}");
+        assert!(error.message.starts_with(message), "{action} {url}: {}", error.message);
+        assert!(error.message.contains("outside the repository root `repo`") || url.starts_with("file:"), "{error}");
+        assert_eq!(
+            (error.span.map(|s| (s.line, s.column)), error.file.as_deref()),
+            (Some((9, 14)), Some("repo/t/template.yaml"))
+        );
+        assert!(error.hint.as_deref().is_some_and(|h| h.contains("--root")));
+        assert!(source.asked.borrow().is_empty(), "{action} {url} asked the reader about {:?}", source.asked.borrow());
+        assert!(result.files.is_empty());
+    }
+    // Inside the root as text, but the reader refuses: a symbolic link leads out.
+    let yaml = format!("{HEADER}  steps:\n    - id: s\n      action: fetch:plain:file\n      input:\n        url: ./link/passwd\n        targetPath: out\n");
+    let source = Rooted { files: &files, root: "repo", asked: Default::default() };
+    let options = DryRunOptions { template_path: "repo/t/template.yaml".into(), ..DryRunOptions::default() };
+    let error = run(&template(&yaml), &yaml, &options, &source).unwrap().error.unwrap();
+    assert_eq!(error.rule, "url-outside-root");
+    assert_eq!(
+        error.message,
+        "`./link/passwd` leads to `repo/t/link/passwd`, which a symbolic link takes outside the repository root `repo`; nothing was read"
+    );
+    // Inside the root: from the template's folder, and from the root for a `/` url.
+    for url in ["./skel", "../skel", "/skel"] {
+        let yaml =
+            format!("{HEADER}  steps:\n    - id: s\n      action: fetch:plain\n      input:\n        url: '{url}'\n");
+        let source = Rooted { files: &files, root: "repo", asked: Default::default() };
+        let options = DryRunOptions { template_path: "repo/t/template.yaml".into(), ..DryRunOptions::default() };
+        let result = run(&template(&yaml), &yaml, &options, &source).unwrap();
+        assert!(result.error.is_none(), "{url}: {:?}", result.error);
+        assert_eq!(result.report.files.len(), 1, "{url}");
+    }
+}

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { TrellisError } from '../core';
 import { compareTrees, dryRunTemplate, type DryRunReport } from '../dryRun';
 import { fileSkeletonReader } from '../skeletonReader';
+import { confineIfInside, confinePath, displayPath, namedInside } from '../root';
 import { looksLikeTemplate, readManifestFile } from './files';
 import { readSkeletonDir, writeSkeleton, type SkeletonFile } from '../skeleton';
 
@@ -32,6 +33,10 @@ Options:
   --update              with --check: make GOLDEN_DIR hold exactly the rendered files
   --manifest FILE       your instance's actions (from \`trellis manifest --url …\`): their output
                         schemas are used for the made-up outputs
+  --root DIR            the repository root: nothing outside it is read, and a fetch url
+                        leaving it fails the step (url-outside-root) (default: the nearest
+                        folder above the template holding .git, else the current folder;
+                        see docs/security.md)
   -h, --help            print this help
 
 Exit status: 0 rendered (and equal to the golden tree), 1 invalid values, a failing step or a
@@ -40,6 +45,8 @@ difference from the golden tree, 2 usage, I/O or template error.
 
 export interface RenderCommandOptions {
   template: string;
+  /** The repository root (absolute): every read stays inside it. */
+  root: string;
   values: Record<string, unknown>;
   secrets?: Record<string, unknown>;
   out?: string;
@@ -49,23 +56,27 @@ export interface RenderCommandOptions {
   manifest?: string;
 }
 
-/** The template file of `given`: the file itself, or `template.yaml` or the one template in a directory. */
-export function findTemplateFile(given: string): string {
+/**
+ * The template file of `given`: the file itself, or `template.yaml` or the one template in a
+ * directory; neither may lead out of `root` through a symbolic link.
+ */
+export function findTemplateFile(given: string, root: string): string {
   let stats: fs.Stats;
   try {
-    stats = fs.statSync(given);
-  } catch {
+    stats = fs.statSync(confinePath(root, given));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     throw new Error(`cannot read ${given}: no such file or directory`);
   }
   if (!stats.isDirectory()) return given;
   for (const name of ['template.yaml', 'template.yml']) {
-    if (fs.existsSync(path.join(given, name))) return path.join(given, name);
+    if (fs.existsSync(path.join(given, name))) return confinePath(root, path.join(given, name));
   }
   const candidates = fs
-    .readdirSync(given)
-    .filter(name => /\.ya?ml$/i.test(name))
-    .map(name => path.join(given, name))
-    .filter(file => fs.statSync(file).isFile() && looksLikeTemplate(fs.readFileSync(file, 'utf8')));
+    .readdirSync(given, { withFileTypes: true })
+    .filter(entry => entry.isFile() && /\.ya?ml$/i.test(entry.name))
+    .map(entry => path.join(given, entry.name))
+    .filter(file => looksLikeTemplate(fs.readFileSync(file, 'utf8')));
   if (candidates.length === 1) return candidates[0];
   throw new Error(
     candidates.length === 0
@@ -130,14 +141,14 @@ export function runRender(options: RenderCommandOptions): number {
   if (options.update && options.check === undefined) {
     throw new Error('--update needs --check GOLDEN_DIR (the tree to rewrite)');
   }
-  const templateFile = findTemplateFile(options.template);
+  const templateFile = findTemplateFile(options.template, options.root);
   const source = fs.readFileSync(templateFile, 'utf8');
-  const manifest = readManifestFile(options.manifest);
+  const manifest = readManifestFile(options.manifest && confineIfInside(options.root, options.manifest));
   // Template paths are relative to the working directory, and so are skeleton paths.
-  const relative = path.relative('.', templateFile).split(path.sep).join('/');
+  const relative = displayPath(templateFile);
   let result;
   try {
-    result = dryRunTemplate(source, fileSkeletonReader(), {
+    result = dryRunTemplate(source, fileSkeletonReader('.', { root: options.root }), {
       path: relative,
       values: options.values,
       secrets: options.secrets,
@@ -171,7 +182,9 @@ export function runRender(options: RenderCommandOptions): number {
     process.stdout.write(`updated the golden tree ${options.check}\n`);
     return 0;
   }
-  const golden = fs.existsSync(options.check) ? readSkeletonDir(options.check) : [];
+  // A golden tree named inside the repository must not lead out of it.
+  const bound = namedInside(options.root, options.check) ? { root: options.root } : {};
+  const golden = fs.existsSync(options.check) ? readSkeletonDir(options.check, bound) : [];
   const diff = compareTrees(golden, files);
   if (diff.equal) {
     process.stdout.write(`the rendered files match ${options.check}\n`);
