@@ -756,13 +756,18 @@ pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Re
     Ok(out.into())
 }
 
-/// `compareTrees(golden, rendered)`: `{equal, changed, missing, extra, text}` as JSON text, `text`
-/// holding a unified diff per differing file.
+/// `compareTrees(golden, rendered, secretsJson?)`: `{equal, changed, missing, extra, text}` as
+/// JSON text, `text` holding a unified diff per differing file; the task's secrets (and their
+/// derived forms) hidden in what it shows.
 #[wasm_bindgen(js_name = compareTrees)]
-pub fn compare_trees(golden: JsValue, rendered: JsValue) -> Result<String, JsValue> {
+pub fn compare_trees(golden: JsValue, rendered: JsValue, secrets_json: Option<String>) -> Result<String, JsValue> {
     let golden = files_from_js(&golden, "golden")?;
     let rendered = files_from_js(&rendered, "rendered")?;
-    let diff = crate::dryrun::diff::compare(&golden, &rendered);
+    let secrets = match secrets_json.as_deref() {
+        Some(text) => parse_json(text, "secrets")?,
+        None => Value::Null,
+    };
+    let diff = crate::dryrun::diff::compare(&golden, &rendered).redacted(&crate::dryrun::redactor(&secrets));
     serde_json::to_string(&diff).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }
 

@@ -33,7 +33,7 @@ use crate::render::{render_input, Context, RenderOptions};
 use crate::template::Template;
 
 pub use fake::{example_output, faked_output};
-pub use redact::{redact, secret_values};
+pub use redact::{redact, redactor, Redactor};
 pub use workspace::{resolve_safe, Workspace};
 
 use locate::Locator;
@@ -255,7 +255,11 @@ pub fn run(
 ) -> Result<DryRunResult, TrellisError> {
     let file = options.template_path.as_str();
     let locator = Locator::new(template, template_source, file);
-    let parameters = validated_parameters(template, options)?;
+    // A value a secret schema refuses may be quoted in the message.
+    let parameters = validated_parameters(template, options).map_err(|mut error| {
+        error.message = redact::redact_text(&error.message, &redactor(&options.secrets));
+        error
+    })?;
     let mut runner = Runner::new(&locator, options, source, parameters);
     let steps = match template.entity.pointer("/spec/steps") {
         None | Some(Value::Null) => Vec::new(),
@@ -306,7 +310,8 @@ struct Runner<'a> {
     strict: RenderOptions,
     /// parameters, environment, steps, user, context (no secrets: `if` and `spec.output`).
     context: Context,
-    secrets: Vec<String>,
+    /// Hides `task.secrets` and their derived forms in everything the report shows.
+    secrets: Redactor,
     workspace: Workspace,
     steps: Vec<StepReport>,
     skipped: Vec<SkippedEntryReport>,
@@ -341,7 +346,7 @@ impl<'a> Runner<'a> {
             compat,
             strict: RenderOptions::default(),
             context,
-            secrets: secret_values(&options.secrets),
+            secrets: redactor(&options.secrets),
             workspace: Workspace::default(),
             steps: Vec::new(),
             skipped: Vec::new(),
@@ -424,8 +429,9 @@ impl<'a> Runner<'a> {
         match self.execute(&pointer, step, &id, &action, &mut report) {
             Ok(()) => {}
             Err(mut error) => {
-                // A message may quote an input value, and so a secret.
+                // A message (or hint) may quote an input value, and so a secret.
                 error.message = redact::redact_text(&error.message, &self.secrets);
+                error.hint = error.hint.map(|hint| redact::redact_text(&hint, &self.secrets));
                 report.status = StepStatus::Failed;
                 report.reason = Some(error.message.clone());
                 self.status.failed.set(true);
@@ -631,18 +637,32 @@ impl<'a> Runner<'a> {
             Some(rendered.map_or(Value::Null, |v| self.redacted(&v)))
         };
         let files = std::mem::take(&mut self.workspace).into_entries();
+        // Paths are rendered too (a targetPath or a skeleton name may hold a secret), and a
+        // warning quotes a render error.
+        let hide = |text: &str| redact::redact_text(text, &self.secrets);
+        let skipped = self
+            .skipped
+            .iter()
+            .map(|s| SkippedEntryReport {
+                step: s.step.clone(),
+                path: hide(&s.path),
+                rendered_path: hide(&s.rendered_path),
+                reason: hide(&s.reason),
+            })
+            .collect();
+        let warnings = self.warnings.iter().map(|w| Warning { message: hide(&w.message), ..w.clone() }).collect();
         let report = Report {
             parameters: redact(&self.parameters, &self.secrets),
-            steps: self.steps,
             output,
             files: files
                 .iter()
                 .filter(|f| f.kind != crate::render::skeleton::EntryKind::Directory)
-                .map(|f| f.path.clone())
+                .map(|f| hide(&f.path))
                 .collect(),
-            skipped: self.skipped,
-            warnings: self.warnings,
+            skipped,
+            warnings,
             error: self.first_error.as_ref().map(ErrorReport::from),
+            steps: self.steps,
         };
         DryRunResult { files, report, error: self.first_error }
     }

@@ -185,7 +185,7 @@ export function runRender(options: RenderCommandOptions): number {
   // A golden tree named inside the repository must not lead out of it.
   const bound = namedInside(options.root, options.check) ? { root: options.root } : {};
   const golden = fs.existsSync(options.check) ? readSkeletonDir(options.check, bound) : [];
-  const diff = compareTrees(golden, files);
+  const diff = compareTrees(golden, files, options.secrets);
   if (diff.equal) {
     process.stdout.write(`the rendered files match ${options.check}\n`);
     return 0;
