@@ -25,7 +25,8 @@ Options:
                         are filled in as the form does
   --secrets FILE        task secrets: a JSON or YAML object (shown as *** in the report)
   --out DIR             write the rendered files into DIR (files of the same path replaced,
-                        others kept; nothing is written when the render fails)
+                        others kept; nothing is written when the render fails); DIR (not /)
+                        must be writable, which is checked before anything renders
   --report FILE         write the JSON report (steps ran/skipped/faked, rendered inputs with
                         secrets redacted, outputs, spec.output, skipped skeleton entries)
   --check GOLDEN_DIR    compare the rendered files with GOLDEN_DIR; print a unified diff per
@@ -136,10 +137,52 @@ function replaceTree(target: string, files: SkeletonFile[]): void {
   if (existed) fs.rmSync(old, { recursive: true, force: true });
 }
 
+/**
+ * Refuses, before any work, a folder the command must not or cannot write: the root of the file
+ * system (`folder`'s files would land in `/`), a path through a file, a place without write
+ * permission or on a read-only file system. Probed by making and removing a folder where the
+ * files are staged (beside the target, see `writeSkeleton`) and in the target when it exists.
+ */
+export function checkWritableFolder(shown: string, folder: string, { refuseRoot = true } = {}): void {
+  const target = path.resolve(folder);
+  if (refuseRoot && path.parse(target).root === target) {
+    throw new Error(`${shown}: that is the root of the file system; name a folder for the rendered files`);
+  }
+  let existing = target;
+  while (!fs.existsSync(existing)) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) {
+    throw new Error(`${shown}: ${displayPath(existing)} is not a folder; nothing was rendered`);
+  }
+  // Staged beside the target (its parent), then moved into it when it exists.
+  const places = existing === target ? [path.dirname(target), target] : [existing];
+  for (const place of places) {
+    try {
+      fs.rmdirSync(fs.mkdtempSync(path.join(place, '.trellis-probe-')));
+    } catch (error) {
+      throw new Error(`${shown}: cannot write in ${displayPath(place)} (${whyUnwritable(error)}); nothing was rendered`);
+    }
+  }
+}
+
+function whyUnwritable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'a read-only file system';
+  if (code === 'ENOENT') return 'nothing can be created there';
+  return code ?? (error as Error).message;
+}
+
 /** Runs the command; returns the exit status. Throws `Error` for usage and I/O problems. */
 export function runRender(options: RenderCommandOptions): number {
   if (options.update && options.check === undefined) {
     throw new Error('--update needs --check GOLDEN_DIR (the tree to rewrite)');
+  }
+  // Every place written to is checked first: a failure after rendering would waste the work.
+  if (options.out !== undefined) checkWritableFolder(`--out ${options.out}`, options.out);
+  if (options.update && options.check !== undefined) checkWritableFolder(`--check ${options.check}`, options.check);
+  if (options.report !== undefined) {
+    const folder = path.dirname(path.resolve(options.report));
+    checkWritableFolder(`--report ${options.report}`, folder, { refuseRoot: false });
   }
   const templateFile = findTemplateFile(options.template, options.root);
   const source = fs.readFileSync(templateFile, 'utf8');
