@@ -272,7 +272,7 @@ function runCheckCommand(args: string[]): number {
     const rule = (error as TrellisError).rule;
     const message = (error as Error).message;
     throw new UsageError(
-      rule === 'invalid-manifest' ? `${flags.manifest}: ${message}` : message,
+      rule === 'invalid-manifest' ? `${displayPath(flags.manifest ?? '')}: ${message}` : message,
       rule === undefined ? CHECK_USAGE : undefined,
     );
   }

@@ -88,7 +88,7 @@ export function runCheck(options: CheckCommandOptions): number {
     if (stat === undefined) {
       // Not a path: a quoted pattern (`'templates/**/template.yaml'`), expanded by the core.
       const expansion = expandGlob(given, fileSkeletonReader());
-      if (!expansion.pattern) throw new Error(`cannot read ${given}: no such file or directory`);
+      if (!expansion.pattern) throw new Error(`cannot read ${displayPath(given)}: no such file or directory`);
       if (expansion.files.length === 0) throw new Error(`no files match the pattern ${given}`);
       if (expansion.truncated) process.stderr.write(`warning: ${given}: stopped after 100000 entries; more files may match\n`);
       const templates = expansion.files.filter(file => /\.ya?ml$/i.test(file) && looksLikeTemplate(readTemplate(file)));

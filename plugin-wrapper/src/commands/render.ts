@@ -67,7 +67,7 @@ export function findTemplateFile(given: string, root: string): string {
     stats = fs.statSync(confinePath(root, given));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    throw new Error(`cannot read ${given}: no such file or directory`);
+    throw new Error(`cannot read ${displayPath(given)}: no such file or directory`);
   }
   if (!stats.isDirectory()) return given;
   for (const name of ['template.yaml', 'template.yml']) {
@@ -81,8 +81,8 @@ export function findTemplateFile(given: string, root: string): string {
   if (candidates.length === 1) return candidates[0];
   throw new Error(
     candidates.length === 0
-      ? `no template file (YAML with \`kind: Template\`) in ${given}`
-      : `${given} holds several templates (${candidates.map(c => path.basename(c)).join(', ')}); name one`,
+      ? `no template file (YAML with \`kind: Template\`) in ${displayPath(given)}`
+      : `${displayPath(given)} holds several templates (${candidates.map(c => path.basename(c)).join(', ')}); name one`,
   );
 }
 
@@ -217,12 +217,12 @@ export function runRender(options: RenderCommandOptions): number {
   if (options.out !== undefined) {
     // Files of the same path are replaced, others kept; staged, so a failed write changes nothing.
     const written = writeSkeleton({ files, skipped: [] }, options.out, { replace: true });
-    process.stdout.write(`wrote ${written.written.length} files to ${options.out}\n`);
+    process.stdout.write(`wrote ${written.written.length} files to ${displayPath(options.out)}\n`);
   }
   if (options.check === undefined) return 0;
   if (options.update) {
     replaceTree(options.check, files);
-    process.stdout.write(`updated the golden tree ${options.check}\n`);
+    process.stdout.write(`updated the golden tree ${displayPath(options.check)}\n`);
     return 0;
   }
   // A golden tree named inside the repository must not lead out of it.
@@ -230,7 +230,7 @@ export function runRender(options: RenderCommandOptions): number {
   const golden = fs.existsSync(options.check) ? readSkeletonDir(options.check, bound) : [];
   const diff = compareTrees(golden, files, options.secrets);
   if (diff.equal) {
-    process.stdout.write(`the rendered files match ${options.check}\n`);
+    process.stdout.write(`the rendered files match ${displayPath(options.check)}\n`);
     return 0;
   }
   process.stdout.write(diff.text);
@@ -240,7 +240,7 @@ export function runRender(options: RenderCommandOptions): number {
     diff.extra.length ? `${diff.extra.length} only in the render` : '',
   ].filter(Boolean);
   process.stdout.write(
-    `the rendered files differ from ${options.check}: ${parts.join(', ')} (run with --update to accept them)\n`,
+    `the rendered files differ from ${displayPath(options.check)}: ${parts.join(', ')} (run with --update to accept them)\n`,
   );
   return 1;
 }
