@@ -202,12 +202,20 @@ const LOCAL_ACTIONS: &[&str] = &[
     "fs:delete",
     "debug:log",
     "trellis:parameters:validate",
+    "trellis:template:check",
+    "fs:readdir",
 ];
 
-/// Actions that support dry-run in Backstage but need what an offline run does not have (the
-/// catalog, the template check's own reader): their output is made up like the others', and the
-/// step is reported as such.
-const DRY_RUN_ONLY_ONLINE: &[&str] = &["catalog:fetch", "catalog:write", "fs:readdir", "trellis:template:check"];
+/// Where Backstage makes task workspaces when `backend.workingDirectory` is not set
+/// (`os.tmpdir()` on Linux); an offline workspace has no folder, but `fs:readdir` outputs
+/// `fullPath`s, so they are made under `/tmp/<task id>` as a backend would.
+pub const WORKING_DIRECTORY: &str = "/tmp";
+
+/// Actions that support dry-run in Backstage but need what an offline run does not have: their
+/// output is made up like the others', and the step is reported as such. `catalog:fetch` reads
+/// the catalog; `catalog:write` has no outputs (so `{}` is what Backstage gives too) but its
+/// file is not written offline.
+const DRY_RUN_ONLY_ONLINE: &[&str] = &["catalog:fetch", "catalog:write"];
 
 /// The workflow runner's `always()`/`failure()`, which record that a step's `if` called them.
 struct StatusGlobals {

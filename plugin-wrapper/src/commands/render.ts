@@ -15,10 +15,14 @@ import { readSkeletonDir, writeSkeleton, type SkeletonFile } from '../skeleton';
 export const RENDER_USAGE = `Usage: trellis render TEMPLATE_FILE_OR_DIR --values FILE [options]
 
 Runs a template offline the way Backstage's dry-run does: validates the values, evaluates each
-step's \`if\` and \`each\`, renders step inputs, runs fetch:template, fetch:template:file,
-fetch:plain, fetch:plain:file, fs:rename, fs:delete, debug:log and trellis:parameters:validate
-against the skeletons next to the template, makes up the outputs of other actions from their
-output schemas (as the dry-run does), and renders spec.output.
+step's \`if\` and \`each\`, renders step inputs, and runs these actions against the skeletons next
+to the template and an in-memory workspace, with the outputs the real dry-run gives:
+  fetch:template, fetch:template:file, fetch:plain, fetch:plain:file, fs:rename, fs:delete,
+  fs:readdir, debug:log, trellis:fetch:template, trellis:parameters:validate,
+  trellis:template:check.
+Other actions do not run: their outputs are made up from their output schemas, as the dry-run
+does for actions without dry-run support (also for catalog:fetch, which would need the
+catalog, and catalog:write, whose file is not written). Then it renders spec.output.
 
 Options:
   --values FILE         parameter values: a JSON or YAML object (required); schema defaults
