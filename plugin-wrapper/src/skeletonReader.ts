@@ -50,6 +50,8 @@ export function fileSkeletonReader(base = '.', options: FileReaderOptions = {}):
         if (!(error instanceof OutsideRootError)) throw error;
       }
     }
+    // Under `confine` alone the core knows no root: a plain refusal, and it skips the skeleton.
+    if (given === undefined) throw new Error(`${p} is outside ${base}`);
     throw new OutsideRootError(full, [...roots][0] ?? from);
   };
   const reader: SkeletonReader = {

@@ -372,7 +372,7 @@ pub fn collect(steps: &[Value], template_path: &str, source: &dyn SkeletonSource
         skeleton.found = match (source.kind(&skeleton.path), kind.wants_file()) {
             // Backstage's copy follows a linked skeleton; Trellis does not, so it says nothing,
             // as when the reader cannot tell.
-            (Err(reason), _) if crate::confine::refused_by_reader(&reason) => {
+            (Err(reason), _) if root.is_some() && crate::confine::refused_by_reader(&reason) => {
                 Found::OutsideRoot { root: root.clone().unwrap_or_default(), escape: crate::confine::Escape::Link }
             }
             (Ok(Some(EntryKind::Symlink)) | Err(_), _) => continue,

@@ -132,7 +132,7 @@ impl Call<'_, '_> {
                     format!("no such {}: `{path}`", if file { "file" } else { "directory" }),
                 )
                 .with_hint("the url is resolved from the template's directory")),
-            Err(reason) if refused_by_reader(&reason) => {
+            Err(reason) if self.runner.root.is_some() && refused_by_reader(&reason) => {
                 let url = self.text("url").unwrap_or_default();
                 let root = self.runner.root.as_deref().unwrap_or_default();
                 let (message, hint) = outside_root_message(url, path, root, Escape::Link);
