@@ -25,6 +25,7 @@ pub use trellis_engine::{engine, error, jsfmt, jsregex};
 
 pub mod check;
 pub mod cookiecutter;
+pub mod confine;
 pub mod diagnostics;
 pub mod dryrun;
 pub mod fetch_template;

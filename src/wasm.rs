@@ -133,7 +133,8 @@ struct CheckFile {
     source: String,
 }
 
-/// A JavaScript skeleton reader, `{kind(path), list(path), read(path, maxBytes)}`:
+/// A JavaScript skeleton reader, `{kind(path), list(path), read(path, maxBytes)}` (optionally
+/// `mode(path)`, `readlink(path)` and `root(templatePath)`, the folder reads are confined to):
 /// `kind` → `"file" | "dir" | "symlink" | "other"` or null (nothing there), throwing when it
 /// cannot tell (the skeleton is then skipped); `list` → `[name, kind][]`; `read` →
 /// `Uint8Array`, or the size (a number) when it exceeds `maxBytes`; failures throw.
@@ -207,20 +208,29 @@ impl crate::check::SkeletonSource for JsSource {
 
     /// The reader's optional `mode(path)` (permission bits).
     fn mode(&self, path: &str) -> u32 {
-        let has = js_sys::Reflect::get(&self.reader, &JsValue::from_str("mode")).is_ok_and(|f| f.is_function());
-        if !has {
-            return 0;
-        }
-        self.call("mode", &[JsValue::from_str(path)]).ok().and_then(|m| m.as_f64()).map_or(0, |m| m as u32)
+        self.call_optional("mode", path).and_then(|m| m.as_f64()).map_or(0, |m| m as u32)
     }
 
     /// The reader's optional `readlink(path)`.
     fn link_target(&self, path: &str) -> Option<String> {
-        let has = js_sys::Reflect::get(&self.reader, &JsValue::from_str("readlink")).is_ok_and(|f| f.is_function());
+        self.call_optional("readlink", path).and_then(|t| t.as_string())
+    }
+
+    /// The reader's optional `root(templatePath)`: the folder reads are confined to.
+    fn root(&self, template_path: &str) -> Option<String> {
+        self.call_optional("root", template_path).and_then(|t| t.as_string())
+    }
+}
+
+impl JsSource {
+    /// Calls the reader's optional `method` with one path; `None` when it has no such method or
+    /// the call fails.
+    fn call_optional(&self, method: &str, path: &str) -> Option<JsValue> {
+        let has = js_sys::Reflect::get(&self.reader, &JsValue::from_str(method)).is_ok_and(|f| f.is_function());
         if !has {
             return None;
         }
-        self.call("readlink", &[JsValue::from_str(path)]).ok().and_then(|t| t.as_string())
+        self.call(method, &[JsValue::from_str(path)]).ok()
     }
 }
 
@@ -754,13 +764,18 @@ pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Re
     Ok(out.into())
 }
 
-/// `compareTrees(golden, rendered)`: `{equal, changed, missing, extra, text}` as JSON text, `text`
-/// holding a unified diff per differing file.
+/// `compareTrees(golden, rendered, secretsJson?)`: `{equal, changed, missing, extra, text}` as
+/// JSON text, `text` holding a unified diff per differing file; the task's secrets (and their
+/// derived forms) hidden in what it shows.
 #[wasm_bindgen(js_name = compareTrees)]
-pub fn compare_trees(golden: JsValue, rendered: JsValue) -> Result<String, JsValue> {
+pub fn compare_trees(golden: JsValue, rendered: JsValue, secrets_json: Option<String>) -> Result<String, JsValue> {
     let golden = files_from_js(&golden, "golden")?;
     let rendered = files_from_js(&rendered, "rendered")?;
-    let diff = crate::dryrun::diff::compare(&golden, &rendered);
+    let secrets = match secrets_json.as_deref() {
+        Some(text) => parse_json(text, "secrets")?,
+        None => Value::Null,
+    };
+    let diff = crate::dryrun::diff::compare(&golden, &rendered).redacted(&crate::dryrun::redactor(&secrets));
     serde_json::to_string(&diff).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))
 }
 

@@ -179,7 +179,7 @@ fn dry_runs_return_the_report_and_files_or_the_failing_step_as_a_js_error() {
     js_sys::Reflect::set(&entry, &JsValue::from_str("content"), &JsValue::from_str("hi old\n")).unwrap();
     golden.push(&entry);
     let diff: serde_json::Value =
-        serde_json::from_str(&trellis::wasm::compare_trees(golden.into(), files.into()).unwrap()).unwrap();
+        serde_json::from_str(&trellis::wasm::compare_trees(golden.into(), files.into(), None).unwrap()).unwrap();
     assert_eq!(diff["changed"], serde_json::json!(["a.txt"]));
     assert!(diff["text"].as_str().unwrap().contains("-hi old\n+hi svc"), "{diff}");
 }

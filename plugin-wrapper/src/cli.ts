@@ -13,6 +13,7 @@ import { validateParameters, type ParameterError, type ParameterResult, type Tre
 import { CHECK_USAGE, RULES_USAGE, runCheck, runRules } from './commands/check';
 import { MANIFEST_USAGE, runManifest } from './commands/manifest';
 import { RENDER_USAGE, runRender } from './commands/render';
+import { commandRoot, confineIfInside, confinePath, displayPath, OUTSIDE_ROOT_HINT, OutsideRootError } from './root';
 
 const USAGE = `Usage: trellis <command> [options]
 
@@ -45,6 +46,10 @@ Options:
   --apply-defaults     fill in schema defaults in the resulting values (shown with --format json)
   --format text|json   text (default): one error per entry, rustc style;
                        json: the result object {valid, values, visiblePages, errors}
+  --root DIR           the repository root: nothing outside it is read (default: the nearest
+                       folder above the template holding .git, else the current folder);
+                       the template, and files named inside the root, must not lead out of it
+                       through symbolic links (docs/security.md)
   -h, --help           print this help
 
 Exit status: 0 valid, 1 invalid values, 2 usage, I/O or template error.
@@ -66,22 +71,32 @@ function readText(file: string, what: string): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new UsageError(`cannot read ${what} ${file}: ${reason}`);
+    throw new UsageError(`cannot read ${what} ${displayPath(file)}: ${reason}`);
+  }
+}
+
+/** The root of a command (`--root`, else the repository root of `file`); a bad `--root` is a
+ * usage error. */
+function rootOption(given: string | undefined, file: string, usage: string): string {
+  try {
+    return commandRoot(given, file);
+  } catch (error) {
+    throw new UsageError((error as Error).message, usage);
   }
 }
 
 /** Reads a JSON or YAML file that must hold one object (values, secrets). */
-function readObjectFile(file: string, what: string): Record<string, unknown> {
-  const text = readText(file, what);
+function readObjectFile(file: string, what: string, root: string): Record<string, unknown> {
+  const text = readText(confineIfInside(root, file), what);
   let data: unknown;
   try {
     data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new UsageError(`cannot parse ${what} ${file}: ${(error as Error).message}`);
+    throw new UsageError(`cannot parse ${what} ${displayPath(file)}: ${(error as Error).message}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     const found = data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
-    throw new UsageError(`${what} ${file} must hold an object (a mapping of names to values), found ${found}`);
+    throw new UsageError(`${what} ${displayPath(file)} must hold an object (a mapping of names to values), found ${found}`);
   }
   return data as Record<string, unknown>;
 }
@@ -172,6 +187,7 @@ function runParams(args: string[]): number {
         secrets: { type: 'string' },
         'apply-defaults': { type: 'boolean' },
         format: { type: 'string' },
+        root: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     },
@@ -188,16 +204,19 @@ function runParams(args: string[]): number {
   }
 
   const templateFile = positionals[0];
-  const source = readText(templateFile, 'template');
-  const values = readObjectFile(valuesFile, 'values file');
-  const secrets = flags.secrets === undefined ? undefined : readObjectFile(flags.secrets, 'secrets file');
+  const root = rootOption(flags.root, templateFile, PARAMS_USAGE);
+  const source = readText(confinePath(root, templateFile), 'template');
+  const values = readObjectFile(valuesFile, 'values file', root);
+  const secrets = flags.secrets === undefined ? undefined : readObjectFile(flags.secrets, 'secrets file', root);
+  // Every message names files relative to the current folder.
+  const shownPath = displayPath(templateFile);
 
   let result: ParameterResult;
   try {
     result = validateParameters(source, values, {
       applyDefaults: flags['apply-defaults'] === true,
       secrets,
-      path: templateFile,
+      path: shownPath,
     });
   } catch (error) {
     process.stderr.write(`${formatCoreError(error as TrellisError)}\n`);
@@ -207,7 +226,7 @@ function runParams(args: string[]): number {
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
-    process.stdout.write(formatText(result, templateFile));
+    process.stdout.write(formatText(result, shownPath));
   }
   return result.valid ? 0 : 1;
 }
@@ -224,6 +243,7 @@ function runCheckCommand(args: string[]): number {
         'no-color': { type: 'boolean' },
         manifest: { type: 'string' },
         ignore: { type: 'string', multiple: true },
+        root: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     },
@@ -243,14 +263,16 @@ function runCheckCommand(args: string[]): number {
       colour,
       manifest: flags.manifest,
       ignore: flags.ignore,
+      root: flags.root,
     });
   } catch (error) {
+    if (error instanceof OutsideRootError) throw error;
     // Usage and I/O problems come without a rule; the core's (e.g. invalid-manifest) carry one
     // and a complete message, so they are shown without the usage text.
     const rule = (error as TrellisError).rule;
     const message = (error as Error).message;
     throw new UsageError(
-      rule === 'invalid-manifest' ? `${flags.manifest}: ${message}` : message,
+      rule === 'invalid-manifest' ? `${displayPath(flags.manifest ?? '')}: ${message}` : message,
       rule === undefined ? CHECK_USAGE : undefined,
     );
   }
@@ -270,6 +292,7 @@ function runRenderCommand(args: string[]): number {
         check: { type: 'string' },
         update: { type: 'boolean' },
         manifest: { type: 'string' },
+        root: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     },
@@ -280,11 +303,13 @@ function runRenderCommand(args: string[]): number {
     return 0;
   }
   const valuesFile = requireTemplateAndValues(positionals, flags.values, 'TEMPLATE_FILE_OR_DIR', RENDER_USAGE);
-  const values = readObjectFile(valuesFile, 'values file');
-  const secrets = flags.secrets === undefined ? undefined : readObjectFile(flags.secrets, 'secrets file');
+  const root = rootOption(flags.root, positionals[0], RENDER_USAGE);
+  const values = readObjectFile(valuesFile, 'values file', root);
+  const secrets = flags.secrets === undefined ? undefined : readObjectFile(flags.secrets, 'secrets file', root);
   try {
     return runRender({
       template: positionals[0],
+      root,
       values,
       secrets,
       out: flags.out,
@@ -294,7 +319,7 @@ function runRenderCommand(args: string[]): number {
       manifest: flags.manifest,
     });
   } catch (error) {
-    if ((error as TrellisError).rule !== undefined) throw error;
+    if ((error as TrellisError).rule !== undefined || error instanceof OutsideRootError) throw error;
     throw new UsageError((error as Error).message);
   }
 }
@@ -383,6 +408,10 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`error: ${error.message}\n`);
       if (error.usage) process.stderr.write(`\n${error.usage}`);
+      return 2;
+    }
+    if (error instanceof OutsideRootError) {
+      process.stderr.write(`error[${error.code}]: ${error.message}\n  = hint: ${OUTSIDE_ROOT_HINT}\n`);
       return 2;
     }
     process.stderr.write(`error: trellis failed unexpectedly: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -385,6 +385,9 @@ export interface SkeletonReader {
   mode?(path: string): number;
   /** Optional: the link text of symlink `path`. */
   readlink?(path: string): string;
+  /** Optional: the folder reads for the template at `templatePath` are confined to (its
+   * repository root), in the form of the paths; urls leaving it are located errors. */
+  root?(templatePath: string): string;
 }
 
 /**

@@ -66,7 +66,7 @@ interface DryRunCore {
     optionsJson: string,
     reader: SkeletonReader,
   ): { report: string; files: SkeletonFile[]; error?: TrellisError };
-  compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[]): string;
+  compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[], secretsJson?: string): string;
 }
 
 /**
@@ -78,7 +78,11 @@ export function dryRunTemplate(source: string, reader: SkeletonReader, options: 
   return { report: JSON.parse(result.report) as DryRunReport, files: result.files, error: result.error };
 }
 
-/** Compares a rendered tree with a golden one (directories are not compared). */
-export function compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[]): TreeDiff {
-  return JSON.parse(callCoreAs<DryRunCore, string>((core) => core.compareTrees(golden, rendered))) as TreeDiff;
+/**
+ * Compares a rendered tree with a golden one (directories are not compared). With `secrets`
+ * (`task.secrets`), every secret and its derived forms are hidden in the paths and diff text.
+ */
+export function compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[], secrets?: Record<string, unknown>): TreeDiff {
+  const secretsJson = secrets === undefined ? undefined : JSON.stringify(secrets);
+  return JSON.parse(callCoreAs<DryRunCore, string>((core) => core.compareTrees(golden, rendered, secretsJson))) as TreeDiff;
 }

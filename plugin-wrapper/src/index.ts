@@ -110,7 +110,7 @@ export {
   type SyntaxCheckOptions,
   type TrellisError,
 } from './core';
-export { fileSkeletonReader } from './skeletonReader';
+export { fileSkeletonReader, type FileReaderOptions } from './skeletonReader';
 export {
   renderSkeleton,
   readSkeletonDir,
@@ -124,6 +124,7 @@ export {
   type WriteOptions,
   type WriteReport,
   type ReadLimits,
+  type ReadOptions,
 } from './skeleton';
 export {
   renderCookiecutter,

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { callCoreAs } from './core';
 import type { HostFunction, RenderLimits } from './render';
+import { confinePath } from './root';
 
 /** One entry of a skeleton, or of a rendered tree. */
 export interface SkeletonFile {
@@ -205,13 +206,22 @@ function readLimitError(dir: string, relative: string, reason: string): Skeleton
   return error;
 }
 
+/** {@link ReadLimits} and where `dir` may be. */
+export interface ReadOptions extends ReadLimits {
+  /** A folder `dir` must be inside, symbolic links resolved (the repository root); else an
+   * `OutsideRootError` (code `outside-root`) and nothing is read. Inside `dir` no link is followed. */
+  root?: string;
+}
+
 /**
  * The entries under `dir` (relative `/` paths, parents before children, names sorted), read
  * with `lstat`: a symbolic link is an entry of type `symlink` with its link text, never followed.
  * Reading stops with a `limit_error` {@link SkeletonError} at the first entry past a bound, and
  * checks a file's size before reading it, so a huge tree is never held in memory.
  */
-export function readSkeletonDir(dir: string, limits: ReadLimits = {}): SkeletonFile[] {
+export function readSkeletonDir(dir: string, options: ReadOptions = {}): SkeletonFile[] {
+  const { root, ...limits } = options;
+  if (root !== undefined) confinePath(root, dir);
   const bounds = { ...DEFAULT_READ_LIMITS, ...limits };
   const out: SkeletonFile[] = [];
   let bytes = 0;

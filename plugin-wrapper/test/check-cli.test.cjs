@@ -52,10 +52,13 @@ test('directories are searched for template files only', () => {
     const report = JSON.parse(run.stdout);
     // The broken file is not a template, but it is the step's skeleton, so it is checked as one
     // (and the fixture's `fetch:plain` of ./docs has nothing to fetch here).
-    assert.deepEqual(report.diagnostics.map(d => `${d.rule} ${d.file.slice(dir.length + 1)}`), [
-      'duplicate-step-id template.yaml',
-      'skeleton-missing template.yaml',
-      'skeleton-syntax skeleton/catalog-info.yaml',
+    // Files are named relative to the current folder (the package root here), even when the
+    // folder was given as an absolute path.
+    const shown = file => path.relative(root, path.join(dir, file));
+    assert.deepEqual(report.diagnostics.map(d => `${d.rule} ${d.file}`), [
+      `duplicate-step-id ${shown('template.yaml')}`,
+      `skeleton-missing ${shown('template.yaml')}`,
+      `skeleton-syntax ${shown('skeleton/catalog-info.yaml')}`,
     ]);
     assert.deepEqual(report.summary, { errors: 3, warnings: 0, infos: 0, files: 1 });
   } finally {

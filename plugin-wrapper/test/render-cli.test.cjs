@@ -113,7 +113,8 @@ test('--check after a change: exit 1 with a unified diff per file; --update make
       '+++ /dev/null',
       '@@ -1 +0,0 @@',
       '-gone',
-      'the rendered files differ from ' + golden + ': 1 changed, 1 only in the golden tree, 1 only in the render (run with --update to accept them)',
+      // Named relative to the current folder (the package root here).
+      `the rendered files differ from ${path.relative(root, golden)}: 1 changed, 1 only in the golden tree, 1 only in the render (run with --update to accept them)`,
       '',
     ].join('\n'),
   );

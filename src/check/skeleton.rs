@@ -7,6 +7,7 @@
 //! (isbinaryfile v5), matched by `copyWithoutTemplating` or, with `templateFileExtension`, lacks
 //! that extension.
 
+use crate::confine::FetchUrl;
 use crate::fetch_template::{renders_content, template_extension, CopyPattern};
 use serde_json::Value;
 
@@ -56,6 +57,11 @@ pub trait SkeletonSource {
     }
     /// The link text of symlink `path` (`readlink`), when the reader can tell.
     fn link_target(&self, _path: &str) -> Option<String> {
+        None
+    }
+    /// The folder reads for the template at `template_path` are confined to (its repository
+    /// root), relative like the paths; `None`: no bound (see src/confine.rs).
+    fn root(&self, _template_path: &str) -> Option<String> {
         None
     }
 }
@@ -121,6 +127,11 @@ impl SkeletonSource for FsSource {
 
     fn link_target(&self, path: &str) -> Option<String> {
         std::fs::read_link(self.root.join(path)).ok().map(|t| t.to_string_lossy().into_owned())
+    }
+
+    /// Confined to the folder it reads from.
+    fn root(&self, _template_path: &str) -> Option<String> {
+        Some(".".into())
     }
 }
 
@@ -261,6 +272,11 @@ pub struct Entry {
 /// What was found at the url.
 pub enum Found {
     Missing,
+    /// The url leaves the repository root (`url-outside-root`): nothing was read.
+    OutsideRoot {
+        root: String,
+        escape: crate::confine::Escape,
+    },
     /// Something other than what the action reads (a file where a directory is needed…).
     WrongKind(EntryKind),
     Entries(Vec<Entry>),
@@ -316,13 +332,17 @@ pub fn span_in(text: &str, start: usize, end: usize) -> Span {
 
 /// Reads the skeleton of every fetch step of a template at `template_path`.
 pub fn collect(steps: &[Value], template_path: &str, source: &dyn SkeletonSource) -> Vec<Skeleton> {
-    let base = parent(template_path);
+    let root = source.root(template_path);
     let mut out = Vec::new();
     for (index, step) in steps.iter().enumerate() {
         let Some(action) = step.get("action").and_then(Value::as_str) else { continue };
         let Some(kind) = FetchKind::of(action) else { continue };
         let Some(url) = step.pointer("/input/url").and_then(Value::as_str) else { continue };
-        let Some(local) = local_url(url) else { continue };
+        let (path, outside) = match crate::confine::fetch_url(url, template_path, root.as_deref()) {
+            FetchUrl::Remote => continue,
+            FetchUrl::Local(path) => (path, false),
+            FetchUrl::OutsideRoot(resolved) => (resolved, true),
+        };
         let step_id =
             step.get("id").and_then(Value::as_str).map_or_else(|| format!("step-{}", index + 1), str::to_string);
         let pointer = format!("/spec/steps/{index}/input");
@@ -337,15 +357,24 @@ pub fn collect(steps: &[Value], template_path: &str, source: &dyn SkeletonSource
             kind,
             url: url.to_string(),
             url_pointer: format!("{pointer}/url"),
-            path: join(base, local),
+            path,
             render,
             found: Found::Missing,
             siblings: Vec::new(),
             notes: Vec::new(),
         };
+        if outside {
+            let escape = crate::confine::Escape::Path;
+            skeleton.found = Found::OutsideRoot { root: root.clone().unwrap_or_default(), escape };
+            out.push(skeleton);
+            continue;
+        }
         skeleton.found = match (source.kind(&skeleton.path), kind.wants_file()) {
             // Backstage's copy follows a linked skeleton; Trellis does not, so it says nothing,
             // as when the reader cannot tell.
+            (Err(reason), _) if root.is_some() && crate::confine::refused_by_reader(&reason) => {
+                Found::OutsideRoot { root: root.clone().unwrap_or_default(), escape: crate::confine::Escape::Link }
+            }
             (Ok(Some(EntryKind::Symlink)) | Err(_), _) => continue,
             (Ok(None), _) => Found::Missing,
             (Ok(Some(EntryKind::Dir)), false) | (Ok(Some(EntryKind::File)), true) => Found::Entries(Vec::new()),

@@ -6,7 +6,8 @@
 use serde_json::{json, Value};
 
 use super::{Runner, SkippedEntryReport, StepReport};
-use crate::check::skeleton::{join, local_url, parent, EntryKind as SourceKind, ReadError, MAX_DEPTH, MAX_ENTRIES};
+use crate::check::skeleton::{join, EntryKind as SourceKind, ReadError, MAX_DEPTH, MAX_ENTRIES};
+use crate::confine::{fetch_url, outside_root_message, refused_by_reader, Escape, FetchUrl};
 use crate::error::{Span, TrellisError};
 use crate::manifest::Manifest;
 use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonError, SkeletonFile, SkeletonOptions};
@@ -47,6 +48,8 @@ pub fn run(
         "fs:delete" => call.delete(),
         "debug:log" => call.debug_log(),
         "trellis:parameters:validate" => call.validate_parameters(),
+        "trellis:template:check" => call.template_check(),
+        "fs:readdir" => call.readdir(),
         other => Err(call.error("internal", "", format!("`{other}` does not run offline"))),
     }
 }
@@ -90,13 +93,19 @@ impl Call<'_, '_> {
         })
     }
 
-    /// The skeleton path of the `url` input (relative to the template), `None` when it is not
-    /// local (then it is not fetched offline, and a warning says so).
+    /// The skeleton path of the `url` input (relative to the template, or to the repository
+    /// root for a `/` url), `None` when it is not local (then it is not fetched offline, and a
+    /// warning says so); an error, before anything is read, when it leaves the root.
     fn skeleton_path(&mut self) -> Result<Option<String>, TrellisError> {
         let url = self.text("url").unwrap_or_default().to_string();
-        match local_url(&url) {
-            Some(local) => Ok(Some(join(parent(&self.runner.options.template_path), local))),
-            None => {
+        let root = self.runner.root.as_deref();
+        match fetch_url(&url, &self.runner.options.template_path, root) {
+            FetchUrl::Local(path) => Ok(Some(path)),
+            FetchUrl::OutsideRoot(resolved) => {
+                let (message, hint) = outside_root_message(&url, &resolved, root.unwrap_or_default(), Escape::Path);
+                Err(self.error("url-outside-root", "url", message).with_hint(hint))
+            }
+            FetchUrl::Remote => {
                 let at = format!("{}/input/url", self.pointer);
                 let message = format!("`{url}` is not next to the template; an offline render does not fetch it");
                 let warning = self.runner.warning(&at, message);
@@ -123,6 +132,12 @@ impl Call<'_, '_> {
                     format!("no such {}: `{path}`", if file { "file" } else { "directory" }),
                 )
                 .with_hint("the url is resolved from the template's directory")),
+            Err(reason) if self.runner.root.is_some() && refused_by_reader(&reason) => {
+                let url = self.text("url").unwrap_or_default();
+                let root = self.runner.root.as_deref().unwrap_or_default();
+                let (message, hint) = outside_root_message(url, path, root, Escape::Link);
+                Err(self.error("url-outside-root", "url", message).with_hint(hint))
+            }
             Err(reason) => Err(self.error("skeleton-not-found", "url", format!("cannot read `{path}`: {reason}"))),
         }
     }
@@ -157,64 +172,68 @@ impl Call<'_, '_> {
                 link_target: None,
             }]);
         }
-        let mut out = Vec::new();
-        let mut pending = vec![(String::new(), 0usize)];
-        while let Some((dir, depth)) = pending.pop() {
-            let listing = source.list(&join(root, &dir)).map_err(|reason| {
-                self.error("skeleton-unreadable", "url", format!("cannot list `{}`: {reason}", join(root, &dir)))
+        // Parents before their children, names sorted in each directory as JavaScript sorts
+        // strings (UTF-16 code units): the order `readSkeletonDir` gives trellis:fetch:template,
+        // which decides its `written` output and which entry wins a rendered path.
+        let list = |dir: &str, depth: usize| -> Result<Vec<(String, SourceKind, usize)>, TrellisError> {
+            let full = join(root, dir);
+            let mut listing = source.list(&full).map_err(|reason| {
+                self.error("skeleton-unreadable", "url", format!("cannot list `{full}`: {reason}"))
             })?;
-            for (name, kind) in listing {
-                if name.is_empty() || name == "." || name == ".." || name.contains('/') {
-                    continue;
-                }
-                if out.len() >= MAX_ENTRIES {
-                    return Err(self.error(
-                        "skeleton-too-large",
-                        "url",
-                        format!("`{root}` has more than {MAX_ENTRIES} entries"),
-                    ));
-                }
-                let path = if dir.is_empty() { name } else { format!("{dir}/{name}") };
-                let full = join(root, &path);
-                let entry = match kind {
-                    SourceKind::Dir => {
-                        if depth + 1 >= MAX_DEPTH {
-                            return Err(self.error(
-                                "skeleton-too-large",
-                                "url",
-                                format!("`{full}` is nested more than {MAX_DEPTH} deep"),
-                            ));
-                        }
-                        pending.push((path.clone(), depth + 1));
-                        SkeletonFile {
-                            path,
-                            kind: EntryKind::Directory,
-                            content: Vec::new(),
-                            mode: source.mode(&full),
-                            link_target: None,
-                        }
+            listing.retain(|(name, _)| !(name.is_empty() || name == "." || name == ".." || name.contains('/')));
+            listing.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
+            let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+            // Reversed: the stack pops the first name first.
+            Ok(listing.into_iter().rev().map(|(name, kind)| (format!("{prefix}{name}"), kind, depth)).collect())
+        };
+        let mut out = Vec::new();
+        let mut pending = list("", 0)?;
+        while let Some((path, kind, depth)) = pending.pop() {
+            if out.len() >= MAX_ENTRIES {
+                return Err(self.error(
+                    "skeleton-too-large",
+                    "url",
+                    format!("`{root}` has more than {MAX_ENTRIES} entries"),
+                ));
+            }
+            let full = join(root, &path);
+            let entry = match kind {
+                SourceKind::Dir => {
+                    if depth + 1 >= MAX_DEPTH {
+                        return Err(self.error(
+                            "skeleton-too-large",
+                            "url",
+                            format!("`{full}` is nested more than {MAX_DEPTH} deep"),
+                        ));
                     }
-                    SourceKind::Symlink => SkeletonFile {
+                    pending.extend(list(&path, depth + 1)?);
+                    SkeletonFile {
                         path,
-                        kind: EntryKind::Symlink,
+                        kind: EntryKind::Directory,
                         content: Vec::new(),
-                        mode: 0,
-                        link_target: source.link_target(&full),
-                    },
-                    SourceKind::File => SkeletonFile {
-                        content: read(&full)?,
-                        path,
-                        kind: EntryKind::File,
                         mode: source.mode(&full),
                         link_target: None,
-                    },
-                    // Sockets, devices, fifos: nothing a template ships.
-                    SourceKind::Other => continue,
-                };
-                out.push(entry);
-            }
+                    }
+                }
+                SourceKind::Symlink => SkeletonFile {
+                    path,
+                    kind: EntryKind::Symlink,
+                    content: Vec::new(),
+                    mode: 0,
+                    link_target: source.link_target(&full),
+                },
+                SourceKind::File => SkeletonFile {
+                    content: read(&full)?,
+                    path,
+                    kind: EntryKind::File,
+                    mode: source.mode(&full),
+                    link_target: None,
+                },
+                // Sockets, devices, fifos: nothing a template ships.
+                SourceKind::Other => continue,
+            };
+            out.push(entry);
         }
-        out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }
 
@@ -252,21 +271,30 @@ impl Call<'_, '_> {
         let files = self.read_skeleton(&root, false)?;
         let values = self.input.get("values").cloned().unwrap_or(Value::Null);
         let result = render_skeleton(&files, &values, &options).map_err(|e| self.skeleton_error(&root, e))?;
-        for skipped in result.skipped {
+        for skipped in &result.skipped {
             self.runner.skipped.push(SkippedEntryReport {
                 step: self.step_id.to_string(),
                 path: join(&root, &skipped.path),
-                rendered_path: skipped.rendered_path,
-                reason: skipped.reason,
+                rendered_path: skipped.rendered_path.clone(),
+                reason: skipped.reason.clone(),
             });
         }
         let replace = self.flag("replace");
+        // trellis:fetch:template's outputs (writeSkeleton's report): files and links written or
+        // kept, by their path under targetPath; fetch:template has none.
+        let (mut written, mut kept) = (Vec::new(), Vec::new());
         for mut file in result.files {
             let rendered = file.path.clone();
             file.path = super::resolve_safe(&target, &rendered)
                 .map_err(|message| TrellisError::new("unsafe_path", message).in_file(Some(&root)))?;
             let path = file.path.clone();
-            if !self.runner.workspace.put(file, replace) {
+            let directory = file.kind == EntryKind::Directory;
+            if self.runner.workspace.put(file, replace) {
+                if !directory {
+                    written.push(Value::String(rendered));
+                }
+            } else {
+                kept.push(Value::String(rendered.clone()));
                 self.runner.skipped.push(SkippedEntryReport {
                     step: self.step_id.to_string(),
                     path: join(&root, &rendered),
@@ -275,7 +303,19 @@ impl Call<'_, '_> {
                 });
             }
         }
-        Ok(Vec::new())
+        if !trellis {
+            return Ok(Vec::new());
+        }
+        let skipped = result
+            .skipped
+            .iter()
+            .map(|s| json!({"path": s.path, "renderedPath": s.rendered_path, "reason": s.reason}))
+            .collect();
+        Ok(vec![
+            ("written".into(), Value::Array(written)),
+            ("kept".into(), Value::Array(kept)),
+            ("skipped".into(), Value::Array(skipped)),
+        ])
     }
 
     fn fetch_template_file(&mut self) -> Result<Outputs, TrellisError> {
@@ -442,5 +482,145 @@ impl Call<'_, '_> {
             self.log(message);
         }
         Ok(vec![("valid".into(), Value::Bool(result.valid)), ("errors".into(), Value::Array(errors))])
+    }
+
+    /// `trellis:template:check` as plugin-wrapper/src/actions/templateCheck.ts runs it: `trellis
+    /// check` on a template file of the workspace, its skeletons read from the workspace (never
+    /// outside it), findings as outputs, the step failing per `failOn`.
+    fn template_check(&mut self) -> Result<Outputs, TrellisError> {
+        const ACTION: &str = "trellis:template:check";
+        let given = self.text("path").unwrap_or("template.yaml").to_string();
+        let fail_on = self.text("failOn").unwrap_or("error").to_string();
+        let relative = super::resolve_safe("", &given).map_err(|_| {
+            self.error(
+                "invalid-action-input",
+                "path",
+                format!(
+                    "Invalid input to {ACTION}: path {given} points outside the task workspace; \
+                     give a template file relative to the workspace, e.g. template.yaml"
+                ),
+            )
+        })?;
+        let relative = if relative.is_empty() { ".".to_string() } else { relative };
+        let text = match self.runner.workspace.get(&relative) {
+            Some(file) if file.kind == EntryKind::File => String::from_utf8_lossy(&file.content).into_owned(),
+            Some(file) if file.kind == EntryKind::Directory => {
+                return Err(self.error(
+                    "invalid-action-input",
+                    "path",
+                    format!("Template file {relative} is a directory; give the path of a template YAML file"),
+                ))
+            }
+            _ if relative == "." => {
+                return Err(self.error(
+                    "invalid-action-input",
+                    "path",
+                    format!("Template file {relative} is a directory; give the path of a template YAML file"),
+                ))
+            }
+            _ => {
+                return Err(self.error(
+                    "invalid-action-input",
+                    "path",
+                    format!("Template file {relative} does not exist in the task workspace"),
+                ))
+            }
+        };
+        let options = crate::check::CheckOptions { path: Some(relative.clone()), manifest: None, ignore: Vec::new() };
+        let result = crate::check::check_source_with(&text, &options, Some(&self.runner.workspace));
+        let diagnostics = result.diagnostics;
+        let summary = result.summary;
+        let location = |d: &crate::diagnostics::Diagnostic| format!("{}:{}:{}", d.file, d.line, d.column);
+        let lines: Vec<String> = diagnostics
+            .iter()
+            .map(|d| {
+                let hint = d.hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default();
+                format!("{} {}[{}] {}{hint}", location(d), d.severity.as_str(), d.rule, d.message)
+            })
+            .collect();
+        // As `looksLikeTemplate` (plugin-wrapper/src/commands/files.ts): a line `kind: Template`.
+        let template_kind = regex::Regex::new(r#"(?m)^kind:\s*["']?Template["']?\s*$"#).expect("a valid regex");
+        if !template_kind.is_match(&text) {
+            self.log(format!("{relative} has no document with `kind: Template`: there was nothing to check"));
+        }
+        lines.into_iter().for_each(|line| self.log(line));
+        let plural = |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
+        let counts = format!("{} and {}", plural(summary.errors, "error"), plural(summary.warnings, "warning"));
+        let infos = if summary.infos > 0 { format!(", {}", plural(summary.infos, "info")) } else { String::new() };
+        self.log(format!("Checked {relative}: {counts}{infos}"));
+        let failing: Vec<&crate::diagnostics::Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| {
+                use crate::diagnostics::Severity::{Error, Warning};
+                match fail_on.as_str() {
+                    "error" => d.severity == Error,
+                    "warning" => matches!(d.severity, Error | Warning),
+                    _ => false,
+                }
+            })
+            .collect();
+        let outputs = vec![
+            ("diagnostics".into(), serde_json::to_value(&diagnostics).unwrap_or_default()),
+            ("errors".into(), json!(summary.errors)),
+            ("warnings".into(), json!(summary.warnings)),
+            ("infos".into(), json!(summary.infos)),
+        ];
+        if failing.is_empty() {
+            if fail_on == "never" && summary.errors + summary.warnings > 0 {
+                self.log(format!("Template check found {counts} (failOn is never: the step succeeds)"));
+            }
+            return Ok(outputs);
+        }
+        const QUOTED: usize = 5;
+        let quoted: Vec<String> =
+            failing.iter().take(QUOTED).map(|d| format!("{} {}", location(d), d.message)).collect();
+        let more =
+            if failing.len() > QUOTED { format!(" (and {} more)", failing.len() - QUOTED) } else { String::new() };
+        Err(self.error(
+            "template-check-failed",
+            "",
+            format!("Template check found {counts}: {}{more}", quoted.join("; ")),
+        ))
+    }
+
+    /// `fs:readdir` (scaffolder-backend 4.3.0 filesystem/read.cjs.js): the entries of each path
+    /// (recursively with `recursive`), split into `files` (anything not a directory) and
+    /// `folders`, each `{name, path, fullPath}`; `fullPath` under [`super::WORKING_DIRECTORY`].
+    fn readdir(&mut self) -> Result<Outputs, TrellisError> {
+        let paths = self.input.get("paths").and_then(Value::as_array).cloned().unwrap_or_default();
+        let recursive = self.flag("recursive");
+        let workspace = format!("{}/{}", super::WORKING_DIRECTORY, self.runner.options.task_id);
+        let (mut files, mut folders) = (Vec::new(), Vec::new());
+        for (i, given) in paths.iter().enumerate() {
+            let given = given.as_str().unwrap_or_default();
+            let dir = self.target(&format!("paths/{i}"), given)?;
+            // Node lists a directory, then (recursive) each subdirectory's entries after it.
+            let mut queue = std::collections::VecDeque::from([dir.clone()]);
+            while let Some(current) = queue.pop_front() {
+                let Some(children) = self.runner.workspace.children(&current) else {
+                    let full = if current.is_empty() { workspace.clone() } else { format!("{workspace}/{current}") };
+                    let reason = if self.runner.workspace.exists(&current) {
+                        format!("ENOTDIR: not a directory, scandir '{full}'")
+                    } else {
+                        format!("ENOENT: no such file or directory, scandir '{full}'")
+                    };
+                    return Err(self.error("readdir-failed", &format!("paths/{i}"), reason));
+                };
+                for entry in children {
+                    let name = entry.path.rsplit('/').next().unwrap_or_default();
+                    let element =
+                        json!({"name": name, "path": entry.path, "fullPath": format!("{workspace}/{}", entry.path)});
+                    if entry.kind == EntryKind::Directory {
+                        folders.push(element);
+                        if recursive {
+                            queue.push_back(entry.path.clone());
+                        }
+                    } else {
+                        files.push(element);
+                    }
+                }
+            }
+        }
+        Ok(vec![("files".into(), Value::Array(files)), ("folders".into(), Value::Array(folders))])
     }
 }

@@ -24,6 +24,22 @@ pub struct TreeDiff {
     pub text: String,
 }
 
+impl TreeDiff {
+    /// The diff as printed, with every secret form hidden in its paths and text (the verdict
+    /// stays that of the real contents): a rendered file may hold a secret the template wrote.
+    pub fn redacted(self, redactor: &super::Redactor) -> TreeDiff {
+        let hide = |text: &str| super::redact::redact_text(text, redactor);
+        let hide_all = |paths: Vec<String>| paths.iter().map(|p| hide(p)).collect();
+        TreeDiff {
+            equal: self.equal,
+            changed: hide_all(self.changed),
+            missing: hide_all(self.missing),
+            extra: hide_all(self.extra),
+            text: hide(&self.text),
+        }
+    }
+}
+
 fn comparable(files: &[SkeletonFile]) -> BTreeMap<&str, &SkeletonFile> {
     files.iter().filter(|f| f.kind != EntryKind::Directory).map(|f| (f.path.as_str(), f)).collect()
 }

@@ -33,7 +33,7 @@ use crate::render::{render_input, Context, RenderOptions};
 use crate::template::Template;
 
 pub use fake::{example_output, faked_output};
-pub use redact::{redact, secret_values};
+pub use redact::{redact, redactor, Redactor};
 pub use workspace::{resolve_safe, Workspace};
 
 use locate::Locator;
@@ -202,12 +202,20 @@ const LOCAL_ACTIONS: &[&str] = &[
     "fs:delete",
     "debug:log",
     "trellis:parameters:validate",
+    "trellis:template:check",
+    "fs:readdir",
 ];
 
-/// Actions that support dry-run in Backstage but need what an offline run does not have (the
-/// catalog, the template check's own reader): their output is made up like the others', and the
-/// step is reported as such.
-const DRY_RUN_ONLY_ONLINE: &[&str] = &["catalog:fetch", "catalog:write", "fs:readdir", "trellis:template:check"];
+/// Where Backstage makes task workspaces when `backend.workingDirectory` is not set
+/// (`os.tmpdir()` on Linux); an offline workspace has no folder, but `fs:readdir` outputs
+/// `fullPath`s, so they are made under `/tmp/<task id>` as a backend would.
+pub const WORKING_DIRECTORY: &str = "/tmp";
+
+/// Actions that support dry-run in Backstage but need what an offline run does not have: their
+/// output is made up like the others', and the step is reported as such. `catalog:fetch` reads
+/// the catalog; `catalog:write` has no outputs (so `{}` is what Backstage gives too) but its
+/// file is not written offline.
+const DRY_RUN_ONLY_ONLINE: &[&str] = &["catalog:fetch", "catalog:write"];
 
 /// The workflow runner's `always()`/`failure()`, which record that a step's `if` called them.
 struct StatusGlobals {
@@ -255,7 +263,11 @@ pub fn run(
 ) -> Result<DryRunResult, TrellisError> {
     let file = options.template_path.as_str();
     let locator = Locator::new(template, template_source, file);
-    let parameters = validated_parameters(template, options)?;
+    // A value a secret schema refuses may be quoted in the message.
+    let parameters = validated_parameters(template, options).map_err(|mut error| {
+        error.message = redact::redact_text(&error.message, &redactor(&options.secrets));
+        error
+    })?;
     let mut runner = Runner::new(&locator, options, source, parameters);
     let steps = match template.entity.pointer("/spec/steps") {
         None | Some(Value::Null) => Vec::new(),
@@ -297,6 +309,8 @@ struct Runner<'a> {
     locator: &'a Locator<'a>,
     options: &'a DryRunOptions,
     source: &'a dyn SkeletonSource,
+    /// The repository root reads are confined to (`SkeletonSource::root`).
+    root: Option<String>,
     extensions: Extensions,
     status: StatusGlobals,
     /// Input rendering as Backstage does it (a failing string kept as it is).
@@ -305,7 +319,8 @@ struct Runner<'a> {
     strict: RenderOptions,
     /// parameters, environment, steps, user, context (no secrets: `if` and `spec.output`).
     context: Context,
-    secrets: Vec<String>,
+    /// Hides `task.secrets` and their derived forms in everything the report shows.
+    secrets: Redactor,
     workspace: Workspace,
     steps: Vec<StepReport>,
     skipped: Vec<SkippedEntryReport>,
@@ -334,12 +349,13 @@ impl<'a> Runner<'a> {
             locator,
             options,
             source,
+            root: source.root(&options.template_path),
             extensions,
             status,
             compat,
             strict: RenderOptions::default(),
             context,
-            secrets: secret_values(&options.secrets),
+            secrets: redactor(&options.secrets),
             workspace: Workspace::default(),
             steps: Vec::new(),
             skipped: Vec::new(),
@@ -422,8 +438,9 @@ impl<'a> Runner<'a> {
         match self.execute(&pointer, step, &id, &action, &mut report) {
             Ok(()) => {}
             Err(mut error) => {
-                // A message may quote an input value, and so a secret.
+                // A message (or hint) may quote an input value, and so a secret.
                 error.message = redact::redact_text(&error.message, &self.secrets);
+                error.hint = error.hint.map(|hint| redact::redact_text(&hint, &self.secrets));
                 report.status = StepStatus::Failed;
                 report.reason = Some(error.message.clone());
                 self.status.failed.set(true);
@@ -629,18 +646,32 @@ impl<'a> Runner<'a> {
             Some(rendered.map_or(Value::Null, |v| self.redacted(&v)))
         };
         let files = std::mem::take(&mut self.workspace).into_entries();
+        // Paths are rendered too (a targetPath or a skeleton name may hold a secret), and a
+        // warning quotes a render error.
+        let hide = |text: &str| redact::redact_text(text, &self.secrets);
+        let skipped = self
+            .skipped
+            .iter()
+            .map(|s| SkippedEntryReport {
+                step: s.step.clone(),
+                path: hide(&s.path),
+                rendered_path: hide(&s.rendered_path),
+                reason: hide(&s.reason),
+            })
+            .collect();
+        let warnings = self.warnings.iter().map(|w| Warning { message: hide(&w.message), ..w.clone() }).collect();
         let report = Report {
             parameters: redact(&self.parameters, &self.secrets),
-            steps: self.steps,
             output,
             files: files
                 .iter()
                 .filter(|f| f.kind != crate::render::skeleton::EntryKind::Directory)
-                .map(|f| f.path.clone())
+                .map(|f| hide(&f.path))
                 .collect(),
-            skipped: self.skipped,
-            warnings: self.warnings,
+            skipped,
+            warnings,
             error: self.first_error.as_ref().map(ErrorReport::from),
+            steps: self.steps,
         };
         DryRunResult { files, report, error: self.first_error }
     }

@@ -143,24 +143,24 @@ fn actions_without_dry_run_get_outputs_from_their_schemas() {
       action: catalog:register
       input: {{repoContentsUrl: x}}
     - id: read
-      action: fs:readdir
-      input: {{paths: [.]}}
+      action: catalog:fetch
+      input: {{entityRef: 'component:x'}}
     - id: use
       action: debug:log
-      input: {{message: '${{{{ steps.read.output.files[0].name }}}}|${{{{ steps.reg.output.entityRef }}}}'}}
+      input: {{message: '${{{{ steps.read.output.entity }}}}|${{{{ steps.reg.output.entityRef }}}}'}}
   output:
     text:
-      - {{title: shown, if: '${{{{ steps.read.output.files.length }}}}', content: a}}
-      - {{title: dropped, if: '${{{{ steps.read.output.folders.length > 5 }}}}', content: b}}
+      - {{title: shown, if: '${{{{ steps.read.output.entity }}}}', content: a}}
+      - {{title: dropped, if: '${{{{ steps.read.output.entities.length > 5 }}}}', content: b}}
 "
     );
     let result = dry_run(&yaml, json!({}), json!({}), &Files::default());
     use StepStatus::*;
     assert_eq!(result.report.steps.iter().map(|s| s.status).collect::<Vec<_>>(), [Faked, Faked, Ran]);
     assert_eq!(result.report.steps[0].output, Some(json!({})));
-    let read = result.report.steps[1].output.clone().unwrap();
-    assert_eq!(read["files"][0]["name"], json!("<example>"));
-    assert_eq!(result.report.steps[2].input, Some(json!({"message": "<example>|"})));
+    // catalog:fetch reads the catalog: made up from its schema (an untyped `entity`).
+    assert_eq!(result.report.steps[1].output, Some(json!({"entity": "<unknown>", "entities": []})));
+    assert_eq!(result.report.steps[2].input, Some(json!({"message": "<unknown>|"})));
     assert_eq!(result.report.output, Some(json!({"text": [{"title": "shown", "content": "a"}]})));
 }
 
@@ -335,9 +335,12 @@ fn the_context_has_what_the_workflow_runner_gives_each_place() {
       action: debug:log
       input:
         message: '${{{{ context.task.id }}}}|${{{{ user.ref }}}}|${{{{ environment.parameters | dump }}}}|${{{{ environment.secrets | dump }}}}|${{{{ secrets.token }}}}'
+    - id: copy
+      action: fetch:plain
+      input: {{url: ./sub}}
     - id: check
       action: trellis:template:check
-      input: {{path: template.yaml}}
+      input: {{path: template.yaml, failOn: never}}
   output:
     secret: ${{{{ secrets.token }}}}
     shown: ${{{{ steps.show.output | dump }}}}
@@ -349,11 +352,133 @@ fn the_context_has_what_the_workflow_runner_gives_each_place() {
         user: json!({"ref": "user:default/ada"}),
         ..DryRunOptions::default()
     };
-    let result = run(&template(&yaml), &yaml, &options, &Files::default()).unwrap();
+    let checked = format!("{HEADER}  type: x\n  steps:\n    - {{id: a, action: debug:log, input: {{message: '${{{{ steps.nope.output.x }}}}'}}}}\n");
+    let files = Files::with(&[("sub/template.yaml", &checked)]);
+    let result = run(&template(&yaml), &yaml, &options, &files).unwrap();
     // The secret reached the input (the report shows it redacted).
     assert_eq!(result.report.steps[0].input, Some(json!({"message": "dry-run-trellis|user:default/ada|{}|{}|***"})));
-    // spec.output has no secrets: the key renders to undefined and is dropped. An `integer`
-    // output (trellis:template:check's counts) is made up as "<unknown>", as Backstage does.
-    assert_eq!(result.report.output, Some(json!({"shown": "{}", "checked": "<unknown>"})));
-    assert_eq!(result.report.steps[1].status, StepStatus::Faked);
+    // spec.output has no secrets: the key renders to undefined and is dropped. The template
+    // check ran on the workspace (its `steps.nope` is an error).
+    assert_eq!(result.report.output, Some(json!({"shown": "{}", "checked": 1})));
+    let check = &result.report.steps[2];
+    assert_eq!(check.status, StepStatus::Ran);
+    let output = check.output.as_ref().unwrap();
+    assert_eq!(
+        (output["errors"].clone(), output["diagnostics"][0]["rule"].clone()),
+        (json!(1), json!("step-reference"))
+    );
+    assert_eq!(output["diagnostics"][0]["file"], json!("template.yaml"));
+}
+
+/// [`Files`] confined to a root, recording every path asked about.
+struct Rooted<'a> {
+    files: &'a Files,
+    root: &'static str,
+    asked: std::cell::RefCell<Vec<String>>,
+}
+
+impl SkeletonSource for Rooted<'_> {
+    fn kind(&self, path: &str) -> Result<Option<SourceKind>, String> {
+        if path.starts_with("repo/t/link/") {
+            // As plugin-wrapper/src/root.ts refuses a path a symbolic link takes out of the root.
+            return Err(format!("{path} is outside the repository root repo; nothing was read"));
+        }
+        self.asked.borrow_mut().push(path.into());
+        self.files.kind(path)
+    }
+    fn list(&self, path: &str) -> Result<Vec<(String, SourceKind)>, String> {
+        self.asked.borrow_mut().push(path.into());
+        self.files.list(path)
+    }
+    fn read(&self, path: &str, max: u64) -> Result<Vec<u8>, ReadError> {
+        self.asked.borrow_mut().push(path.into());
+        self.files.read(path, max)
+    }
+    fn root(&self, _template_path: &str) -> Option<String> {
+        Some(self.root.into())
+    }
+}
+
+#[test]
+fn a_url_leaving_the_root_fails_at_the_url_and_nothing_is_read() {
+    let files = Files::with(&[("etc/passwd", "root:x:0:0"), ("repo/skel/a.txt", "a"), ("repo/t/skel/b.txt", "b")]);
+    let cases = [
+        ("fetch:plain:file", "../../etc/passwd", "`../../etc/passwd` leads to `etc/passwd`"),
+        ("fetch:template:file", "../../../../etc/passwd", "`../../../../etc/passwd` leads to `../../etc/passwd`"),
+        ("fetch:plain", "../..", "`../..` leads to `.`"),
+        ("fetch:template", "/../etc", "`/../etc` leads to `etc`"),
+        ("trellis:fetch:template", "file:///etc/passwd", "`file:///etc/passwd` names a file on this machine"),
+    ];
+    for (action, url, message) in cases {
+        let yaml = format!("{HEADER}  steps:\n    - id: s\n      action: {action}\n      input:\n        url: '{url}'\n        targetPath: out\n");
+        let source = Rooted { files: &files, root: "repo", asked: Default::default() };
+        let options = DryRunOptions { template_path: "repo/t/template.yaml".into(), ..DryRunOptions::default() };
+        let result = run(&template(&yaml), &yaml, &options, &source).unwrap();
+        let error = result.error.unwrap_or_else(|| panic!("{action} {url}: no error"));
+        assert_eq!(error.rule, "url-outside-root", "{action} {url}");
+        assert!(error.message.starts_with(message), "{action} {url}: {}", error.message);
+        assert!(error.message.contains("outside the repository root `repo`") || url.starts_with("file:"), "{error}");
+        assert_eq!(
+            (error.span.map(|s| (s.line, s.column)), error.file.as_deref()),
+            (Some((9, 14)), Some("repo/t/template.yaml"))
+        );
+        assert!(error.hint.as_deref().is_some_and(|h| h.contains("--root")));
+        assert!(source.asked.borrow().is_empty(), "{action} {url} asked the reader about {:?}", source.asked.borrow());
+        assert!(result.files.is_empty());
+    }
+    // Inside the root as text, but the reader refuses: a symbolic link leads out.
+    let yaml = format!("{HEADER}  steps:\n    - id: s\n      action: fetch:plain:file\n      input:\n        url: ./link/passwd\n        targetPath: out\n");
+    let source = Rooted { files: &files, root: "repo", asked: Default::default() };
+    let options = DryRunOptions { template_path: "repo/t/template.yaml".into(), ..DryRunOptions::default() };
+    let error = run(&template(&yaml), &yaml, &options, &source).unwrap().error.unwrap();
+    assert_eq!(error.rule, "url-outside-root");
+    assert_eq!(
+        error.message,
+        "`./link/passwd` leads to `repo/t/link/passwd`, which a symbolic link takes outside the repository root `repo`; nothing was read"
+    );
+    // Inside the root: from the template's folder, and from the root for a `/` url.
+    for url in ["./skel", "../skel", "/skel"] {
+        let yaml =
+            format!("{HEADER}  steps:\n    - id: s\n      action: fetch:plain\n      input:\n        url: '{url}'\n");
+        let source = Rooted { files: &files, root: "repo", asked: Default::default() };
+        let options = DryRunOptions { template_path: "repo/t/template.yaml".into(), ..DryRunOptions::default() };
+        let result = run(&template(&yaml), &yaml, &options, &source).unwrap();
+        assert!(result.error.is_none(), "{url}: {:?}", result.error);
+        assert_eq!(result.report.files.len(), 1, "{url}");
+    }
+}
+
+#[test]
+fn trellis_fetch_template_and_fs_readdir_output_what_the_backend_outputs() {
+    let yaml = format!(
+        "{HEADER}  steps:
+    - {{id: a, action: trellis:fetch:template, input: {{url: ./skel, targetPath: out, values: {{n: x}}}}}}
+    - {{id: b, action: trellis:fetch:template, input: {{url: ./skel, targetPath: out, values: {{n: x}}}}}}
+    - {{id: c, action: fetch:template, input: {{url: ./skel, targetPath: other, values: {{n: x}}}}}}
+    - {{id: d, action: fs:readdir, input: {{paths: [out], recursive: true}}}}
+"
+    );
+    // `${{ values.n }}-b.txt` sorts after the folder `${{ values.n }}` (JavaScript's order of the
+    // unrendered names, parents first), not after `${{ values.n }}/c.txt` as full paths would.
+    let files = Files::with(&[
+        ("skel/${{ values.n }}/c.txt", "c"),
+        ("skel/${{ values.n }}-b.txt", "b"),
+        ("skel/${{ values.none }}", "skipped: an empty name"),
+        ("skel/z.txt", "z"),
+    ]);
+    let result = dry_run(&yaml, json!({}), json!({}), &files);
+    assert!(result.error.is_none(), "{:?}", result.error);
+    let outputs: Vec<Value> = result.report.steps.iter().map(|s| s.output.clone().unwrap()).collect();
+    let written = json!(["x/c.txt", "x-b.txt", "z.txt"]);
+    let skipped =
+        json!([{"path": "${{ values.none }}", "renderedPath": "", "reason": outputs[0]["skipped"][0]["reason"]}]);
+    assert_eq!(outputs[0], json!({"written": written, "kept": [], "skipped": skipped}));
+    assert_eq!(outputs[1], json!({"written": [], "kept": written, "skipped": skipped}));
+    assert_eq!(outputs[2], json!({}));
+    let entry = |name: &str, path: &str| json!({"name": name, "path": path, "fullPath": format!("/tmp/dry-run-trellis/{path}")});
+    assert_eq!(
+        outputs[3],
+        json!({"files": [entry("x-b.txt", "out/x-b.txt"), entry("z.txt", "out/z.txt"), entry("c.txt", "out/x/c.txt")],
+            "folders": [entry("x", "out/x")]})
+    );
 }

@@ -146,6 +146,83 @@ impl Workspace {
     pub fn file_paths(&self) -> Vec<String> {
         self.entries.values().filter(|e| e.kind != EntryKind::Directory).map(|e| e.path.clone()).collect()
     }
+
+    /// The entries directly in directory `dir` (`""`: the workspace), sorted by name; `None`
+    /// when `dir` is not a directory.
+    pub fn children(&self, dir: &str) -> Option<Vec<&SkeletonFile>> {
+        if !dir.is_empty() && self.entries.get(dir)?.kind != EntryKind::Directory {
+            return None;
+        }
+        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        Some(
+            self.entries
+                .range(prefix.clone()..)
+                .take_while(|(path, _)| path.starts_with(&prefix))
+                .filter(|(path, _)| !path[prefix.len()..].contains('/'))
+                .map(|(_, entry)| entry)
+                .collect(),
+        )
+    }
+}
+
+/// A workspace path as the template check's reader takes it: relative, `/`-separated; one that
+/// leaves the workspace is refused (the action's reader is confined to it, and the core then
+/// leaves that skeleton unchecked).
+fn inside(path: &str) -> Result<String, String> {
+    resolve_safe("", path).map_err(|_| format!("{path} is outside the task workspace"))
+}
+
+fn source_kind(kind: EntryKind) -> crate::check::skeleton::EntryKind {
+    match kind {
+        EntryKind::Directory => crate::check::skeleton::EntryKind::Dir,
+        EntryKind::File => crate::check::skeleton::EntryKind::File,
+        EntryKind::Symlink => crate::check::skeleton::EntryKind::Symlink,
+    }
+}
+
+/// The workspace as `trellis:template:check` reads it (plugin-wrapper/src/actions/templateCheck.ts:
+/// `fileSkeletonReader(workspace, {confine: true})`).
+impl crate::check::SkeletonSource for Workspace {
+    fn kind(&self, path: &str) -> Result<Option<crate::check::skeleton::EntryKind>, String> {
+        let path = inside(path)?;
+        if path.is_empty() {
+            return Ok(Some(crate::check::skeleton::EntryKind::Dir));
+        }
+        Ok(self.entries.get(&path).map(|entry| source_kind(entry.kind)))
+    }
+
+    fn list(&self, path: &str) -> Result<Vec<(String, crate::check::skeleton::EntryKind)>, String> {
+        let path = inside(path)?;
+        let children = self.children(&path).ok_or_else(|| format!("ENOTDIR: not a directory, scandir '{path}'"))?;
+        Ok(children
+            .into_iter()
+            .map(|entry| (entry.path.rsplit('/').next().unwrap_or_default().to_string(), source_kind(entry.kind)))
+            .collect())
+    }
+
+    fn read(&self, path: &str, max: u64) -> Result<Vec<u8>, crate::check::skeleton::ReadError> {
+        use crate::check::skeleton::ReadError;
+        let path = inside(path).map_err(ReadError::Failed)?;
+        match self.entries.get(&path) {
+            Some(entry) if entry.kind == EntryKind::File => {
+                let size = entry.content.len() as u64;
+                if size > max {
+                    return Err(ReadError::TooLarge(size));
+                }
+                Ok(entry.content.clone())
+            }
+            Some(_) => Err(ReadError::Failed(format!("EISDIR: illegal operation on a directory, read '{path}'"))),
+            None => Err(ReadError::Failed(format!("ENOENT: no such file or directory, open '{path}'"))),
+        }
+    }
+
+    fn mode(&self, path: &str) -> u32 {
+        inside(path).ok().and_then(|p| self.entries.get(&p)).map_or(0, |e| e.mode)
+    }
+
+    fn link_target(&self, path: &str) -> Option<String> {
+        inside(path).ok().and_then(|p| self.entries.get(&p)).and_then(|e| e.link_target.clone())
+    }
 }
 
 #[cfg(test)]

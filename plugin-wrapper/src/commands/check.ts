@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkFiles, expandGlob, listRules, type ReportFormat, type Severity } from '../core';
 import { fileSkeletonReader } from '../skeletonReader';
+import { commandRoot, confineIfInside, confinePath, displayPath, repositoryRootOf } from '../root';
 import { looksLikeTemplate, readManifestFile } from './files';
 
 export const CHECK_USAGE = `Usage: trellis check [PATH...] [options]
@@ -27,6 +28,10 @@ Options:
   --ignore RULE                     do not report RULE (repeatable); in a file, a comment
                                     \`# trellis-ignore RULE\` silences its line and the next
   --no-color                        plain text even on a terminal (NO_COLOR is honoured too)
+  --root DIR                        the repository root: nothing outside it is read, and a fetch
+                                    url leaving it is an error (url-outside-root) (default: per
+                                    template, the nearest folder above it holding .git, else the
+                                    current folder; see docs/security.md)
   -h, --help                        print this help
 
 Exit status: 0 nothing at or above --max-severity, 1 findings, 2 usage or I/O error.
@@ -58,6 +63,8 @@ export interface CheckCommandOptions {
   manifest?: string;
   /** Rule ids not to report. */
   ignore?: string[];
+  /** `--root DIR`; default: each template's repository root. */
+  root?: string;
 }
 
 /** Runs the command; returns the exit status. Throws `Error` for usage and I/O problems. */
@@ -68,16 +75,23 @@ export function runCheck(options: CheckCommandOptions): number {
   if (!(options.maxSeverity in SEVERITY_RANK)) {
     throw new Error(`--max-severity must be error, warning or info, got ${options.maxSeverity}`);
   }
+  /** `--root`, else the repository root of each file (a bad `--root` fails here, first). */
+  const rootOf = (file: string): string => commandRoot(options.root, file);
+  const cwdRoot = rootOf('.');
+  /** A template file's text; it must not lead out of its repository root (symbolic links). */
+  const readTemplate = (file: string): string => fs.readFileSync(confinePath(rootOf(file), file), 'utf8');
   const files: string[] = [];
   for (const given of options.paths.length > 0 ? options.paths : ['.']) {
     const stat = fs.statSync(given, { throwIfNoEntry: false });
+    // A folder (walked without following links) or a file named: not a link out of its repository.
+    if (stat !== undefined) confinePath(rootOf(given), given);
     if (stat === undefined) {
       // Not a path: a quoted pattern (`'templates/**/template.yaml'`), expanded by the core.
       const expansion = expandGlob(given, fileSkeletonReader());
-      if (!expansion.pattern) throw new Error(`cannot read ${given}: no such file or directory`);
+      if (!expansion.pattern) throw new Error(`cannot read ${displayPath(given)}: no such file or directory`);
       if (expansion.files.length === 0) throw new Error(`no files match the pattern ${given}`);
       if (expansion.truncated) process.stderr.write(`warning: ${given}: stopped after 100000 entries; more files may match\n`);
-      const templates = expansion.files.filter(file => /\.ya?ml$/i.test(file) && looksLikeTemplate(fs.readFileSync(file, 'utf8')));
+      const templates = expansion.files.filter(file => /\.ya?ml$/i.test(file) && looksLikeTemplate(readTemplate(file)));
       if (templates.length === 0) {
         throw new Error(`no template files (YAML with \`kind: Template\`) among the ${expansion.files.length} files matching ${given}`);
       }
@@ -91,8 +105,9 @@ export function runCheck(options: CheckCommandOptions): number {
   if (files.length === 0) {
     throw new Error(`no template files (YAML with \`kind: Template\`) found in ${options.paths.join(', ') || '.'}`);
   }
-  const sources = files.map(file => ({ path: file.split(path.sep).join('/'), source: fs.readFileSync(file, 'utf8') }));
-  const manifest = readManifestFile(options.manifest);
+  // Every message names files relative to the current folder, and so does the reader.
+  const sources = files.map(file => ({ path: displayPath(file), source: readTemplate(file) }));
+  const manifest = readManifestFile(options.manifest && confineIfInside(cwdRoot, options.manifest));
   const known = new Set(listRules().map(r => r.id));
   const unknownRule = (options.ignore ?? []).find(rule => !known.has(rule));
   if (unknownRule !== undefined) {
@@ -103,8 +118,9 @@ export function runCheck(options: CheckCommandOptions): number {
     colour: options.colour,
     manifest,
     ignore: options.ignore,
-    // Template paths are relative to the working directory, and so are skeleton paths.
-    skeletons: fileSkeletonReader(),
+    // Template paths are relative to the working directory, and so are skeleton paths; reads
+    // stay inside each template's repository root.
+    skeletons: fileSkeletonReader('.', { root: rootOf }),
   });
   process.stdout.write(result.report);
   const threshold = SEVERITY_RANK[options.maxSeverity as Severity];

@@ -1,5 +1,6 @@
 // File helpers the CLI commands share: which YAML files hold templates, reading a manifest export.
 import * as fs from 'node:fs';
+import { displayPath } from '../root';
 
 /** A file holds a Template entity when a document declares `kind: Template`. */
 export function looksLikeTemplate(text: string): boolean {
@@ -12,6 +13,6 @@ export function readManifestFile(file: string | undefined): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
-    throw new Error(`cannot read the manifest ${file}`);
+    throw new Error(`cannot read the manifest ${displayPath(file)}`);
   }
 }

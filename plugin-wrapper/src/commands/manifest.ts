@@ -4,6 +4,7 @@
  * Fetching and normalising live in ../manifest (shared with scripts/snapshot-manifest.cjs).
  */
 import * as fs from 'node:fs';
+import { displayPath } from '../root';
 import { describeManifest, fetchManifest, formatManifest, ManifestError } from '../manifest';
 
 export const MANIFEST_USAGE = `Usage: trellis manifest --url BACKSTAGE_URL [options]
@@ -44,9 +45,9 @@ export async function runManifest(options: ManifestCommandOptions): Promise<numb
     try {
       fs.writeFileSync(options.out, text);
     } catch (error) {
-      throw new ManifestError(`cannot write ${options.out}: ${(error as Error).message}`);
+      throw new ManifestError(`cannot write ${displayPath(options.out)}: ${(error as Error).message}`);
     }
-    process.stderr.write(`wrote ${options.out}: ${describeManifest(manifest)}\n`);
+    process.stderr.write(`wrote ${displayPath(options.out)}: ${describeManifest(manifest)}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;

@@ -8,23 +8,29 @@ import * as path from 'node:path';
 import type { TrellisError } from '../core';
 import { compareTrees, dryRunTemplate, type DryRunReport } from '../dryRun';
 import { fileSkeletonReader } from '../skeletonReader';
+import { confineIfInside, confinePath, displayPath, namedInside } from '../root';
 import { looksLikeTemplate, readManifestFile } from './files';
 import { readSkeletonDir, writeSkeleton, type SkeletonFile } from '../skeleton';
 
 export const RENDER_USAGE = `Usage: trellis render TEMPLATE_FILE_OR_DIR --values FILE [options]
 
 Runs a template offline the way Backstage's dry-run does: validates the values, evaluates each
-step's \`if\` and \`each\`, renders step inputs, runs fetch:template, fetch:template:file,
-fetch:plain, fetch:plain:file, fs:rename, fs:delete, debug:log and trellis:parameters:validate
-against the skeletons next to the template, makes up the outputs of other actions from their
-output schemas (as the dry-run does), and renders spec.output.
+step's \`if\` and \`each\`, renders step inputs, and runs these actions against the skeletons next
+to the template and an in-memory workspace, with the outputs the real dry-run gives:
+  fetch:template, fetch:template:file, fetch:plain, fetch:plain:file, fs:rename, fs:delete,
+  fs:readdir, debug:log, trellis:fetch:template, trellis:parameters:validate,
+  trellis:template:check.
+Other actions do not run: their outputs are made up from their output schemas, as the dry-run
+does for actions without dry-run support (also for catalog:fetch, which would need the
+catalog, and catalog:write, whose file is not written). Then it renders spec.output.
 
 Options:
   --values FILE         parameter values: a JSON or YAML object (required); schema defaults
                         are filled in as the form does
   --secrets FILE        task secrets: a JSON or YAML object (shown as *** in the report)
   --out DIR             write the rendered files into DIR (files of the same path replaced,
-                        others kept; nothing is written when the render fails)
+                        others kept; nothing is written when the render fails); DIR (not /)
+                        must be writable, which is checked before anything renders
   --report FILE         write the JSON report (steps ran/skipped/faked, rendered inputs with
                         secrets redacted, outputs, spec.output, skipped skeleton entries)
   --check GOLDEN_DIR    compare the rendered files with GOLDEN_DIR; print a unified diff per
@@ -32,6 +38,10 @@ Options:
   --update              with --check: make GOLDEN_DIR hold exactly the rendered files
   --manifest FILE       your instance's actions (from \`trellis manifest --url …\`): their output
                         schemas are used for the made-up outputs
+  --root DIR            the repository root: nothing outside it is read, and a fetch url
+                        leaving it fails the step (url-outside-root) (default: the nearest
+                        folder above the template holding .git, else the current folder;
+                        see docs/security.md)
   -h, --help            print this help
 
 Exit status: 0 rendered (and equal to the golden tree), 1 invalid values, a failing step or a
@@ -40,6 +50,8 @@ difference from the golden tree, 2 usage, I/O or template error.
 
 export interface RenderCommandOptions {
   template: string;
+  /** The repository root (absolute): every read stays inside it. */
+  root: string;
   values: Record<string, unknown>;
   secrets?: Record<string, unknown>;
   out?: string;
@@ -49,28 +61,32 @@ export interface RenderCommandOptions {
   manifest?: string;
 }
 
-/** The template file of `given`: the file itself, or `template.yaml` or the one template in a directory. */
-export function findTemplateFile(given: string): string {
+/**
+ * The template file of `given`: the file itself, or `template.yaml` or the one template in a
+ * directory; neither may lead out of `root` through a symbolic link.
+ */
+export function findTemplateFile(given: string, root: string): string {
   let stats: fs.Stats;
   try {
-    stats = fs.statSync(given);
-  } catch {
-    throw new Error(`cannot read ${given}: no such file or directory`);
+    stats = fs.statSync(confinePath(root, given));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new Error(`cannot read ${displayPath(given)}: no such file or directory`);
   }
   if (!stats.isDirectory()) return given;
   for (const name of ['template.yaml', 'template.yml']) {
-    if (fs.existsSync(path.join(given, name))) return path.join(given, name);
+    if (fs.existsSync(path.join(given, name))) return confinePath(root, path.join(given, name));
   }
   const candidates = fs
-    .readdirSync(given)
-    .filter(name => /\.ya?ml$/i.test(name))
-    .map(name => path.join(given, name))
-    .filter(file => fs.statSync(file).isFile() && looksLikeTemplate(fs.readFileSync(file, 'utf8')));
+    .readdirSync(given, { withFileTypes: true })
+    .filter(entry => entry.isFile() && /\.ya?ml$/i.test(entry.name))
+    .map(entry => path.join(given, entry.name))
+    .filter(file => looksLikeTemplate(fs.readFileSync(file, 'utf8')));
   if (candidates.length === 1) return candidates[0];
   throw new Error(
     candidates.length === 0
-      ? `no template file (YAML with \`kind: Template\`) in ${given}`
-      : `${given} holds several templates (${candidates.map(c => path.basename(c)).join(', ')}); name one`,
+      ? `no template file (YAML with \`kind: Template\`) in ${displayPath(given)}`
+      : `${displayPath(given)} holds several templates (${candidates.map(c => path.basename(c)).join(', ')}); name one`,
   );
 }
 
@@ -125,19 +141,61 @@ function replaceTree(target: string, files: SkeletonFile[]): void {
   if (existed) fs.rmSync(old, { recursive: true, force: true });
 }
 
+/**
+ * Refuses, before any work, a folder the command must not or cannot write: the root of the file
+ * system (`folder`'s files would land in `/`), a path through a file, a place without write
+ * permission or on a read-only file system. Probed by making and removing a folder where the
+ * files are staged (beside the target, see `writeSkeleton`) and in the target when it exists.
+ */
+export function checkWritableFolder(shown: string, folder: string, { refuseRoot = true } = {}): void {
+  const target = path.resolve(folder);
+  if (refuseRoot && path.parse(target).root === target) {
+    throw new Error(`${shown}: that is the root of the file system; name a folder for the rendered files`);
+  }
+  let existing = target;
+  while (!fs.existsSync(existing)) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) {
+    throw new Error(`${shown}: ${displayPath(existing)} is not a folder; nothing was rendered`);
+  }
+  // Staged beside the target (its parent), then moved into it when it exists.
+  const places = existing === target ? [path.dirname(target), target] : [existing];
+  for (const place of places) {
+    try {
+      fs.rmdirSync(fs.mkdtempSync(path.join(place, '.trellis-probe-')));
+    } catch (error) {
+      throw new Error(`${shown}: cannot write in ${displayPath(place)} (${whyUnwritable(error)}); nothing was rendered`);
+    }
+  }
+}
+
+function whyUnwritable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'a read-only file system';
+  if (code === 'ENOENT') return 'nothing can be created there';
+  return code ?? (error as Error).message;
+}
+
 /** Runs the command; returns the exit status. Throws `Error` for usage and I/O problems. */
 export function runRender(options: RenderCommandOptions): number {
   if (options.update && options.check === undefined) {
     throw new Error('--update needs --check GOLDEN_DIR (the tree to rewrite)');
   }
-  const templateFile = findTemplateFile(options.template);
+  // Every place written to is checked first: a failure after rendering would waste the work.
+  if (options.out !== undefined) checkWritableFolder(`--out ${options.out}`, options.out);
+  if (options.update && options.check !== undefined) checkWritableFolder(`--check ${options.check}`, options.check);
+  if (options.report !== undefined) {
+    const folder = path.dirname(path.resolve(options.report));
+    checkWritableFolder(`--report ${options.report}`, folder, { refuseRoot: false });
+  }
+  const templateFile = findTemplateFile(options.template, options.root);
   const source = fs.readFileSync(templateFile, 'utf8');
-  const manifest = readManifestFile(options.manifest);
+  const manifest = readManifestFile(options.manifest && confineIfInside(options.root, options.manifest));
   // Template paths are relative to the working directory, and so are skeleton paths.
-  const relative = path.relative('.', templateFile).split(path.sep).join('/');
+  const relative = displayPath(templateFile);
   let result;
   try {
-    result = dryRunTemplate(source, fileSkeletonReader(), {
+    result = dryRunTemplate(source, fileSkeletonReader('.', { root: options.root }), {
       path: relative,
       values: options.values,
       secrets: options.secrets,
@@ -163,18 +221,20 @@ export function runRender(options: RenderCommandOptions): number {
   if (options.out !== undefined) {
     // Files of the same path are replaced, others kept; staged, so a failed write changes nothing.
     const written = writeSkeleton({ files, skipped: [] }, options.out, { replace: true });
-    process.stdout.write(`wrote ${written.written.length} files to ${options.out}\n`);
+    process.stdout.write(`wrote ${written.written.length} files to ${displayPath(options.out)}\n`);
   }
   if (options.check === undefined) return 0;
   if (options.update) {
     replaceTree(options.check, files);
-    process.stdout.write(`updated the golden tree ${options.check}\n`);
+    process.stdout.write(`updated the golden tree ${displayPath(options.check)}\n`);
     return 0;
   }
-  const golden = fs.existsSync(options.check) ? readSkeletonDir(options.check) : [];
-  const diff = compareTrees(golden, files);
+  // A golden tree named inside the repository must not lead out of it.
+  const bound = namedInside(options.root, options.check) ? { root: options.root } : {};
+  const golden = fs.existsSync(options.check) ? readSkeletonDir(options.check, bound) : [];
+  const diff = compareTrees(golden, files, options.secrets);
   if (diff.equal) {
-    process.stdout.write(`the rendered files match ${options.check}\n`);
+    process.stdout.write(`the rendered files match ${displayPath(options.check)}\n`);
     return 0;
   }
   process.stdout.write(diff.text);
@@ -184,7 +244,7 @@ export function runRender(options: RenderCommandOptions): number {
     diff.extra.length ? `${diff.extra.length} only in the render` : '',
   ].filter(Boolean);
   process.stdout.write(
-    `the rendered files differ from ${options.check}: ${parts.join(', ')} (run with --update to accept them)\n`,
+    `the rendered files differ from ${displayPath(options.check)}: ${parts.join(', ')} (run with --update to accept them)\n`,
   );
   return 1;
 }

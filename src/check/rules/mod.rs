@@ -26,6 +26,7 @@ pub mod unknown_action;
 pub mod unknown_filter;
 pub mod unknown_global;
 pub mod unknown_ui_field;
+pub mod url_outside_root;
 pub mod v1beta2_syntax;
 pub mod yaml_syntax;
 
@@ -56,6 +57,7 @@ pub const ALL: &[&Rule] = &[
     &if_plain_string::RULE,
     &deprecated_input::RULE,
     &v1beta2_syntax::RULE,
+    &url_outside_root::RULE,
     &skeleton_missing::RULE,
     &skeleton_syntax::RULE,
     &skeleton_values::RULE,

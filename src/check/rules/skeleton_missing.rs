@@ -19,7 +19,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     for skeleton in &context.skeletons {
         let wanted = if skeleton.kind.wants_file() { "file" } else { "directory" };
         let (message, hint) = match &skeleton.found {
-            Found::Entries(_) => continue,
+            Found::Entries(_) | Found::OutsideRoot { .. } => continue,
             Found::Missing => (
                 format!(
                     "`{}` does not exist (looked for `{}`); the step fails at run time",
