@@ -23,8 +23,15 @@ struct ValidateOptions {
     path: Option<String>,
 }
 
+/// A failure as a JavaScript `Error` with the location fields; an argument of the wrong shape
+/// (rule `invalid-argument`, e.g. an options field of the wrong type) is a `TypeError`, as the
+/// wrapper's own argument checks are (plugin-wrapper/src/arguments.ts).
 fn to_js_error(error: TrellisError) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
+    let js: js_sys::Error = if error.rule == "invalid-argument" {
+        js_sys::TypeError::new(&error.to_string()).into()
+    } else {
+        js_sys::Error::new(&error.to_string())
+    };
     let set = |key: &str, value: JsValue| {
         let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
     };
@@ -281,7 +288,8 @@ pub fn check_template(source: &str, options_json: &str, reader: JsValue) -> Resu
 pub fn action_manifest(instance_json: Option<String>) -> Result<String, JsValue> {
     let manifest = match instance_json {
         Some(text) => crate::manifest::Manifest::with(
-            &crate::manifest::Manifest::parse(&text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
+            &crate::manifest::Manifest::parse(&text)
+                .map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
         ),
         None => crate::manifest::Manifest::builtin().clone(),
     };
@@ -318,11 +326,15 @@ fn install_panic_hook() {
 }
 
 /// A JavaScript callback (filter, global, skeleton reader) that called into this instance again
-/// and trapped there: the instance is no longer sound, so this call traps too (with the first
-/// panic's text) instead of carrying on, and the wrapper replaces the instance.
+/// and trapped there (a `WebAssembly.RuntimeError`, or the wrapper's `internal_error` for it,
+/// plugin-wrapper/src/core.ts `callCore`): the instance is no longer sound, so this call traps too
+/// (with the first panic's text) instead of carrying on, and the wrapper replaces the instance.
 fn propagate_fault(error: &JsValue) {
-    if error.is_instance_of::<js_sys::WebAssembly::RuntimeError>() {
-        let first = take_panic_message().unwrap_or_else(|| "a trap without a panic message".into());
+    let code = js_sys::Reflect::get(error, &JsValue::from_str("code")).ok().and_then(|c| c.as_string());
+    if error.is_instance_of::<js_sys::WebAssembly::RuntimeError>() || code.as_deref() == Some("internal_error") {
+        let first = take_panic_message()
+            .or_else(|| error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+            .unwrap_or_else(|| "a trap without a panic message".into());
         panic!("a callback called into Trellis' core, which failed: {first}");
     }
 }
@@ -716,7 +728,8 @@ pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Re
         .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("invalid options: {e}"))))?;
     let manifest = match options.manifest.as_deref() {
         Some(text) => crate::manifest::Manifest::with(
-            &crate::manifest::Manifest::parse(text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
+            &crate::manifest::Manifest::parse(text)
+                .map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
         ),
         None => crate::manifest::Manifest::builtin().clone(),
     };
@@ -737,7 +750,8 @@ pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Re
     };
     let result = crate::dryrun::run(&template, source, &dry_run_options, &reader).map_err(to_js_error)?;
     let out = js_sys::Object::new();
-    let report = serde_json::to_string(&result.report).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))?;
+    let report =
+        serde_json::to_string(&result.report).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))?;
     let _ = js_sys::Reflect::set(&out, &JsValue::from_str("report"), &JsValue::from_str(&report));
     let _ = js_sys::Reflect::set(&out, &JsValue::from_str("files"), &files_to_js(&result.files));
     if let Some(error) = result.error {

@@ -5,6 +5,16 @@
  * (schemas, `when`, defaults, messages, locations) lives in the Rust core.
  */
 import * as path from 'node:path';
+import {
+  argumentError,
+  expectOptionalReader,
+  expectOptionalString,
+  expectOptions,
+  expectReader,
+  expectString,
+  isPlainObject,
+  toJson,
+} from './arguments';
 
 /** Which part of the request an error is about. */
 export type ParameterErrorScope = 'parameters' | 'secrets';
@@ -111,6 +121,9 @@ interface CoreModule {
   version(): string;
   /** The text of the panic that trapped the last call, once (see src/wasm.rs). */
   takePanicMessage(): string | undefined;
+  /** Replaces the instance with a fresh one of the same compiled module (wasm-bindgen's
+   * `--experimental-reset-state-function`, scripts/build.sh). */
+  __wbg_reset_state(): void;
   /** Test-only: panics (src/wasm.rs). */
   __trellisPanicForTest(message: string): void;
 }
@@ -122,8 +135,12 @@ let core: CoreModule | undefined;
 /** Counts instances of the core: objects made by an older instance must not be used again. */
 let generation = 0;
 const resetListeners: (() => void)[] = [];
+/** Calls into the core under way: more than one when a filter, global or reader calls it again. */
+let depth = 0;
+/** A fault in a nested call, reported again when the outermost call ends (see `callCore`). */
+let nestedFault: InternalError | undefined;
 
-/** Loads the wasm core on first use, and again after a fault replaced it. */
+/** Loads the wasm core on first use. */
 function loadCore(): CoreModule {
   if (!core) {
     try {
@@ -138,16 +155,6 @@ function loadCore(): CoreModule {
     }
   }
   return core;
-}
-
-/** The number of the current core instance; it changes when a fault replaced the instance. */
-export function coreGeneration(): number {
-  return generation;
-}
-
-/** Runs `listener` whenever a fault replaced the core instance (render.ts drops its caches). */
-export function onCoreReset(listener: () => void): void {
-  resetListeners.push(listener);
 }
 
 /** The `Error` a core fault becomes: code `internal_error`, the panic text, where to report it. */
@@ -170,18 +177,14 @@ function isCoreFault(error: unknown): boolean {
   return error instanceof RangeError && /call stack/i.test(error.message) && /wasm-function|wasm:\/\//.test(error.stack ?? '');
 }
 
-/** Replaces the faulted instance with a fresh one (loaded on the next call) and describes the fault. */
-function recoverFrom(faulted: CoreModule, fault: Error): InternalError {
+/** The {@link InternalError} of a fault, with the text of the panic behind it when there was one. */
+function describeFault(faulted: CoreModule, fault: Error): InternalError {
   let panic: string | undefined;
   try {
     panic = faulted.takePanicMessage();
   } catch {
     // The instance may be too broken to answer; the trap's own message is all there is then.
   }
-  delete require.cache[require.resolve(corePath)];
-  core = undefined;
-  generation += 1;
-  for (const listener of resetListeners) listener();
   // The hook's text is `panicked at FILE:LINE:COLUMN:\nMESSAGE`: the message first, then where.
   const parts = panic ? /^panicked at (.+?):\n([\s\S]*)$/.exec(panic) : null;
   const what = parts ? `${parts[2]} (panicked at ${parts[1]})` : (panic ?? fault.message);
@@ -198,35 +201,108 @@ function recoverFrom(faulted: CoreModule, fault: Error): InternalError {
 }
 
 /**
+ * Replaces the faulted instance with a fresh one of the same compiled module. wasm-bindgen's
+ * reset keeps the glue and its exported classes and swaps the instance under them, so nothing
+ * is compiled or loaded again, and objects made by the old instance hold no reference to it:
+ * once they are dropped (see {@link InstanceCache}) the old memory is garbage. Its finalizers and
+ * methods refuse objects of an older instance, so they never reach the new memory either.
+ */
+function resetCore(faulted: CoreModule): void {
+  faulted.__wbg_reset_state();
+  generation += 1;
+  for (const listener of resetListeners) listener();
+}
+
+/**
  * Calls into the core. A fault inside it (see `isCoreFault`) becomes an {@link InternalError}
  * and the next call runs on a fresh instance; every other error passes through unchanged.
+ *
+ * A fault in a nested call (a filter, global or skeleton reader that called the core again) is
+ * thrown to that callback as an InternalError, which the core's callback wrapper turns into a
+ * trap of the call still running (src/wasm.rs `propagate_fault`); the instance is replaced only
+ * when the outermost call ends, never under a call still running in it. If the callback swallowed
+ * the error, the outermost call fails with it all the same: it ran on a faulted instance.
  */
 export function callCore<T>(call: (module: CoreModule) => T): T {
   const module = loadCore();
+  const outermost = depth === 0;
+  depth += 1;
+  let value: T;
+  let fault: InternalError | undefined;
   try {
-    return call(module);
+    value = call(module);
   } catch (error) {
-    if (!isCoreFault(error)) throw error;
-    throw recoverFrom(module, error as Error);
+    if (isCoreFault(error)) fault = describeFault(module, error as Error);
+    else if (!(outermost && nestedFault)) throw error;
+  } finally {
+    depth -= 1;
+  }
+  if (!outermost) {
+    if (fault === undefined) return value!;
+    nestedFault ??= fault;
+    throw fault;
+  }
+  // The first fault is the cause; the outer call's own trap (see above) is its consequence.
+  fault = nestedFault ?? fault;
+  if (fault === undefined) return value!;
+  nestedFault = undefined;
+  resetCore(module);
+  throw fault;
+}
+
+/** What every object of wasm-bindgen's classes has. */
+export interface CoreObject {
+  free(): void;
+  /** Detaches the JavaScript object from its wasm memory without freeing it, and unregisters it
+   * from the class' FinalizationRegistry (wasm-bindgen). For objects of a faulted or replaced
+   * instance: `free` does not check which instance an object belongs to, and would free its
+   * pointer in the new instance's memory. */
+  __destroy_into_raw(): number;
+}
+
+/**
+ * Runs `use(object)`, then frees `object`; after a fault (in `use`, or one that replaced the
+ * instance meanwhile) the object is only detached (see {@link CoreObject}).
+ */
+export function disposeAfter<O extends CoreObject, R>(object: O, use: (object: O) => R): R {
+  const made = generation;
+  let faulted = false;
+  try {
+    return use(object);
+  } catch (error) {
+    faulted = isCoreFault(error) || (error as Partial<InternalError>)?.code === 'internal_error';
+    throw error;
+  } finally {
+    if (faulted || made !== generation) object.__destroy_into_raw();
+    else callCore(() => object.free());
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return false;
-  }
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+/**
+ * Core objects kept for reuse (a renderer per options object, a prepared context per
+ * `PreparedContext`), keyed by the JavaScript object they serve. A fault that replaces the core
+ * instance forgets them all: the next `get` misses and the caller makes a new object in the new
+ * instance. The old objects are then unreachable; wasm-bindgen's finalizer, which skips objects
+ * of an older instance, never frees them through the new one. A value whose key is collected
+ * goes with it, and the finalizer frees its memory.
+ */
+export class InstanceCache<K extends object, V extends CoreObject> {
+  #values = new WeakMap<K, V>();
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') {
-    const name = (value as object).constructor?.name;
-    return name ? `a ${name}` : 'an object without a plain prototype';
+  constructor() {
+    resetListeners.push(() => {
+      this.#values = new WeakMap();
+    });
   }
-  return `a ${typeof value}`;
+
+  get(key: K): V | undefined {
+    return this.#values.get(key);
+  }
+
+  set(key: K, value: V): V {
+    this.#values.set(key, value);
+    return value;
+  }
 }
 
 /**
@@ -261,36 +337,33 @@ export function validateParameters(
   values: object,
   options: ValidateParametersOptions = {},
 ): ParameterResult {
+  const fn = 'validateParameters';
   let source: string;
   let templateFormat: 'yaml' | 'json';
   if (typeof template === 'string') {
     source = template;
     templateFormat = 'yaml';
   } else if (template !== null && typeof template === 'object' && !Array.isArray(template)) {
-    source = JSON.stringify(template);
+    source = toJson(template, fn, 'the template');
     templateFormat = 'json';
+    if (!source.startsWith('{')) throw argumentError(fn, 'the template', 'YAML text or an object', template);
   } else {
-    throw new TypeError(
-      `validateParameters: the template must be YAML text or an object, got ${describe(template)}`,
-    );
+    throw argumentError(fn, 'the template', 'YAML text or an object', template);
   }
-  if (!isPlainObject(values)) {
-    throw new TypeError(`validateParameters: values must be a plain object, got ${describe(values)}`);
-  }
+  if (!isPlainObject(values)) throw argumentError(fn, 'values', 'a plain object', values);
+  options = expectOptions(options, fn);
   if (options.secrets !== undefined && options.secrets !== null && !isPlainObject(options.secrets)) {
-    throw new TypeError(
-      `validateParameters: options.secrets must be a plain object, got ${describe(options.secrets)}`,
-    );
+    throw argumentError(fn, 'options.secrets', 'a plain object', options.secrets);
   }
   const coreOptions = {
     templateFormat,
     applyDefaults: options.applyDefaults === true,
     secrets: options.secrets ?? null,
-    path: options.path ?? null,
+    path: expectOptionalString(options.path, fn, 'options.path') ?? null,
   };
-  const resultJson = callCore((module) =>
-    module.validateParameters(source, JSON.stringify(values), JSON.stringify(coreOptions)),
-  );
+  const valuesJson = toJson(values, fn, 'values');
+  const optionsJson = toJson(coreOptions, fn, 'options');
+  const resultJson = callCore((module) => module.validateParameters(source, valuesJson, optionsJson));
   return JSON.parse(resultJson) as ParameterResult;
 }
 
@@ -368,8 +441,12 @@ export function checkTemplate(
   source: string,
   options: { path?: string; skeletons?: SkeletonReader } = {},
 ): CheckResult {
-  const optionsJson = JSON.stringify({ path: options.path ?? null });
-  return JSON.parse(callCore((module) => module.checkTemplate(source, optionsJson, options.skeletons))) as CheckResult;
+  const fn = 'checkTemplate';
+  expectString(source, fn, 'the source');
+  options = expectOptions(options, fn);
+  const optionsJson = JSON.stringify({ path: expectOptionalString(options.path, fn, 'options.path') ?? null });
+  const reader = expectOptionalReader(options.skeletons, fn, 'options.skeletons');
+  return JSON.parse(callCore((module) => module.checkTemplate(source, optionsJson, reader))) as CheckResult;
 }
 
 /**
@@ -386,16 +463,25 @@ export function checkFiles(
     skeletons?: SkeletonReader;
   } = {},
 ): CheckResult & { report: string } {
+  const fn = 'checkFiles';
+  if (!Array.isArray(files)) throw argumentError(fn, 'files', 'an array of {path, source}', files);
+  files.forEach((file, i) => {
+    if (file === null || typeof file !== 'object') throw argumentError(fn, `files[${i}]`, 'a {path, source} object', file);
+    expectString(file.path, fn, `files[${i}].path`);
+    expectString(file.source, fn, `files[${i}].source`);
+  });
+  options = expectOptions(options, fn);
   // `manifest`: an instance manifest (`trellis manifest` output) as JSON text; `ignore`: rule ids.
   const coreOptions = {
     format: options.format ?? 'text',
     colour: options.colour === true,
-    manifest: options.manifest ?? null,
+    manifest: expectOptionalString(options.manifest, fn, 'options.manifest') ?? null,
     ignore: options.ignore ?? [],
   };
-  const resultJson = callCore((module) =>
-    module.checkFiles(JSON.stringify(files), JSON.stringify(coreOptions), options.skeletons),
-  );
+  const reader = expectOptionalReader(options.skeletons, fn, 'options.skeletons');
+  const filesJson = toJson(files, fn, 'files');
+  const optionsJson = toJson(coreOptions, fn, 'options');
+  const resultJson = callCore((module) => module.checkFiles(filesJson, optionsJson, reader));
   return JSON.parse(resultJson) as CheckResult & { report: string };
 }
 
@@ -411,7 +497,8 @@ export interface ManifestAction {
  * those of `instanceManifest` (`trellis manifest` output as JSON text) when given.
  */
 export function actionManifest(instanceManifest?: string): { actions: ManifestAction[] } {
-  return JSON.parse(callCore((module) => module.actionManifest(instanceManifest))) as { actions: ManifestAction[] };
+  const instance = expectOptionalString(instanceManifest, 'actionManifest', 'the instance manifest');
+  return JSON.parse(callCore((module) => module.actionManifest(instance))) as { actions: ManifestAction[] };
 }
 
 /**
@@ -420,6 +507,8 @@ export function actionManifest(instanceManifest?: string): { actions: ManifestAc
  * `invalid-glob`) for a pattern that cannot be read.
  */
 export function expandGlob(pattern: string, reader: SkeletonReader): { pattern: boolean; files: string[]; truncated: boolean } {
+  expectString(pattern, 'expandGlob', 'the pattern');
+  expectReader(reader, 'expandGlob', 'the reader');
   return JSON.parse(callCore((module) => module.expandGlob(pattern, reader))) as { pattern: boolean; files: string[]; truncated: boolean };
 }
 
@@ -436,6 +525,8 @@ export function listRules(): RuleDescription[] {
  * @param options - the engine options the text is rendered with (all off by default)
  */
 export function checkTemplateSyntax(source: string, options: SyntaxCheckOptions = {}): SyntaxCheck {
+  expectString(source, 'checkTemplateSyntax', 'the source');
+  options = expectOptions(options, 'checkTemplateSyntax');
   const coreOptions = {
     cookiecutterCompat: options.cookiecutterCompat === true,
     trimBlocks: options.trimBlocks === true,

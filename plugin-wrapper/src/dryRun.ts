@@ -2,8 +2,9 @@
  * The offline dry-run of a template (`trellis render`) and the comparison of rendered trees, in
  * the Rust core (src/dryrun). This file only converts arguments and results.
  */
+import { expectOptions, expectReader, expectString, toJson } from './arguments';
 import { callCoreAs, type SkeletonReader, type TrellisError } from './core';
-import type { SkeletonFile } from './skeleton';
+import { checkedEntries, type SkeletonFile } from './skeleton';
 
 export interface DryRunOptions {
   /** The template's path relative to the reader's root (skeleton urls resolve from it). */
@@ -74,11 +75,17 @@ interface DryRunCore {
  * template cannot be read or the values are invalid; a failing step is returned in `error`.
  */
 export function dryRunTemplate(source: string, reader: SkeletonReader, options: DryRunOptions = {}): DryRunResult {
-  const result = callCoreAs<DryRunCore, ReturnType<DryRunCore["dryRunTemplate"]>>((core) => core.dryRunTemplate(source, JSON.stringify(options), reader));
+  const fn = 'dryRunTemplate';
+  expectString(source, fn, 'the source');
+  expectReader(reader, fn, 'the reader');
+  const optionsJson = toJson(expectOptions(options, fn), fn, 'options');
+  const result = callCoreAs<DryRunCore, ReturnType<DryRunCore["dryRunTemplate"]>>((core) => core.dryRunTemplate(source, optionsJson, reader));
   return { report: JSON.parse(result.report) as DryRunReport, files: result.files, error: result.error };
 }
 
 /** Compares a rendered tree with a golden one (directories are not compared). */
 export function compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[]): TreeDiff {
+  checkedEntries(golden, 'compareTrees', 'golden');
+  checkedEntries(rendered, 'compareTrees', 'rendered');
   return JSON.parse(callCoreAs<DryRunCore, string>((core) => core.compareTrees(golden, rendered))) as TreeDiff;
 }

@@ -5,7 +5,8 @@
  *
  * This file only converts arguments; every rule lives in Rust (engine/src: the engine and value rendering).
  */
-import { callCoreAs, coreGeneration, onCoreReset } from './core';
+import { contextJson, expectOptions, expectString, toJson } from './arguments';
+import { InstanceCache, callCoreAs, disposeAfter, type CoreObject } from './core';
 
 /** Per-render resource limits (defaults: Nunjitsu's). */
 export interface RenderLimits {
@@ -60,15 +61,7 @@ export interface RenderError extends Error {
   pointer?: string;
 }
 
-/** What every object of wasm-bindgen's classes has. */
-interface WasmObject {
-  free(): void;
-  /** Detaches the JS object from its wasm memory without freeing it (wasm-bindgen). Used on
-   * objects of a faulted instance, whose own free could fault again from a finalizer. */
-  __destroy_into_raw(): number;
-}
-
-interface WasmPreparedContext extends WasmObject {
+interface WasmPreparedContext extends CoreObject {
   withValueJson(path: string, valueJson: string): WasmPreparedContext;
 }
 
@@ -80,7 +73,7 @@ interface WasmPreparedContext extends WasmObject {
  */
 type RenderOutcome = string;
 
-interface WasmRenderer extends WasmObject {
+interface WasmRenderer extends CoreObject {
   renderString(source: string, context: WasmPreparedContext): RenderOutcome;
   renderValue(source: string, context: WasmPreparedContext): RenderOutcome;
   renderInput(input: string, context: WasmPreparedContext): RenderOutcome;
@@ -96,20 +89,21 @@ type ContextRecipe =
   | { contextJson: string }
   | { parent: PreparedContext; path: string; valueJson: string };
 
+/** The core's object of each `PreparedContext`, in the current core instance. */
+const preparedContexts = new InstanceCache<PreparedContext, WasmPreparedContext>();
+
 /**
  * A context converted into the core once (Nunjitsu's `prepareContext`). It keeps how it was
- * made: when a fault replaced the core instance (core.ts), it is converted again on next use.
+ * made, not the core's object (see `preparedContexts`): when a fault replaced the core instance
+ * (core.ts), it is converted again on next use, and nothing of the old instance stays reachable.
  */
 export class PreparedContext {
   readonly #recipe: ContextRecipe;
-  #inner: WasmPreparedContext;
-  #generation: number;
 
   /** @internal */
   constructor(recipe: ContextRecipe) {
     this.#recipe = recipe;
-    this.#generation = coreGeneration();
-    this.#inner = this.#make();
+    preparedContexts.set(this, this.#make());
   }
 
   #make(): WasmPreparedContext {
@@ -123,39 +117,28 @@ export class PreparedContext {
 
   /** @internal The core's object, of the current instance. */
   get inner(): WasmPreparedContext {
-    if (this.#generation !== coreGeneration()) {
-      this.#inner.__destroy_into_raw();
-      this.#generation = coreGeneration();
-      this.#inner = this.#make();
-    }
-    return this.#inner;
+    return preparedContexts.get(this) ?? preparedContexts.set(this, this.#make());
   }
 
   /** A copy with `path` (dot-separated, e.g. `steps.fetch.output`) set to `value`. */
   withValue(path: string, value: unknown): PreparedContext {
-    return new PreparedContext({ parent: this, path, valueJson: JSON.stringify(value ?? null) });
+    expectString(path, 'withValue', 'the path');
+    return new PreparedContext({ parent: this, path, valueJson: toJson(value, 'withValue', 'the value') });
   }
 }
 
 /** Converts `context` into the core once, for many renders. */
 export function prepareContext(context: object): PreparedContext {
-  return new PreparedContext({ contextJson: JSON.stringify(context ?? {}) });
+  return new PreparedContext({ contextJson: contextJson(context, 'prepareContext') });
 }
 
 /** Runs `use` with the core's form of `context`; a plain object is converted for this call only
  * and its wasm memory released right after (a PreparedContext is the caller's to keep). */
-function withContext<T>(context: object | PreparedContext, use: (prepared: WasmPreparedContext) => T): T {
+function withContext<T>(fn: string, context: object | PreparedContext, use: (prepared: WasmPreparedContext) => T): T {
   if (context instanceof PreparedContext) return callCoreAs(() => use(context.inner));
-  const contextJson = JSON.stringify(context ?? {});
-  const prepared = callCoreAs((core: RenderCore) => core.prepareContextJson(contextJson));
-  const made = coreGeneration();
-  try {
-    return callCoreAs(() => use(prepared));
-  } finally {
-    // After a fault the object belongs to the discarded instance: detach it, do not call it.
-    if (made === coreGeneration()) prepared.free();
-    else prepared.__destroy_into_raw();
-  }
+  const json = contextJson(context, fn);
+  const prepared = callCoreAs((core: RenderCore) => core.prepareContextJson(json));
+  return disposeAfter(prepared, () => callCoreAs(() => use(prepared)));
 }
 
 function optionsJson(options: RenderOptions): string {
@@ -167,42 +150,20 @@ function optionsJson(options: RenderOptions): string {
  * globals are set up once, not on every call. Options objects are treated as immutable; a
  * renderer whose options object is collected is freed by the core's FinalizationRegistry
  * (wasm-bindgen `--weak-refs`). A fault that replaces the core instance drops them all. */
-let renderers = new WeakMap<RenderOptions, WasmRenderer>();
-let defaultRenderer: WasmRenderer | undefined;
-/** The cached renderers, weakly, to detach them from a faulted instance. */
-let rendererRefs: WeakRef<WasmRenderer>[] = [];
-/** Collected renderers' refs are pruned when the list doubles, so adding one stays O(1). */
-let pruneRefsAt = 64;
+const renderers = new InstanceCache<RenderOptions, WasmRenderer>();
+/** The key of the renderer for calls without options. */
+const NO_OPTIONS: RenderOptions = {};
 
-onCoreReset(() => {
-  for (const ref of rendererRefs) ref.deref()?.__destroy_into_raw();
-  rendererRefs = [];
-  pruneRefsAt = 64;
-  renderers = new WeakMap();
-  defaultRenderer = undefined;
-});
-
-function newRenderer(options: string, filters: unknown, globals: unknown): WasmRenderer {
-  const renderer = callCoreAs((core: RenderCore) => new core.Renderer(options, filters, globals));
-  if (rendererRefs.length >= pruneRefsAt) {
-    rendererRefs = rendererRefs.filter((ref) => ref.deref() !== undefined);
-    pruneRefsAt = Math.max(64, 2 * rendererRefs.length);
+function rendererFor(fn: string, given: RenderOptions | undefined): WasmRenderer {
+  const options = given ?? NO_OPTIONS;
+  const cached = renderers.get(options);
+  if (cached) return cached;
+  expectOptions(options, fn);
+  for (const key of ['filters', 'globals'] as const) {
+    if (options[key] !== undefined) expectOptions(options[key], fn, `options.${key}`);
   }
-  rendererRefs.push(new WeakRef(renderer));
-  return renderer;
-}
-
-function rendererFor(options: RenderOptions | undefined): WasmRenderer {
-  if (!options) {
-    defaultRenderer ??= newRenderer('{}', undefined, undefined);
-    return defaultRenderer;
-  }
-  let renderer = renderers.get(options);
-  if (!renderer) {
-    renderer = newRenderer(optionsJson(options), options.filters, options.globals);
-    renderers.set(options, renderer);
-  }
-  return renderer;
+  const json = optionsJson(options);
+  return renderers.set(options, callCoreAs((core: RenderCore) => new core.Renderer(json, options.filters, options.globals)));
 }
 
 const TEXT = 's'.charCodeAt(0);
@@ -221,8 +182,9 @@ function settle(outcome: RenderOutcome): unknown {
 
 /** Renders `template` to text, as Backstage renders a template string. */
 export function renderString(template: string, context: object | PreparedContext, options?: RenderOptions): string {
-  const renderer = rendererFor(options);
-  return settle(withContext(context, (prepared) => renderer.renderString(template, prepared))) as string;
+  expectString(template, 'renderString', 'the template');
+  const renderer = rendererFor('renderString', options);
+  return settle(withContext('renderString', context, (prepared) => renderer.renderString(template, prepared))) as string;
 }
 
 /**
@@ -231,13 +193,14 @@ export function renderString(template: string, context: object | PreparedContext
  * `undefined` means "leave the key out".
  */
 export function renderValue(template: string, context: object | PreparedContext, options?: RenderOptions): unknown {
-  const renderer = rendererFor(options);
-  return settle(withContext(context, (prepared) => renderer.renderValue(template, prepared)));
+  expectString(template, 'renderValue', 'the template');
+  const renderer = rendererFor('renderValue', options);
+  return settle(withContext('renderValue', context, (prepared) => renderer.renderValue(template, prepared)));
 }
 
 /** Renders every string inside a step input (objects and arrays walked), in one call. */
 export function renderInput(input: unknown, context: object | PreparedContext, options?: RenderOptions): unknown {
-  const renderer = rendererFor(options);
-  const json = JSON.stringify(input ?? null);
-  return settle(withContext(context, (prepared) => renderer.renderInput(json, prepared)));
+  const json = toJson(input, 'renderInput', 'the input');
+  const renderer = rendererFor('renderInput', options);
+  return settle(withContext('renderInput', context, (prepared) => renderer.renderInput(json, prepared)));
 }

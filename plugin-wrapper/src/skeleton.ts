@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { callCoreAs } from './core';
+import { argumentError, contextJson, expectBytes, expectOptions, expectString, toJson } from './arguments';
+import { callCoreAs, disposeAfter } from './core';
 import type { HostFunction, RenderLimits } from './render';
 
 /** One entry of a skeleton, or of a rendered tree. */
@@ -93,6 +94,7 @@ interface WasmSkeletonOutput {
   linkTarget(index: number): string | undefined;
   skippedJson(): string;
   free(): void;
+  __destroy_into_raw(): number;
 }
 
 interface WasmSkeletonBuilder {
@@ -101,6 +103,7 @@ interface WasmSkeletonBuilder {
   addSymlink(path: string, target: string): void;
   render(valuesJson: string, optionsJson: string, filters: unknown, globals: unknown): WasmSkeletonOutput;
   free(): void;
+  __destroy_into_raw(): number;
 }
 
 interface SkeletonCore {
@@ -110,6 +113,7 @@ interface SkeletonCore {
 
 /** Whether `fetch:template` copies these bytes unrendered (npm isbinaryfile 5's verdict). */
 export function isBinaryContent(bytes: Uint8Array): boolean {
+  expectBytes(bytes, 'isBinaryContent', 'bytes');
   return callCoreAs((core: SkeletonCore) => core.isBinaryFile(bytes));
 }
 
@@ -125,55 +129,68 @@ function kindOf(file: SkeletonFile): 'file' | 'directory' | 'symlink' {
 }
 
 /**
+ * The entries as the core takes them: every `path` and `symlink` a string, every `content` a
+ * string or bytes, every `mode` a number; anything else is a TypeError naming the entry.
+ */
+export function checkedEntries(files: unknown, fn: string, what: string): SkeletonFile[] {
+  if (!Array.isArray(files)) throw argumentError(fn, what, 'an array of skeleton entries', files);
+  files.forEach((file: unknown, i) => {
+    const at = `${what}[${i}]`;
+    if (file === null || typeof file !== 'object') throw argumentError(fn, at, 'a skeleton entry ({path, content?, mode?, type?, symlink?})', file);
+    const entry = file as Record<string, unknown>;
+    expectString(entry.path, fn, `${at}.path`);
+    if (entry.content !== undefined && typeof entry.content !== 'string' && !(entry.content instanceof Uint8Array)) {
+      throw argumentError(fn, `${at}.content`, 'a string or a Uint8Array', entry.content);
+    }
+    if (entry.mode !== undefined && typeof entry.mode !== 'number') throw argumentError(fn, `${at}.mode`, 'a number', entry.mode);
+    if (entry.symlink !== undefined) expectString(entry.symlink, fn, `${at}.symlink`);
+    if (entry.type !== undefined && entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'symlink') {
+      throw argumentError(fn, `${at}.type`, "'file', 'directory' or 'symlink'", entry.type);
+    }
+  });
+  return files as SkeletonFile[];
+}
+
+/**
  * Renders a skeleton as Backstage's `fetch:template` does (names and contents, skip rule,
  * binaries, `copyWithoutTemplating`, `templateFileExtension`, cookiecutter mode), refusing
  * paths and symlinks that would leave the target. Nothing partial: it returns everything or
  * throws a {@link SkeletonError}.
  */
 export function renderSkeleton(files: SkeletonFile[], values: object, options: SkeletonOptions = {}): SkeletonResult {
-  return callCoreAs((core: SkeletonCore) => renderWith(core, files, values, options));
+  const fn = 'renderSkeleton';
+  checkedEntries(files, fn, 'files');
+  const valuesJson = contextJson(values, fn, 'values');
+  const { filters, globals, ...rest } = expectOptions(options, fn);
+  if (filters !== undefined) expectOptions(filters, fn, 'options.filters');
+  if (globals !== undefined) expectOptions(globals, fn, 'options.globals');
+  const optionsJson = toJson(rest, fn, 'options');
+  return callCoreAs((core: SkeletonCore) => {
+    const output = disposeAfter(new core.SkeletonBuilder(), (builder) => {
+      for (const file of files) {
+        const kind = kindOf(file);
+        if (kind === 'directory') builder.addDirectory(file.path, file.mode ?? 0);
+        else if (kind === 'symlink') builder.addSymlink(file.path, file.symlink ?? '');
+        else builder.addFile(file.path, bytesOf(file.content), file.mode ?? 0);
+      }
+      return builder.render(valuesJson, optionsJson, filters, globals);
+    });
+    return disposeAfter(output, readOutput);
+  });
 }
 
-/** Frees a core object; after a fault (see core.ts) the instance is dropped whole, so a
- * failing free must not replace the error being thrown. */
-function release(object: { free(): void }): void {
-  try {
-    object.free();
-  } catch {
-    // the faulted instance goes with everything in it
+/** The rendered entries, copied out of the core's object. */
+function readOutput(output: WasmSkeletonOutput): SkeletonResult {
+  const result: SkeletonResult = { files: [], skipped: JSON.parse(output.skippedJson()) as SkippedEntry[] };
+  const count = output.count();
+  for (let i = 0; i < count; i++) {
+    const type = output.kind(i);
+    const entry: SkeletonFile = { path: output.path(i), type, mode: output.mode(i) };
+    if (type === 'file') entry.content = output.content(i);
+    if (type === 'symlink') entry.symlink = output.linkTarget(i);
+    result.files.push(entry);
   }
-}
-
-function renderWith(core: SkeletonCore, files: SkeletonFile[], values: object, options: SkeletonOptions): SkeletonResult {
-  const { SkeletonBuilder } = core;
-  const { filters, globals, ...rest } = options;
-  const builder = new SkeletonBuilder();
-  let output: WasmSkeletonOutput;
-  try {
-    for (const file of files) {
-      const kind = kindOf(file);
-      if (kind === 'directory') builder.addDirectory(file.path, file.mode ?? 0);
-      else if (kind === 'symlink') builder.addSymlink(file.path, file.symlink ?? '');
-      else builder.addFile(file.path, bytesOf(file.content), file.mode ?? 0);
-    }
-    output = builder.render(JSON.stringify(values ?? {}), JSON.stringify(rest), filters, globals);
-  } finally {
-    release(builder);
-  }
-  try {
-    const result: SkeletonResult = { files: [], skipped: JSON.parse(output.skippedJson()) as SkippedEntry[] };
-    const count = output.count();
-    for (let i = 0; i < count; i++) {
-      const type = output.kind(i);
-      const entry: SkeletonFile = { path: output.path(i), type, mode: output.mode(i) };
-      if (type === 'file') entry.content = output.content(i);
-      if (type === 'symlink') entry.symlink = output.linkTarget(i);
-      result.files.push(entry);
-    }
-    return result;
-  } finally {
-    release(output);
-  }
+  return result;
 }
 
 /** Bounds on reading a skeleton directory; each default fits any real skeleton. */
@@ -212,7 +229,8 @@ function readLimitError(dir: string, relative: string, reason: string): Skeleton
  * checks a file's size before reading it, so a huge tree is never held in memory.
  */
 export function readSkeletonDir(dir: string, limits: ReadLimits = {}): SkeletonFile[] {
-  const bounds = { ...DEFAULT_READ_LIMITS, ...limits };
+  expectString(dir, 'readSkeletonDir', 'the directory');
+  const bounds = { ...DEFAULT_READ_LIMITS, ...expectOptions(limits, 'readSkeletonDir', 'limits') };
   const out: SkeletonFile[] = [];
   let bytes = 0;
   const walk = (relative: string, depth: number): void => {
@@ -289,7 +307,11 @@ function writeError(message: string, file: string): Error {
  * target are never written through: one on (or above) a path to write is an error.
  */
 export function writeSkeleton(result: SkeletonResult, targetDir: string, options: WriteOptions = {}): WriteReport {
-  const target = path.resolve(targetDir);
+  const fn = 'writeSkeleton';
+  if (result === null || typeof result !== 'object') throw argumentError(fn, 'the result', 'a SkeletonResult ({files, skipped})', result);
+  checkedEntries(result.files, fn, 'result.files');
+  options = expectOptions(options, fn);
+  const target = path.resolve(expectString(targetDir, fn, 'the target directory'));
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   const targetStats = fs.lstatSync(target, { throwIfNoEntry: false });
