@@ -2,7 +2,7 @@
 // A panic in the Rust core (built with panic = "abort": a trap on wasm32) reaches JavaScript as
 // an Error with code `internal_error` and the panic's text, and the next call on the same JS API
 // (same options objects, same prepared contexts) works on a fresh instance. The panic is made by
-// the test-only export `__trellisPanicForTest` (src/wasm.rs, dist/core.js).
+// the test-only export `__trellisPanicForTest` (src/wasm/panic.rs, dist/core.js).
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -31,7 +31,7 @@ function assertInternalError(error, text) {
   assert.ok(!(error instanceof WebAssembly.RuntimeError), 'the trap itself does not reach the caller');
   assert.equal(error.code, 'internal_error');
   assert.match(error.message, new RegExp(text));
-  assert.match(error.message, /src\/wasm\.rs:\d+:\d+/, 'the panic location is in the message');
+  assert.match(error.message, /src\/wasm\/panic\.rs:\d+:\d+/, 'the panic location is in the message');
   assert.match(error.hint, /report/);
   assert.ok(error.cause instanceof WebAssembly.RuntimeError);
   return true;
@@ -110,7 +110,7 @@ test('objects of a discarded instance are collected without touching it', () => 
 });
 
 test('1,000 panics leave no replaced instance alive and RSS grows by less than 32 MB', () => {
-  // Each panic replaces the instance (src/wasm.rs panics abort, so the instance is unsound).
+  // Each panic replaces the instance (the core panics with abort, so the instance is unsound).
   // Before the fix every replaced one stayed reachable (the require system's `module.children`
   // listed each reloaded pkg/trellis.js, and prepared contexts held their old core object),
   // about 1 MB each, and each reload compiled the module again. The child counts the

@@ -1,0 +1,40 @@
+//! `validateParameters`: values against a template's parameter pages.
+
+use serde::Deserialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use super::error::{js_error, parse_json, to_json, JsResult};
+use super::options::parse_options;
+use crate::params::{self, ParameterOptions};
+use crate::template::{SourceFormat, Template};
+
+/// Options of `validateParameters` (`ValidateOptions` in plugin-wrapper/src/coreInstance.ts).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct ValidateOptions {
+    template_format: Option<String>,
+    apply_defaults: bool,
+    secrets: Option<Value>,
+    path: Option<String>,
+}
+
+/// `validateParameters(templateSource, valuesJson, optionsJson)` → the `ParameterResult`.
+#[wasm_bindgen(js_name = validateParameters, unchecked_return_type = "Json<\"ParameterResult\">")]
+pub fn validate_parameters(
+    template_source: &str,
+    #[wasm_bindgen(unchecked_param_type = "Json<\"Values\">")] values_json: &str,
+    #[wasm_bindgen(unchecked_param_type = "Json<\"ValidateOptions\">")] options_json: &str,
+) -> JsResult<String> {
+    let options: ValidateOptions = parse_options(options_json)?;
+    let format = match options.template_format.as_deref() {
+        Some("json") => SourceFormat::Json,
+        _ => SourceFormat::Yaml,
+    };
+    let template = Template::parse(template_source, format, options.path.as_deref()).map_err(js_error)?;
+    let values = parse_json(values_json, "values")?;
+    let options =
+        ParameterOptions { apply_defaults: options.apply_defaults, secrets: options.secrets, file: options.path };
+    let result = params::validate_parameters(&template, &values, &options).map_err(js_error)?;
+    to_json(&result)
+}
