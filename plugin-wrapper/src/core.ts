@@ -4,7 +4,6 @@
  * This file only converts: arguments become JSON text, results are parsed back. Every rule
  * (schemas, `when`, defaults, messages, locations) lives in the Rust core.
  */
-import * as path from 'node:path';
 import {
   argumentError,
   expectOptionalReader,
@@ -15,6 +14,7 @@ import {
   isPlainObject,
   toJson,
 } from './arguments';
+import { callCore, jsonFor, readJson } from './coreInstance';
 
 /** Which part of the request an error is about. */
 export type ParameterErrorScope = 'parameters' | 'secrets';
@@ -109,213 +109,12 @@ export type SyntaxCheck =
       endColumn: number;
     };
 
-/** The functions pkg/trellis.js exports (JSON text in, JSON text out). */
-interface CoreModule {
-  checkTemplateSyntax(source: string, optionsJson: string): string;
-  validateParameters(templateSource: string, valuesJson: string, optionsJson: string): string;
-  checkTemplate(source: string, optionsJson: string, reader?: SkeletonReader): string;
-  checkFiles(filesJson: string, optionsJson: string, reader?: SkeletonReader): string;
-  expandGlob(pattern: string, reader: SkeletonReader): string;
-  listRules(): string;
-  actionManifest(instanceJson?: string): string;
-  version(): string;
-  /** The text of the panic that trapped the last call, once (see src/wasm.rs). */
-  takePanicMessage(): string | undefined;
-  /** Replaces the instance with a fresh one of the same compiled module (wasm-bindgen's
-   * `--experimental-reset-state-function`, scripts/build.sh). */
-  __wbg_reset_state(): void;
-  /** Test-only: panics (src/wasm.rs). */
-  __trellisPanicForTest(message: string): void;
-}
-
-/** pkg/ sits next to dist/ at the package root; this file is dist/core.js once built. */
-const corePath = path.join(__dirname, '..', 'pkg', 'trellis.js');
-
-let core: CoreModule | undefined;
-/** Counts instances of the core: objects made by an older instance must not be used again. */
-let generation = 0;
-const resetListeners: (() => void)[] = [];
-/** Calls into the core under way: more than one when a filter, global or reader calls it again. */
-let depth = 0;
-/** A fault in a nested call, reported again when the outermost call ends (see `callCore`). */
-let nestedFault: InternalError | undefined;
-
-/** Loads the wasm core on first use. */
-function loadCore(): CoreModule {
-  if (!core) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      core = require(corePath) as CoreModule;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(
-        `Trellis could not load its WebAssembly core from ${corePath}: ${reason}. ` +
-          'Build it with `npm run build` (scripts/build.sh) or reinstall the package.',
-      );
-    }
-  }
-  return core;
-}
-
-/** The `Error` a core fault becomes: code `internal_error`, the panic text, where to report it. */
-export interface InternalError extends Error {
-  code: 'internal_error';
-  hint: string;
-}
-
-/** `WebAssembly.RuntimeError` (the ES2022 lib this package compiles against does not declare it). */
-const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly
-  .RuntimeError;
-
-/**
- * A trap (`WebAssembly.RuntimeError`: a Rust panic, which aborts on wasm32, or running out of
- * memory) or a stack overflow inside wasm leaves the instance in an unknown state: borrowed
- * objects, a moved stack pointer.
- */
-function isCoreFault(error: unknown): boolean {
-  if (error instanceof WasmRuntimeError) return true;
-  return error instanceof RangeError && /call stack/i.test(error.message) && /wasm-function|wasm:\/\//.test(error.stack ?? '');
-}
-
-/** The {@link InternalError} of a fault, with the text of the panic behind it when there was one. */
-function describeFault(faulted: CoreModule, fault: Error): InternalError {
-  let panic: string | undefined;
-  try {
-    panic = faulted.takePanicMessage();
-  } catch {
-    // The instance may be too broken to answer; the trap's own message is all there is then.
-  }
-  // The hook's text is `panicked at FILE:LINE:COLUMN:\nMESSAGE`: the message first, then where.
-  const parts = panic ? /^panicked at (.+?):\n([\s\S]*)$/.exec(panic) : null;
-  const what = parts ? `${parts[2]} (panicked at ${parts[1]})` : (panic ?? fault.message);
-  const error = new Error(
-    `Trellis' core failed with an internal error: ${what}. The core was restarted, so further calls work.`,
-  ) as InternalError;
-  error.name = 'TrellisInternalError';
-  error.code = 'internal_error';
-  error.hint =
-    'This is a bug in Trellis, not in your template: please report it to the Trellis maintainers ' +
-    'with this message and the template or input that caused it.';
-  (error as Error & { cause?: unknown }).cause = fault;
-  return error;
-}
-
-/**
- * Replaces the faulted instance with a fresh one of the same compiled module. wasm-bindgen's
- * reset keeps the glue and its exported classes and swaps the instance under them, so nothing
- * is compiled or loaded again, and objects made by the old instance hold no reference to it:
- * once they are dropped (see {@link InstanceCache}) the old memory is garbage. Its finalizers and
- * methods refuse objects of an older instance, so they never reach the new memory either.
- */
-function resetCore(faulted: CoreModule): void {
-  faulted.__wbg_reset_state();
-  generation += 1;
-  for (const listener of resetListeners) listener();
-}
-
-/**
- * Calls into the core. A fault inside it (see `isCoreFault`) becomes an {@link InternalError}
- * and the next call runs on a fresh instance; every other error passes through unchanged.
- *
- * A fault in a nested call (a filter, global or skeleton reader that called the core again) is
- * thrown to that callback as an InternalError, which the core's callback wrapper turns into a
- * trap of the call still running (src/wasm.rs `propagate_fault`); the instance is replaced only
- * when the outermost call ends, never under a call still running in it. If the callback swallowed
- * the error, the outermost call fails with it all the same: it ran on a faulted instance.
- */
-export function callCore<T>(call: (module: CoreModule) => T): T {
-  const module = loadCore();
-  const outermost = depth === 0;
-  depth += 1;
-  let value: T;
-  let fault: InternalError | undefined;
-  try {
-    value = call(module);
-  } catch (error) {
-    if (isCoreFault(error)) fault = describeFault(module, error as Error);
-    else if (!(outermost && nestedFault)) throw error;
-  } finally {
-    depth -= 1;
-  }
-  if (!outermost) {
-    if (fault === undefined) return value!;
-    nestedFault ??= fault;
-    throw fault;
-  }
-  // The first fault is the cause; the outer call's own trap (see above) is its consequence.
-  fault = nestedFault ?? fault;
-  if (fault === undefined) return value!;
-  nestedFault = undefined;
-  resetCore(module);
-  throw fault;
-}
-
-/** What every object of wasm-bindgen's classes has. */
-export interface CoreObject {
-  free(): void;
-  /** Detaches the JavaScript object from its wasm memory without freeing it, and unregisters it
-   * from the class' FinalizationRegistry (wasm-bindgen). For objects of a faulted or replaced
-   * instance: `free` does not check which instance an object belongs to, and would free its
-   * pointer in the new instance's memory. */
-  __destroy_into_raw(): number;
-}
-
-/**
- * Runs `use(object)`, then frees `object`; after a fault (in `use`, or one that replaced the
- * instance meanwhile) the object is only detached (see {@link CoreObject}).
- */
-export function disposeAfter<O extends CoreObject, R>(object: O, use: (object: O) => R): R {
-  const made = generation;
-  let faulted = false;
-  try {
-    return use(object);
-  } catch (error) {
-    faulted = isCoreFault(error) || (error as Partial<InternalError>)?.code === 'internal_error';
-    throw error;
-  } finally {
-    if (faulted || made !== generation) object.__destroy_into_raw();
-    else callCore(() => object.free());
-  }
-}
-
-/**
- * Core objects kept for reuse (a renderer per options object, a prepared context per
- * `PreparedContext`), keyed by the JavaScript object they serve. A fault that replaces the core
- * instance forgets them all: the next `get` misses and the caller makes a new object in the new
- * instance. The old objects are then unreachable; wasm-bindgen's finalizer, which skips objects
- * of an older instance, never frees them through the new one. A value whose key is collected
- * goes with it, and the finalizer frees its memory.
- */
-export class InstanceCache<K extends object, V extends CoreObject> {
-  #values = new WeakMap<K, V>();
-
-  constructor() {
-    resetListeners.push(() => {
-      this.#values = new WeakMap();
-    });
-  }
-
-  get(key: K): V | undefined {
-    return this.#values.get(key);
-  }
-
-  set(key: K, value: V): V {
-    this.#values.set(key, value);
-    return value;
-  }
-}
-
 /**
  * Test-only, not part of the API (index.ts does not export it): makes the core panic with
  * `message`, to prove a panic becomes an {@link InternalError} and the next call works.
  */
 export function __trellisPanicForTest(message: string): void {
   callCore((module) => module.__trellisPanicForTest(message));
-}
-
-/** {@link callCore} with the module typed by the caller (render.ts declares the render exports). */
-export function callCoreAs<T, R>(call: (module: T) => R): R {
-  return callCore((module) => call(module as unknown as T));
 }
 
 /** The version of the Rust core. */
@@ -361,10 +160,9 @@ export function validateParameters(
     secrets: options.secrets ?? null,
     path: expectOptionalString(options.path, fn, 'options.path') ?? null,
   };
-  const valuesJson = toJson(values, fn, 'values');
-  const optionsJson = toJson(coreOptions, fn, 'options');
-  const resultJson = callCore((module) => module.validateParameters(source, valuesJson, optionsJson));
-  return JSON.parse(resultJson) as ParameterResult;
+  const valuesJson = jsonFor('Values', values, fn, 'values');
+  const optionsJson = jsonFor('ValidateOptions', coreOptions, fn, 'options');
+  return readJson(callCore((module) => module.validateParameters(source, valuesJson, optionsJson)));
 }
 
 /** How bad a finding is. */
@@ -444,9 +242,10 @@ export function checkTemplate(
   const fn = 'checkTemplate';
   expectString(source, fn, 'the source');
   options = expectOptions(options, fn);
-  const optionsJson = JSON.stringify({ path: expectOptionalString(options.path, fn, 'options.path') ?? null });
+  const path = expectOptionalString(options.path, fn, 'options.path') ?? null;
+  const optionsJson = jsonFor('CheckTemplateOptions', { path }, fn, 'options');
   const reader = expectOptionalReader(options.skeletons, fn, 'options.skeletons');
-  return JSON.parse(callCore((module) => module.checkTemplate(source, optionsJson, reader))) as CheckResult;
+  return readJson(callCore((module) => module.checkTemplate(source, optionsJson, reader)));
 }
 
 /**
@@ -479,10 +278,9 @@ export function checkFiles(
     ignore: options.ignore ?? [],
   };
   const reader = expectOptionalReader(options.skeletons, fn, 'options.skeletons');
-  const filesJson = toJson(files, fn, 'files');
-  const optionsJson = toJson(coreOptions, fn, 'options');
-  const resultJson = callCore((module) => module.checkFiles(filesJson, optionsJson, reader));
-  return JSON.parse(resultJson) as CheckResult & { report: string };
+  const filesJson = jsonFor('CheckFiles', files, fn, 'files');
+  const optionsJson = jsonFor('CheckFilesOptions', coreOptions, fn, 'options');
+  return readJson(callCore((module) => module.checkFiles(filesJson, optionsJson, reader)));
 }
 
 /** An action as the manifest describes it. */
@@ -498,7 +296,7 @@ export interface ManifestAction {
  */
 export function actionManifest(instanceManifest?: string): { actions: ManifestAction[] } {
   const instance = expectOptionalString(instanceManifest, 'actionManifest', 'the instance manifest');
-  return JSON.parse(callCore((module) => module.actionManifest(instance))) as { actions: ManifestAction[] };
+  return readJson(callCore((module) => module.actionManifest(instance)));
 }
 
 /**
@@ -509,12 +307,12 @@ export function actionManifest(instanceManifest?: string): { actions: ManifestAc
 export function expandGlob(pattern: string, reader: SkeletonReader): { pattern: boolean; files: string[]; truncated: boolean } {
   expectString(pattern, 'expandGlob', 'the pattern');
   expectReader(reader, 'expandGlob', 'the reader');
-  return JSON.parse(callCore((module) => module.expandGlob(pattern, reader))) as { pattern: boolean; files: string[]; truncated: boolean };
+  return readJson(callCore((module) => module.expandGlob(pattern, reader)));
 }
 
 /** Every rule `trellis check` runs. */
 export function listRules(): RuleDescription[] {
-  return JSON.parse(callCore((module) => module.listRules())) as RuleDescription[];
+  return readJson(callCore((module) => module.listRules()));
 }
 
 /**
@@ -532,6 +330,6 @@ export function checkTemplateSyntax(source: string, options: SyntaxCheckOptions 
     trimBlocks: options.trimBlocks === true,
     lstripBlocks: options.lstripBlocks === true,
   };
-  const resultJson = callCore((module) => module.checkTemplateSyntax(source, JSON.stringify(coreOptions)));
-  return JSON.parse(resultJson) as SyntaxCheck;
+  const optionsJson = jsonFor('SyntaxOptions', coreOptions, 'checkTemplateSyntax', 'options');
+  return readJson(callCore((module) => module.checkTemplateSyntax(source, optionsJson)));
 }

@@ -2,8 +2,9 @@
  * The offline dry-run of a template (`trellis render`) and the comparison of rendered trees, in
  * the Rust core (src/dryrun). This file only converts arguments and results.
  */
-import { expectOptions, expectReader, expectString, toJson } from './arguments';
-import { callCoreAs, type SkeletonReader, type TrellisError } from './core';
+import { expectOptions, expectReader, expectString } from './arguments';
+import type { SkeletonReader, TrellisError } from './core';
+import { callCore, jsonFor, readJson } from './coreInstance';
 import { checkedEntries, type SkeletonFile } from './skeleton';
 
 export interface DryRunOptions {
@@ -61,15 +62,6 @@ export interface TreeDiff {
   text: string;
 }
 
-interface DryRunCore {
-  dryRunTemplate(
-    source: string,
-    optionsJson: string,
-    reader: SkeletonReader,
-  ): { report: string; files: SkeletonFile[]; error?: TrellisError };
-  compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[]): string;
-}
-
 /**
  * Runs a template's steps offline as Backstage's dry-run does. Throws a `TrellisError` when the
  * template cannot be read or the values are invalid; a failing step is returned in `error`.
@@ -78,14 +70,14 @@ export function dryRunTemplate(source: string, reader: SkeletonReader, options: 
   const fn = 'dryRunTemplate';
   expectString(source, fn, 'the source');
   expectReader(reader, fn, 'the reader');
-  const optionsJson = toJson(expectOptions(options, fn), fn, 'options');
-  const result = callCoreAs<DryRunCore, ReturnType<DryRunCore["dryRunTemplate"]>>((core) => core.dryRunTemplate(source, optionsJson, reader));
-  return { report: JSON.parse(result.report) as DryRunReport, files: result.files, error: result.error };
+  const optionsJson = jsonFor('DryRunOptions', expectOptions(options, fn), fn, 'options');
+  const result = callCore((core) => core.dryRunTemplate(source, optionsJson, reader));
+  return { report: readJson(result.report), files: result.files, error: result.error };
 }
 
 /** Compares a rendered tree with a golden one (directories are not compared). */
 export function compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[]): TreeDiff {
   checkedEntries(golden, 'compareTrees', 'golden');
   checkedEntries(rendered, 'compareTrees', 'rendered');
-  return JSON.parse(callCoreAs<DryRunCore, string>((core) => core.compareTrees(golden, rendered))) as TreeDiff;
+  return readJson(callCore((core) => core.compareTrees(golden, rendered)));
 }

@@ -5,8 +5,9 @@
  *
  * This file only converts arguments; every rule lives in Rust (engine/src: the engine and value rendering).
  */
-import { contextJson, expectOptions, expectString, toJson } from './arguments';
-import { InstanceCache, callCoreAs, disposeAfter, type CoreObject } from './core';
+import type * as Core from '../pkg/trellis';
+import { expectOptions, expectString } from './arguments';
+import { InstanceCache, callCore, disposeAfter, jsonFor, madeJson, objectJsonFor } from './coreInstance';
 
 /** Per-render resource limits (defaults: Nunjitsu's). */
 export interface RenderLimits {
@@ -61,109 +62,84 @@ export interface RenderError extends Error {
   pointer?: string;
 }
 
-interface WasmPreparedContext extends CoreObject {
-  withValueJson(path: string, valueJson: string): WasmPreparedContext;
-}
-
-/**
- * A render's outcome as the core returns it (src/wasm.rs `outcome`): the first character says
- * what the rest is: `s` text, `j` JSON of a non-string value, `u` undefined, `e` JSON of the
- * failure. The core returns failures rather than throwing them because an `Error` raised under
- * wasm frames costs V8 more than the render.
- */
-type RenderOutcome = string;
-
-interface WasmRenderer extends CoreObject {
-  renderString(source: string, context: WasmPreparedContext): RenderOutcome;
-  renderValue(source: string, context: WasmPreparedContext): RenderOutcome;
-  renderInput(input: string, context: WasmPreparedContext): RenderOutcome;
-}
-
-interface RenderCore {
-  prepareContextJson(contextJson: string): WasmPreparedContext;
-  Renderer: new (options: string, filters: unknown, globals: unknown) => WasmRenderer;
-}
-
-/** How a prepared context is made, so it can be made again in a new core instance. */
+/** How a prepared context is made, so it can be made again in a new core instance (its JSON
+ * texts as `objectJsonFor`/`jsonFor` made them). */
 type ContextRecipe =
   | { contextJson: string }
   | { parent: PreparedContext; path: string; valueJson: string };
 
 /** The core's object of each `PreparedContext`, in the current core instance. */
-const preparedContexts = new InstanceCache<PreparedContext, WasmPreparedContext>();
+const preparedContexts = new InstanceCache<PreparedContext, Core.PreparedContext>();
+
+/** The core's object of a `PreparedContext`, made again from its recipe in a new core instance. */
+let coreContext: (prepared: PreparedContext) => Core.PreparedContext;
 
 /**
  * A context converted into the core once (Nunjitsu's `prepareContext`). It keeps how it was
  * made, not the core's object (see `preparedContexts`): when a fault replaced the core instance
- * (core.ts), it is converted again on next use, and nothing of the old instance stays reachable.
+ * (coreInstance.ts), it is converted again on next use, and nothing of the old instance stays
+ * reachable.
  */
 export class PreparedContext {
   readonly #recipe: ContextRecipe;
 
+  static {
+    coreContext = (prepared) => preparedContexts.get(prepared) ?? preparedContexts.set(prepared, prepared.#make());
+  }
+
   /** @internal */
   constructor(recipe: ContextRecipe) {
     this.#recipe = recipe;
-    preparedContexts.set(this, this.#make());
+    coreContext(this);
   }
 
-  #make(): WasmPreparedContext {
+  #make(): Core.PreparedContext {
     const recipe = this.#recipe;
     if ('contextJson' in recipe) {
-      return callCoreAs((core: RenderCore) => core.prepareContextJson(recipe.contextJson));
+      return callCore((core) => core.prepareContextJson(madeJson('Context', recipe.contextJson)));
     }
-    const parent = recipe.parent.inner;
-    return callCoreAs(() => parent.withValueJson(recipe.path, recipe.valueJson));
-  }
-
-  /** @internal The core's object, of the current instance. */
-  get inner(): WasmPreparedContext {
-    return preparedContexts.get(this) ?? preparedContexts.set(this, this.#make());
+    const parent = coreContext(recipe.parent);
+    return callCore(() => parent.withValueJson(recipe.path, madeJson('Value', recipe.valueJson)));
   }
 
   /** A copy with `path` (dot-separated, e.g. `steps.fetch.output`) set to `value`. */
   withValue(path: string, value: unknown): PreparedContext {
     expectString(path, 'withValue', 'the path');
-    return new PreparedContext({ parent: this, path, valueJson: toJson(value, 'withValue', 'the value') });
+    return new PreparedContext({ parent: this, path, valueJson: jsonFor('Value', value, 'withValue', 'the value') });
   }
 }
 
 /** Converts `context` into the core once, for many renders. */
 export function prepareContext(context: object): PreparedContext {
-  return new PreparedContext({ contextJson: contextJson(context, 'prepareContext') });
+  return new PreparedContext({ contextJson: objectJsonFor('Context', context, 'prepareContext') });
 }
 
 /** Runs `use` with the core's form of `context`; a plain object is converted for this call only
  * and its wasm memory released right after (a PreparedContext is the caller's to keep). */
-function withContext<T>(fn: string, context: object | PreparedContext, use: (prepared: WasmPreparedContext) => T): T {
-  if (context instanceof PreparedContext) return callCoreAs(() => use(context.inner));
-  const json = contextJson(context, fn);
-  const prepared = callCoreAs((core: RenderCore) => core.prepareContextJson(json));
-  return disposeAfter(prepared, () => callCoreAs(() => use(prepared)));
-}
-
-function optionsJson(options: RenderOptions): string {
-  const { filters: _filters, globals: _globals, ...rest } = options;
-  return JSON.stringify(rest);
+function withContext<T>(fn: string, context: object | PreparedContext, use: (prepared: Core.PreparedContext) => T): T {
+  if (context instanceof PreparedContext) return callCore(() => use(coreContext(context)));
+  const json = objectJsonFor('Context', context, fn);
+  const prepared = callCore((core) => core.prepareContextJson(json));
+  return disposeAfter(prepared, () => callCore(() => use(prepared)));
 }
 
 /** One core renderer per options object (and one for "no options"), so options, filters and
  * globals are set up once, not on every call. Options objects are treated as immutable; a
  * renderer whose options object is collected is freed by the core's FinalizationRegistry
  * (wasm-bindgen `--weak-refs`). A fault that replaces the core instance drops them all. */
-const renderers = new InstanceCache<RenderOptions, WasmRenderer>();
+const renderers = new InstanceCache<RenderOptions, Core.Renderer>();
 /** The key of the renderer for calls without options. */
 const NO_OPTIONS: RenderOptions = {};
 
-function rendererFor(fn: string, given: RenderOptions | undefined): WasmRenderer {
+function rendererFor(fn: string, given: RenderOptions | undefined): Core.Renderer {
   const options = given ?? NO_OPTIONS;
   const cached = renderers.get(options);
   if (cached) return cached;
-  expectOptions(options, fn);
-  for (const key of ['filters', 'globals'] as const) {
-    if (options[key] !== undefined) expectOptions(options[key], fn, `options.${key}`);
-  }
-  const json = optionsJson(options);
-  return renderers.set(options, callCoreAs((core: RenderCore) => new core.Renderer(json, options.filters, options.globals)));
+  const { filters, globals, ...rest } = expectOptions(options, fn);
+  if (filters !== undefined) expectOptions(filters, fn, 'options.filters');
+  if (globals !== undefined) expectOptions(globals, fn, 'options.globals');
+  const json = jsonFor('RenderOptions', rest, fn, 'options');
+  return renderers.set(options, callCore((core) => new core.Renderer(json, filters, globals)));
 }
 
 const TEXT = 's'.charCodeAt(0);
@@ -171,7 +147,7 @@ const JSON_TEXT = 'j'.charCodeAt(0);
 const UNDEFINED = 'u'.charCodeAt(0);
 
 /** The value a render produced, or the {@link RenderError} its failure becomes, thrown here. */
-function settle(outcome: RenderOutcome): unknown {
+function settle(outcome: Core.RenderOutcome): unknown {
   const tag = outcome.charCodeAt(0);
   if (tag === TEXT) return outcome.slice(1);
   if (tag === JSON_TEXT) return JSON.parse(outcome.slice(1));
@@ -200,7 +176,7 @@ export function renderValue(template: string, context: object | PreparedContext,
 
 /** Renders every string inside a step input (objects and arrays walked), in one call. */
 export function renderInput(input: unknown, context: object | PreparedContext, options?: RenderOptions): unknown {
-  const json = toJson(input, 'renderInput', 'the input');
+  const json = jsonFor('Value', input, 'renderInput', 'the input');
   const renderer = rendererFor('renderInput', options);
   return settle(withContext('renderInput', context, (prepared) => renderer.renderInput(json, prepared)));
 }

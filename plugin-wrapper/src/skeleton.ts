@@ -5,8 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { argumentError, contextJson, expectBytes, expectOptions, expectString, toJson } from './arguments';
-import { callCoreAs, disposeAfter } from './core';
+import type * as Core from '../pkg/trellis';
+import { argumentError, expectBytes, expectOptions, expectString } from './arguments';
+import { callCore, disposeAfter, jsonFor, objectJsonFor, readJson } from './coreInstance';
 import type { HostFunction, RenderLimits } from './render';
 
 /** One entry of a skeleton, or of a rendered tree. */
@@ -85,36 +86,10 @@ export interface SkeletonError extends Error {
   reason: string;
 }
 
-interface WasmSkeletonOutput {
-  count(): number;
-  path(index: number): string;
-  kind(index: number): 'file' | 'directory' | 'symlink';
-  mode(index: number): number;
-  content(index: number): Uint8Array;
-  linkTarget(index: number): string | undefined;
-  skippedJson(): string;
-  free(): void;
-  __destroy_into_raw(): number;
-}
-
-interface WasmSkeletonBuilder {
-  addFile(path: string, content: Uint8Array, mode: number): void;
-  addDirectory(path: string, mode: number): void;
-  addSymlink(path: string, target: string): void;
-  render(valuesJson: string, optionsJson: string, filters: unknown, globals: unknown): WasmSkeletonOutput;
-  free(): void;
-  __destroy_into_raw(): number;
-}
-
-interface SkeletonCore {
-  SkeletonBuilder: new () => WasmSkeletonBuilder;
-  isBinaryFile(bytes: Uint8Array): boolean;
-}
-
 /** Whether `fetch:template` copies these bytes unrendered (npm isbinaryfile 5's verdict). */
 export function isBinaryContent(bytes: Uint8Array): boolean {
   expectBytes(bytes, 'isBinaryContent', 'bytes');
-  return callCoreAs((core: SkeletonCore) => core.isBinaryFile(bytes));
+  return callCore((core) => core.isBinaryFile(bytes));
 }
 
 const encoder = new TextEncoder();
@@ -160,12 +135,12 @@ export function checkedEntries(files: unknown, fn: string, what: string): Skelet
 export function renderSkeleton(files: SkeletonFile[], values: object, options: SkeletonOptions = {}): SkeletonResult {
   const fn = 'renderSkeleton';
   checkedEntries(files, fn, 'files');
-  const valuesJson = contextJson(values, fn, 'values');
+  const valuesJson = objectJsonFor('Values', values, fn, 'values');
   const { filters, globals, ...rest } = expectOptions(options, fn);
   if (filters !== undefined) expectOptions(filters, fn, 'options.filters');
   if (globals !== undefined) expectOptions(globals, fn, 'options.globals');
-  const optionsJson = toJson(rest, fn, 'options');
-  return callCoreAs((core: SkeletonCore) => {
+  const optionsJson = jsonFor('SkeletonRenderOptions', rest, fn, 'options');
+  return callCore((core) => {
     const output = disposeAfter(new core.SkeletonBuilder(), (builder) => {
       for (const file of files) {
         const kind = kindOf(file);
@@ -180,8 +155,8 @@ export function renderSkeleton(files: SkeletonFile[], values: object, options: S
 }
 
 /** The rendered entries, copied out of the core's object. */
-function readOutput(output: WasmSkeletonOutput): SkeletonResult {
-  const result: SkeletonResult = { files: [], skipped: JSON.parse(output.skippedJson()) as SkippedEntry[] };
+function readOutput(output: Core.SkeletonOutput): SkeletonResult {
+  const result: SkeletonResult = { files: [], skipped: readJson(output.skippedJson()) };
   const count = output.count();
   for (let i = 0; i < count; i++) {
     const type = output.kind(i);
