@@ -19,7 +19,7 @@ import type {
 } from './core';
 import type { DryRunOptions, DryRunReport, TreeDiff } from './dryRun';
 import type { RenderOptions } from './render';
-import type { SkeletonOptions, SkippedEntry } from './skeleton';
+import type { SkeletonOptions, SkippedEntry, TemplateInputs } from './skeleton';
 
 /** The module pkg/trellis.js exports. */
 export type CoreModule = typeof Core;
@@ -53,6 +53,8 @@ export interface CoreJson {
   RenderOptions: Omit<RenderOptions, 'filters' | 'globals'>;
   SkeletonRenderOptions: Omit<SkeletonOptions, 'filters' | 'globals'>;
   SkippedEntries: SkippedEntry[];
+  FetchTemplateInputs: { copyWithoutTemplating?: unknown; templateFileExtension?: unknown; cookiecutterCompat: boolean };
+  TemplateInputs: TemplateInputs;
   DryRunOptions: DryRunOptions;
   DryRunReport: DryRunReport;
   TreeDiff: TreeDiff;

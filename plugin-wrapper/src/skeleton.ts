@@ -86,6 +86,34 @@ export interface SkeletonError extends Error {
   reason: string;
 }
 
+/** `fetch:template`'s inputs that decide how a skeleton renders, as it reads them. */
+export interface TemplateInputs {
+  copyWithoutTemplating?: string[];
+  /** The extension of extension mode: `true` is `.njk`, a missing leading dot added. */
+  templateFileExtension?: string;
+}
+
+/**
+ * `fetch:template`'s decisions about its inputs (the core's, src/fetch_template.rs): what it
+ * refuses is a {@link SkeletonError} `invalid_option`, with `backstageMessage` where
+ * `fetch:template` raises an `InputError` of its own for it.
+ */
+export function templateInputs(input: {
+  copyWithoutTemplating?: unknown;
+  templateFileExtension?: unknown;
+  cookiecutterCompat?: unknown;
+}): TemplateInputs {
+  const fn = 'templateInputs';
+  const { copyWithoutTemplating, templateFileExtension, cookiecutterCompat } = expectOptions(input, fn, 'the input');
+  const json = jsonFor(
+    'FetchTemplateInputs',
+    { copyWithoutTemplating, templateFileExtension, cookiecutterCompat: Boolean(cookiecutterCompat) },
+    fn,
+    'the input',
+  );
+  return readJson(callCore((core) => core.fetchTemplateInputs(json)));
+}
+
 /** Whether `fetch:template` copies these bytes unrendered (npm isbinaryfile 5's verdict). */
 export function isBinaryContent(bytes: Uint8Array): boolean {
   expectBytes(bytes, 'isBinaryContent', 'bytes');

@@ -289,7 +289,7 @@ fn option_error(message: &str) -> SkeletonError {
         column: None,
         code: "invalid_option",
         message: message.into(),
-        hint: Some("in extension mode only files ending in the extension are rendered; drop one of the options".into()),
+        hint: Some(crate::fetch_template::EXTENSION_CONFLICT_HINT.into()),
     }
 }
 
@@ -493,53 +493,29 @@ fn template_error(path: &str, error: RenderError) -> SkeletonError {
 
 impl SkeletonOptions {
     /// Options from `fetch:template`'s raw inputs (`copyWithoutTemplating`,
-    /// `templateFileExtension`, `cookiecutterCompat`), refusing what Backstage refuses with an
-    /// `InputError` (`invalid_option`); the rest default.
+    /// `templateFileExtension`, `cookiecutterCompat`), refusing what Backstage refuses
+    /// ([`crate::fetch_template::template_inputs`]) as `invalid_option`; the rest default.
     pub fn from_inputs(
         copy_without_templating: Option<&Json>,
         template_file_extension: Option<&Json>,
         cookiecutter_compat: bool,
     ) -> Result<SkeletonOptions, SkeletonError> {
-        let invalid = |message: String, hint: &str| SkeletonError {
+        let inputs = crate::fetch_template::template_inputs(
+            copy_without_templating,
+            template_file_extension,
+            cookiecutter_compat,
+        )
+        .map_err(|problem| SkeletonError {
             path: String::new(),
             line: None,
             column: None,
             code: "invalid_option",
-            message,
-            hint: Some(hint.into()),
-        };
-        let patterns = match copy_without_templating {
-            None | Some(Json::Null) => None,
-            Some(Json::Array(items)) => Some(
-                items
-                    .iter()
-                    .map(|item| item.as_str().map(str::to_string))
-                    .collect::<Option<Vec<String>>>()
-                    .ok_or_else(|| {
-                        invalid(
-                            "copyWithoutTemplating must be an array of strings".into(),
-                            "list glob patterns as strings",
-                        )
-                    })?,
-            ),
-            Some(_) => {
-                return Err(invalid(
-                    "copyWithoutTemplating must be an array".into(),
-                    "write it as a list, e.g. `copyWithoutTemplating: ['static/**']`",
-                ))
-            }
-        };
-        let extension = crate::fetch_template::template_extension(template_file_extension)
-            .map_err(|m| invalid(m, "use `true` (for .njk) or an extension such as `.tmpl`"))?;
-        if extension.is_some() && (patterns.is_some() || cookiecutter_compat) {
-            return Err(invalid(
-                crate::fetch_template::EXTENSION_CONFLICT.into(),
-                "in extension mode only files ending in the extension are rendered; drop one of the options",
-            ));
-        }
+            message: problem.message,
+            hint: Some(problem.hint.into()),
+        })?;
         Ok(SkeletonOptions {
-            copy_without_templating: patterns.unwrap_or_default(),
-            template_file_extension: extension,
+            copy_without_templating: inputs.copy_without_templating.unwrap_or_default(),
+            template_file_extension: inputs.template_file_extension,
             cookiecutter_compat,
             ..SkeletonOptions::default()
         })

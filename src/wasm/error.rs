@@ -7,6 +7,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::error::TrellisError;
+use crate::fetch_template::InputProblem;
 use crate::render::skeleton::SkeletonError;
 
 pub type JsResult<T> = Result<T, JsValue>;
@@ -27,6 +28,8 @@ struct ErrorFields<'a> {
     start: Option<(u32, u32)>,
     end: Option<(u32, u32)>,
     hint: Option<&'a str>,
+    /// `backstageMessage`: the text of the `InputError` Backstage raises for the same problem.
+    backstage_message: Option<&'a str>,
 }
 
 fn to_js(message: &str, fields: ErrorFields) -> JsValue {
@@ -57,6 +60,9 @@ fn to_js(message: &str, fields: ErrorFields) -> JsValue {
     if let Some(hint) = fields.hint {
         set("hint", hint.into());
     }
+    if let Some(message) = fields.backstage_message {
+        set("backstageMessage", message.into());
+    }
     error.into()
 }
 
@@ -79,6 +85,7 @@ impl ToJsError for TrellisError {
                 start: span.map(|s| (s.line, s.column)),
                 end: span.map(|s| (s.end_line, s.end_column)),
                 hint: self.hint.as_deref(),
+                backstage_message: None,
             },
         )
     }
@@ -98,6 +105,27 @@ impl ToJsError for SkeletonError {
                 start,
                 end: None,
                 hint: self.hint.as_deref(),
+                backstage_message: None,
+            },
+        )
+    }
+}
+
+/// A refused `fetch:template` input, as the skeleton error it becomes (code `invalid_option`, no
+/// file), with `backstageMessage` where `fetch:template` raises an `InputError` of its own.
+impl ToJsError for InputProblem {
+    fn to_js_error(self) -> JsValue {
+        to_js(
+            &self.message,
+            ErrorFields {
+                name: Some("TrellisSkeletonError"),
+                id: ("code", "invalid_option"),
+                reason: &self.message,
+                file: Some(""),
+                start: None,
+                end: None,
+                hint: Some(self.hint),
+                backstage_message: self.backstage_message,
             },
         )
     }

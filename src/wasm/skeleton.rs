@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::error::{invalid_argument, js_error, parse_json, JsResult};
+use super::error::{invalid_argument, js_error, parse_json, to_json, JsResult};
 use super::options::parse_options;
 use super::render::RenderOptionsJson;
 use crate::render::skeleton::{self, EntryKind, SkeletonFile};
@@ -101,6 +101,33 @@ impl Default for SkeletonBuilder {
     fn default() -> SkeletonBuilder {
         SkeletonBuilder::new()
     }
+}
+
+/// `fetchTemplateInputs`' argument: `fetch:template`'s inputs that decide how a skeleton renders.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct FetchTemplateInputsJson {
+    copy_without_templating: Option<Value>,
+    template_file_extension: Option<Value>,
+    cookiecutter_compat: bool,
+}
+
+/// `fetchTemplateInputs(inputsJson)`: the inputs as `fetch:template` reads them
+/// (`{copyWithoutTemplating?, templateFileExtension?}`, the extension normalised), or the
+/// `invalid_option` error of what it refuses, with `backstageMessage` where `fetch:template`
+/// raises an `InputError` of its own (`trellis:fetch:template` raises the same, before fetching).
+#[wasm_bindgen(js_name = fetchTemplateInputs, unchecked_return_type = "Json<\"TemplateInputs\">")]
+pub fn fetch_template_inputs(
+    #[wasm_bindgen(unchecked_param_type = "Json<\"FetchTemplateInputs\">")] inputs_json: &str,
+) -> JsResult<String> {
+    let inputs: FetchTemplateInputsJson = parse_options(inputs_json)?;
+    let inputs = crate::fetch_template::template_inputs(
+        inputs.copy_without_templating.as_ref(),
+        inputs.template_file_extension.as_ref(),
+        inputs.cookiecutter_compat,
+    )
+    .map_err(js_error)?;
+    to_json(&inputs)
 }
 
 /// `isBinaryFile(bytes)`: isbinaryfile 5's verdict, the one `SkeletonBuilder.render` uses to
