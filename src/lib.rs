@@ -29,6 +29,7 @@ pub mod dryrun;
 pub mod fetch_template;
 pub mod manifest;
 pub mod params;
+pub mod read_limits;
 pub mod render;
 pub mod template;
 pub mod yaml;

@@ -19,7 +19,7 @@ import type {
 } from './core';
 import type { DryRunOptions, DryRunReport, TreeDiff } from './dryRun';
 import type { RenderOptions } from './render';
-import type { SkeletonOptions, SkippedEntry, TemplateInputs } from './skeleton';
+import type { ReadLimits, SkeletonOptions, SkippedEntry, TemplateInputs } from './skeleton';
 
 /** The module pkg/trellis.js exports. */
 export type CoreModule = typeof Core;
@@ -55,6 +55,7 @@ export interface CoreJson {
   SkippedEntries: SkippedEntry[];
   FetchTemplateInputs: { copyWithoutTemplating?: unknown; templateFileExtension?: unknown; cookiecutterCompat: boolean };
   TemplateInputs: TemplateInputs;
+  ReadLimits: Required<ReadLimits>;
   DryRunOptions: DryRunOptions;
   DryRunReport: DryRunReport;
   TreeDiff: TreeDiff;

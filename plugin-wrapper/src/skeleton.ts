@@ -196,7 +196,8 @@ function readOutput(output: Core.SkeletonOutput): SkeletonResult {
   return result;
 }
 
-/** Bounds on reading a skeleton directory; each default fits any real skeleton. */
+/** Bounds on reading a skeleton directory; each default, the core's one set of read limits
+ * (src/read_limits.rs, which says why), fits any real skeleton. */
 export interface ReadLimits {
   /** Files, directories and links together (default 50,000). */
   maxEntries?: number;
@@ -206,11 +207,13 @@ export interface ReadLimits {
   maxBytes?: number;
 }
 
-const DEFAULT_READ_LIMITS: Required<ReadLimits> = {
-  maxEntries: 50_000,
-  maxDepth: 64,
-  maxBytes: 256 * 1024 * 1024,
-};
+let coreReadLimits: Required<ReadLimits> | undefined;
+
+/** The read limits every walker uses, the core's (`trellis check`'s path patterns cite them too). */
+export function readLimits(): Required<ReadLimits> {
+  coreReadLimits ??= readJson(callCore((core) => core.readLimits()));
+  return { ...coreReadLimits };
+}
 
 /** A skeleton directory beyond a {@link ReadLimits} bound: the first entry past it, and which. */
 function readLimitError(dir: string, relative: string, reason: string): SkeletonError {
@@ -233,7 +236,7 @@ function readLimitError(dir: string, relative: string, reason: string): Skeleton
  */
 export function readSkeletonDir(dir: string, limits: ReadLimits = {}): SkeletonFile[] {
   expectString(dir, 'readSkeletonDir', 'the directory');
-  const bounds = { ...DEFAULT_READ_LIMITS, ...expectOptions(limits, 'readSkeletonDir', 'limits') };
+  const bounds = { ...readLimits(), ...expectOptions(limits, 'readSkeletonDir', 'limits') };
   const out: SkeletonFile[] = [];
   let bytes = 0;
   const walk = (relative: string, depth: number): void => {

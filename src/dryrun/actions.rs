@@ -6,13 +6,11 @@
 use serde_json::{json, Value};
 
 use super::{Runner, SkippedEntryReport, StepReport};
-use crate::check::skeleton::{join, local_url, parent, EntryKind as SourceKind, ReadError, MAX_DEPTH, MAX_ENTRIES};
+use crate::check::skeleton::{join, local_url, parent, EntryKind as SourceKind, ReadError};
 use crate::error::{Span, TrellisError};
 use crate::manifest::Manifest;
+use crate::read_limits::READ_LIMITS;
 use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonError, SkeletonFile, SkeletonOptions};
-
-/// Bytes of skeleton read per step.
-const MAX_SKELETON_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Outputs of one run (`ctx.output(name, value)` calls).
 type Outputs = Vec<(String, Value)>;
@@ -130,7 +128,7 @@ impl Call<'_, '_> {
     /// Reads a skeleton directory (or one file) into entries, within limits.
     fn read_skeleton(&self, root: &str, file: bool) -> Result<Vec<SkeletonFile>, TrellisError> {
         let source = self.runner.source;
-        let mut budget = MAX_SKELETON_BYTES;
+        let mut budget = READ_LIMITS.max_bytes;
         let mut read = |path: &str| -> Result<Vec<u8>, TrellisError> {
             match source.read(path, budget) {
                 Ok(bytes) => {
@@ -140,7 +138,7 @@ impl Call<'_, '_> {
                 Err(ReadError::TooLarge(size)) => Err(self.error(
                     "skeleton-too-large",
                     "url",
-                    format!("`{path}` ({size} bytes) is over the {MAX_SKELETON_BYTES} bytes read per skeleton"),
+                    format!("`{path}` ({size} bytes) is over the {} bytes read per skeleton", READ_LIMITS.max_bytes),
                 )),
                 Err(ReadError::Failed(reason)) => {
                     Err(self.error("skeleton-unreadable", "url", format!("cannot read `{path}`: {reason}")))
@@ -167,22 +165,22 @@ impl Call<'_, '_> {
                 if name.is_empty() || name == "." || name == ".." || name.contains('/') {
                     continue;
                 }
-                if out.len() >= MAX_ENTRIES {
+                if out.len() >= READ_LIMITS.max_entries {
                     return Err(self.error(
                         "skeleton-too-large",
                         "url",
-                        format!("`{root}` has more than {MAX_ENTRIES} entries"),
+                        format!("`{root}` has more than {} entries", READ_LIMITS.max_entries),
                     ));
                 }
                 let path = if dir.is_empty() { name } else { format!("{dir}/{name}") };
                 let full = join(root, &path);
                 let entry = match kind {
                     SourceKind::Dir => {
-                        if depth + 1 >= MAX_DEPTH {
+                        if depth + 1 >= READ_LIMITS.max_depth {
                             return Err(self.error(
                                 "skeleton-too-large",
                                 "url",
-                                format!("`{full}` is nested more than {MAX_DEPTH} deep"),
+                                format!("`{full}` is nested more than {} deep", READ_LIMITS.max_depth),
                             ));
                         }
                         pending.push((path.clone(), depth + 1));

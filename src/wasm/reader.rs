@@ -7,7 +7,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::error::{invalid_argument, JsResult};
+use super::error::{invalid_argument, to_json, JsResult};
 use super::panic::propagate_fault;
 use crate::check::skeleton::{EntryKind, ReadError};
 use crate::check::SkeletonSource;
@@ -107,4 +107,11 @@ impl SkeletonSource for JsSource {
         }
         self.call("readlink", &[JsValue::from_str(path)]).ok().and_then(|t| t.as_string())
     }
+}
+
+/// `readLimits()`: the one set of read limits every walker uses (`crate::read_limits`), as JSON
+/// `{maxEntries, maxDepth, maxBytes}`, for the wrapper's own walk (`readSkeletonDir`).
+#[wasm_bindgen(js_name = readLimits, unchecked_return_type = "Json<\"ReadLimits\">")]
+pub fn read_limits() -> JsResult<String> {
+    to_json(&crate::read_limits::READ_LIMITS)
 }
