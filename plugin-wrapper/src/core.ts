@@ -136,7 +136,25 @@ export function validateParameters(
   values: object,
   options: ValidateParametersOptions = {},
 ): ParameterResult {
-  const fn = 'validateParameters';
+  const { source, valuesJson, optionsJson } = parameterArguments('validateParameters', template, values, options);
+  return readJson(callCore((module) => module.validateParameters(source, valuesJson, optionsJson)));
+}
+
+/**
+ * {@link validateParameters} with `trellis params`' text report of the result (formatted in the
+ * core, as `trellis check`'s is), the template named by `options.path`. Not part of the API.
+ */
+export function validateParametersReport(
+  template: string | object,
+  values: object,
+  options: ValidateParametersOptions = {},
+): { result: ParameterResult; report: string } {
+  const { source, valuesJson, optionsJson } = parameterArguments('validateParameters', template, values, options);
+  return readJson(callCore((module) => module.parametersReport(source, valuesJson, optionsJson)));
+}
+
+/** The core's arguments for validating `values` against `template` (TypeErrors named for `fn`). */
+function parameterArguments(fn: string, template: string | object, values: object, options: ValidateParametersOptions) {
   let source: string;
   let templateFormat: 'yaml' | 'json';
   if (typeof template === 'string') {
@@ -160,9 +178,11 @@ export function validateParameters(
     secrets: options.secrets ?? null,
     path: expectOptionalString(options.path, fn, 'options.path') ?? null,
   };
-  const valuesJson = jsonFor('Values', values, fn, 'values');
-  const optionsJson = jsonFor('ValidateOptions', coreOptions, fn, 'options');
-  return readJson(callCore((module) => module.validateParameters(source, valuesJson, optionsJson)));
+  return {
+    source,
+    valuesJson: jsonFor('Values', values, fn, 'values'),
+    optionsJson: jsonFor('ValidateOptions', coreOptions, fn, 'options'),
+  };
 }
 
 /** How bad a finding is. */

@@ -40,6 +40,7 @@ export interface CoreJson {
     path: string | null;
   };
   ParameterResult: ParameterResult;
+  ParametersReport: { result: ParameterResult; report: string };
   SyntaxOptions: Required<SyntaxCheckOptions>;
   SyntaxCheck: SyntaxCheck;
   CheckTemplateOptions: { path: string | null };
