@@ -5,7 +5,7 @@
 import { expectOptions, expectReader, expectString } from './arguments';
 import type { SkeletonReader, TrellisError } from './core';
 import { callCore, jsonFor, readJson } from './coreInstance';
-import { checkedEntries, type SkeletonFile } from './skeleton';
+import { checkedEntries, type SkeletonEntry } from './skeleton';
 
 export interface DryRunOptions {
   /** The template's path relative to the reader's root (skeleton urls resolve from it). */
@@ -45,7 +45,7 @@ export interface DryRunReport {
 export interface DryRunResult {
   report: DryRunReport;
   /** The workspace at the end (directories included; contents are Uint8Arrays). */
-  files: SkeletonFile[];
+  files: SkeletonEntry[];
   /** The first failing step's error (the report then has no `output`). */
   error?: TrellisError;
 }
@@ -76,7 +76,7 @@ export function dryRunTemplate(source: string, reader: SkeletonReader, options: 
 }
 
 /** Compares a rendered tree with a golden one (directories are not compared). */
-export function compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[]): TreeDiff {
+export function compareTrees(golden: SkeletonEntry[], rendered: SkeletonEntry[]): TreeDiff {
   checkedEntries(golden, 'compareTrees', 'golden');
   checkedEntries(rendered, 'compareTrees', 'rendered');
   return readJson(callCore((core) => core.compareTrees(golden, rendered)));

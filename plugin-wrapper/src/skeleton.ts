@@ -10,8 +10,8 @@ import { argumentError, expectBytes, expectOptions, expectString } from './argum
 import { callCore, disposeAfter, jsonFor, objectJsonFor, readJson } from './coreInstance';
 import type { HostFunction, RenderLimits } from './render';
 
-/** One entry of a skeleton, or of a rendered tree. */
-export interface SkeletonFile {
+/** One entry of a skeleton, or of a rendered tree: a file, a directory or a symbolic link. */
+export interface SkeletonEntry {
   /** Relative, `/`-separated, no leading `/`; directories without a trailing `/`. */
   path: string;
   /** Files: the bytes (a string is taken as UTF-8). Rendered files always carry a Uint8Array. */
@@ -23,6 +23,9 @@ export interface SkeletonFile {
   /** Symlinks: the link target as `readlink` gives it. */
   symlink?: string;
 }
+
+/** The package's name for {@link SkeletonEntry} (it holds directories and links too). */
+export type SkeletonFile = SkeletonEntry;
 
 /** `fetch:template`'s inputs that decide rendering, plus Trellis' bounds and render options. */
 export interface SkeletonOptions {
@@ -62,7 +65,7 @@ export interface SkippedEntry {
 
 export interface SkeletonResult {
   /** Rendered paths, in input order, directories included; `content` is a Uint8Array. */
-  files: SkeletonFile[];
+  files: SkeletonEntry[];
   skipped: SkippedEntry[];
 }
 
@@ -127,7 +130,7 @@ function bytesOf(content: Uint8Array | string | undefined): Uint8Array {
   return typeof content === 'string' ? encoder.encode(content) : content;
 }
 
-function kindOf(file: SkeletonFile): 'file' | 'directory' | 'symlink' {
+function kindOf(file: SkeletonEntry): 'file' | 'directory' | 'symlink' {
   return file.type ?? (file.symlink !== undefined ? 'symlink' : 'file');
 }
 
@@ -135,7 +138,7 @@ function kindOf(file: SkeletonFile): 'file' | 'directory' | 'symlink' {
  * The entries as the core takes them: every `path` and `symlink` a string, every `content` a
  * string or bytes, every `mode` a number; anything else is a TypeError naming the entry.
  */
-export function checkedEntries(files: unknown, fn: string, what: string): SkeletonFile[] {
+export function checkedEntries(files: unknown, fn: string, what: string): SkeletonEntry[] {
   if (!Array.isArray(files)) throw argumentError(fn, what, 'an array of skeleton entries', files);
   files.forEach((file: unknown, i) => {
     const at = `${what}[${i}]`;
@@ -151,7 +154,7 @@ export function checkedEntries(files: unknown, fn: string, what: string): Skelet
       throw argumentError(fn, `${at}.type`, "'file', 'directory' or 'symlink'", entry.type);
     }
   });
-  return files as SkeletonFile[];
+  return files as SkeletonEntry[];
 }
 
 /**
@@ -160,7 +163,7 @@ export function checkedEntries(files: unknown, fn: string, what: string): Skelet
  * paths and symlinks that would leave the target. Nothing partial: it returns everything or
  * throws a {@link SkeletonError}.
  */
-export function renderSkeleton(files: SkeletonFile[], values: object, options: SkeletonOptions = {}): SkeletonResult {
+export function renderSkeleton(files: SkeletonEntry[], values: object, options: SkeletonOptions = {}): SkeletonResult {
   const fn = 'renderSkeleton';
   checkedEntries(files, fn, 'files');
   const valuesJson = objectJsonFor('Values', values, fn, 'values');
@@ -188,7 +191,7 @@ function readOutput(output: Core.SkeletonOutput): SkeletonResult {
   const count = output.count();
   for (let i = 0; i < count; i++) {
     const type = output.kind(i);
-    const entry: SkeletonFile = { path: output.path(i), type, mode: output.mode(i) };
+    const entry: SkeletonEntry = { path: output.path(i), type, mode: output.mode(i) };
     if (type === 'file') entry.content = output.content(i);
     if (type === 'symlink') entry.symlink = output.linkTarget(i);
     result.files.push(entry);
@@ -234,10 +237,10 @@ function readLimitError(dir: string, relative: string, reason: string): Skeleton
  * Reading stops with a `limit_error` {@link SkeletonError} at the first entry past a bound, and
  * checks a file's size before reading it, so a huge tree is never held in memory.
  */
-export function readSkeletonDir(dir: string, limits: ReadLimits = {}): SkeletonFile[] {
+export function readSkeletonDir(dir: string, limits: ReadLimits = {}): SkeletonEntry[] {
   expectString(dir, 'readSkeletonDir', 'the directory');
   const bounds = { ...readLimits(), ...expectOptions(limits, 'readSkeletonDir', 'limits') };
-  const out: SkeletonFile[] = [];
+  const out: SkeletonEntry[] = [];
   let bytes = 0;
   const walk = (relative: string, depth: number): void => {
     const names = fs.readdirSync(path.join(dir, relative)).sort();
@@ -333,7 +336,7 @@ export function writeSkeleton(result: SkeletonResult, targetDir: string, options
     if (!existing.has(rel)) existing.set(rel, fs.lstatSync(path.join(target, rel), { throwIfNoEntry: false }));
     return existing.get(rel);
   };
-  const toMove: SkeletonFile[] = [];
+  const toMove: SkeletonEntry[] = [];
   try {
     for (const file of result.files) {
       const parts = checkedParts(file.path);
@@ -399,7 +402,7 @@ export function writeSkeleton(result: SkeletonResult, targetDir: string, options
  * (one step); otherwise directories are created and files renamed over, parents first, and on a
  * failure everything done is undone (replaced files come back from the stage's backup).
  */
-function moveIntoPlace(stage: string, target: string, files: SkeletonFile[], targetExisted: boolean): void {
+function moveIntoPlace(stage: string, target: string, files: SkeletonEntry[], targetExisted: boolean): void {
   if (!targetExisted) {
     fs.renameSync(stage, target);
     return;

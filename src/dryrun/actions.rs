@@ -10,7 +10,7 @@ use crate::check::skeleton::{join, local_url, parent, EntryKind as SourceKind, R
 use crate::error::{Span, TrellisError};
 use crate::manifest::Manifest;
 use crate::read_limits::READ_LIMITS;
-use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonError, SkeletonFile, SkeletonOptions};
+use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonError, SkeletonEntry, SkeletonOptions};
 
 /// Outputs of one run (`ctx.output(name, value)` calls).
 type Outputs = Vec<(String, Value)>;
@@ -126,7 +126,7 @@ impl Call<'_, '_> {
     }
 
     /// Reads a skeleton directory (or one file) into entries, within limits.
-    fn read_skeleton(&self, root: &str, file: bool) -> Result<Vec<SkeletonFile>, TrellisError> {
+    fn read_skeleton(&self, root: &str, file: bool) -> Result<Vec<SkeletonEntry>, TrellisError> {
         let source = self.runner.source;
         let mut budget = READ_LIMITS.max_bytes;
         let mut read = |path: &str| -> Result<Vec<u8>, TrellisError> {
@@ -147,7 +147,7 @@ impl Call<'_, '_> {
         };
         if file {
             let content = read(root)?;
-            return Ok(vec![SkeletonFile {
+            return Ok(vec![SkeletonEntry {
                 path: root.rsplit('/').next().unwrap_or(root).to_string(),
                 kind: EntryKind::File,
                 content,
@@ -184,7 +184,7 @@ impl Call<'_, '_> {
                             ));
                         }
                         pending.push((path.clone(), depth + 1));
-                        SkeletonFile {
+                        SkeletonEntry {
                             path,
                             kind: EntryKind::Directory,
                             content: Vec::new(),
@@ -192,14 +192,14 @@ impl Call<'_, '_> {
                             link_target: None,
                         }
                     }
-                    SourceKind::Symlink => SkeletonFile {
+                    SourceKind::Symlink => SkeletonEntry {
                         path,
                         kind: EntryKind::Symlink,
                         content: Vec::new(),
                         mode: 0,
                         link_target: source.link_target(&full),
                     },
-                    SourceKind::File => SkeletonFile {
+                    SourceKind::File => SkeletonEntry {
                         content: read(&full)?,
                         path,
                         kind: EntryKind::File,

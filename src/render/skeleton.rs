@@ -18,9 +18,10 @@ pub enum EntryKind {
     Symlink,
 }
 
-/// One entry of a skeleton (input) or of the rendered tree (output).
+/// One entry of a skeleton (input) or of the rendered tree (output): a file, a directory or a
+/// symbolic link.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SkeletonFile {
+pub struct SkeletonEntry {
     /// Relative, `/`-separated, no leading `/`; directories without a trailing `/`.
     pub path: String,
     pub kind: EntryKind,
@@ -83,7 +84,7 @@ pub struct SkippedEntry {
 /// The rendered tree: entries in input order, directories included.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkeletonResult {
-    pub files: Vec<SkeletonFile>,
+    pub files: Vec<SkeletonEntry>,
     pub skipped: Vec<SkippedEntry>,
 }
 
@@ -115,7 +116,7 @@ impl std::error::Error for SkeletonError {}
 
 /// Renders a skeleton as `fetch:template` does, with Backstage's filters for the public SCM hosts.
 pub fn render_skeleton(
-    files: &[SkeletonFile],
+    files: &[SkeletonEntry],
     values: &Json,
     options: &SkeletonOptions,
 ) -> Result<SkeletonResult, SkeletonError> {
@@ -148,7 +149,7 @@ pub fn fetch_template_extensions(integrations: std::collections::BTreeMap<String
 /// the same path the first wins and the others are reported in `skipped` (what Backstage does
 /// without `replace`: the later one finds the path taken).
 pub fn render_skeleton_with(
-    files: &[SkeletonFile],
+    files: &[SkeletonEntry],
     values: &Json,
     options: &SkeletonOptions,
     extensions: &Extensions,
@@ -243,7 +244,7 @@ pub fn render_skeleton_with(
                 hint: Some("raise maxTotalOutput if this skeleton is really this large".into()),
             });
         }
-        result.files.push(SkeletonFile {
+        result.files.push(SkeletonEntry {
             path,
             kind: file.kind,
             content,
@@ -312,7 +313,7 @@ fn unsafe_path(path: &str, message: String) -> SkeletonError {
 }
 
 /// Input paths are what a directory listing gives: relative, `/`-separated, normalised.
-fn check_input_path(file: &SkeletonFile) -> Result<(), SkeletonError> {
+fn check_input_path(file: &SkeletonEntry) -> Result<(), SkeletonError> {
     let path = &file.path;
     if path.is_empty() || path.split('/').any(|s| s.is_empty() || s == "." || s == "..") || path.contains(['\\', '\0'])
     {
@@ -324,7 +325,7 @@ fn check_input_path(file: &SkeletonFile) -> Result<(), SkeletonError> {
 /// The output path of a rendered location that passed the skip rule (one trailing `/` is a
 /// directory's marker; `.` segments dropped), `None` for a directory that is the target itself,
 /// or an `unsafe_path` error for anything that could leave the target.
-fn safe_output_path(rendered: &str, file: &SkeletonFile) -> Result<Option<String>, SkeletonError> {
+fn safe_output_path(rendered: &str, file: &SkeletonEntry) -> Result<Option<String>, SkeletonError> {
     let fail =
         |why: &str| Err(unsafe_path(&file.path, format!("the path renders to `{}`, {why}", rendered.escape_debug())));
     let body = match rendered.strip_suffix('/') {
@@ -358,7 +359,7 @@ fn safe_output_path(rendered: &str, file: &SkeletonFile) -> Result<Option<String
 fn claim(
     produced: &mut HashMap<String, Produced>,
     path: &str,
-    file: &SkeletonFile,
+    file: &SkeletonEntry,
 ) -> Result<Option<String>, SkeletonError> {
     for ancestor in ancestors(path) {
         match produced.get(ancestor) {
@@ -401,8 +402,8 @@ type Tree<'a> = HashMap<&'a str, Option<&'a str>>;
 
 /// Every kept symlink must resolve, following the links it passes through, inside the
 /// skeleton (from where it is there) and inside the target (from where it is rendered to).
-fn check_symlinks(files: &[SkeletonFile], planned: &[Planned]) -> Result<(), SkeletonError> {
-    fn link_of(file: &SkeletonFile) -> Option<&str> {
+fn check_symlinks(files: &[SkeletonEntry], planned: &[Planned]) -> Result<(), SkeletonError> {
+    fn link_of(file: &SkeletonEntry) -> Option<&str> {
         (file.kind == EntryKind::Symlink).then(|| file.link_target.as_deref().unwrap_or(""))
     }
     let source: Tree = files.iter().map(|f| (f.path.as_str(), link_of(f))).collect();

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::error::{invalid_argument, js_error, parse_json, to_json, JsResult};
 use super::options::parse_options;
 use super::render::RenderOptionsJson;
-use crate::render::skeleton::{self, EntryKind, SkeletonFile};
+use crate::render::skeleton::{self, EntryKind, SkeletonEntry};
 
 /// Options of `SkeletonBuilder.render`: fetch:template's inputs as the TypeScript wrapper sends
 /// them (`templateFileExtension` raw: true, false or a string), plus the render options.
@@ -27,7 +27,7 @@ struct SkeletonOptionsJson {
 /// A skeleton collected entry by entry, then rendered once.
 #[wasm_bindgen]
 pub struct SkeletonBuilder {
-    files: Vec<SkeletonFile>,
+    files: Vec<SkeletonEntry>,
 }
 
 #[wasm_bindgen]
@@ -39,12 +39,12 @@ impl SkeletonBuilder {
 
     #[wasm_bindgen(js_name = addFile)]
     pub fn add_file(&mut self, path: String, content: Vec<u8>, mode: u32) {
-        self.files.push(SkeletonFile { path, kind: EntryKind::File, content, mode, link_target: None });
+        self.files.push(SkeletonEntry { path, kind: EntryKind::File, content, mode, link_target: None });
     }
 
     #[wasm_bindgen(js_name = addDirectory)]
     pub fn add_directory(&mut self, path: String, mode: u32) {
-        self.files.push(SkeletonFile {
+        self.files.push(SkeletonEntry {
             path,
             kind: EntryKind::Directory,
             content: Vec::new(),
@@ -55,7 +55,7 @@ impl SkeletonBuilder {
 
     #[wasm_bindgen(js_name = addSymlink)]
     pub fn add_symlink(&mut self, path: String, target: String) {
-        self.files.push(SkeletonFile {
+        self.files.push(SkeletonEntry {
             path,
             kind: EntryKind::Symlink,
             content: Vec::new(),
@@ -196,7 +196,7 @@ impl SkeletonOutput {
 }
 
 /// Entries as `[{path, type, mode, content: Uint8Array, symlink?}]` (what `writeSkeleton` takes).
-pub fn entries_to_js(files: &[SkeletonFile]) -> js_sys::Array {
+pub fn entries_to_js(files: &[SkeletonEntry]) -> js_sys::Array {
     let out = js_sys::Array::new();
     for file in files {
         let object = js_sys::Object::new();
@@ -217,7 +217,7 @@ pub fn entries_to_js(files: &[SkeletonFile]) -> js_sys::Array {
 
 /// The reverse of [`entries_to_js`]; `content` may be a string (UTF-8) or a Uint8Array; `what`
 /// names the argument in errors.
-pub fn entries_from_js(value: &JsValue, what: &str) -> JsResult<Vec<SkeletonFile>> {
+pub fn entries_from_js(value: &JsValue, what: &str) -> JsResult<Vec<SkeletonEntry>> {
     let invalid = |message: String| invalid_argument(format!("{what}: {message}"));
     let array: js_sys::Array = value.clone().dyn_into().map_err(|_| invalid("must be an array of files".into()))?;
     let mut out = Vec::with_capacity(array.length() as usize);
@@ -240,7 +240,7 @@ pub fn entries_from_js(value: &JsValue, what: &str) -> JsResult<Vec<SkeletonFile
                 .to_vec(),
         };
         let mode = get("mode").as_f64().map_or(0, |m| m as u32);
-        out.push(SkeletonFile { path, kind, content, mode, link_target: get("symlink").as_string() });
+        out.push(SkeletonEntry { path, kind, content, mode, link_target: get("symlink").as_string() });
     }
     Ok(out)
 }

@@ -11,7 +11,7 @@ import {
   templateInputs,
   writeSkeleton,
   type SkeletonError,
-  type SkeletonFile,
+  type SkeletonEntry,
   type SkeletonOptions,
   type SkeletonResult,
   type TemplateInputs,
@@ -231,7 +231,7 @@ export function createFetchTemplateAction(
       }
 
       const started = Date.now();
-      let files: SkeletonFile[];
+      let files: SkeletonEntry[];
       let result: SkeletonResult;
       try {
         files = readSkeletonDir(templateDir);
