@@ -1,5 +1,5 @@
 //! The decisions Backstage's `fetch:template` makes about a skeleton (scaffolder-backend 4.3.0,
-//! spec §4), in one place for the checker (`check::skeleton`) and the renderer
+//! docs/backstage-behaviour.md), in one place for the checker (`check::skeleton`) and the renderer
 //! (`render::skeleton`): which option combinations are refused, which files are binary
 //! (isbinaryfile v5), which paths `copyWithoutTemplating` covers (globby), which files are
 //! templates in extension mode (Node's `path.extname`) and which rendered paths are skipped.

@@ -1,6 +1,6 @@
-//! Rendering a whole skeleton directory the way Backstage's `fetch:template` does (spec §4),
-//! with Trellis' safety rules on top: nothing leaves the target, symlinks are never followed,
-//! and an error means no result at all.
+//! Rendering a whole skeleton directory the way Backstage's `fetch:template` does
+//! (docs/backstage-behaviour.md), with Trellis' safety rules on top: nothing leaves the target,
+//! symlinks are never followed, and an error means no result at all.
 
 use serde_json::Value as Json;
 
