@@ -2,10 +2,10 @@
  * The offline dry-run of a template (`trellis render`) and the comparison of rendered trees, in
  * the Rust core (src/dryrun). This file only converts arguments and results.
  */
-import { expectOptions, expectReader, expectString } from './arguments';
 import type { SkeletonReader, TrellisError } from './core';
-import { callCore, jsonFor, readJson } from './coreInstance';
 import { checkedEntries, type SkeletonEntry } from './skeleton';
+import { expectOptions, expectReader, expectString } from './arguments';
+import { callCore, jsonFor, readJson } from './coreInstance';
 
 export interface DryRunOptions {
   /** The template's path relative to the reader's root (skeleton urls resolve from it). */
