@@ -10,7 +10,7 @@ use crate::check::skeleton::{join, local_url, parent, EntryKind as SourceKind, R
 use crate::error::{Span, TrellisError};
 use crate::manifest::Manifest;
 use crate::read_limits::READ_LIMITS;
-use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonError, SkeletonEntry, SkeletonOptions};
+use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonEntry, SkeletonError, SkeletonOptions};
 
 /// Outputs of one run (`ctx.output(name, value)` calls).
 type Outputs = Vec<(String, Value)>;
