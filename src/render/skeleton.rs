@@ -278,20 +278,17 @@ enum Produced {
 fn checked_extension(options: &SkeletonOptions) -> Result<Option<String>, SkeletonError> {
     let Some(ext) = options.template_file_extension.as_deref().filter(|e| !e.is_empty()) else { return Ok(None) };
     if !options.copy_without_templating.is_empty() || options.cookiecutter_compat {
-        return Err(option_error(crate::fetch_template::EXTENSION_CONFLICT));
+        return Err(option_error(
+            crate::fetch_template::EXTENSION_CONFLICT.into(),
+            crate::fetch_template::EXTENSION_CONFLICT_HINT,
+        ));
     }
     Ok(Some(if ext.starts_with('.') { ext.to_string() } else { format!(".{ext}") }))
 }
 
-fn option_error(message: &str) -> SkeletonError {
-    SkeletonError {
-        path: String::new(),
-        line: None,
-        column: None,
-        code: "invalid_option",
-        message: message.into(),
-        hint: Some(crate::fetch_template::EXTENSION_CONFLICT_HINT.into()),
-    }
+/// Options `fetch:template` refuses (no file: the step's inputs are at fault).
+fn option_error(message: String, hint: &str) -> SkeletonError {
+    SkeletonError { path: String::new(), line: None, column: None, code: "invalid_option", message, hint: Some(hint.into()) }
 }
 
 /// The proper ancestors of a relative path, nearest last (`a/b/c` → `a`, `a/b`).
@@ -506,14 +503,7 @@ impl SkeletonOptions {
             template_file_extension,
             cookiecutter_compat,
         )
-        .map_err(|problem| SkeletonError {
-            path: String::new(),
-            line: None,
-            column: None,
-            code: "invalid_option",
-            message: problem.message,
-            hint: Some(problem.hint.into()),
-        })?;
+        .map_err(|problem| option_error(problem.message, problem.hint))?;
         Ok(SkeletonOptions {
             copy_without_templating: inputs.copy_without_templating.unwrap_or_default(),
             template_file_extension: inputs.template_file_extension,

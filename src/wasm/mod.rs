@@ -23,6 +23,15 @@ mod reader;
 mod render;
 mod skeleton;
 
+// The exports, also under `trellis::wasm::` for Rust callers (tests/wasm_node.rs).
+pub use check::{action_manifest, check_files, check_template, check_template_syntax, expand_glob, list_rules};
+pub use dryrun::{compare_trees, dry_run_template};
+pub use panic::{panic_for_test, take_panic_message};
+pub use params::{parameters_report, validate_parameters};
+pub use reader::read_limits;
+pub use render::{prepare_context_json, PreparedContext, Renderer};
+pub use skeleton::{fetch_template_inputs, is_binary_file, SkeletonBuilder, SkeletonOutput};
+
 #[wasm_bindgen(typescript_custom_section)]
 const SHARED_TYPES: &str = r#"
 /**
