@@ -146,7 +146,7 @@ pub fn engine(data: &[u8]) {
 /// `cookiecutter`), then NUL-separated path/content pairs (a path ending in `/` is a directory,
 /// `@link:PATH` a symlink to the content) → `render_skeleton` under reduced limits.
 pub fn skeleton_paths(data: &[u8]) {
-    use trellis::render::skeleton::{render_skeleton, EntryKind as Kind, SkeletonFile, SkeletonOptions};
+    use trellis::render::skeleton::{render_skeleton, EntryKind as Kind, SkeletonEntry, SkeletonOptions};
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut parts = text.split(PART_SEPARATOR);
     let header = parts.next().unwrap_or_default();
@@ -160,7 +160,7 @@ pub fn skeleton_paths(data: &[u8]) {
         }
     }
     let rest: Vec<&str> = parts.collect();
-    let files: Vec<SkeletonFile> = rest
+    let files: Vec<SkeletonEntry> = rest
         .chunks(2)
         .map(|pair| {
             let (path, content) = (pair[0], pair.get(1).copied().unwrap_or_default());
@@ -172,7 +172,7 @@ pub fn skeleton_paths(data: &[u8]) {
                 (path, Kind::File, None)
             };
             let content = if kind == Kind::File { content.as_bytes().to_vec() } else { Vec::new() };
-            SkeletonFile { path: path.to_string(), kind, content, mode: 0o644, link_target }
+            SkeletonEntry { path: path.to_string(), kind, content, mode: 0o644, link_target }
         })
         .collect();
     let values = json!({"name": "demo", "owner": "group:team", "list": [1, 2], "nested": {"a": "../x"}});

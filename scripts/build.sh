@@ -26,8 +26,10 @@ fi
 
 step "building the wasm core"
 cargo build --target wasm32-unknown-unknown --release
-wasm-bindgen --target nodejs --weak-refs --remove-name-section --remove-producers-section --out-dir pkg \
-  target/wasm32-unknown-unknown/release/trellis.wasm
+# --experimental-reset-state-function: `__wbg_reset_state()` re-instantiates the compiled module
+# after a panic (plugin-wrapper/src/core.ts), instead of loading and compiling the glue again.
+wasm-bindgen --target nodejs --weak-refs --experimental-reset-state-function --remove-name-section \
+  --remove-producers-section --out-dir pkg target/wasm32-unknown-unknown/release/trellis.wasm
 
 step "building the TypeScript wrapper"
 npx tsc -p plugin-wrapper/tsconfig.json

@@ -1,5 +1,5 @@
 //! The decisions Backstage's `fetch:template` makes about a skeleton (scaffolder-backend 4.3.0,
-//! spec §4), in one place for the checker (`check::skeleton`) and the renderer
+//! docs/backstage-behaviour.md), in one place for the checker (`check::skeleton`) and the renderer
 //! (`render::skeleton`): which option combinations are refused, which files are binary
 //! (isbinaryfile v5), which paths `copyWithoutTemplating` covers (globby), which files are
 //! templates in extension mode (Node's `path.extname`) and which rendered paths are skipped.
@@ -23,6 +23,83 @@ pub fn template_extension(value: Option<&Value>) -> Result<Option<String>, Strin
 /// empty one: JavaScript arrays are truthy) and `cookiecutterCompat`.
 pub const EXTENSION_CONFLICT: &str =
     "templateFileExtension cannot be combined with copyWithoutTemplating or cookiecutterCompat";
+
+/// What to do about [`EXTENSION_CONFLICT`].
+pub const EXTENSION_CONFLICT_HINT: &str =
+    "in extension mode only files ending in the extension are rendered; drop one of the options";
+
+/// `fetch:template`'s inputs that decide how a skeleton renders, as it reads them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateInputs {
+    /// `copyWithoutTemplating` when given (an array of globby patterns, maybe empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_without_templating: Option<Vec<String>>,
+    /// The extension of extension mode, normalised by [`template_extension`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_file_extension: Option<String>,
+}
+
+/// Why `fetch:template` refuses its inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputProblem {
+    /// The input at fault.
+    pub field: &'static str,
+    /// Trellis' sentence (checks, skeleton renders, dry-runs).
+    pub message: String,
+    pub hint: &'static str,
+    /// The text of the `InputError` `fetch:template` raises itself, before fetching anything
+    /// (scaffolder-backend 4.3.0), where it raises one; `trellis:fetch:template` raises the same.
+    pub backstage_message: Option<&'static str>,
+}
+
+/// `fetch:template`'s checks of its inputs, in its order (docs/backstage-behaviour.md): a
+/// `copyWithoutTemplating` that is not an array, then extension mode with `copyWithoutTemplating`
+/// or `cookiecutterCompat`; besides, what its input schema refuses (patterns that are not strings,
+/// an extension that is neither a string nor a boolean).
+pub fn template_inputs(
+    copy_without_templating: Option<&Value>,
+    template_file_extension: Option<&Value>,
+    cookiecutter_compat: bool,
+) -> Result<TemplateInputs, InputProblem> {
+    let copy_without_templating = match copy_without_templating {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) => {
+            let patterns = items.iter().map(|item| item.as_str().map(str::to_string)).collect::<Option<Vec<_>>>();
+            Some(patterns.ok_or_else(|| InputProblem {
+                field: "copyWithoutTemplating",
+                message: "copyWithoutTemplating must be an array of strings".into(),
+                hint: "list glob patterns as strings",
+                backstage_message: None,
+            })?)
+        }
+        Some(_) => {
+            return Err(InputProblem {
+                field: "copyWithoutTemplating",
+                message: "copyWithoutTemplating must be an array".into(),
+                hint: "write it as a list, e.g. `copyWithoutTemplating: ['static/**']`",
+                backstage_message: Some("Fetch action input copyWithoutTemplating must be an Array"),
+            })
+        }
+    };
+    let template_file_extension = template_extension(template_file_extension).map_err(|message| InputProblem {
+        field: "templateFileExtension",
+        message,
+        hint: "use `true` (for .njk) or an extension such as `.tmpl`",
+        backstage_message: None,
+    })?;
+    if template_file_extension.is_some() && (copy_without_templating.is_some() || cookiecutter_compat) {
+        return Err(InputProblem {
+            field: "templateFileExtension",
+            message: EXTENSION_CONFLICT.into(),
+            hint: EXTENSION_CONFLICT_HINT,
+            backstage_message: Some(
+                "Fetch action input extension incompatible with copyWithoutTemplating and cookiecutterCompat",
+            ),
+        });
+    }
+    Ok(TemplateInputs { copy_without_templating, template_file_extension })
+}
 
 /// Backstage's skip rule (`containsSkippedContent`): a rendered path that is empty, starts with
 /// `/` or contains `//` is left out. This is how optional files are written
@@ -344,5 +421,35 @@ mod tests {
         for kept in ["a", "a/", ".txt", "a/b"] {
             assert!(!is_skipped_path(kept), "{kept}");
         }
+    }
+
+    #[test]
+    fn template_inputs_refuse_what_fetch_template_refuses_with_its_messages() {
+        use serde_json::json;
+        let inputs = template_inputs(Some(&json!(["static/**"])), None, false).unwrap();
+        assert_eq!(inputs.copy_without_templating, Some(vec!["static/**".to_string()]));
+        assert_eq!(
+            template_inputs(None, Some(&json!(true)), false).unwrap().template_file_extension.as_deref(),
+            Some(".njk")
+        );
+        assert_eq!(
+            template_inputs(None, Some(&json!("tmpl")), false).unwrap().template_file_extension.as_deref(),
+            Some(".tmpl")
+        );
+        // Any array counts, even an empty one (truthy in JavaScript); `cookiecutterCompat` too.
+        for (patterns, cookiecutter) in [(Some(json!([])), false), (None, true)] {
+            let problem = template_inputs(patterns.as_ref(), Some(&json!(".njk")), cookiecutter).unwrap_err();
+            assert_eq!(problem.message, EXTENSION_CONFLICT);
+            assert_eq!(
+                problem.backstage_message,
+                Some("Fetch action input extension incompatible with copyWithoutTemplating and cookiecutterCompat")
+            );
+        }
+        // The array check comes first, as in fetch:template.
+        let problem = template_inputs(Some(&json!("static")), Some(&json!(true)), true).unwrap_err();
+        assert_eq!(problem.backstage_message, Some("Fetch action input copyWithoutTemplating must be an Array"));
+        // What only the input schema refuses has no InputError of fetch:template's.
+        assert_eq!(template_inputs(Some(&json!([1])), None, false).unwrap_err().backstage_message, None);
+        assert_eq!(template_inputs(None, Some(&json!(3)), false).unwrap_err().field, "templateFileExtension");
     }
 }

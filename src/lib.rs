@@ -31,13 +31,12 @@ pub mod dryrun;
 pub mod fetch_template;
 pub mod manifest;
 pub mod params;
+pub mod read_limits;
 pub mod render;
 pub mod template;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
-#[cfg(target_arch = "wasm32")]
-mod wasm_cookiecutter;
 
 pub use error::{Span, TrellisError};

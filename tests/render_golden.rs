@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use trellis::check::FsSource;
 use trellis::dryrun::{self, diff, DryRunOptions};
 use trellis::manifest::Manifest;
-use trellis::render::skeleton::{EntryKind, SkeletonFile};
+use trellis::render::skeleton::{EntryKind, SkeletonEntry};
 use trellis::template::{SourceFormat, Template};
 
 fn repo() -> PathBuf {
@@ -31,7 +31,7 @@ fn object(value: Option<&Value>) -> Value {
 }
 
 /// A tree on disk as skeleton entries (directories left out: they are not compared).
-fn read_tree(root: &Path) -> Vec<SkeletonFile> {
+fn read_tree(root: &Path) -> Vec<SkeletonEntry> {
     let mut out = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
@@ -53,14 +53,14 @@ fn read_tree(root: &Path) -> Vec<SkeletonFile> {
             } else {
                 (EntryKind::File, fs::read(&path).expect("read"), None)
             };
-            out.push(SkeletonFile { path: relative, kind, content, mode, link_target });
+            out.push(SkeletonEntry { path: relative, kind, content, mode, link_target });
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }
 
-fn write_tree(root: &Path, files: &[SkeletonFile]) {
+fn write_tree(root: &Path, files: &[SkeletonEntry]) {
     let _ = fs::remove_dir_all(root);
     for file in files.iter().filter(|f| f.kind == EntryKind::File) {
         let path = root.join(&file.path);
@@ -76,7 +76,7 @@ fn write_tree(root: &Path, files: &[SkeletonFile]) {
 }
 
 /// Runs one case: the rendered tree and the report (or the error that stopped the run).
-fn run_case(dir: &Path) -> (Vec<SkeletonFile>, Value) {
+fn run_case(dir: &Path) -> (Vec<SkeletonEntry>, Value) {
     let case: Value =
         serde_json::from_str(&fs::read_to_string(dir.join("case.json")).expect("case.json")).expect("case JSON");
     let folder = dir.strip_prefix(repo()).unwrap().to_string_lossy().replace('\\', "/");

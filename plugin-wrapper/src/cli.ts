@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { validateParameters, type ParameterError, type ParameterResult, type TrellisError } from './core';
+import { validateParametersReport, type ParameterResult, type TrellisError } from './core';
 import { CHECK_USAGE, RULES_USAGE, runCheck, runRules } from './commands/check';
 import { MANIFEST_USAGE, runManifest } from './commands/manifest';
 import { RENDER_USAGE, runRender } from './commands/render';
@@ -101,47 +101,6 @@ function readObjectFile(file: string, what: string, root: string): Record<string
   return data as Record<string, unknown>;
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
-/** ` (page 2 "Database")`, ` (secrets)`, or nothing. */
-function pageLabel(error: ParameterError): string {
-  if (error.page === null) {
-    return error.scope === 'secrets' ? ' (secrets)' : '';
-  }
-  const title = error.pageTitle ? ` "${error.pageTitle}"` : '';
-  return ` (page ${error.page + 1}${title})`;
-}
-
-function formatText(result: ParameterResult, file: string): string {
-  const lines: string[] = [];
-  for (const error of result.errors) {
-    lines.push(`error[${error.keyword}]: ${error.message}`);
-    if (error.line !== undefined) {
-      const column = error.column ?? 1;
-      lines.push(`  --> ${file}:${error.line}:${column}${pageLabel(error)}`);
-    } else {
-      lines.push(`  --> ${file}${pageLabel(error)}`);
-    }
-    lines.push('');
-  }
-  const visible = result.visiblePages.filter(Boolean).length;
-  const hidden = result.visiblePages.length - visible;
-  if (result.valid) {
-    const pages = visible === 1 ? 'the only visible page' : `all ${visible} visible pages`;
-    lines.push(`values are valid for ${pages} (${hidden} hidden)`);
-  } else {
-    const pages = new Set(result.errors.filter(e => e.page !== null).map(e => e.page));
-    const secrets = result.errors.some(e => e.scope === 'secrets');
-    const places = [pages.size > 0 ? plural(pages.size, 'page') : '', secrets ? 'secrets' : '']
-      .filter(Boolean)
-      .join(' and ');
-    lines.push(`${plural(result.errors.length, 'error')} in ${places}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 /** The core's messages already start with `file:line:col:` when they know the place. */
 function formatCoreError(error: TrellisError): string {
   let message = error.message;
@@ -212,12 +171,13 @@ function runParams(args: string[]): number {
   const shownPath = displayPath(templateFile);
 
   let result: ParameterResult;
+  let report: string;
   try {
-    result = validateParameters(source, values, {
+    ({ result, report } = validateParametersReport(source, values, {
       applyDefaults: flags['apply-defaults'] === true,
       secrets,
       path: shownPath,
-    });
+    }));
   } catch (error) {
     process.stderr.write(`${formatCoreError(error as TrellisError)}\n`);
     return 2;
@@ -226,7 +186,7 @@ function runParams(args: string[]): number {
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
-    process.stdout.write(formatText(result, shownPath));
+    process.stdout.write(report);
   }
   return result.valid ? 0 : 1;
 }

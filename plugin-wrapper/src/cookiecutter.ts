@@ -3,8 +3,8 @@
  * `readSkeletonDir` gives them) to the Rust core, which renders them as cookiecutter 2.7.1 does
  * (src/cookiecutter/, docs/cookiecutter.md). Bytes cross as `Uint8Array`s.
  */
-import { callCoreAs } from './core';
-import type { SkeletonFile, SkippedEntry } from './skeleton';
+import { callCore, jsonFor, objectJsonFor, readJson } from './coreInstance';
+import type { SkeletonEntry, SkippedEntry } from './skeleton';
 
 export interface CookiecutterOptions {
   /**
@@ -39,7 +39,7 @@ export interface CookiecutterLimits {
 
 export interface CookiecutterResult {
   /** Directories and files; `content` is a Uint8Array for files. */
-  files: SkeletonFile[];
+  files: SkeletonEntry[];
   /** Files whose name rendered empty (cookiecutter leaves them out). */
   skipped: SkippedEntry[];
   /** The rendered project folder (`contents` in backstage mode). */
@@ -71,15 +71,6 @@ export interface CookiecutterError extends Error {
   reason: string;
 }
 
-interface CookiecutterCore {
-  renderCookiecutter(
-    entriesJson: string,
-    contents: Uint8Array[],
-    valuesJson: string,
-    optionsJson: string,
-  ): { entries: string; contents: Uint8Array[]; meta: string };
-}
-
 const encoder = new TextEncoder();
 
 /** The host's clock as RFC 3339 with its own offset (so `{% now 'local' %}` is local time). */
@@ -96,7 +87,7 @@ export function localNow(date: Date = new Date()): string {
  * `values` is the extra context (plain mode) or fetch:cookiecutter's `values` (backstage mode).
  * Nothing partial: it returns everything or throws a {@link CookiecutterError}.
  */
-export function renderCookiecutter(files: SkeletonFile[], values: object = {}, options: CookiecutterOptions = {}): CookiecutterResult {
+export function renderCookiecutter(files: SkeletonEntry[], values: object = {}, options: CookiecutterOptions = {}): CookiecutterResult {
   const { limits, ...rest } = options;
   const entries = files.map((f) => ({
     path: f.path,
@@ -105,13 +96,14 @@ export function renderCookiecutter(files: SkeletonFile[], values: object = {}, o
     symlink: f.symlink,
   }));
   const contents = files.map((f) => (typeof f.content === 'string' ? encoder.encode(f.content) : f.content ?? new Uint8Array(0)));
-  const optionsJson = JSON.stringify({ ...rest, ...limits, now: options.now ?? localNow() });
-  const out = callCoreAs((core: CookiecutterCore) =>
-    core.renderCookiecutter(JSON.stringify(entries), contents, JSON.stringify(values ?? {}), optionsJson),
-  );
-  const meta = JSON.parse(out.meta) as Omit<CookiecutterResult, 'files'>;
-  const described = JSON.parse(out.entries) as { path: string; type: 'file' | 'directory' | 'symlink'; mode: number }[];
-  const result: SkeletonFile[] = described.map((entry, index) =>
+  const fn = 'renderCookiecutter';
+  const entriesJson = jsonFor('CookiecutterEntries', entries, fn, 'files');
+  const valuesJson = objectJsonFor('Values', values ?? {}, fn, 'values');
+  const optionsJson = jsonFor('CookiecutterOptions', { ...rest, ...limits, now: options.now ?? localNow() }, fn, 'options');
+  const out = callCore((core) => core.renderCookiecutter(entriesJson, contents, valuesJson, optionsJson));
+  const meta = readJson(out.meta);
+  const described = readJson(out.entries);
+  const result: SkeletonEntry[] = described.map((entry, index) =>
     entry.type === 'file' ? { ...entry, content: out.contents[index] } : entry,
   );
   return { ...meta, files: result };

@@ -4,7 +4,17 @@
  * This file only converts: arguments become JSON text, results are parsed back. Every rule
  * (schemas, `when`, defaults, messages, locations) lives in the Rust core.
  */
-import * as path from 'node:path';
+import {
+  argumentError,
+  expectOptionalReader,
+  expectOptionalString,
+  expectOptions,
+  expectReader,
+  expectString,
+  isPlainObject,
+  toJson,
+} from './arguments';
+import { callCore, jsonFor, readJson } from './coreInstance';
 
 /** Which part of the request an error is about. */
 export type ParameterErrorScope = 'parameters' | 'secrets';
@@ -125,147 +135,12 @@ export type SyntaxCheck =
       endColumn: number;
     };
 
-/** The functions pkg/trellis.js exports (JSON text in, JSON text out). */
-interface CoreModule {
-  checkTemplateSyntax(source: string, optionsJson: string): string;
-  validateParameters(templateSource: string, valuesJson: string, optionsJson: string): string;
-  checkTemplate(source: string, optionsJson: string, reader?: SkeletonReader): string;
-  checkFiles(filesJson: string, optionsJson: string, reader?: SkeletonReader): string;
-  expandGlob(pattern: string, reader: SkeletonReader): string;
-  listRules(): string;
-  actionManifest(instanceJson?: string): string;
-  version(): string;
-  /** The text of the panic that trapped the last call, once (see src/wasm.rs). */
-  takePanicMessage(): string | undefined;
-  /** Test-only: panics (src/wasm.rs). */
-  __trellisPanicForTest(message: string): void;
-}
-
-/** pkg/ sits next to dist/ at the package root; this file is dist/core.js once built. */
-const corePath = path.join(__dirname, '..', 'pkg', 'trellis.js');
-
-let core: CoreModule | undefined;
-/** Counts instances of the core: objects made by an older instance must not be used again. */
-let generation = 0;
-const resetListeners: (() => void)[] = [];
-
-/** Loads the wasm core on first use, and again after a fault replaced it. */
-function loadCore(): CoreModule {
-  if (!core) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      core = require(corePath) as CoreModule;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(
-        `Trellis could not load its WebAssembly core from ${corePath}: ${reason}. ` +
-          'Build it with `npm run build` (scripts/build.sh) or reinstall the package.',
-      );
-    }
-  }
-  return core;
-}
-
-/** The number of the current core instance; it changes when a fault replaced the instance. */
-export function coreGeneration(): number {
-  return generation;
-}
-
-/** Runs `listener` whenever a fault replaced the core instance (render.ts drops its caches). */
-export function onCoreReset(listener: () => void): void {
-  resetListeners.push(listener);
-}
-
-/** The `Error` a core fault becomes: code `internal_error`, the panic text, where to report it. */
-export interface InternalError extends Error {
-  code: 'internal_error';
-  hint: string;
-}
-
-/** `WebAssembly.RuntimeError` (the ES2022 lib this package compiles against does not declare it). */
-const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly
-  .RuntimeError;
-
-/**
- * A trap (`WebAssembly.RuntimeError`: a Rust panic, which aborts on wasm32, or running out of
- * memory) or a stack overflow inside wasm leaves the instance in an unknown state: borrowed
- * objects, a moved stack pointer.
- */
-function isCoreFault(error: unknown): boolean {
-  if (error instanceof WasmRuntimeError) return true;
-  return error instanceof RangeError && /call stack/i.test(error.message) && /wasm-function|wasm:\/\//.test(error.stack ?? '');
-}
-
-/** Replaces the faulted instance with a fresh one (loaded on the next call) and describes the fault. */
-function recoverFrom(faulted: CoreModule, fault: Error): InternalError {
-  let panic: string | undefined;
-  try {
-    panic = faulted.takePanicMessage();
-  } catch {
-    // The instance may be too broken to answer; the trap's own message is all there is then.
-  }
-  delete require.cache[require.resolve(corePath)];
-  core = undefined;
-  generation += 1;
-  for (const listener of resetListeners) listener();
-  // The hook's text is `panicked at FILE:LINE:COLUMN:\nMESSAGE`: the message first, then where.
-  const parts = panic ? /^panicked at (.+?):\n([\s\S]*)$/.exec(panic) : null;
-  const what = parts ? `${parts[2]} (panicked at ${parts[1]})` : (panic ?? fault.message);
-  const error = new Error(
-    `Trellis' core failed with an internal error: ${what}. The core was restarted, so further calls work.`,
-  ) as InternalError;
-  error.name = 'TrellisInternalError';
-  error.code = 'internal_error';
-  error.hint =
-    'This is a bug in Trellis, not in your template: please report it to the Trellis maintainers ' +
-    'with this message and the template or input that caused it.';
-  (error as Error & { cause?: unknown }).cause = fault;
-  return error;
-}
-
-/**
- * Calls into the core. A fault inside it (see `isCoreFault`) becomes an {@link InternalError}
- * and the next call runs on a fresh instance; every other error passes through unchanged.
- */
-export function callCore<T>(call: (module: CoreModule) => T): T {
-  const module = loadCore();
-  try {
-    return call(module);
-  } catch (error) {
-    if (!isCoreFault(error)) throw error;
-    throw recoverFrom(module, error as Error);
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return false;
-  }
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') {
-    const name = (value as object).constructor?.name;
-    return name ? `a ${name}` : 'an object without a plain prototype';
-  }
-  return `a ${typeof value}`;
-}
-
 /**
  * Test-only, not part of the API (index.ts does not export it): makes the core panic with
  * `message`, to prove a panic becomes an {@link InternalError} and the next call works.
  */
 export function __trellisPanicForTest(message: string): void {
   callCore((module) => module.__trellisPanicForTest(message));
-}
-
-/** {@link callCore} with the module typed by the caller (render.ts declares the render exports). */
-export function callCoreAs<T, R>(call: (module: T) => R): R {
-  return callCore((module) => call(module as unknown as T));
 }
 
 /** The version of the Rust core. */
@@ -287,38 +162,54 @@ export function validateParameters(
   values: object,
   options: ValidateParametersOptions = {},
 ): ParameterResult {
+  const { source, valuesJson, optionsJson } = parameterArguments('validateParameters', template, values, options);
+  return readJson(callCore((module) => module.validateParameters(source, valuesJson, optionsJson)));
+}
+
+/**
+ * {@link validateParameters} with `trellis params`' text report of the result (formatted in the
+ * core, as `trellis check`'s is), the template named by `options.path`. Not part of the API.
+ */
+export function validateParametersReport(
+  template: string | object,
+  values: object,
+  options: ValidateParametersOptions = {},
+): { result: ParameterResult; report: string } {
+  const { source, valuesJson, optionsJson } = parameterArguments('validateParameters', template, values, options);
+  return readJson(callCore((module) => module.parametersReport(source, valuesJson, optionsJson)));
+}
+
+/** The core's arguments for validating `values` against `template` (TypeErrors named for `fn`). */
+function parameterArguments(fn: string, template: string | object, values: object, options: ValidateParametersOptions) {
   let source: string;
   let templateFormat: 'yaml' | 'json';
   if (typeof template === 'string') {
     source = template;
     templateFormat = 'yaml';
   } else if (template !== null && typeof template === 'object' && !Array.isArray(template)) {
-    source = JSON.stringify(template);
+    source = toJson(template, fn, 'the template');
     templateFormat = 'json';
+    if (!source.startsWith('{')) throw argumentError(fn, 'the template', 'YAML text or an object', template);
   } else {
-    throw new TypeError(
-      `validateParameters: the template must be YAML text or an object, got ${describe(template)}`,
-    );
+    throw argumentError(fn, 'the template', 'YAML text or an object', template);
   }
-  if (!isPlainObject(values)) {
-    throw new TypeError(`validateParameters: values must be a plain object, got ${describe(values)}`);
-  }
+  if (!isPlainObject(values)) throw argumentError(fn, 'values', 'a plain object', values);
+  options = expectOptions(options, fn);
   if (options.secrets !== undefined && options.secrets !== null && !isPlainObject(options.secrets)) {
-    throw new TypeError(
-      `validateParameters: options.secrets must be a plain object, got ${describe(options.secrets)}`,
-    );
+    throw argumentError(fn, 'options.secrets', 'a plain object', options.secrets);
   }
   const coreOptions = {
     templateFormat,
     applyDefaults: options.applyDefaults === true,
     secrets: options.secrets ?? null,
-    path: options.path ?? null,
+    path: expectOptionalString(options.path, fn, 'options.path') ?? null,
     compat: options.compat ?? null,
   };
-  const resultJson = callCore((module) =>
-    module.validateParameters(source, JSON.stringify(values), JSON.stringify(coreOptions)),
-  );
-  return JSON.parse(resultJson) as ParameterResult;
+  return {
+    source,
+    valuesJson: jsonFor('Values', values, fn, 'values'),
+    optionsJson: jsonFor('ValidateOptions', coreOptions, fn, 'options'),
+  };
 }
 
 /** How bad a finding is. */
@@ -398,8 +289,13 @@ export function checkTemplate(
   source: string,
   options: { path?: string; skeletons?: SkeletonReader } = {},
 ): CheckResult {
-  const optionsJson = JSON.stringify({ path: options.path ?? null });
-  return JSON.parse(callCore((module) => module.checkTemplate(source, optionsJson, options.skeletons))) as CheckResult;
+  const fn = 'checkTemplate';
+  expectString(source, fn, 'the source');
+  options = expectOptions(options, fn);
+  const path = expectOptionalString(options.path, fn, 'options.path') ?? null;
+  const optionsJson = jsonFor('CheckTemplateOptions', { path }, fn, 'options');
+  const reader = expectOptionalReader(options.skeletons, fn, 'options.skeletons');
+  return readJson(callCore((module) => module.checkTemplate(source, optionsJson, reader)));
 }
 
 /**
@@ -416,17 +312,25 @@ export function checkFiles(
     skeletons?: SkeletonReader;
   } = {},
 ): CheckResult & { report: string } {
+  const fn = 'checkFiles';
+  if (!Array.isArray(files)) throw argumentError(fn, 'files', 'an array of {path, source}', files);
+  files.forEach((file, i) => {
+    if (file === null || typeof file !== 'object') throw argumentError(fn, `files[${i}]`, 'a {path, source} object', file);
+    expectString(file.path, fn, `files[${i}].path`);
+    expectString(file.source, fn, `files[${i}].source`);
+  });
+  options = expectOptions(options, fn);
   // `manifest`: an instance manifest (`trellis manifest` output) as JSON text; `ignore`: rule ids.
   const coreOptions = {
     format: options.format ?? 'text',
     colour: options.colour === true,
-    manifest: options.manifest ?? null,
+    manifest: expectOptionalString(options.manifest, fn, 'options.manifest') ?? null,
     ignore: options.ignore ?? [],
   };
-  const resultJson = callCore((module) =>
-    module.checkFiles(JSON.stringify(files), JSON.stringify(coreOptions), options.skeletons),
-  );
-  return JSON.parse(resultJson) as CheckResult & { report: string };
+  const reader = expectOptionalReader(options.skeletons, fn, 'options.skeletons');
+  const filesJson = jsonFor('CheckFiles', files, fn, 'files');
+  const optionsJson = jsonFor('CheckFilesOptions', coreOptions, fn, 'options');
+  return readJson(callCore((module) => module.checkFiles(filesJson, optionsJson, reader)));
 }
 
 /** An action as the manifest describes it. */
@@ -442,7 +346,8 @@ export interface ManifestAction {
  * the check also knows the module snapshot's actions, schemas/manifest/module-actions.json.)
  */
 export function actionManifest(instanceManifest?: string): { actions: ManifestAction[] } {
-  return JSON.parse(callCore((module) => module.actionManifest(instanceManifest))) as { actions: ManifestAction[] };
+  const instance = expectOptionalString(instanceManifest, 'actionManifest', 'the instance manifest');
+  return readJson(callCore((module) => module.actionManifest(instance)));
 }
 
 /**
@@ -451,12 +356,14 @@ export function actionManifest(instanceManifest?: string): { actions: ManifestAc
  * `invalid-glob`) for a pattern that cannot be read.
  */
 export function expandGlob(pattern: string, reader: SkeletonReader): { pattern: boolean; files: string[]; truncated: boolean } {
-  return JSON.parse(callCore((module) => module.expandGlob(pattern, reader))) as { pattern: boolean; files: string[]; truncated: boolean };
+  expectString(pattern, 'expandGlob', 'the pattern');
+  expectReader(reader, 'expandGlob', 'the reader');
+  return readJson(callCore((module) => module.expandGlob(pattern, reader)));
 }
 
 /** Every rule `trellis check` runs. */
 export function listRules(): RuleDescription[] {
-  return JSON.parse(callCore((module) => module.listRules())) as RuleDescription[];
+  return readJson(callCore((module) => module.listRules()));
 }
 
 /**
@@ -467,11 +374,13 @@ export function listRules(): RuleDescription[] {
  * @param options - the engine options the text is rendered with (all off by default)
  */
 export function checkTemplateSyntax(source: string, options: SyntaxCheckOptions = {}): SyntaxCheck {
+  expectString(source, 'checkTemplateSyntax', 'the source');
+  options = expectOptions(options, 'checkTemplateSyntax');
   const coreOptions = {
     cookiecutterCompat: options.cookiecutterCompat === true,
     trimBlocks: options.trimBlocks === true,
     lstripBlocks: options.lstripBlocks === true,
   };
-  const resultJson = callCore((module) => module.checkTemplateSyntax(source, JSON.stringify(coreOptions)));
-  return JSON.parse(resultJson) as SyntaxCheck;
+  const optionsJson = jsonFor('SyntaxOptions', coreOptions, 'checkTemplateSyntax', 'options');
+  return readJson(callCore((module) => module.checkTemplateSyntax(source, optionsJson)));
 }

@@ -2,8 +2,10 @@
  * The offline dry-run of a template (`trellis render`) and the comparison of rendered trees, in
  * the Rust core (src/dryrun). This file only converts arguments and results.
  */
-import { callCoreAs, type SkeletonReader, type TrellisError } from './core';
-import type { SkeletonFile } from './skeleton';
+import type { SkeletonReader, TrellisError } from './core';
+import { checkedEntries, type SkeletonEntry } from './skeleton';
+import { expectOptions, expectReader, expectString } from './arguments';
+import { callCore, jsonFor, readJson } from './coreInstance';
 
 export interface DryRunOptions {
   /** The template's path relative to the reader's root (skeleton urls resolve from it). */
@@ -43,7 +45,7 @@ export interface DryRunReport {
 export interface DryRunResult {
   report: DryRunReport;
   /** The workspace at the end (directories included; contents are Uint8Arrays). */
-  files: SkeletonFile[];
+  files: SkeletonEntry[];
   /** The first failing step's error (the report then has no `output`). */
   error?: TrellisError;
 }
@@ -60,29 +62,26 @@ export interface TreeDiff {
   text: string;
 }
 
-interface DryRunCore {
-  dryRunTemplate(
-    source: string,
-    optionsJson: string,
-    reader: SkeletonReader,
-  ): { report: string; files: SkeletonFile[]; error?: TrellisError };
-  compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[], secretsJson?: string): string;
-}
-
 /**
  * Runs a template's steps offline as Backstage's dry-run does. Throws a `TrellisError` when the
  * template cannot be read or the values are invalid; a failing step is returned in `error`.
  */
 export function dryRunTemplate(source: string, reader: SkeletonReader, options: DryRunOptions = {}): DryRunResult {
-  const result = callCoreAs<DryRunCore, ReturnType<DryRunCore["dryRunTemplate"]>>((core) => core.dryRunTemplate(source, JSON.stringify(options), reader));
-  return { report: JSON.parse(result.report) as DryRunReport, files: result.files, error: result.error };
+  const fn = 'dryRunTemplate';
+  expectString(source, fn, 'the source');
+  expectReader(reader, fn, 'the reader');
+  const optionsJson = jsonFor('DryRunOptions', expectOptions(options, fn), fn, 'options');
+  const result = callCore((core) => core.dryRunTemplate(source, optionsJson, reader));
+  return { report: readJson(result.report), files: result.files, error: result.error };
 }
 
 /**
  * Compares a rendered tree with a golden one (directories are not compared). With `secrets`
  * (`task.secrets`), every secret and its derived forms are hidden in the paths and diff text.
  */
-export function compareTrees(golden: SkeletonFile[], rendered: SkeletonFile[], secrets?: Record<string, unknown>): TreeDiff {
-  const secretsJson = secrets === undefined ? undefined : JSON.stringify(secrets);
-  return JSON.parse(callCoreAs<DryRunCore, string>((core) => core.compareTrees(golden, rendered, secretsJson))) as TreeDiff;
+export function compareTrees(golden: SkeletonEntry[], rendered: SkeletonEntry[], secrets?: Record<string, unknown>): TreeDiff {
+  checkedEntries(golden, 'compareTrees', 'golden');
+  checkedEntries(rendered, 'compareTrees', 'rendered');
+  const secretsJson = secrets === undefined ? undefined : jsonFor('Secrets', expectOptions(secrets, 'compareTrees'), 'compareTrees', 'secrets');
+  return readJson(callCore((core) => core.compareTrees(golden, rendered, secretsJson)));
 }

@@ -5,7 +5,9 @@
  *
  * This file only converts arguments; every rule lives in Rust (engine/src: the engine and value rendering).
  */
-import { callCoreAs, coreGeneration, onCoreReset } from './core';
+import type * as Core from '../pkg/trellis';
+import { expectOptions, expectString } from './arguments';
+import { InstanceCache, callCore, disposeAfter, jsonFor, madeJson, objectJsonFor } from './coreInstance';
 
 /** Per-render resource limits (defaults: Nunjitsu's). */
 export interface RenderLimits {
@@ -60,149 +62,84 @@ export interface RenderError extends Error {
   pointer?: string;
 }
 
-/** What every object of wasm-bindgen's classes has. */
-interface WasmObject {
-  free(): void;
-  /** Detaches the JS object from its wasm memory without freeing it (wasm-bindgen). Used on
-   * objects of a faulted instance, whose own free could fault again from a finalizer. */
-  __destroy_into_raw(): number;
-}
-
-interface WasmPreparedContext extends WasmObject {
-  withValueJson(path: string, valueJson: string): WasmPreparedContext;
-}
-
-/**
- * A render's outcome as the core returns it (src/wasm.rs `outcome`): the first character says
- * what the rest is: `s` text, `j` JSON of a non-string value, `u` undefined, `e` JSON of the
- * failure. The core returns failures rather than throwing them because an `Error` raised under
- * wasm frames costs V8 more than the render.
- */
-type RenderOutcome = string;
-
-interface WasmRenderer extends WasmObject {
-  renderString(source: string, context: WasmPreparedContext): RenderOutcome;
-  renderValue(source: string, context: WasmPreparedContext): RenderOutcome;
-  renderInput(input: string, context: WasmPreparedContext): RenderOutcome;
-}
-
-interface RenderCore {
-  prepareContextJson(contextJson: string): WasmPreparedContext;
-  Renderer: new (options: string, filters: unknown, globals: unknown) => WasmRenderer;
-}
-
-/** How a prepared context is made, so it can be made again in a new core instance. */
+/** How a prepared context is made, so it can be made again in a new core instance (its JSON
+ * texts as `objectJsonFor`/`jsonFor` made them). */
 type ContextRecipe =
   | { contextJson: string }
   | { parent: PreparedContext; path: string; valueJson: string };
 
+/** The core's object of each `PreparedContext`, in the current core instance. */
+const preparedContexts = new InstanceCache<PreparedContext, Core.PreparedContext>();
+
+/** The core's object of a `PreparedContext`, made again from its recipe in a new core instance. */
+let coreContext: (prepared: PreparedContext) => Core.PreparedContext;
+
 /**
  * A context converted into the core once (Nunjitsu's `prepareContext`). It keeps how it was
- * made: when a fault replaced the core instance (core.ts), it is converted again on next use.
+ * made, not the core's object (see `preparedContexts`): when a fault replaced the core instance
+ * (coreInstance.ts), it is converted again on next use, and nothing of the old instance stays
+ * reachable.
  */
 export class PreparedContext {
   readonly #recipe: ContextRecipe;
-  #inner: WasmPreparedContext;
-  #generation: number;
+
+  static {
+    coreContext = (prepared) => preparedContexts.get(prepared) ?? preparedContexts.set(prepared, prepared.#make());
+  }
 
   /** @internal */
   constructor(recipe: ContextRecipe) {
     this.#recipe = recipe;
-    this.#generation = coreGeneration();
-    this.#inner = this.#make();
+    coreContext(this);
   }
 
-  #make(): WasmPreparedContext {
+  #make(): Core.PreparedContext {
     const recipe = this.#recipe;
     if ('contextJson' in recipe) {
-      return callCoreAs((core: RenderCore) => core.prepareContextJson(recipe.contextJson));
+      return callCore((core) => core.prepareContextJson(madeJson('Context', recipe.contextJson)));
     }
-    const parent = recipe.parent.inner;
-    return callCoreAs(() => parent.withValueJson(recipe.path, recipe.valueJson));
-  }
-
-  /** @internal The core's object, of the current instance. */
-  get inner(): WasmPreparedContext {
-    if (this.#generation !== coreGeneration()) {
-      this.#inner.__destroy_into_raw();
-      this.#generation = coreGeneration();
-      this.#inner = this.#make();
-    }
-    return this.#inner;
+    const parent = coreContext(recipe.parent);
+    return callCore(() => parent.withValueJson(recipe.path, madeJson('Value', recipe.valueJson)));
   }
 
   /** A copy with `path` (dot-separated, e.g. `steps.fetch.output`) set to `value`. */
   withValue(path: string, value: unknown): PreparedContext {
-    return new PreparedContext({ parent: this, path, valueJson: JSON.stringify(value ?? null) });
+    expectString(path, 'withValue', 'the path');
+    return new PreparedContext({ parent: this, path, valueJson: jsonFor('Value', value, 'withValue', 'the value') });
   }
 }
 
 /** Converts `context` into the core once, for many renders. */
 export function prepareContext(context: object): PreparedContext {
-  return new PreparedContext({ contextJson: JSON.stringify(context ?? {}) });
+  return new PreparedContext({ contextJson: objectJsonFor('Context', context, 'prepareContext') });
 }
 
 /** Runs `use` with the core's form of `context`; a plain object is converted for this call only
  * and its wasm memory released right after (a PreparedContext is the caller's to keep). */
-function withContext<T>(context: object | PreparedContext, use: (prepared: WasmPreparedContext) => T): T {
-  if (context instanceof PreparedContext) return callCoreAs(() => use(context.inner));
-  const contextJson = JSON.stringify(context ?? {});
-  const prepared = callCoreAs((core: RenderCore) => core.prepareContextJson(contextJson));
-  const made = coreGeneration();
-  try {
-    return callCoreAs(() => use(prepared));
-  } finally {
-    // After a fault the object belongs to the discarded instance: detach it, do not call it.
-    if (made === coreGeneration()) prepared.free();
-    else prepared.__destroy_into_raw();
-  }
-}
-
-function optionsJson(options: RenderOptions): string {
-  const { filters: _filters, globals: _globals, ...rest } = options;
-  return JSON.stringify(rest);
+function withContext<T>(fn: string, context: object | PreparedContext, use: (prepared: Core.PreparedContext) => T): T {
+  if (context instanceof PreparedContext) return callCore(() => use(coreContext(context)));
+  const json = objectJsonFor('Context', context, fn);
+  const prepared = callCore((core) => core.prepareContextJson(json));
+  return disposeAfter(prepared, () => callCore(() => use(prepared)));
 }
 
 /** One core renderer per options object (and one for "no options"), so options, filters and
  * globals are set up once, not on every call. Options objects are treated as immutable; a
  * renderer whose options object is collected is freed by the core's FinalizationRegistry
  * (wasm-bindgen `--weak-refs`). A fault that replaces the core instance drops them all. */
-let renderers = new WeakMap<RenderOptions, WasmRenderer>();
-let defaultRenderer: WasmRenderer | undefined;
-/** The cached renderers, weakly, to detach them from a faulted instance. */
-let rendererRefs: WeakRef<WasmRenderer>[] = [];
-/** Collected renderers' refs are pruned when the list doubles, so adding one stays O(1). */
-let pruneRefsAt = 64;
+const renderers = new InstanceCache<RenderOptions, Core.Renderer>();
+/** The key of the renderer for calls without options. */
+const NO_OPTIONS: RenderOptions = {};
 
-onCoreReset(() => {
-  for (const ref of rendererRefs) ref.deref()?.__destroy_into_raw();
-  rendererRefs = [];
-  pruneRefsAt = 64;
-  renderers = new WeakMap();
-  defaultRenderer = undefined;
-});
-
-function newRenderer(options: string, filters: unknown, globals: unknown): WasmRenderer {
-  const renderer = callCoreAs((core: RenderCore) => new core.Renderer(options, filters, globals));
-  if (rendererRefs.length >= pruneRefsAt) {
-    rendererRefs = rendererRefs.filter((ref) => ref.deref() !== undefined);
-    pruneRefsAt = Math.max(64, 2 * rendererRefs.length);
-  }
-  rendererRefs.push(new WeakRef(renderer));
-  return renderer;
-}
-
-function rendererFor(options: RenderOptions | undefined): WasmRenderer {
-  if (!options) {
-    defaultRenderer ??= newRenderer('{}', undefined, undefined);
-    return defaultRenderer;
-  }
-  let renderer = renderers.get(options);
-  if (!renderer) {
-    renderer = newRenderer(optionsJson(options), options.filters, options.globals);
-    renderers.set(options, renderer);
-  }
-  return renderer;
+function rendererFor(fn: string, given: RenderOptions | undefined): Core.Renderer {
+  const options = given ?? NO_OPTIONS;
+  const cached = renderers.get(options);
+  if (cached) return cached;
+  const { filters, globals, ...rest } = expectOptions(options, fn);
+  if (filters !== undefined) expectOptions(filters, fn, 'options.filters');
+  if (globals !== undefined) expectOptions(globals, fn, 'options.globals');
+  const json = jsonFor('RenderOptions', rest, fn, 'options');
+  return renderers.set(options, callCore((core) => new core.Renderer(json, filters, globals)));
 }
 
 const TEXT = 's'.charCodeAt(0);
@@ -210,7 +147,7 @@ const JSON_TEXT = 'j'.charCodeAt(0);
 const UNDEFINED = 'u'.charCodeAt(0);
 
 /** The value a render produced, or the {@link RenderError} its failure becomes, thrown here. */
-function settle(outcome: RenderOutcome): unknown {
+function settle(outcome: Core.RenderOutcome): unknown {
   const tag = outcome.charCodeAt(0);
   if (tag === TEXT) return outcome.slice(1);
   if (tag === JSON_TEXT) return JSON.parse(outcome.slice(1));
@@ -221,8 +158,9 @@ function settle(outcome: RenderOutcome): unknown {
 
 /** Renders `template` to text, as Backstage renders a template string. */
 export function renderString(template: string, context: object | PreparedContext, options?: RenderOptions): string {
-  const renderer = rendererFor(options);
-  return settle(withContext(context, (prepared) => renderer.renderString(template, prepared))) as string;
+  expectString(template, 'renderString', 'the template');
+  const renderer = rendererFor('renderString', options);
+  return settle(withContext('renderString', context, (prepared) => renderer.renderString(template, prepared))) as string;
 }
 
 /**
@@ -231,13 +169,14 @@ export function renderString(template: string, context: object | PreparedContext
  * `undefined` means "leave the key out".
  */
 export function renderValue(template: string, context: object | PreparedContext, options?: RenderOptions): unknown {
-  const renderer = rendererFor(options);
-  return settle(withContext(context, (prepared) => renderer.renderValue(template, prepared)));
+  expectString(template, 'renderValue', 'the template');
+  const renderer = rendererFor('renderValue', options);
+  return settle(withContext('renderValue', context, (prepared) => renderer.renderValue(template, prepared)));
 }
 
 /** Renders every string inside a step input (objects and arrays walked), in one call. */
 export function renderInput(input: unknown, context: object | PreparedContext, options?: RenderOptions): unknown {
-  const renderer = rendererFor(options);
-  const json = JSON.stringify(input ?? null);
-  return settle(withContext(context, (prepared) => renderer.renderInput(json, prepared)));
+  const json = jsonFor('Value', input, 'renderInput', 'the input');
+  const renderer = rendererFor('renderInput', options);
+  return settle(withContext('renderInput', context, (prepared) => renderer.renderInput(json, prepared)));
 }

@@ -5,12 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { callCoreAs } from './core';
+import type * as Core from '../pkg/trellis';
+import { argumentError, expectBytes, expectOptions, expectString } from './arguments';
+import { callCore, disposeAfter, jsonFor, objectJsonFor, readJson } from './coreInstance';
 import type { HostFunction, RenderLimits } from './render';
 import { confinePath } from './root';
 
-/** One entry of a skeleton, or of a rendered tree. */
-export interface SkeletonFile {
+/** One entry of a skeleton, or of a rendered tree: a file, a directory or a symbolic link. */
+export interface SkeletonEntry {
   /** Relative, `/`-separated, no leading `/`; directories without a trailing `/`. */
   path: string;
   /** Files: the bytes (a string is taken as UTF-8). Rendered files always carry a Uint8Array. */
@@ -22,6 +24,9 @@ export interface SkeletonFile {
   /** Symlinks: the link target as `readlink` gives it. */
   symlink?: string;
 }
+
+/** The package's name for {@link SkeletonEntry} (it holds directories and links too). */
+export type SkeletonFile = SkeletonEntry;
 
 /** `fetch:template`'s inputs that decide rendering, plus Trellis' bounds and render options. */
 export interface SkeletonOptions {
@@ -61,7 +66,7 @@ export interface SkippedEntry {
 
 export interface SkeletonResult {
   /** Rendered paths, in input order, directories included; `content` is a Uint8Array. */
-  files: SkeletonFile[];
+  files: SkeletonEntry[];
   skipped: SkippedEntry[];
 }
 
@@ -85,33 +90,38 @@ export interface SkeletonError extends Error {
   reason: string;
 }
 
-interface WasmSkeletonOutput {
-  count(): number;
-  path(index: number): string;
-  kind(index: number): 'file' | 'directory' | 'symlink';
-  mode(index: number): number;
-  content(index: number): Uint8Array;
-  linkTarget(index: number): string | undefined;
-  skippedJson(): string;
-  free(): void;
+/** `fetch:template`'s inputs that decide how a skeleton renders, as it reads them. */
+export interface TemplateInputs {
+  copyWithoutTemplating?: string[];
+  /** The extension of extension mode: `true` is `.njk`, a missing leading dot added. */
+  templateFileExtension?: string;
 }
 
-interface WasmSkeletonBuilder {
-  addFile(path: string, content: Uint8Array, mode: number): void;
-  addDirectory(path: string, mode: number): void;
-  addSymlink(path: string, target: string): void;
-  render(valuesJson: string, optionsJson: string, filters: unknown, globals: unknown): WasmSkeletonOutput;
-  free(): void;
-}
-
-interface SkeletonCore {
-  SkeletonBuilder: new () => WasmSkeletonBuilder;
-  isBinaryFile(bytes: Uint8Array): boolean;
+/**
+ * `fetch:template`'s decisions about its inputs (the core's, src/fetch_template.rs): what it
+ * refuses is a {@link SkeletonError} `invalid_option`, with `backstageMessage` where
+ * `fetch:template` raises an `InputError` of its own for it.
+ */
+export function templateInputs(input: {
+  copyWithoutTemplating?: unknown;
+  templateFileExtension?: unknown;
+  cookiecutterCompat?: unknown;
+}): TemplateInputs {
+  const fn = 'templateInputs';
+  const { copyWithoutTemplating, templateFileExtension, cookiecutterCompat } = expectOptions(input, fn, 'the input');
+  const json = jsonFor(
+    'FetchTemplateInputs',
+    { copyWithoutTemplating, templateFileExtension, cookiecutterCompat: Boolean(cookiecutterCompat) },
+    fn,
+    'the input',
+  );
+  return readJson(callCore((core) => core.fetchTemplateInputs(json)));
 }
 
 /** Whether `fetch:template` copies these bytes unrendered (npm isbinaryfile 5's verdict). */
 export function isBinaryContent(bytes: Uint8Array): boolean {
-  return callCoreAs((core: SkeletonCore) => core.isBinaryFile(bytes));
+  expectBytes(bytes, 'isBinaryContent', 'bytes');
+  return callCore((core) => core.isBinaryFile(bytes));
 }
 
 const encoder = new TextEncoder();
@@ -121,8 +131,31 @@ function bytesOf(content: Uint8Array | string | undefined): Uint8Array {
   return typeof content === 'string' ? encoder.encode(content) : content;
 }
 
-function kindOf(file: SkeletonFile): 'file' | 'directory' | 'symlink' {
+function kindOf(file: SkeletonEntry): 'file' | 'directory' | 'symlink' {
   return file.type ?? (file.symlink !== undefined ? 'symlink' : 'file');
+}
+
+/**
+ * The entries as the core takes them: every `path` and `symlink` a string, every `content` a
+ * string or bytes, every `mode` a number; anything else is a TypeError naming the entry.
+ */
+export function checkedEntries(files: unknown, fn: string, what: string): SkeletonEntry[] {
+  if (!Array.isArray(files)) throw argumentError(fn, what, 'an array of skeleton entries', files);
+  files.forEach((file: unknown, i) => {
+    const at = `${what}[${i}]`;
+    if (file === null || typeof file !== 'object') throw argumentError(fn, at, 'a skeleton entry ({path, content?, mode?, type?, symlink?})', file);
+    const entry = file as Record<string, unknown>;
+    expectString(entry.path, fn, `${at}.path`);
+    if (entry.content !== undefined && typeof entry.content !== 'string' && !(entry.content instanceof Uint8Array)) {
+      throw argumentError(fn, `${at}.content`, 'a string or a Uint8Array', entry.content);
+    }
+    if (entry.mode !== undefined && typeof entry.mode !== 'number') throw argumentError(fn, `${at}.mode`, 'a number', entry.mode);
+    if (entry.symlink !== undefined) expectString(entry.symlink, fn, `${at}.symlink`);
+    if (entry.type !== undefined && entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'symlink') {
+      throw argumentError(fn, `${at}.type`, "'file', 'directory' or 'symlink'", entry.type);
+    }
+  });
+  return files as SkeletonEntry[];
 }
 
 /**
@@ -131,53 +164,44 @@ function kindOf(file: SkeletonFile): 'file' | 'directory' | 'symlink' {
  * paths and symlinks that would leave the target. Nothing partial: it returns everything or
  * throws a {@link SkeletonError}.
  */
-export function renderSkeleton(files: SkeletonFile[], values: object, options: SkeletonOptions = {}): SkeletonResult {
-  return callCoreAs((core: SkeletonCore) => renderWith(core, files, values, options));
+export function renderSkeleton(files: SkeletonEntry[], values: object, options: SkeletonOptions = {}): SkeletonResult {
+  const fn = 'renderSkeleton';
+  checkedEntries(files, fn, 'files');
+  const valuesJson = objectJsonFor('Values', values, fn, 'values');
+  const { filters, globals, ...rest } = expectOptions(options, fn);
+  if (filters !== undefined) expectOptions(filters, fn, 'options.filters');
+  if (globals !== undefined) expectOptions(globals, fn, 'options.globals');
+  const optionsJson = jsonFor('SkeletonRenderOptions', rest, fn, 'options');
+  return callCore((core) => {
+    const output = disposeAfter(new core.SkeletonBuilder(), (builder) => {
+      for (const file of files) {
+        const kind = kindOf(file);
+        if (kind === 'directory') builder.addDirectory(file.path, file.mode ?? 0);
+        else if (kind === 'symlink') builder.addSymlink(file.path, file.symlink ?? '');
+        else builder.addFile(file.path, bytesOf(file.content), file.mode ?? 0);
+      }
+      return builder.render(valuesJson, optionsJson, filters, globals);
+    });
+    return disposeAfter(output, readOutput);
+  });
 }
 
-/** Frees a core object; after a fault (see core.ts) the instance is dropped whole, so a
- * failing free must not replace the error being thrown. */
-function release(object: { free(): void }): void {
-  try {
-    object.free();
-  } catch {
-    // the faulted instance goes with everything in it
+/** The rendered entries, copied out of the core's object. */
+function readOutput(output: Core.SkeletonOutput): SkeletonResult {
+  const result: SkeletonResult = { files: [], skipped: readJson(output.skippedJson()) };
+  const count = output.count();
+  for (let i = 0; i < count; i++) {
+    const type = output.kind(i);
+    const entry: SkeletonEntry = { path: output.path(i), type, mode: output.mode(i) };
+    if (type === 'file') entry.content = output.content(i);
+    if (type === 'symlink') entry.symlink = output.linkTarget(i);
+    result.files.push(entry);
   }
+  return result;
 }
 
-function renderWith(core: SkeletonCore, files: SkeletonFile[], values: object, options: SkeletonOptions): SkeletonResult {
-  const { SkeletonBuilder } = core;
-  const { filters, globals, ...rest } = options;
-  const builder = new SkeletonBuilder();
-  let output: WasmSkeletonOutput;
-  try {
-    for (const file of files) {
-      const kind = kindOf(file);
-      if (kind === 'directory') builder.addDirectory(file.path, file.mode ?? 0);
-      else if (kind === 'symlink') builder.addSymlink(file.path, file.symlink ?? '');
-      else builder.addFile(file.path, bytesOf(file.content), file.mode ?? 0);
-    }
-    output = builder.render(JSON.stringify(values ?? {}), JSON.stringify(rest), filters, globals);
-  } finally {
-    release(builder);
-  }
-  try {
-    const result: SkeletonResult = { files: [], skipped: JSON.parse(output.skippedJson()) as SkippedEntry[] };
-    const count = output.count();
-    for (let i = 0; i < count; i++) {
-      const type = output.kind(i);
-      const entry: SkeletonFile = { path: output.path(i), type, mode: output.mode(i) };
-      if (type === 'file') entry.content = output.content(i);
-      if (type === 'symlink') entry.symlink = output.linkTarget(i);
-      result.files.push(entry);
-    }
-    return result;
-  } finally {
-    release(output);
-  }
-}
-
-/** Bounds on reading a skeleton directory; each default fits any real skeleton. */
+/** Bounds on reading a skeleton directory; each default, the core's one set of read limits
+ * (src/read_limits.rs, which says why), fits any real skeleton. */
 export interface ReadLimits {
   /** Files, directories and links together (default 50,000). */
   maxEntries?: number;
@@ -187,11 +211,13 @@ export interface ReadLimits {
   maxBytes?: number;
 }
 
-const DEFAULT_READ_LIMITS: Required<ReadLimits> = {
-  maxEntries: 50_000,
-  maxDepth: 64,
-  maxBytes: 256 * 1024 * 1024,
-};
+let coreReadLimits: Required<ReadLimits> | undefined;
+
+/** The read limits every walker uses, the core's (`trellis check`'s path patterns cite them too). */
+export function readLimits(): Required<ReadLimits> {
+  coreReadLimits ??= readJson(callCore((core) => core.readLimits()));
+  return { ...coreReadLimits };
+}
 
 /** A skeleton directory beyond a {@link ReadLimits} bound: the first entry past it, and which. */
 function readLimitError(dir: string, relative: string, reason: string): SkeletonError {
@@ -219,11 +245,12 @@ export interface ReadOptions extends ReadLimits {
  * Reading stops with a `limit_error` {@link SkeletonError} at the first entry past a bound, and
  * checks a file's size before reading it, so a huge tree is never held in memory.
  */
-export function readSkeletonDir(dir: string, options: ReadOptions = {}): SkeletonFile[] {
-  const { root, ...limits } = options;
+export function readSkeletonDir(dir: string, options: ReadOptions = {}): SkeletonEntry[] {
+  expectString(dir, 'readSkeletonDir', 'the directory');
+  const { root, ...limits } = expectOptions(options, 'readSkeletonDir', 'options');
   if (root !== undefined) confinePath(root, dir);
-  const bounds = { ...DEFAULT_READ_LIMITS, ...limits };
-  const out: SkeletonFile[] = [];
+  const bounds = { ...readLimits(), ...limits };
+  const out: SkeletonEntry[] = [];
   let bytes = 0;
   const walk = (relative: string, depth: number): void => {
     const names = fs.readdirSync(path.join(dir, relative)).sort();
@@ -299,7 +326,11 @@ function writeError(message: string, file: string): Error {
  * target are never written through: one on (or above) a path to write is an error.
  */
 export function writeSkeleton(result: SkeletonResult, targetDir: string, options: WriteOptions = {}): WriteReport {
-  const target = path.resolve(targetDir);
+  const fn = 'writeSkeleton';
+  if (result === null || typeof result !== 'object') throw argumentError(fn, 'the result', 'a SkeletonResult ({files, skipped})', result);
+  checkedEntries(result.files, fn, 'result.files');
+  options = expectOptions(options, fn);
+  const target = path.resolve(expectString(targetDir, fn, 'the target directory'));
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   const targetStats = fs.lstatSync(target, { throwIfNoEntry: false });
@@ -315,7 +346,7 @@ export function writeSkeleton(result: SkeletonResult, targetDir: string, options
     if (!existing.has(rel)) existing.set(rel, fs.lstatSync(path.join(target, rel), { throwIfNoEntry: false }));
     return existing.get(rel);
   };
-  const toMove: SkeletonFile[] = [];
+  const toMove: SkeletonEntry[] = [];
   try {
     for (const file of result.files) {
       const parts = checkedParts(file.path);
@@ -381,7 +412,7 @@ export function writeSkeleton(result: SkeletonResult, targetDir: string, options
  * (one step); otherwise directories are created and files renamed over, parents first, and on a
  * failure everything done is undone (replaced files come back from the stage's backup).
  */
-function moveIntoPlace(stage: string, target: string, files: SkeletonFile[], targetExisted: boolean): void {
+function moveIntoPlace(stage: string, target: string, files: SkeletonEntry[], targetExisted: boolean): void {
   if (!targetExisted) {
     fs.renameSync(stage, target);
     return;

@@ -203,7 +203,7 @@ spec:
   });
   const limit = outcome.result.diagnostics.find((d) => d.rule === 'skeleton-syntax' && /only partly checked/.test(d.message));
   assert.ok(limit, JSON.stringify(outcome.result.diagnostics.slice(0, 3)));
-  assert.match(limit.message, /more than 5000 files and directories/);
+  assert.match(limit.message, /more than 50000 files and directories/);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -5,11 +5,7 @@
 //! `{a,b}` alternatives).
 
 use super::skeleton::{join, EntryKind, SkeletonSource};
-
-/// Entries looked at before the walk stops (and says so).
-pub const MAX_ENTRIES: usize = 100_000;
-/// Directory nesting followed.
-pub const MAX_DEPTH: usize = 64;
+use crate::read_limits::READ_LIMITS;
 /// Directories a pattern only enters when it names them (as the directory search skips them).
 const SKIPPED: [&str; 4] = ["node_modules", ".git", "dist", "target"];
 
@@ -18,7 +14,7 @@ const SKIPPED: [&str; 4] = ["node_modules", ".git", "dist", "target"];
 pub struct Expansion {
     /// Matching files (and symbolic links), `/`-separated, sorted.
     pub files: Vec<String>,
-    /// The walk stopped at [`MAX_ENTRIES`]: more files may match.
+    /// The walk stopped at [`READ_LIMITS`]' entries: more files may match.
     pub truncated: bool,
 }
 
@@ -50,7 +46,7 @@ pub fn expand(pattern: &str, source: &dyn SkeletonSource) -> Result<Expansion, S
                 continue;
             }
             seen += 1;
-            if seen > MAX_ENTRIES {
+            if seen > READ_LIMITS.max_entries {
                 expansion.truncated = true;
                 pending.clear();
                 break;
@@ -58,7 +54,7 @@ pub fn expand(pattern: &str, source: &dyn SkeletonSource) -> Result<Expansion, S
             let path = join(&dir, &name);
             match kind {
                 EntryKind::Dir
-                    if depth + 1 < MAX_DEPTH
+                    if depth + 1 < READ_LIMITS.max_depth
                         && (!SKIPPED.contains(&name.as_str()) || pattern.contains(name.as_str())) =>
                 {
                     pending.push((path, depth + 1));

@@ -13,15 +13,14 @@ use serde_json::Value;
 
 use crate::engine::{self, ast, ParseOptions, SyntaxError};
 use crate::error::Span;
+use crate::read_limits::READ_LIMITS;
 
-/// Entries read per skeleton; beyond this the rest is not checked (and a warning says so).
-pub const MAX_ENTRIES: usize = 5000;
-/// Files bigger than this are not read.
+/// Files bigger than this are not read: the checker parses every file it reads and keeps it
+/// for its rules (entries and depth are bounded by [`READ_LIMITS`]).
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
-/// Bytes read per skeleton.
+/// Bytes read (and parsed) per skeleton, within [`READ_LIMITS`]' bound on reading.
 pub const MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
-/// Directory nesting followed per skeleton.
-pub const MAX_DEPTH: usize = 32;
+const _: () = assert!(MAX_TOTAL_BYTES <= READ_LIMITS.max_bytes);
 
 /// What a path is. Symlinks are never followed (Backstage copies them as they are).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -478,7 +477,7 @@ fn read_entries(skeleton: &Skeleton, source: &dyn SkeletonSource, notes: &mut Ve
     entries
 }
 
-/// Every entry under `root`, sorted by path, within [`MAX_ENTRIES`] and [`MAX_DEPTH`].
+/// Every entry under `root`, sorted by path, within [`READ_LIMITS`]' entries and depth.
 fn list_tree(root: &str, source: &dyn SkeletonSource, notes: &mut Vec<Note>) -> Vec<Entry> {
     let mut entries = Vec::new();
     let mut pending = vec![(String::new(), 0usize)];
@@ -495,16 +494,20 @@ fn list_tree(root: &str, source: &dyn SkeletonSource, notes: &mut Vec<Note>) -> 
             if name.is_empty() || name == "." || name == ".." || name.contains('/') {
                 continue;
             }
-            if entries.len() >= MAX_ENTRIES {
+            if entries.len() >= READ_LIMITS.max_entries {
                 notes.push(Note {
-                    message: format!("more than {MAX_ENTRIES} files and directories; only the first were checked"),
+                    message: format!(
+                        "more than {} files and directories; only the first were checked",
+                        READ_LIMITS.max_entries
+                    ),
                 });
                 break 'dirs;
             }
             let path = if dir.is_empty() { name } else { format!("{dir}/{name}") };
             if kind == EntryKind::Dir {
-                if depth + 1 >= MAX_DEPTH {
-                    notes.push(Note { message: format!("`{path}` is nested more than {MAX_DEPTH} deep; not checked") });
+                if depth + 1 >= READ_LIMITS.max_depth {
+                    let message = format!("`{path}` is nested more than {} deep; not checked", READ_LIMITS.max_depth);
+                    notes.push(Note { message });
                 } else {
                     pending.push((path.clone(), depth + 1));
                 }
@@ -618,14 +621,14 @@ mod tests {
         let skeletons = collect(&steps(), "t/template.yaml", &source);
         assert_eq!(skeletons[0].path, "t/skeleton");
         let notes: Vec<&str> = skeletons[0].notes.iter().map(|n| n.message.as_str()).collect();
-        assert!(notes.iter().any(|n| n.contains("nested more than 32 deep")), "{notes:?}");
-        // 32 directory levels of 3 files and `sub` each; the innermost `sub` is listed, not entered.
-        assert_eq!(skeletons[0].entries().len(), 32 * 4);
+        assert!(notes.iter().any(|n| n.contains("nested more than 64 deep")), "{notes:?}");
+        // 64 directory levels of 3 files and `sub` each; the innermost `sub` is listed, not entered.
+        assert_eq!(skeletons[0].entries().len(), 64 * 4);
 
-        let wide = Generated { width: MAX_ENTRIES + 10, size: 10 };
+        let wide = Generated { width: READ_LIMITS.max_entries + 10, size: 10 };
         let skeletons = collect(&steps(), "template.yaml", &wide);
-        assert_eq!(skeletons[0].entries().len(), MAX_ENTRIES);
-        assert!(skeletons[0].notes[0].message.contains("more than 5000 files"));
+        assert_eq!(skeletons[0].entries().len(), READ_LIMITS.max_entries);
+        assert!(skeletons[0].notes[0].message.contains("more than 50000 files"));
     }
 
     #[test]

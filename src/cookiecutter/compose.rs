@@ -3,13 +3,13 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::{EntryKind, Options, SkeletonError, SkeletonFile};
+use super::{EntryKind, Options, SkeletonError, SkeletonEntry};
 
 /// One entry below the project template directory.
 pub(super) struct Entry<'a> {
     /// Relative to the project template directory (what cookiecutter walks and renders).
     pub relative: String,
-    pub file: &'a SkeletonFile,
+    pub file: &'a SkeletonEntry,
 }
 
 pub(super) struct Template<'a> {
@@ -36,7 +36,7 @@ fn error(path: &str, code: &'static str, message: String, hint: &str) -> Skeleto
 
 /// Refuses what a directory listing cannot hold (Trellis' own rule for every skeleton) and
 /// symbolic links: cookiecutter reads what a link to a file points to, which may be anywhere.
-fn check_entry(file: &SkeletonFile) -> Result<(), SkeletonError> {
+fn check_entry(file: &SkeletonEntry) -> Result<(), SkeletonError> {
     let path = &file.path;
     if path.is_empty() || path.split('/').any(|s| s.is_empty() || s == "." || s == "..") || path.contains(['\\', '\0'])
     {
@@ -86,7 +86,7 @@ fn parse_config(text: &str, path: &str) -> Result<Map<String, Json>, SkeletonErr
 /// A cookiecutter template folder: `cookiecutter.json` at the root and the first root directory
 /// whose name holds `cookiecutter` between the variable delimiters (cookiecutter's
 /// `find_template`; Python lists the folder in the file system's order, Trellis takes the input's).
-pub(super) fn plain(files: &[SkeletonFile]) -> Result<Template<'_>, SkeletonError> {
+pub(super) fn plain(files: &[SkeletonEntry]) -> Result<Template<'_>, SkeletonError> {
     for file in files {
         check_entry(file)?;
     }
@@ -185,7 +185,7 @@ pub(super) const BACKSTAGE_TEMPLATE_DIR: &str = "{{cookiecutter and 'contents'}}
 /// merge in JavaScript (property order and number printing included), absent inputs dropping
 /// the keys. The folder's own `cookiecutter.json` and `hooks/` stay ordinary template files.
 pub(super) fn backstage<'a>(
-    files: &'a [SkeletonFile],
+    files: &'a [SkeletonEntry],
     values: &Map<String, Json>,
     options: &Options,
 ) -> Result<Template<'a>, SkeletonError> {

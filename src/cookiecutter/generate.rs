@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json};
 use super::compose::Template;
 use super::context;
 use super::environment::{Failure, Jinja, Sources};
-use super::{binary, fnmatch, CookiecutterResult, EntryKind, Mode, Options, SkeletonError, SkeletonFile, SkippedEntry};
+use super::{binary, fnmatch, CookiecutterResult, EntryKind, Mode, Options, SkeletonError, SkeletonEntry, SkippedEntry};
 
 /// One directory of the template, as `os.walk` lists it.
 #[derive(Default)]
@@ -20,7 +20,7 @@ struct Dir {
 
 /// The output tree under construction (paths relative to the output directory).
 struct Output {
-    files: Vec<SkeletonFile>,
+    files: Vec<SkeletonEntry>,
     index: HashMap<String, usize>,
     total: usize,
     max_total: usize,
@@ -31,7 +31,7 @@ impl Output {
         self.index.get(path).map(|i| self.files[*i].kind)
     }
 
-    fn put(&mut self, file: SkeletonFile, source: &str) -> Result<(), SkeletonError> {
+    fn put(&mut self, file: SkeletonEntry, source: &str) -> Result<(), SkeletonError> {
         self.total = self.total.saturating_add(file.content.len());
         if self.total > self.max_total {
             return Err(SkeletonError {
@@ -86,7 +86,7 @@ fn safe_relative(rendered: &str, source: &str) -> Result<Vec<String>, SkeletonEr
     Ok(segments)
 }
 
-fn mode_of(file: &SkeletonFile) -> u32 {
+fn mode_of(file: &SkeletonEntry) -> u32 {
     match (file.mode & 0o7777, file.kind) {
         (0, EntryKind::Directory) => 0o755,
         (0, _) => 0o644,
@@ -274,7 +274,7 @@ pub(super) fn generate(
             output.put(directory(&out_dir, mode), &display(&relative))?;
             for entry in template.entries.iter().filter(|e| e.relative.starts_with(&prefix)) {
                 let path = format!("{out_dir}/{}", &entry.relative[prefix.len()..]);
-                let file = SkeletonFile {
+                let file = SkeletonEntry {
                     path,
                     kind: entry.file.kind,
                     content: entry.file.content.clone(),
@@ -354,7 +354,7 @@ pub(super) fn generate(
                 if newline == "\n" { text } else { text.replace('\n', newline) }.into_bytes()
             };
             let file =
-                SkeletonFile { path, kind: EntryKind::File, content, mode: mode_of(entry.file), link_target: None };
+                SkeletonEntry { path, kind: EntryKind::File, content, mode: mode_of(entry.file), link_target: None };
             output.put(file, &source)?;
         }
         for relative in render_dirs.iter().rev() {
@@ -376,8 +376,8 @@ pub(super) fn generate(
     Ok(CookiecutterResult { files, skipped, project_dir, context: context_json, warnings: template.warnings.clone() })
 }
 
-fn directory(path: &str, mode: u32) -> SkeletonFile {
-    SkeletonFile { path: path.to_string(), kind: EntryKind::Directory, content: Vec::new(), mode, link_target: None }
+fn directory(path: &str, mode: u32) -> SkeletonEntry {
+    SkeletonEntry { path: path.to_string(), kind: EntryKind::Directory, content: Vec::new(), mode, link_target: None }
 }
 
 /// A render failure as an error at its file:line:column (the included file's when it is in one).

@@ -24,7 +24,7 @@ mod slugify;
 
 use serde_json::Value as Json;
 
-pub use crate::render::skeleton::{EntryKind, SkeletonError, SkeletonFile, SkippedEntry};
+pub use crate::render::skeleton::{EntryKind, SkeletonError, SkeletonEntry, SkippedEntry};
 pub use binary::is_binary as cookiecutter_is_binary;
 pub use slugify::{slugify, SlugifyOptions};
 
@@ -96,7 +96,7 @@ impl Default for Options {
 pub struct CookiecutterResult {
     /// Plain mode: `<project>/…` (the project folder first); Backstage mode: paths relative to
     /// the action's `targetPath`. Directories included, parents before children.
-    pub files: Vec<SkeletonFile>,
+    pub files: Vec<SkeletonEntry>,
     /// Files whose name rendered empty (cookiecutter leaves them out).
     pub skipped: Vec<SkippedEntry>,
     /// The rendered project folder's name (`contents` in Backstage mode).
@@ -111,7 +111,7 @@ pub struct CookiecutterResult {
 /// `cookiecutter --no-input TEMPLATE key=value` or `extra_context` gives) and fetch:cookiecutter's
 /// `values` input in Backstage mode.
 pub fn render_cookiecutter(
-    files: &[SkeletonFile],
+    files: &[SkeletonEntry],
     values: &Json,
     options: &Options,
 ) -> Result<CookiecutterResult, SkeletonError> {

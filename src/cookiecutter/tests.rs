@@ -2,8 +2,8 @@ use serde_json::json;
 
 use super::*;
 
-fn file(path: &str, content: &str) -> SkeletonFile {
-    SkeletonFile {
+fn file(path: &str, content: &str) -> SkeletonEntry {
+    SkeletonEntry {
         path: path.into(),
         kind: EntryKind::File,
         content: content.as_bytes().to_vec(),

@@ -3,7 +3,8 @@
 //! A [`Diagnostic`] says what is wrong, where (file, 1-based line and column, end position),
 //! how bad it is, which rule found it and how to fix it. The formatters print a list of them
 //! for people (`text`, code frames like rustc), for programs (`json`), for code-scanning tools
-//! (`sarif`, SARIF 2.1.0) and for GitHub Actions (`github`, workflow commands).
+//! (`sarif`, SARIF 2.1.0) and for GitHub Actions (`github`, workflow commands). `parameters`
+//! prints `trellis params`' verdict on parameter values the same way.
 //!
 //! Every formatter is a pure function from data to a `String` (no I/O, no clock), so it runs the
 //! same natively and in WebAssembly. Diagnostics are printed in the order given (sort them first
@@ -13,6 +14,7 @@ use serde::Serialize;
 
 pub mod github;
 pub mod json;
+pub mod parameters;
 pub mod sarif;
 pub mod text;
 

@@ -1,19 +1,17 @@
 //! The actions an offline dry-run runs itself, on the in-memory workspace, as scaffolder-backend
-//! 4.3.0's handlers do (spec §4): `fetch:template` (and `trellis:fetch:template`),
+//! 4.3.0's handlers do (docs/backstage-behaviour.md): `fetch:template` (and `trellis:fetch:template`),
 //! `fetch:template:file`, `fetch:plain`, `fetch:plain:file`, `fs:rename`, `fs:delete`,
 //! `debug:log`, `trellis:parameters:validate`.
 
 use serde_json::{json, Value};
 
 use super::{Runner, SkippedEntryReport, StepReport};
-use crate::check::skeleton::{join, EntryKind as SourceKind, ReadError, MAX_DEPTH, MAX_ENTRIES};
+use crate::check::skeleton::{join, EntryKind as SourceKind, ReadError};
 use crate::confine::{fetch_url, outside_root_message, refused_by_reader, Escape, FetchUrl};
 use crate::error::{Span, TrellisError};
 use crate::manifest::Manifest;
-use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonError, SkeletonFile, SkeletonOptions};
-
-/// Bytes of skeleton read per step.
-const MAX_SKELETON_BYTES: u64 = 256 * 1024 * 1024;
+use crate::read_limits::READ_LIMITS;
+use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonEntry, SkeletonError, SkeletonOptions};
 
 /// Outputs of one run (`ctx.output(name, value)` calls).
 type Outputs = Vec<(String, Value)>;
@@ -143,9 +141,9 @@ impl Call<'_, '_> {
     }
 
     /// Reads a skeleton directory (or one file) into entries, within limits.
-    fn read_skeleton(&self, root: &str, file: bool) -> Result<Vec<SkeletonFile>, TrellisError> {
+    fn read_skeleton(&self, root: &str, file: bool) -> Result<Vec<SkeletonEntry>, TrellisError> {
         let source = self.runner.source;
-        let mut budget = MAX_SKELETON_BYTES;
+        let mut budget = READ_LIMITS.max_bytes;
         let mut read = |path: &str| -> Result<Vec<u8>, TrellisError> {
             match source.read(path, budget) {
                 Ok(bytes) => {
@@ -155,7 +153,7 @@ impl Call<'_, '_> {
                 Err(ReadError::TooLarge(size)) => Err(self.error(
                     "skeleton-too-large",
                     "url",
-                    format!("`{path}` ({size} bytes) is over the {MAX_SKELETON_BYTES} bytes read per skeleton"),
+                    format!("`{path}` ({size} bytes) is over the {} bytes read per skeleton", READ_LIMITS.max_bytes),
                 )),
                 Err(ReadError::Failed(reason)) => {
                     Err(self.error("skeleton-unreadable", "url", format!("cannot read `{path}`: {reason}")))
@@ -164,7 +162,7 @@ impl Call<'_, '_> {
         };
         if file {
             let content = read(root)?;
-            return Ok(vec![SkeletonFile {
+            return Ok(vec![SkeletonEntry {
                 path: root.rsplit('/').next().unwrap_or(root).to_string(),
                 kind: EntryKind::File,
                 content,
@@ -189,25 +187,25 @@ impl Call<'_, '_> {
         let mut out = Vec::new();
         let mut pending = list("", 0)?;
         while let Some((path, kind, depth)) = pending.pop() {
-            if out.len() >= MAX_ENTRIES {
+            if out.len() >= READ_LIMITS.max_entries {
                 return Err(self.error(
                     "skeleton-too-large",
                     "url",
-                    format!("`{root}` has more than {MAX_ENTRIES} entries"),
+                    format!("`{root}` has more than {} entries", READ_LIMITS.max_entries),
                 ));
             }
             let full = join(root, &path);
             let entry = match kind {
                 SourceKind::Dir => {
-                    if depth + 1 >= MAX_DEPTH {
+                    if depth + 1 >= READ_LIMITS.max_depth {
                         return Err(self.error(
                             "skeleton-too-large",
                             "url",
-                            format!("`{full}` is nested more than {MAX_DEPTH} deep"),
+                            format!("`{full}` is nested more than {} deep", READ_LIMITS.max_depth),
                         ));
                     }
                     pending.extend(list(&path, depth + 1)?);
-                    SkeletonFile {
+                    SkeletonEntry {
                         path,
                         kind: EntryKind::Directory,
                         content: Vec::new(),
@@ -215,14 +213,14 @@ impl Call<'_, '_> {
                         link_target: None,
                     }
                 }
-                SourceKind::Symlink => SkeletonFile {
+                SourceKind::Symlink => SkeletonEntry {
                     path,
                     kind: EntryKind::Symlink,
                     content: Vec::new(),
                     mode: 0,
                     link_target: source.link_target(&full),
                 },
-                SourceKind::File => SkeletonFile {
+                SourceKind::File => SkeletonEntry {
                     content: read(&full)?,
                     path,
                     kind: EntryKind::File,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use similar::TextDiff;
 
-use crate::render::skeleton::{EntryKind, SkeletonFile};
+use crate::render::skeleton::{EntryKind, SkeletonEntry};
 
 /// The verdict of a comparison.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -40,16 +40,16 @@ impl TreeDiff {
     }
 }
 
-fn comparable(files: &[SkeletonFile]) -> BTreeMap<&str, &SkeletonFile> {
+fn comparable(files: &[SkeletonEntry]) -> BTreeMap<&str, &SkeletonEntry> {
     files.iter().filter(|f| f.kind != EntryKind::Directory).map(|f| (f.path.as_str(), f)).collect()
 }
 
-fn executable(file: &SkeletonFile) -> bool {
+fn executable(file: &SkeletonEntry) -> bool {
     file.kind == EntryKind::File && file.mode & 0o111 != 0
 }
 
 /// What a file shows in a diff: its text, its link, or a note for binary content.
-fn shown(file: &SkeletonFile) -> Result<String, ()> {
+fn shown(file: &SkeletonEntry) -> Result<String, ()> {
     match file.kind {
         EntryKind::Symlink => Ok(format!("symlink -> {}\n", file.link_target.as_deref().unwrap_or(""))),
         _ if crate::check::skeleton::is_binary(&file.content) => Err(()),
@@ -67,7 +67,7 @@ fn unified(old: &str, new: &str, old_label: &str, new_label: &str, out: &mut Str
 }
 
 /// Compares `rendered` with `golden` (both with paths relative to their roots).
-pub fn compare(golden: &[SkeletonFile], rendered: &[SkeletonFile]) -> TreeDiff {
+pub fn compare(golden: &[SkeletonEntry], rendered: &[SkeletonEntry]) -> TreeDiff {
     let expected = comparable(golden);
     let actual = comparable(rendered);
     let mut diff = TreeDiff::default();
@@ -87,7 +87,7 @@ pub fn compare(golden: &[SkeletonFile], rendered: &[SkeletonFile]) -> TreeDiff {
                 }
                 diff.changed.push(path.to_string());
                 if !same_mode {
-                    let mode = |f: &SkeletonFile| if executable(f) { "executable" } else { "not executable" };
+                    let mode = |f: &SkeletonEntry| if executable(f) { "executable" } else { "not executable" };
                     diff.text.push_str(&format!("mode of {path}: golden {}, rendered {}\n", mode(old), mode(new)));
                 }
                 if !same_content {
@@ -122,8 +122,8 @@ pub fn compare(golden: &[SkeletonFile], rendered: &[SkeletonFile]) -> TreeDiff {
 mod tests {
     use super::*;
 
-    fn file(path: &str, text: &str, mode: u32) -> SkeletonFile {
-        SkeletonFile {
+    fn file(path: &str, text: &str, mode: u32) -> SkeletonEntry {
+        SkeletonEntry {
             path: path.into(),
             kind: EntryKind::File,
             content: text.as_bytes().to_vec(),

@@ -28,7 +28,7 @@ use crate::engine::eval::{Extensions, HostFunction};
 use crate::error::TrellisError;
 use crate::manifest::Manifest;
 use crate::params::{self, ParameterOptions};
-use crate::render::skeleton::SkeletonFile;
+use crate::render::skeleton::SkeletonEntry;
 use crate::render::{render_input, Context, RenderOptions};
 use crate::template::Template;
 
@@ -185,7 +185,7 @@ pub struct Report {
 
 /// The workspace at the end and the report; `error` is the first step failure.
 pub struct DryRunResult {
-    pub files: Vec<SkeletonFile>,
+    pub files: Vec<SkeletonEntry>,
     pub report: Report,
     pub error: Option<TrellisError>,
 }

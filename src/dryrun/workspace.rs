@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::render::skeleton::{EntryKind, SkeletonFile};
+use crate::render::skeleton::{EntryKind, SkeletonEntry};
 
 /// Files, directories and symlinks by their `/`-separated path inside the workspace.
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
-    entries: BTreeMap<String, SkeletonFile>,
+    entries: BTreeMap<String, SkeletonEntry>,
 }
 
 /// `relative` inside `base` (both workspace paths), normalised; `Err` when it leaves the
@@ -38,7 +38,7 @@ fn is_under(path: &str, dir: &str) -> bool {
 }
 
 impl Workspace {
-    pub fn get(&self, path: &str) -> Option<&SkeletonFile> {
+    pub fn get(&self, path: &str) -> Option<&SkeletonEntry> {
         self.entries.get(path)
     }
 
@@ -54,7 +54,7 @@ impl Workspace {
                 at.push('/');
             }
             at.push_str(segment);
-            self.entries.entry(at.clone()).or_insert_with(|| SkeletonFile {
+            self.entries.entry(at.clone()).or_insert_with(|| SkeletonEntry {
                 path: at.clone(),
                 kind: EntryKind::Directory,
                 content: Vec::new(),
@@ -66,7 +66,7 @@ impl Workspace {
 
     /// Writes `entry` (its path already inside the workspace), creating the parent directories;
     /// an existing file is kept unless `replace` (false is returned then).
-    pub fn put(&mut self, entry: SkeletonFile, replace: bool) -> bool {
+    pub fn put(&mut self, entry: SkeletonEntry, replace: bool) -> bool {
         if entry.kind == EntryKind::Directory {
             self.ensure_dir(&entry.path);
             return true;
@@ -139,7 +139,7 @@ impl Workspace {
     }
 
     /// Every entry, sorted by path.
-    pub fn into_entries(self) -> Vec<SkeletonFile> {
+    pub fn into_entries(self) -> Vec<SkeletonEntry> {
         self.entries.into_values().collect()
     }
 
@@ -149,7 +149,7 @@ impl Workspace {
 
     /// The entries directly in directory `dir` (`""`: the workspace), sorted by name; `None`
     /// when `dir` is not a directory.
-    pub fn children(&self, dir: &str) -> Option<Vec<&SkeletonFile>> {
+    pub fn children(&self, dir: &str) -> Option<Vec<&SkeletonEntry>> {
         if !dir.is_empty() && self.entries.get(dir)?.kind != EntryKind::Directory {
             return None;
         }
@@ -229,8 +229,8 @@ impl crate::check::SkeletonSource for Workspace {
 mod tests {
     use super::*;
 
-    fn file(path: &str, text: &str) -> SkeletonFile {
-        SkeletonFile {
+    fn file(path: &str, text: &str) -> SkeletonEntry {
+        SkeletonEntry {
             path: path.into(),
             kind: EntryKind::File,
             content: text.as_bytes().to_vec(),

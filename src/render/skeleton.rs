@@ -1,6 +1,6 @@
-//! Rendering a whole skeleton directory the way Backstage's `fetch:template` does (spec §4),
-//! with Trellis' safety rules on top: nothing leaves the target, symlinks are never followed,
-//! and an error means no result at all.
+//! Rendering a whole skeleton directory the way Backstage's `fetch:template` does
+//! (docs/backstage-behaviour.md), with Trellis' safety rules on top: nothing leaves the target,
+//! symlinks are never followed, and an error means no result at all.
 
 use serde_json::Value as Json;
 
@@ -18,9 +18,10 @@ pub enum EntryKind {
     Symlink,
 }
 
-/// One entry of a skeleton (input) or of the rendered tree (output).
+/// One entry of a skeleton (input) or of the rendered tree (output): a file, a directory or a
+/// symbolic link.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SkeletonFile {
+pub struct SkeletonEntry {
     /// Relative, `/`-separated, no leading `/`; directories without a trailing `/`.
     pub path: String,
     pub kind: EntryKind,
@@ -83,7 +84,7 @@ pub struct SkippedEntry {
 /// The rendered tree: entries in input order, directories included.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkeletonResult {
-    pub files: Vec<SkeletonFile>,
+    pub files: Vec<SkeletonEntry>,
     pub skipped: Vec<SkippedEntry>,
 }
 
@@ -115,7 +116,7 @@ impl std::error::Error for SkeletonError {}
 
 /// Renders a skeleton as `fetch:template` does, with Backstage's filters for the public SCM hosts.
 pub fn render_skeleton(
-    files: &[SkeletonFile],
+    files: &[SkeletonEntry],
     values: &Json,
     options: &SkeletonOptions,
 ) -> Result<SkeletonResult, SkeletonError> {
@@ -148,7 +149,7 @@ pub fn fetch_template_extensions(integrations: std::collections::BTreeMap<String
 /// the same path the first wins and the others are reported in `skipped` (what Backstage does
 /// without `replace`: the later one finds the path taken).
 pub fn render_skeleton_with(
-    files: &[SkeletonFile],
+    files: &[SkeletonEntry],
     values: &Json,
     options: &SkeletonOptions,
     extensions: &Extensions,
@@ -243,7 +244,7 @@ pub fn render_skeleton_with(
                 hint: Some("raise maxTotalOutput if this skeleton is really this large".into()),
             });
         }
-        result.files.push(SkeletonFile {
+        result.files.push(SkeletonEntry {
             path,
             kind: file.kind,
             content,
@@ -277,20 +278,17 @@ enum Produced {
 fn checked_extension(options: &SkeletonOptions) -> Result<Option<String>, SkeletonError> {
     let Some(ext) = options.template_file_extension.as_deref().filter(|e| !e.is_empty()) else { return Ok(None) };
     if !options.copy_without_templating.is_empty() || options.cookiecutter_compat {
-        return Err(option_error(crate::fetch_template::EXTENSION_CONFLICT));
+        return Err(option_error(
+            crate::fetch_template::EXTENSION_CONFLICT.into(),
+            crate::fetch_template::EXTENSION_CONFLICT_HINT,
+        ));
     }
     Ok(Some(if ext.starts_with('.') { ext.to_string() } else { format!(".{ext}") }))
 }
 
-fn option_error(message: &str) -> SkeletonError {
-    SkeletonError {
-        path: String::new(),
-        line: None,
-        column: None,
-        code: "invalid_option",
-        message: message.into(),
-        hint: Some("in extension mode only files ending in the extension are rendered; drop one of the options".into()),
-    }
+/// Options `fetch:template` refuses (no file: the step's inputs are at fault).
+fn option_error(message: String, hint: &str) -> SkeletonError {
+    SkeletonError { path: String::new(), line: None, column: None, code: "invalid_option", message, hint: Some(hint.into()) }
 }
 
 /// The proper ancestors of a relative path, nearest last (`a/b/c` → `a`, `a/b`).
@@ -312,7 +310,7 @@ fn unsafe_path(path: &str, message: String) -> SkeletonError {
 }
 
 /// Input paths are what a directory listing gives: relative, `/`-separated, normalised.
-fn check_input_path(file: &SkeletonFile) -> Result<(), SkeletonError> {
+fn check_input_path(file: &SkeletonEntry) -> Result<(), SkeletonError> {
     let path = &file.path;
     if path.is_empty() || path.split('/').any(|s| s.is_empty() || s == "." || s == "..") || path.contains(['\\', '\0'])
     {
@@ -324,7 +322,7 @@ fn check_input_path(file: &SkeletonFile) -> Result<(), SkeletonError> {
 /// The output path of a rendered location that passed the skip rule (one trailing `/` is a
 /// directory's marker; `.` segments dropped), `None` for a directory that is the target itself,
 /// or an `unsafe_path` error for anything that could leave the target.
-fn safe_output_path(rendered: &str, file: &SkeletonFile) -> Result<Option<String>, SkeletonError> {
+fn safe_output_path(rendered: &str, file: &SkeletonEntry) -> Result<Option<String>, SkeletonError> {
     let fail =
         |why: &str| Err(unsafe_path(&file.path, format!("the path renders to `{}`, {why}", rendered.escape_debug())));
     let body = match rendered.strip_suffix('/') {
@@ -358,7 +356,7 @@ fn safe_output_path(rendered: &str, file: &SkeletonFile) -> Result<Option<String
 fn claim(
     produced: &mut HashMap<String, Produced>,
     path: &str,
-    file: &SkeletonFile,
+    file: &SkeletonEntry,
 ) -> Result<Option<String>, SkeletonError> {
     for ancestor in ancestors(path) {
         match produced.get(ancestor) {
@@ -401,8 +399,8 @@ type Tree<'a> = HashMap<&'a str, Option<&'a str>>;
 
 /// Every kept symlink must resolve, following the links it passes through, inside the
 /// skeleton (from where it is there) and inside the target (from where it is rendered to).
-fn check_symlinks(files: &[SkeletonFile], planned: &[Planned]) -> Result<(), SkeletonError> {
-    fn link_of(file: &SkeletonFile) -> Option<&str> {
+fn check_symlinks(files: &[SkeletonEntry], planned: &[Planned]) -> Result<(), SkeletonError> {
+    fn link_of(file: &SkeletonEntry) -> Option<&str> {
         (file.kind == EntryKind::Symlink).then(|| file.link_target.as_deref().unwrap_or(""))
     }
     let source: Tree = files.iter().map(|f| (f.path.as_str(), link_of(f))).collect();
@@ -493,53 +491,22 @@ fn template_error(path: &str, error: RenderError) -> SkeletonError {
 
 impl SkeletonOptions {
     /// Options from `fetch:template`'s raw inputs (`copyWithoutTemplating`,
-    /// `templateFileExtension`, `cookiecutterCompat`), refusing what Backstage refuses with an
-    /// `InputError` (`invalid_option`); the rest default.
+    /// `templateFileExtension`, `cookiecutterCompat`), refusing what Backstage refuses
+    /// ([`crate::fetch_template::template_inputs`]) as `invalid_option`; the rest default.
     pub fn from_inputs(
         copy_without_templating: Option<&Json>,
         template_file_extension: Option<&Json>,
         cookiecutter_compat: bool,
     ) -> Result<SkeletonOptions, SkeletonError> {
-        let invalid = |message: String, hint: &str| SkeletonError {
-            path: String::new(),
-            line: None,
-            column: None,
-            code: "invalid_option",
-            message,
-            hint: Some(hint.into()),
-        };
-        let patterns = match copy_without_templating {
-            None | Some(Json::Null) => None,
-            Some(Json::Array(items)) => Some(
-                items
-                    .iter()
-                    .map(|item| item.as_str().map(str::to_string))
-                    .collect::<Option<Vec<String>>>()
-                    .ok_or_else(|| {
-                        invalid(
-                            "copyWithoutTemplating must be an array of strings".into(),
-                            "list glob patterns as strings",
-                        )
-                    })?,
-            ),
-            Some(_) => {
-                return Err(invalid(
-                    "copyWithoutTemplating must be an array".into(),
-                    "write it as a list, e.g. `copyWithoutTemplating: ['static/**']`",
-                ))
-            }
-        };
-        let extension = crate::fetch_template::template_extension(template_file_extension)
-            .map_err(|m| invalid(m, "use `true` (for .njk) or an extension such as `.tmpl`"))?;
-        if extension.is_some() && (patterns.is_some() || cookiecutter_compat) {
-            return Err(invalid(
-                crate::fetch_template::EXTENSION_CONFLICT.into(),
-                "in extension mode only files ending in the extension are rendered; drop one of the options",
-            ));
-        }
+        let inputs = crate::fetch_template::template_inputs(
+            copy_without_templating,
+            template_file_extension,
+            cookiecutter_compat,
+        )
+        .map_err(|problem| option_error(problem.message, problem.hint))?;
         Ok(SkeletonOptions {
-            copy_without_templating: patterns.unwrap_or_default(),
-            template_file_extension: extension,
+            copy_without_templating: inputs.copy_without_templating.unwrap_or_default(),
+            template_file_extension: inputs.template_file_extension,
             cookiecutter_compat,
             ..SkeletonOptions::default()
         })

@@ -2,20 +2,20 @@ use serde_json::json;
 
 use super::*;
 
-fn file(path: &str, content: &str) -> SkeletonFile {
-    SkeletonFile { path: path.into(), kind: EntryKind::File, content: content.into(), mode: 0o644, link_target: None }
+fn file(path: &str, content: &str) -> SkeletonEntry {
+    SkeletonEntry { path: path.into(), kind: EntryKind::File, content: content.into(), mode: 0o644, link_target: None }
 }
 
-fn bytes(path: &str, content: &[u8], mode: u32) -> SkeletonFile {
-    SkeletonFile { path: path.into(), kind: EntryKind::File, content: content.to_vec(), mode, link_target: None }
+fn bytes(path: &str, content: &[u8], mode: u32) -> SkeletonEntry {
+    SkeletonEntry { path: path.into(), kind: EntryKind::File, content: content.to_vec(), mode, link_target: None }
 }
 
-fn dir(path: &str) -> SkeletonFile {
-    SkeletonFile { path: path.into(), kind: EntryKind::Directory, content: Vec::new(), mode: 0o755, link_target: None }
+fn dir(path: &str) -> SkeletonEntry {
+    SkeletonEntry { path: path.into(), kind: EntryKind::Directory, content: Vec::new(), mode: 0o755, link_target: None }
 }
 
-fn link(path: &str, target: &str) -> SkeletonFile {
-    SkeletonFile {
+fn link(path: &str, target: &str) -> SkeletonEntry {
+    SkeletonEntry {
         path: path.into(),
         kind: EntryKind::Symlink,
         content: Vec::new(),
@@ -24,7 +24,7 @@ fn link(path: &str, target: &str) -> SkeletonFile {
     }
 }
 
-fn render(files: &[SkeletonFile], values: Json, options: &SkeletonOptions) -> Result<SkeletonResult, SkeletonError> {
+fn render(files: &[SkeletonEntry], values: Json, options: &SkeletonOptions) -> Result<SkeletonResult, SkeletonError> {
     render_skeleton(files, &values, options)
 }
 
@@ -41,11 +41,11 @@ fn tree(result: &SkeletonResult) -> Vec<String> {
         .collect()
 }
 
-fn ok(files: &[SkeletonFile], values: Json, options: &SkeletonOptions) -> Vec<String> {
+fn ok(files: &[SkeletonEntry], values: Json, options: &SkeletonOptions) -> Vec<String> {
     tree(&render(files, values, options).unwrap())
 }
 
-fn error(files: &[SkeletonFile], values: Json, options: &SkeletonOptions) -> SkeletonError {
+fn error(files: &[SkeletonEntry], values: Json, options: &SkeletonOptions) -> SkeletonError {
     render(files, values, options).unwrap_err()
 }
 
@@ -243,7 +243,7 @@ fn symlinks_stay_inside_both_trees() {
     assert_eq!(ok(&inside, json!({}), &Default::default()), ["d/", "d/f=x", "d/l -> f", "up -> d/../d/f", "dl -> d"]);
     // A dangling link that stays inside is kept (its target may come later).
     assert_eq!(ok(&[link("later", "not/yet")], json!({}), &Default::default()), ["later -> not/yet"]);
-    let outside: &[(&[SkeletonFile], &str)] = &[
+    let outside: &[(&[SkeletonEntry], &str)] = &[
         (&[link("l", "../outside")], "l"),
         (&[link("l", "/etc/passwd")], "l"),
         (&[link("l", "C:/x")], "l"),

@@ -6,7 +6,7 @@ import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import { renderCookiecutter, type CookiecutterLimits, type CookiecutterResult } from '../cookiecutter';
 import { readActionSchema } from '../paths';
-import { readSkeletonDir, writeSkeleton, type SkeletonFile } from '../skeleton';
+import { readSkeletonDir, writeSkeleton, type SkeletonEntry } from '../skeleton';
 import { examples } from './fetchCookiecutter.examples';
 import { fetchSkeleton, relativeTo, renderFailure, resolveTarget, type FetchTemplateActionOptions } from './fetchTemplate';
 import { FETCH_COOKIECUTTER_ACTION_ID } from './ids';
@@ -77,7 +77,7 @@ export function createFetchCookiecutterAction(
         throw new InputError('targetPath must not be within template path');
       }
       const started = Date.now();
-      let files: SkeletonFile[];
+      let files: SkeletonEntry[];
       let result: CookiecutterResult;
       try {
         files = readSkeletonDir(templateDir);

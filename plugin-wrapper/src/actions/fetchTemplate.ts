@@ -8,11 +8,13 @@ import { readActionSchema } from '../paths';
 import {
   readSkeletonDir,
   renderSkeleton,
+  templateInputs,
   writeSkeleton,
   type SkeletonError,
-  type SkeletonFile,
+  type SkeletonEntry,
   type SkeletonOptions,
   type SkeletonResult,
+  type TemplateInputs,
 } from '../skeleton';
 import { withStepErrors } from './stepErrors';
 import { examples } from './fetchTemplate.examples';
@@ -99,21 +101,15 @@ function integrationHosts(integrations: ScmIntegrations): Record<string, string>
   );
 }
 
-/** fetch:template's extension rule: `true` is `.njk`, a missing leading dot is added. */
-function templateExtension(input: FetchTemplateInput): string | undefined {
-  const given = input.templateFileExtension;
-  if (!given) return undefined;
-  const extension = given === true ? '.njk' : given;
-  return extension.startsWith('.') ? extension : `.${extension}`;
-}
-
-/** fetch:template's input checks, in its order, with its messages. */
-function checkInput(input: FetchTemplateInput) {
-  if (input.copyWithoutTemplating && !Array.isArray(input.copyWithoutTemplating)) {
-    throw new InputError('Fetch action input copyWithoutTemplating must be an Array');
-  }
-  if (input.templateFileExtension && (input.copyWithoutTemplating || input.cookiecutterCompat)) {
-    throw new InputError('Fetch action input extension incompatible with copyWithoutTemplating and cookiecutterCompat');
+/** fetch:template's checks of its inputs (decided in the core), before anything is fetched:
+ * its own `InputError` where it raises one, otherwise the core's located message. */
+function checkedInputs(input: FetchTemplateInput): TemplateInputs {
+  try {
+    return templateInputs(input);
+  } catch (error) {
+    const backstageMessage = (error as { backstageMessage?: unknown }).backstageMessage;
+    if (typeof backstageMessage === 'string') throw new InputError(backstageMessage);
+    throw renderFailure(input.url, error);
   }
 }
 
@@ -224,8 +220,7 @@ export function createFetchTemplateAction(
     async handler(ctx) {
       const { input } = ctx;
       const outputDir = resolveTarget(ctx.workspacePath, input.targetPath ?? './');
-      checkInput(input);
-      const extension = templateExtension(input);
+      const inputs = checkedInputs(input);
       if (input.copyWithoutRender !== undefined) {
         ctx.logger.warn('copyWithoutRender is ignored (as fetch:template ignores it); use copyWithoutTemplating');
       }
@@ -237,13 +232,13 @@ export function createFetchTemplateAction(
       }
 
       const started = Date.now();
-      let files: SkeletonFile[];
+      let files: SkeletonEntry[];
       let result: SkeletonResult;
       try {
         files = readSkeletonDir(templateDir);
         result = renderSkeleton(files, input.values ?? {}, {
-          copyWithoutTemplating: input.copyWithoutTemplating,
-          templateFileExtension: extension,
+          copyWithoutTemplating: inputs.copyWithoutTemplating,
+          templateFileExtension: inputs.templateFileExtension,
           cookiecutterCompat: input.cookiecutterCompat,
           trimBlocks: input.trimBlocks,
           lstripBlocks: input.lstripBlocks,

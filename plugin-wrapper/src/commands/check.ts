@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkFiles, expandGlob, listRules, type ReportFormat, type Severity } from '../core';
+import { readLimits } from '../skeleton';
 import { fileSkeletonReader } from '../skeletonReader';
 import { commandRoot, confineIfInside, confinePath, displayPath, repositoryRootOf } from '../root';
 import { looksLikeTemplate, readManifestFile } from './files';
@@ -90,7 +91,7 @@ export function runCheck(options: CheckCommandOptions): number {
       const expansion = expandGlob(given, fileSkeletonReader());
       if (!expansion.pattern) throw new Error(`cannot read ${displayPath(given)}: no such file or directory`);
       if (expansion.files.length === 0) throw new Error(`no files match the pattern ${given}`);
-      if (expansion.truncated) process.stderr.write(`warning: ${given}: stopped after 100000 entries; more files may match\n`);
+      if (expansion.truncated) process.stderr.write(`warning: ${given}: stopped after ${readLimits().maxEntries} entries; more files may match\n`);
       const templates = expansion.files.filter(file => /\.ya?ml$/i.test(file) && looksLikeTemplate(readTemplate(file)));
       if (templates.length === 0) {
         throw new Error(`no template files (YAML with \`kind: Template\`) among the ${expansion.files.length} files matching ${given}`);

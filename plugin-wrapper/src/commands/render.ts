@@ -10,7 +10,7 @@ import { compareTrees, dryRunTemplate, type DryRunReport } from '../dryRun';
 import { fileSkeletonReader } from '../skeletonReader';
 import { confineIfInside, confinePath, displayPath, namedInside } from '../root';
 import { looksLikeTemplate, readManifestFile } from './files';
-import { readSkeletonDir, writeSkeleton, type SkeletonFile } from '../skeleton';
+import { readSkeletonDir, writeSkeleton, type SkeletonEntry } from '../skeleton';
 
 export const RENDER_USAGE = `Usage: trellis render TEMPLATE_FILE_OR_DIR --values FILE [options]
 
@@ -122,7 +122,7 @@ function summary(report: DryRunReport): string {
  * Makes `target` hold exactly `files` (a golden tree): written with `writeSkeleton` to a fresh
  * sibling, then swapped in; on failure `target` is unchanged.
  */
-function replaceTree(target: string, files: SkeletonFile[]): void {
+function replaceTree(target: string, files: SkeletonEntry[]): void {
   const resolved = path.resolve(target);
   fs.mkdirSync(path.dirname(resolved), { recursive: true });
   const fresh = `${resolved}.trellis-new-${process.pid}`;

@@ -1,11 +1,13 @@
-//! The JavaScript boundary of [`crate::cookiecutter`]: `renderCookiecutter`. Entry metadata
+//! `renderCookiecutter`: the JavaScript boundary of [`crate::cookiecutter`]. Entry metadata
 //! crosses as JSON text and file bytes as `Uint8Array`s (never JSON or base64), in both
 //! directions.
 
 use serde::Deserialize;
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::cookiecutter::{self, EntryKind, Mode, SkeletonError, SkeletonFile};
+use super::error::{js_error, CookiecutterFailure, JsResult};
+use crate::cookiecutter::{self, EntryKind, Mode, SkeletonEntry, SkeletonError};
 
 /// One input entry's metadata (its bytes are at the same index of the contents array).
 #[derive(Deserialize)]
@@ -19,7 +21,7 @@ struct EntryJson {
     symlink: Option<String>,
 }
 
-/// Options of `renderCookiecutter`, as plugin-wrapper/src/cookiecutter.ts sends them.
+/// Options of `renderCookiecutter` (`CookiecutterOptions` in plugin-wrapper/src/coreInstance.ts).
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 struct OptionsJson {
@@ -35,46 +37,47 @@ struct OptionsJson {
     max_total_output: Option<f64>,
 }
 
-fn failure(error: SkeletonError) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
-    let set = |key: &str, value: JsValue| {
-        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
-    };
-    set("name", JsValue::from_str("TrellisCookiecutterError"));
-    set("code", JsValue::from_str(error.code));
-    set("reason", JsValue::from_str(&error.message));
-    set("file", JsValue::from_str(&error.path));
-    if let (Some(line), Some(column)) = (error.line, error.column) {
-        set("line", JsValue::from(line as u32));
-        set("column", JsValue::from(column as u32));
-    }
-    if let Some(hint) = &error.hint {
-        set("hint", JsValue::from_str(hint));
-    }
-    js.into()
+#[wasm_bindgen(typescript_custom_section)]
+const COOKIECUTTER_OUTPUT: &str = r#"
+/** What `renderCookiecutter` returns: the entries' metadata as JSON, their bytes by index, the rest as JSON. */
+export interface CookiecutterOutput {
+  entries: Json<"CookiecutterEntries">;
+  contents: Uint8Array[];
+  meta: Json<"CookiecutterMeta">;
 }
+"#;
 
+/// An argument the renderer cannot use: a cookiecutter failure with code `invalid_option`.
 fn argument_error(message: String) -> JsValue {
-    failure(SkeletonError {
+    js_error(CookiecutterFailure(SkeletonError {
         path: String::new(),
         line: None,
         column: None,
         code: "invalid_option",
         message,
         hint: None,
-    })
+    }))
+}
+
+fn kind_name(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Directory => "directory",
+        EntryKind::Symlink => "symlink",
+        EntryKind::File => "file",
+    }
 }
 
 /// `renderCookiecutter(entriesJson, contents, valuesJson, optionsJson)` →
 /// `{entries: JSON [{path, type, mode}], contents: Uint8Array[], meta: JSON {skipped, warnings,
-/// projectDir, context}}`; throws an `Error` with `code`, `file`, `line`, `column`, `hint`.
-#[wasm_bindgen(js_name = renderCookiecutter)]
+/// projectDir, context}}`; throws a `TrellisCookiecutterError` with `code`, `file`, `line`,
+/// `column`, `hint`.
+#[wasm_bindgen(js_name = renderCookiecutter, unchecked_return_type = "CookiecutterOutput")]
 pub fn render_cookiecutter(
-    entries_json: &str,
-    contents: js_sys::Array,
-    values_json: &str,
-    options_json: &str,
-) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_param_type = "Json<\"CookiecutterEntries\">")] entries_json: &str,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] contents: js_sys::Array,
+    #[wasm_bindgen(unchecked_param_type = "Json<\"Values\">")] values_json: &str,
+    #[wasm_bindgen(unchecked_param_type = "Json<\"CookiecutterOptions\">")] options_json: &str,
+) -> JsResult<JsValue> {
     let entries: Vec<EntryJson> =
         serde_json::from_str(entries_json).map_err(|e| argument_error(format!("files: {e}")))?;
     let raw: OptionsJson = if options_json.trim().is_empty() {
@@ -82,8 +85,7 @@ pub fn render_cookiecutter(
     } else {
         serde_json::from_str(options_json).map_err(|e| argument_error(format!("invalid options: {e}")))?
     };
-    let values: serde_json::Value =
-        serde_json::from_str(values_json).map_err(|e| argument_error(format!("values: {e}")))?;
+    let values: Value = serde_json::from_str(values_json).map_err(|e| argument_error(format!("values: {e}")))?;
     let mut files = Vec::with_capacity(entries.len());
     for (index, entry) in entries.into_iter().enumerate() {
         let kind = match entry.kind.as_deref() {
@@ -94,7 +96,7 @@ pub fn render_cookiecutter(
         };
         let content =
             contents.get(index as u32).dyn_into::<js_sys::Uint8Array>().map(|bytes| bytes.to_vec()).unwrap_or_default();
-        files.push(SkeletonFile { path: entry.path, kind, content, mode: entry.mode, link_target: entry.symlink });
+        files.push(SkeletonEntry { path: entry.path, kind, content, mode: entry.mode, link_target: entry.symlink });
     }
     let defaults = cookiecutter::Options::default();
     let mode = match raw.mode.as_deref() {
@@ -117,29 +119,20 @@ pub fn render_cookiecutter(
             max_total_output: positive(raw.max_total_output).map_or(defaults.limits.max_total_output, |v| v as usize),
         },
     };
-    let result = cookiecutter::render_cookiecutter(&files, &values, &options).map_err(failure)?;
-    let out_entries: Vec<serde_json::Value> = result
-        .files
-        .iter()
-        .map(|f| {
-            let kind = match f.kind {
-                EntryKind::Directory => "directory",
-                EntryKind::Symlink => "symlink",
-                EntryKind::File => "file",
-            };
-            serde_json::json!({"path": f.path, "type": kind, "mode": f.mode})
-        })
-        .collect();
+    let result =
+        cookiecutter::render_cookiecutter(&files, &values, &options).map_err(|e| js_error(CookiecutterFailure(e)))?;
+    let out_entries: Vec<Value> =
+        result.files.iter().map(|f| json!({"path": f.path, "type": kind_name(f.kind), "mode": f.mode})).collect();
     let out_contents = js_sys::Array::new();
     for file in &result.files {
         out_contents.push(&js_sys::Uint8Array::from(file.content.as_slice()).into());
     }
-    let skipped: Vec<serde_json::Value> = result
+    let skipped: Vec<Value> = result
         .skipped
         .iter()
-        .map(|s| serde_json::json!({"path": s.path, "renderedPath": s.rendered_path, "reason": s.reason}))
+        .map(|s| json!({"path": s.path, "renderedPath": s.rendered_path, "reason": s.reason}))
         .collect();
-    let meta = serde_json::json!({
+    let meta = json!({
         "skipped": skipped,
         "warnings": result.warnings,
         "projectDir": result.project_dir,
@@ -149,7 +142,7 @@ pub fn render_cookiecutter(
     let set = |key: &str, value: &JsValue| {
         let _ = js_sys::Reflect::set(&out, &JsValue::from_str(key), value);
     };
-    set("entries", &JsValue::from_str(&serde_json::Value::Array(out_entries).to_string()));
+    set("entries", &JsValue::from_str(&Value::Array(out_entries).to_string()));
     set("contents", &out_contents.into());
     set("meta", &JsValue::from_str(&meta.to_string()));
     Ok(out.into())
