@@ -82,6 +82,6 @@ export function dryRunTemplate(source: string, reader: SkeletonReader, options: 
 export function compareTrees(golden: SkeletonEntry[], rendered: SkeletonEntry[], secrets?: Record<string, unknown>): TreeDiff {
   checkedEntries(golden, 'compareTrees', 'golden');
   checkedEntries(rendered, 'compareTrees', 'rendered');
-  const secretsJson = secrets === undefined ? undefined : jsonFor('Secrets', expectOptions(secrets, 'compareTrees'), 'compareTrees', 'secrets');
+  const secretsJson = secrets === undefined ? undefined : jsonFor('Secrets', expectOptions(secrets, 'compareTrees', 'secrets'), 'compareTrees', 'secrets');
   return readJson(callCore((core) => core.compareTrees(golden, rendered, secretsJson)));
 }
