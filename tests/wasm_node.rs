@@ -155,8 +155,8 @@ spec:
 #[wasm_bindgen_test]
 fn dry_runs_return_the_report_and_files_or_the_failing_step_as_a_js_error() {
     let options = r#"{"path": "template.yaml", "secrets": {"token": "s3cret"}}"#;
-    let result =
-        trellis::wasm::dry_run_template(DRY_RUN_TEMPLATE, options, one_file_reader("hi ${{ values.name }}")).expect("runs");
+    let result = trellis::wasm::dry_run_template(DRY_RUN_TEMPLATE, options, one_file_reader("hi ${{ values.name }}"))
+        .expect("runs");
     let report: serde_json::Value = serde_json::from_str(&property(&result, "report").as_string().unwrap()).unwrap();
     assert_eq!(report["steps"][1]["status"], "faked");
     assert_eq!(report["steps"][1]["input"]["token"], "***");
@@ -166,8 +166,9 @@ fn dry_runs_return_the_report_and_files_or_the_failing_step_as_a_js_error() {
     assert_eq!(js_sys::Uint8Array::new(&property(&file, "content")).to_vec(), b"hi svc");
     assert!(property(&result, "error").is_undefined());
 
-    let failed = trellis::wasm::dry_run_template(DRY_RUN_TEMPLATE, options, one_file_reader("${{ values.name | nope }}"))
-        .expect("a failing step is a result");
+    let failed =
+        trellis::wasm::dry_run_template(DRY_RUN_TEMPLATE, options, one_file_reader("${{ values.name | nope }}"))
+            .expect("a failing step is a result");
     let error = property(&failed, "error");
     assert_eq!(property(&error, "file").as_string().as_deref(), Some("skeleton/a.txt"));
     assert_eq!(property(&error, "line").as_f64(), Some(1.0));

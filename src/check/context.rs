@@ -1,9 +1,15 @@
 //! One Template document prepared for the rules: values, spans and parsed templated strings.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde_json::Value;
 
+use super::analysis::StepIds;
 use super::locate::{span_in_value, LineIndex, RawScalar};
 use super::skeleton::{Skeleton, SkeletonSource};
+use super::suggest::Suggestions;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::{self, ast, ParseOptions, SyntaxError};
 use crate::error::Span;
@@ -47,8 +53,30 @@ pub struct Context<'a> {
     pub strings: Vec<TemplatedString>,
     /// The skeletons of fetch steps, read when the check was given a [`SkeletonSource`].
     pub skeletons: Vec<Skeleton>,
+    /// The step ids, in order, with their lookups.
+    pub step_ids: StepIds,
+    /// Did-you-mean suggestions, bounded in work for the whole document.
+    pub suggestions: Suggestions,
     chars: Vec<char>,
     lines: LineIndex,
+    /// Where the characters of scalars sit in the file, by pointer, made on first use: a long
+    /// string with many findings is mapped once, not once per finding.
+    scalars: RefCell<HashMap<String, Rc<ScalarPositions>>>,
+}
+
+/// The characters of one scalar value: where each sits in the file, and where each starts in
+/// the value's UTF-8 text.
+struct ScalarPositions {
+    in_file: Vec<Option<usize>>,
+    byte_starts: Vec<usize>,
+}
+
+impl ScalarPositions {
+    /// The number of characters before byte `byte` of the value (moved back to a character
+    /// boundary).
+    fn chars_before(&self, byte: usize) -> usize {
+        self.byte_starts.partition_point(|&start| start < byte)
+    }
 }
 
 /// Does this string go through the template engine at all?
@@ -72,9 +100,13 @@ impl<'a> Context<'a> {
             map: document.map,
             strings: Vec::new(),
             skeletons: Vec::new(),
+            step_ids: StepIds::of(&[]),
+            suggestions: Suggestions::for_document(source.len()),
             chars: source.chars().collect(),
             lines: LineIndex::new(source),
+            scalars: RefCell::new(HashMap::new()),
         };
+        context.step_ids = StepIds::of(context.steps());
         context.strings = context.collect_strings();
         if let Some(source) = skeleton_source {
             context.skeletons = super::skeleton::collect(context.steps(), file, source);
@@ -161,16 +193,34 @@ impl<'a> Context<'a> {
     /// The file span of bytes `start + shift .. end + shift` of the string `value` at `pointer`.
     pub fn span_in_text(&self, pointer: &str, value: &str, shift: isize, start: usize, end: usize) -> Span {
         let fallback = self.node_span(pointer, false);
-        let Some(node) = self.map.get(pointer) else { return fallback };
-        let (raw_start, raw_end) = node.chars;
-        let Some(raw) = self.chars.get(raw_start..raw_end) else { return fallback };
-        let map = RawScalar { chars: raw, start: raw_start }.map(value);
+        let Some(positions) = self.scalar_positions(pointer, value) else { return fallback };
         let to_chars = |byte: usize| {
             let byte = (byte as isize + shift).clamp(0, value.len() as isize) as usize;
             let byte = (0..=byte).rev().find(|b| value.is_char_boundary(*b)).unwrap_or(0);
-            value[..byte].chars().count()
+            positions.chars_before(byte)
         };
-        span_in_value(&map, to_chars(start), to_chars(end.max(start + 1)), &self.lines, fallback)
+        span_in_value(&positions.in_file, to_chars(start), to_chars(end.max(start + 1)), &self.lines, fallback)
+    }
+
+    /// The positions of the characters of the string `value` at `pointer` (mapped once).
+    fn scalar_positions(&self, pointer: &str, value: &str) -> Option<Rc<ScalarPositions>> {
+        if let Some(known) = self.scalars.borrow().get(pointer) {
+            return Some(known.clone());
+        }
+        let node = self.map.get(pointer)?;
+        let (raw_start, raw_end) = node.chars;
+        let raw = self.chars.get(raw_start..raw_end)?;
+        let positions = Rc::new(ScalarPositions {
+            in_file: RawScalar { chars: raw, start: raw_start }.map(value),
+            byte_starts: value.char_indices().map(|(at, _)| at).collect(),
+        });
+        self.scalars.borrow_mut().insert(pointer.to_string(), positions.clone());
+        Some(positions)
+    }
+
+    /// The suggestion for `name` among `candidates` (see [`Suggestions::closest`]).
+    pub fn closest<'c>(&self, name: &str, candidates: &'c [String]) -> Option<&'c String> {
+        self.suggestions.closest(name, candidates)
     }
 
     /// Builds a diagnostic in this file.

@@ -5,6 +5,7 @@
 //! [`Diagnostic`]s. Rules live one per file with a stable id, a one-line description and golden
 //! tests (`tests/fixtures/check/<rule>/`).
 
+mod analysis;
 mod context;
 pub mod glob;
 pub(crate) mod locate;
@@ -12,7 +13,9 @@ pub mod rules;
 mod schema_walk;
 pub mod skeleton;
 mod suggest;
-mod validators;
+pub(crate) mod validators;
+
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -88,10 +91,14 @@ pub fn check_files(
         skeleton_texts.extend(result.sources);
     }
     let summary = Summary::of(&diagnostics, files.len());
-    let sources = |path: &str| {
-        let template = files.iter().find(|f| f.path == path).map(|f| &f.text);
-        template.or_else(|| skeleton_texts.iter().find(|(p, _)| p == path).map(|(_, t)| t)).cloned()
-    };
+    // The first file of a path wins, as a search in order would find it.
+    let mut texts: HashMap<&str, &String> = HashMap::new();
+    for (path, text) in
+        skeleton_texts.iter().rev().map(|(p, t)| (p, t)).chain(files.iter().rev().map(|f| (&f.path, &f.text)))
+    {
+        texts.insert(path.as_str(), text);
+    }
+    let sources = |path: &str| texts.get(path).map(|text| text.to_string());
     let report = match format {
         Format::Text => diagnostics::text::render_report(&diagnostics, &sources, &summary, colour),
         Format::Json => diagnostics::json::render(&diagnostics, &summary),
@@ -142,11 +149,13 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
 
 /// The texts of skeleton files that diagnostics point into.
 fn keep_skeleton_texts(context: &Context, diagnostics: &[Diagnostic], out: &mut Vec<(String, String)>) {
+    let pointed_at: HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+    let mut kept: HashSet<String> = out.iter().map(|(p, _)| p.clone()).collect();
     for skeleton in &context.skeletons {
         for entry in skeleton.entries() {
             let skeleton::Content::Rendered { text, .. } = &entry.content else { continue };
             let path = skeleton.file_of(entry);
-            if diagnostics.iter().any(|d| d.file == path) && !out.iter().any(|(p, _)| *p == path) {
+            if pointed_at.contains(path.as_str()) && kept.insert(path.clone()) {
                 out.push((path, text.clone()));
             }
         }
@@ -156,21 +165,22 @@ fn keep_skeleton_texts(context: &Context, diagnostics: &[Diagnostic], out: &mut 
 /// In-file suppressions: a comment `# trellis-ignore rule-a, rule-b` (or `# trellis-ignore` for
 /// every rule) silences findings on its own line and on the next line.
 struct Suppressions {
-    /// (line, rules; empty = all)
-    lines: Vec<(u32, Vec<String>)>,
+    /// line → rules (empty = all)
+    lines: HashMap<u32, Vec<String>>,
 }
 
 impl Suppressions {
     fn silences(&self, d: &Diagnostic) -> bool {
-        self.lines.iter().any(|(line, rules)| {
-            (d.line == *line || d.line == line + 1) && (rules.is_empty() || rules.iter().any(|r| r == d.rule))
+        [Some(d.line), d.line.checked_sub(1)].into_iter().flatten().any(|line| {
+            analysis::work::count(1);
+            self.lines.get(&line).is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| r == d.rule))
         })
     }
 }
 
 fn suppressions(source: &str) -> Suppressions {
     const MARKER: &str = "# trellis-ignore";
-    let mut lines = Vec::new();
+    let mut lines = HashMap::new();
     for (index, text) in source.lines().enumerate() {
         let Some(at) = text.find(MARKER) else { continue };
         let rest = &text[at + MARKER.len()..];
@@ -183,7 +193,10 @@ fn suppressions(source: &str) -> Suppressions {
             .filter(|r| !r.is_empty())
             .map(str::to_string)
             .collect();
-        lines.push((index as u32 + 1, rules));
+        lines.insert(index as u32 + 1, rules);
     }
     Suppressions { lines }
 }
+
+#[cfg(test)]
+mod tests;

@@ -59,13 +59,14 @@ pub fn render_report(
 ) -> String {
     let paint = Paint { colour };
     let mut out = String::new();
-    // Consecutive diagnostics are usually in the same file: ask for its source once.
-    let mut cached: Option<(&str, Option<String>)> = None;
+    // Consecutive diagnostics are usually in the same file: ask for its source, and find where
+    // its lines start, once.
+    let mut cached: Option<(&str, Option<Lines>)> = None;
     for diagnostic in diagnostics {
         if cached.as_ref().map(|(file, _)| *file) != Some(diagnostic.file.as_str()) {
-            cached = Some((diagnostic.file.as_str(), sources(&diagnostic.file)));
+            cached = Some((diagnostic.file.as_str(), sources(&diagnostic.file).map(Lines::new)));
         }
-        let source = cached.as_ref().and_then(|(_, source)| source.as_deref());
+        let source = cached.as_ref().and_then(|(_, source)| source.as_ref());
         render_one(&mut out, diagnostic, source, paint);
         out.push('\n');
     }
@@ -126,7 +127,29 @@ impl Paint {
     }
 }
 
-fn render_one(out: &mut String, d: &Diagnostic, source: Option<&str>, paint: Paint) {
+/// A source text with the byte offset where each of its lines starts.
+struct Lines {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: String) -> Lines {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
+        Lines { text, starts }
+    }
+
+    /// Line `line` (1-based) without its line ending, if the source has it.
+    fn line(&self, line: u32) -> Option<&str> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *self.starts.get(index)?;
+        let end = self.starts.get(index + 1).map_or(self.text.len(), |next| next - 1);
+        let text = &self.text[start..end];
+        Some(text.strip_suffix('\r').unwrap_or(text))
+    }
+}
+
+fn render_one(out: &mut String, d: &Diagnostic, source: Option<&Lines>, paint: Paint) {
     let style = severity_style(d.severity);
     let width = d.line.max(1).to_string().len();
     let blank = " ".repeat(width);
@@ -146,7 +169,7 @@ fn render_one(out: &mut String, d: &Diagnostic, source: Option<&str>, paint: Pai
     }
     out.push_str(&format!("{blank}{} {location}\n", paint.apply(BOLD_BLUE, "-->")));
 
-    if let Some(text) = source.and_then(|source| source_line(source, d.line)) {
+    if let Some(text) = source.and_then(|source| source.line(d.line)) {
         let (padding, carets) = underline(text, d);
         let bar = paint.apply(BOLD_BLUE, "|");
         out.push_str(&format!("{blank} {bar}\n"));
@@ -167,13 +190,6 @@ fn render_one(out: &mut String, d: &Diagnostic, source: Option<&str>, paint: Pai
         let hint = hint.replace("\r\n", "\n").replace('\n', &indent);
         out.push_str(&format!("{blank} {} {}: {hint}\n", paint.apply(BOLD_BLUE, "="), paint.apply(BOLD, "hint")));
     }
-}
-
-/// Line `line` (1-based) of `source` without its line ending, if the source has it.
-fn source_line(source: &str, line: u32) -> Option<&str> {
-    let index = usize::try_from(line).ok()?.checked_sub(1)?;
-    let text = source.split('\n').nth(index)?;
-    Some(text.strip_suffix('\r').unwrap_or(text))
 }
 
 fn expand_tabs(text: &str) -> String {

@@ -65,7 +65,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                         Severity::Error,
                         context.node_span(&pointer, true),
                         format!("`{action_id}` has no input `{name}`; the task fails before its first step"),
-                        Some(match crate::check::suggest::closest(name, &names) {
+                        Some(match context.closest(name, &names) {
                             Some(near) => format!("did you mean `{near}`?"),
                             None => format!("its inputs are: {}", names.join(", ")),
                         }),

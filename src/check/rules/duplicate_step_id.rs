@@ -1,6 +1,8 @@
 //! `duplicate-step-id`: two steps share an id, so `steps.<id>.output` means the later one and
 //! the earlier step's outputs are unreachable.
 
+use std::collections::HashMap;
+
 use crate::check::{Context, Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};
 
@@ -14,10 +16,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let mut seen: Vec<(&str, usize)> = Vec::new();
+    // Id → the first step that has it (written ids only: two steps without one are not duplicates).
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for (index, step) in context.steps().iter().enumerate() {
         let Some(id) = step.get("id").and_then(|v| v.as_str()) else { continue };
-        if let Some((_, first)) = seen.iter().find(|(seen_id, _)| *seen_id == id) {
+        if let Some(first) = seen.get(id) {
             let earlier = context.node_span(&format!("/spec/steps/{first}/id"), false);
             out.push(context.diagnostic(
                 RULE.info.id,
@@ -27,7 +30,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 Some("give each step its own id; later references to it reach only the last step with that id".into()),
             ));
         } else {
-            seen.push((id, index));
+            seen.insert(id, index);
         }
     }
 }

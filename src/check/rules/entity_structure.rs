@@ -152,7 +152,7 @@ fn explain(context: &Context, error: &ValidationError, out: &mut Vec<Finding>) {
                     format!("move `{name}` under `spec:`")
                 } else {
                     let allowed: Vec<String> = TOP_LEVEL.iter().map(|s| s.to_string()).collect();
-                    match crate::check::suggest::closest(name, &allowed) {
+                    match context.closest(name, &allowed) {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => format!("a Template has only {} at the top level", TOP_LEVEL.join(", ")),
                     }

@@ -5,6 +5,8 @@
 //! task. Only types that can be inferred are judged: literals, and `parameters.X` whose form
 //! field declares one `type`.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::check::context::Place;
@@ -41,23 +43,28 @@ fn literal_type(literal: &Literal) -> &'static str {
     }
 }
 
-/// The one `type` every page that declares `name` at its top level gives it.
-fn parameter_type(context: &Context, name: &str) -> Option<String> {
-    let mut found: Option<String> = None;
+/// Per field declared at the top level of a page, the one `type` every page declaring it gives
+/// it (`None` when a page gives none, or pages disagree).
+fn parameter_types<'c>(context: &'c Context) -> HashMap<&'c str, Option<&'c str>> {
+    let mut types: HashMap<&str, Option<&str>> = HashMap::new();
     for (_, page) in crate::check::schema_walk::pages(&context.entity) {
-        let Some(field) = page.pointer(&format!("/properties/{}", crate::yaml::escape_pointer_segment(name))) else {
-            continue;
-        };
-        let declared = field.get("type").and_then(Value::as_str)?;
-        if found.as_deref().is_some_and(|f| f != declared) {
-            return None;
+        let Some(Value::Object(properties)) = page.get("properties") else { continue };
+        for (name, field) in properties {
+            let declared = field.get("type").and_then(Value::as_str);
+            types
+                .entry(name)
+                .and_modify(|known| {
+                    if *known != declared {
+                        *known = None;
+                    }
+                })
+                .or_insert(declared);
         }
-        found = Some(declared.to_string());
     }
-    found
+    types
 }
 
-fn rendered(context: &Context, string: &TemplatedString) -> Option<Rendered> {
+fn rendered(types: &HashMap<&str, Option<&str>>, string: &TemplatedString) -> Option<Rendered> {
     let Ok(parsed) = &string.parsed else { return None };
     match parsed.body.as_slice() {
         [] => None,
@@ -65,9 +72,11 @@ fn rendered(context: &Context, string: &TemplatedString) -> Option<Rendered> {
             NodeKind::Output(expr) => match &expr.kind {
                 ExprKind::Literal(literal) => Some(Rendered::Literal(literal_type(literal))),
                 ExprKind::Attr { object, name } => match &object.kind {
-                    ExprKind::Name(root) if root == "parameters" => {
-                        parameter_type(context, name).map(|t| Rendered::Parameter(name.clone(), t))
-                    }
+                    ExprKind::Name(root) if root == "parameters" => types
+                        .get(name.as_str())
+                        .copied()
+                        .flatten()
+                        .map(|t| Rendered::Parameter(name.clone(), t.to_string())),
                     _ => None,
                 },
                 _ => None,
@@ -87,6 +96,7 @@ fn accepts(allowed: &[&str], actual: &str) -> bool {
 
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     let steps = context.steps();
+    let types = parameter_types(context);
     for string in context.strings.iter().filter(|s| s.place == Place::Input) {
         let Some(index) = string.step else { continue };
         let Some(action) = steps.get(index).and_then(|s| s.get("action")).and_then(Value::as_str) else { continue };
@@ -101,7 +111,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).collect(),
             _ => continue,
         };
-        let Some(rendered) = rendered(context, string) else { continue };
+        let Some(rendered) = rendered(&types, string) else { continue };
         let expected = allowed.join(" or ");
         let span = context.node_span(&string.pointer, false);
         let (severity, message, hint) = match rendered {

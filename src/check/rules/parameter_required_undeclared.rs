@@ -53,7 +53,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                     Severity::Error,
                     context.node_span(&format!("{at}/required/{index}"), false),
                     format!("`{name}` is required but not declared, so the form cannot show it and never validates"),
-                    Some(match crate::check::suggest::closest(name, &declared) {
+                    Some(match context.closest(name, &declared) {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => format!("declare `{name}` under `properties`, or remove it from `required`"),
                     }),

@@ -25,7 +25,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                     "`{}` does not exist (looked for `{}`); the step fails at run time",
                     skeleton.url, skeleton.path
                 ),
-                match crate::check::suggest::closest(last_segment(&skeleton.path), &skeleton.siblings) {
+                match context.closest(last_segment(&skeleton.path), &skeleton.siblings) {
                     Some(near) => format!("did you mean `{}`?", with_last_segment(&skeleton.url, near)),
                     None => format!("create the {wanted} or fix the url (relative to the template file)"),
                 },

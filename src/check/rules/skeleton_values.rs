@@ -50,7 +50,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                         Some(text) => (span_in(text, reference.range.0, reference.range.1), String::new()),
                         None => (Span::point(1, 1), format!(" (in the name `{name}`)")),
                     };
-                    let hint = match crate::check::suggest::closest(key, passed) {
+                    let hint = match context.closest(key, passed) {
                         Some(near) => format!("did you mean `{}.{near}`?", render.root),
                         None => format!(
                             "add `{key}` to the `values` of step `{}` (e.g. `{key}: ${{{{ parameters.{key} }}}}`)",

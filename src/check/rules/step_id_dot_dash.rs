@@ -3,7 +3,7 @@
 
 use crate::check::{Context, Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::engine::refs::{references, Reference};
+use crate::engine::refs::references;
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
@@ -14,25 +14,14 @@ pub const RULE: Rule = Rule {
     run,
 };
 
-/// The dashed step id that `reference` (a `steps.<prefix>` read) starts to spell in `source`.
-pub fn dashed_id_at<'a>(ids: &'a [String], source: &str, reference: &Reference) -> Option<&'a String> {
-    let (start, _) = *reference.segment_ranges.first()?;
-    let prefix = reference.path.first()?;
-    let source_from = source.get(start..)?;
-    ids.iter()
-        .filter(|id| id.contains('-') && id.starts_with(prefix.as_str()) && source_from.starts_with(id.as_str()))
-        .max_by_key(|id| id.len())
-}
-
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let ids = super::step_reference::step_ids(context);
     for string in &context.strings {
         let Ok(parsed) = &string.parsed else { continue };
         for reference in references(parsed) {
             if reference.root != "steps" {
                 continue;
             }
-            let Some(id) = dashed_id_at(&ids, &string.source, &reference) else { continue };
+            let Some(id) = context.step_ids.dashed_id_at(&string.source, &reference) else { continue };
             let id_start = reference.segment_ranges[0].0;
             out.push(context.diagnostic(
                 RULE.info.id,

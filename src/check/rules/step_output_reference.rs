@@ -17,7 +17,6 @@ pub const RULE: Rule = Rule {
 };
 
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let ids = super::step_reference::step_ids(context);
     let steps = context.steps();
     for string in &context.strings {
         let Ok(parsed) = &string.parsed else { continue };
@@ -25,7 +24,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             if reference.root != "steps" || reference.path.len() < 3 || reference.path[1] != "output" {
                 continue;
             }
-            let Some(index) = ids.iter().position(|id| *id == reference.path[0]) else { continue };
+            let Some(index) = context.step_ids.first_index(&reference.path[0]) else { continue };
             let Some(action_id) = steps[index].get("action").and_then(Value::as_str) else { continue };
             let Some(output) = context.manifest.action(action_id).and_then(|a| a.schema.output.as_ref()) else {
                 continue;
@@ -48,7 +47,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                     "`{action_id}` has no output `{name}`, so `steps.{}.output.{name}` is empty",
                     reference.path[0]
                 ),
-                Some(match crate::check::suggest::closest(name, &names) {
+                Some(match context.closest(name, &names) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None if names.is_empty() => format!("`{action_id}` declares no outputs"),
                     None => format!("its outputs are: {}", names.join(", ")),

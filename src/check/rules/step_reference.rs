@@ -15,39 +15,34 @@ pub const RULE: Rule = Rule {
     run,
 };
 
-/// Step ids in order, with Backstage's default `step-<n>` for steps without one.
-pub fn step_ids(context: &Context) -> Vec<String> {
-    context
-        .steps()
-        .iter()
-        .enumerate()
-        .map(|(i, step)| {
-            step.get("id").and_then(|v| v.as_str()).map_or_else(|| format!("step-{}", i + 1), str::to_string)
-        })
-        .collect()
-}
+/// How many earlier step ids a hint lists at most.
+const LISTED: usize = 20;
 
 fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let ids = step_ids(context);
+    let ids = context.step_ids.all();
     for string in &context.strings {
         let Ok(parsed) = &string.parsed else { continue };
         // Steps visible from here: those before this step, or all of them in `output`.
         let visible: &[String] = match (string.place, string.step) {
             (Place::When, _) => &[],
             (_, Some(step)) => &ids[..step],
-            (_, None) => &ids,
+            (_, None) => ids,
         };
         for reference in references(parsed) {
             if reference.root != "steps" {
                 continue;
             }
             let Some(id) = reference.path.first() else { continue };
-            if visible.contains(id) || super::step_id_dot_dash::dashed_id_at(&ids, &string.source, &reference).is_some()
-            {
+            let later = context.step_ids.first_index(id);
+            let is_visible = match (string.place, string.step) {
+                (Place::When, _) => false,
+                (_, Some(step)) => later.is_some_and(|at| at < step),
+                (_, None) => later.is_some(),
+            };
+            if is_visible || context.step_ids.dashed_id_at(&string.source, &reference).is_some() {
                 continue;
             }
             let range = reference.segment_ranges[0];
-            let later = ids.iter().position(|known| known == id);
             let (message, hint) = match (later, string.place) {
                 (_, Place::When) => (
                     format!("`steps.{id}` in a page condition: no step has run while the form is filled in"),
@@ -63,10 +58,10 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 ),
                 (None, _) => (
                     format!("`steps.{id}` refers to no step of this template"),
-                    match crate::check::suggest::closest(id, visible) {
+                    match context.closest(id, visible) {
                         Some(near) => format!("did you mean `steps.{near}`?"),
                         None if visible.is_empty() => "no step runs before this one".to_string(),
-                        None => format!("steps before this point: {}", visible.join(", ")),
+                        None => format!("steps before this point: {}", listing(visible)),
                     },
                 ),
             };
@@ -78,5 +73,13 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 Some(hint),
             ));
         }
+    }
+}
+
+/// `a, b, c`, or the first [`LISTED`] and how many more.
+fn listing(ids: &[String]) -> String {
+    match ids.len() {
+        n if n <= LISTED => ids.join(", "),
+        n => format!("{}, and {} more", ids[..LISTED].join(", "), n - LISTED),
     }
 }

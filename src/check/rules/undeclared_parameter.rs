@@ -1,6 +1,8 @@
 //! `undeclared-parameter`: `parameters.X` where no form page declares `X`. Backstage renders
 //! it as empty; usually a typo or a field renamed on the form but not in the steps.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use crate::check::{Context, Rule, RuleInfo};
@@ -59,6 +61,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     for page in &pages {
         declared_fields(page, page, 0, &mut declared);
     }
+    let is_declared: HashSet<&str> = declared.iter().map(String::as_str).collect();
     for string in &context.strings {
         let Ok(parsed) = &string.parsed else { continue };
         for reference in references(parsed) {
@@ -66,11 +69,11 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let Some(name) = reference.path.first() else { continue };
-            if declared.contains(name) {
+            if is_declared.contains(name.as_str()) {
                 continue;
             }
             let range = reference.segment_ranges[0];
-            let suggestion = crate::check::suggest::closest(name, &declared);
+            let suggestion = context.closest(name, &declared);
             out.push(context.diagnostic(
                 RULE.info.id,
                 Severity::Error,

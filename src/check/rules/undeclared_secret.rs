@@ -2,6 +2,8 @@
 //! form as a secret (a field with `ui:field: Secret`, or the `secretsKey` of a picker's
 //! `ui:options.requestUserCredentials`, such as RepoUrlPicker's user token). It renders empty.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use crate::check::{Context, Rule, RuleInfo};
@@ -58,11 +60,12 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     for (_, page) in crate::check::schema_walk::pages(&context.entity) {
         secret_fields(page, &mut declared, 0);
     }
+    let is_declared: HashSet<&str> = declared.iter().map(String::as_str).collect();
     for string in &context.strings {
         let Ok(parsed) = &string.parsed else { continue };
         for reference in references(parsed).into_iter().filter(|r| r.root == "secrets") {
             let Some(name) = reference.path.first() else { continue };
-            if declared.contains(name) {
+            if is_declared.contains(name.as_str()) {
                 continue;
             }
             let range = reference.segment_ranges[0];
@@ -71,7 +74,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 Severity::Error,
                 context.span_in_string(string, range.0, range.1),
                 format!("`secrets.{name}` is declared nowhere, so it is always empty"),
-                Some(match crate::check::suggest::closest(name, &declared) {
+                Some(match context.closest(name, &declared) {
                     Some(near) => format!("did you mean `secrets.{near}`?"),
                     None => "add it to spec.secrets.schema, or give a form field `ui:field: Secret`".into(),
                 }),

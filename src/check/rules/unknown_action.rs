@@ -22,7 +22,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
         if context.manifest.action(action).is_some() {
             continue;
         }
-        let near = crate::check::suggest::closest(action, &known);
+        let near = context.closest(action, &known);
         let (severity, message) = match (context.manifest.complete, near) {
             (true, _) | (false, Some(_)) => {
                 (Severity::Error, format!("action `{action}` is not registered; the task fails at this step"))

@@ -24,7 +24,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             if known.contains(&usage.name) {
                 continue;
             }
-            let hint = match crate::check::suggest::closest(&usage.name, &known) {
+            let hint = match context.closest(&usage.name, &known) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => "if a module of your Backstage instance registers this filter, this check does not know it yet"
                     .to_string(),

@@ -29,7 +29,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             if known.contains(&usage.name) {
                 continue;
             }
-            let hint = match crate::check::suggest::closest(&usage.name, &known) {
+            let hint = match context.closest(&usage.name, &known) {
                 Some(near) => format!("did you mean `{near}()`?"),
                 None => format!("the functions available here are {}", known.join(", ")),
             };

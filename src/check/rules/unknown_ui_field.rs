@@ -6,7 +6,6 @@
 use serde_json::Value;
 
 use crate::check::schema_walk::{each_schema, pages};
-use crate::check::suggest::closest;
 use crate::check::{Context, Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};
 
@@ -104,7 +103,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
         each_schema(page, &pointer, &mut |schema, at| {
             if let Some(Value::String(name)) = schema.get("ui:field") {
                 if !fields.contains(name) {
-                    let hint = match closest(name, &fields) {
+                    let hint = match context.closest(name, &fields) {
                         _ if widgets.contains(name) => format!("`{name}` is a widget: write `ui:widget: {name}`"),
                         Some(near) => format!("did you mean `{near}`?"),
                         None => "if your Backstage app registers this field extension, list it under `fields` in the \
@@ -125,7 +124,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             }
             if let Some(Value::String(name)) = schema.get("ui:widget") {
                 if !widgets.contains(name) {
-                    let hint = match closest(name, &widgets) {
+                    let hint = match context.closest(name, &widgets) {
                         _ if fields.contains(name) => {
                             format!("`{name}` is a field extension: write `ui:field: {name}`")
                         }
