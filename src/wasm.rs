@@ -126,6 +126,9 @@ struct CheckFilesOptions {
 struct CheckFile {
     path: String,
     source: String,
+    /// Set by the CLI for a file whose own check failed inside: reported, not checked again.
+    #[serde(default)]
+    failure: Option<String>,
 }
 
 /// A JavaScript skeleton reader, `{kind(path), list(path), read(path, maxBytes)}`:
@@ -238,6 +241,7 @@ pub fn check_files(files_json: &str, options_json: &str, reader: JsValue) -> Res
         options.format.as_deref().unwrap_or("text").parse().map_err(|e: crate::diagnostics::UnknownFormat| {
             to_js_error(TrellisError::new("invalid-argument", e.to_string()))
         })?;
+    let failures: Vec<Option<String>> = files.iter().map(|f| f.failure.clone()).collect();
     let files: Vec<crate::check::SourceFile> =
         files.into_iter().map(|f| crate::check::SourceFile { path: f.path, text: f.source }).collect();
     let manifest = match options.manifest.as_deref() {
@@ -248,8 +252,9 @@ pub fn check_files(files_json: &str, options_json: &str, reader: JsValue) -> Res
         None => None,
     };
     let source = skeleton_source(reader);
-    let (diagnostics, summary, report) = crate::check::check_files(
+    let (diagnostics, summary, report) = crate::check::check_files_reporting(
         &files,
+        &failures,
         manifest.as_ref(),
         &options.ignore,
         format,

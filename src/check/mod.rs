@@ -71,6 +71,9 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// The rule id of a file the check failed on (not a rule: `trellis rules` does not list it).
+pub const INTERNAL_ERROR: &str = "internal-error";
+
 /// `trellis check` over several files: every diagnostic, and the report in `format`. With
 /// `skeletons`, the skeletons of fetch steps are read through it (paths relative like the files').
 pub fn check_files(
@@ -81,14 +84,48 @@ pub fn check_files(
     colour: bool,
     skeletons: Option<&dyn SkeletonSource>,
 ) -> (Vec<Diagnostic>, Summary, String) {
+    check_files_reporting(files, &[], manifest, ignore, format, colour, skeletons)
+}
+
+/// [`check_files`], where `failures[i]`, when given, says why `files[i]` could not be checked (the
+/// caller's check of it failed inside: on wasm32 a panic aborts the whole call): that file gets
+/// this failure as its finding, so the other files' findings stand. A file whose check panics
+/// here (where panics unwind: natively) is reported the same way and the others still checked.
+pub fn check_files_reporting(
+    files: &[SourceFile],
+    failures: &[Option<String>],
+    manifest: Option<&Manifest>,
+    ignore: &[String],
+    format: Format,
+    colour: bool,
+    skeletons: Option<&dyn SkeletonSource>,
+) -> (Vec<Diagnostic>, Summary, String) {
     let mut diagnostics = Vec::new();
     let mut skeleton_texts = Vec::new();
-    for file in files {
+    for (index, file) in files.iter().enumerate() {
+        if let Some(Some(error)) = failures.get(index) {
+            diagnostics.push(failure(&file.path, error));
+            continue;
+        }
         let options =
             CheckOptions { path: Some(file.path.clone()), manifest: manifest.cloned(), ignore: ignore.to_vec() };
-        let result = check_source_with(&file.text, &options, skeletons);
-        diagnostics.extend(result.diagnostics);
-        skeleton_texts.extend(result.sources);
+        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check_source_with(&file.text, &options, skeletons)
+        }));
+        match checked {
+            Ok(result) => {
+                diagnostics.extend(result.diagnostics);
+                skeleton_texts.extend(result.sources);
+            }
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic");
+                diagnostics.push(failure(&file.path, &format!("panicked: {what}")));
+            }
+        }
     }
     let summary = Summary::of(&diagnostics, files.len());
     // The first file of a path wins, as a search in order would find it.
@@ -122,6 +159,7 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     match crate::yaml::parse_documents(source, Some(&file)) {
         Err(error) => diagnostics.push(rules::yaml_syntax::from_error(&file, &error)),
         Ok(documents) => {
+            diagnostics.extend(rules::entity_structure::not_entities(&file, &documents));
             let merged = options.manifest.as_ref().map(Manifest::with);
             let manifest = merged.as_ref().unwrap_or_else(|| Manifest::builtin());
             for document in documents {
@@ -136,6 +174,9 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
             }
         }
     }
+    for diagnostic in &mut diagnostics {
+        diagnostic.bound_texts();
+    }
     let suppressed = suppressions(source);
     diagnostics.retain(|d| !options.ignore.iter().any(|r| r == d.rule) && !(d.file == file && suppressed.silences(d)));
     // The template's own findings first, then those in skeleton files by path.
@@ -145,6 +186,24 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     diagnostics.dedup();
     let summary = Summary::of(&diagnostics, 1);
     CheckResult { diagnostics, summary, sources }
+}
+
+/// The finding of a file that could not be checked.
+fn failure(file: &str, error: &str) -> Diagnostic {
+    let mut diagnostic = context::diagnostic_in(
+        file.to_string(),
+        INTERNAL_ERROR,
+        Severity::Error,
+        crate::error::Span::point(1, 1),
+        format!("Trellis failed on this file with an internal error, so it was not checked: {error}"),
+        Some(
+            "this is a bug in Trellis, not in your template: please report it with this file; the other files \
+             were checked"
+                .into(),
+        ),
+    );
+    diagnostic.bound_texts();
+    diagnostic
 }
 
 /// The texts of skeleton files that diagnostics point into.

@@ -129,3 +129,82 @@ fn the_shapes_find_what_they_hold() {
     assert_eq!(count("suppressed findings", "if-plain-string"), 0);
     assert_eq!(count("one string with many findings", "step-reference"), 30);
 }
+
+/// Reads skeletons from nowhere, and panics for `boom/`: a stand-in for any failure inside.
+struct Exploding;
+
+impl super::SkeletonSource for Exploding {
+    fn kind(&self, path: &str) -> Result<Option<super::skeleton::EntryKind>, String> {
+        assert!(!path.ends_with("boom"), "the reader broke on {path}");
+        Ok(None)
+    }
+    fn list(&self, _: &str) -> Result<Vec<(String, super::skeleton::EntryKind)>, String> {
+        Ok(Vec::new())
+    }
+    fn read(&self, _: &str, _: u64) -> Result<Vec<u8>, super::skeleton::ReadError> {
+        Err(super::skeleton::ReadError::Failed("no files".into()))
+    }
+}
+
+#[test]
+fn a_file_the_check_fails_on_is_that_files_finding() {
+    use crate::diagnostics::Format;
+    let fetch =
+        |url: &str| template(1, |_| format!("    - id: f\n      action: fetch:plain\n      input: {{url: ./{url}}}\n"));
+    let files = [
+        super::SourceFile { path: "a/template.yaml".into(), text: fetch("boom") },
+        super::SourceFile { path: "b/template.yaml".into(), text: fetch("missing") },
+        super::SourceFile { path: "c/template.yaml".into(), text: "- not an entity\n".into() },
+    ];
+    let (diagnostics, summary, report) = super::check_files(&files, None, &[], Format::Text, false, Some(&Exploding));
+    let found: Vec<String> =
+        diagnostics.iter().map(|d| format!("{}:{}:{} {}", d.file, d.line, d.column, d.rule)).collect();
+    assert_eq!(
+        found,
+        [
+            "a/template.yaml:1:1 internal-error",
+            "b/template.yaml:13:20 skeleton-missing",
+            "c/template.yaml:1:1 entity-structure"
+        ]
+    );
+    assert!(diagnostics[0].message.contains("the reader broke on a/boom"), "{}", diagnostics[0].message);
+    assert_eq!((summary.errors, summary.files), (3, 3));
+    assert!(
+        report.contains(
+            "error[internal-error]: Trellis failed on this file with an internal error, so it was not checked"
+        ),
+        "{report}"
+    );
+
+    // A failure the caller met (on wasm32 a panic ends the whole call) is reported the same way.
+    let failures = [None, Some("the core trapped".to_string()), None];
+    let (diagnostics, _, _) = super::check_files_reporting(&files[..], &failures, None, &[], Format::Json, false, None);
+    let found: Vec<String> = diagnostics.iter().map(|d| format!("{} {}", d.file, d.rule)).collect();
+    assert_eq!(
+        found,
+        ["b/template.yaml internal-error", "c/template.yaml entity-structure"],
+        "a is not read without a reader"
+    );
+    assert!(diagnostics[0].message.ends_with("so it was not checked: the core trapped"));
+}
+
+#[test]
+fn texts_from_long_values_are_bounded_in_every_format() {
+    use crate::diagnostics::Format;
+    // A 200 KB step id read with a dot: the message quotes it, the code frame shows its line.
+    let id = format!("a-{}", "b".repeat(200_000));
+    let text = template(1, |_| {
+        format!("    - id: {id}\n      action: debug:log\n      input: {{message: '${{{{ steps.{id}.output }}}}'}}\n")
+    });
+    let files = [super::SourceFile { path: "t.yaml".into(), text }];
+    for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+        let (diagnostics, _, report) = super::check_files(&files, None, &[], format, false, None);
+        assert!(!diagnostics.is_empty());
+        assert!(
+            report.len() < 8_000 * diagnostics.len(),
+            "{format}: {} bytes for {} findings",
+            report.len(),
+            diagnostics.len()
+        );
+    }
+}

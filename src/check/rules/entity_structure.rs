@@ -9,11 +9,12 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Registry, ValidationError, Validator};
 use serde_json::Value;
 
+use crate::check::context::diagnostic_in;
 use crate::check::{Context, Rule, RuleInfo};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Span;
 use crate::params::messages;
-use crate::yaml::escape_pointer_segment;
+use crate::yaml::{escape_pointer_segment, Document};
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
@@ -77,6 +78,49 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
     for finding in findings {
         out.push(context.diagnostic(RULE.info.id, Severity::Error, finding.span, finding.message, Some(finding.hint)));
     }
+}
+
+/// Findings about the file's documents themselves, before any Template is looked at. The catalog
+/// (@backstage/plugin-catalog-node 3.0.0, `processing/parse.cjs.js` `parseEntityYaml`) skips a
+/// document that is `null` and rejects one that is not a mapping ("Expected object at root, got
+/// …", with JavaScript's `typeof`): a list, a string, a number or a boolean. A file with no
+/// entity at all (empty, only comments, only `null`) gives the catalog no template.
+pub fn not_entities(file: &str, documents: &[Document]) -> Vec<Diagnostic> {
+    let hint = "a template document is a mapping with `apiVersion`, `kind: Template`, `metadata` and `spec`";
+    if documents.iter().all(|document| document.value.is_null()) {
+        return vec![diagnostic_in(
+            file.to_string(),
+            RULE.info.id,
+            Severity::Error,
+            Span::point(1, 1),
+            "the file holds no entity (it is empty, or only comments or `null`), so the catalog finds no template in it"
+                .into(),
+            Some(format!("{hint}; or leave this file out of the check")),
+        )];
+    }
+    let mut out = Vec::new();
+    for document in documents {
+        let (shape, type_of) = match &document.value {
+            Value::Null | Value::Object(_) => continue,
+            Value::Array(_) => ("a list", "object"),
+            Value::String(_) => ("a string", "string"),
+            Value::Number(_) => ("a number", "number"),
+            Value::Bool(_) => ("a boolean", "boolean"),
+        };
+        let span = document.map.get("").map_or(Span::point(1, 1), |node| node.value);
+        out.push(diagnostic_in(
+            file.to_string(),
+            RULE.info.id,
+            Severity::Error,
+            span,
+            format!(
+                "this document is {shape}, not a mapping: the catalog rejects it (\"Expected object at root, got \
+                 {type_of}\") and shows no template from it"
+            ),
+            Some(hint.into()),
+        ));
+    }
+    out
 }
 
 /// `spec.steps[2].action` in backticks; the document itself for the root.
