@@ -165,7 +165,7 @@ fn entry_kind(value: &JsValue) -> Option<crate::check::skeleton::EntryKind> {
     use crate::check::skeleton::EntryKind;
     Some(match value.as_string()?.as_str() {
         "file" => EntryKind::File,
-        "dir" => EntryKind::Dir,
+        "dir" => EntryKind::Directory,
         "symlink" => EntryKind::Symlink,
         _ => EntryKind::Other,
     })
@@ -252,7 +252,7 @@ pub fn check_files(files_json: &str, options_json: &str, reader: JsValue) -> Res
         None => None,
     };
     let source = skeleton_source(reader);
-    let (diagnostics, summary, report) = crate::check::check_files_reporting(
+    let (diagnostics, summary, report) = crate::check::check_files(
         &files,
         &failures,
         manifest.as_ref(),
@@ -659,6 +659,8 @@ fn entry_type(kind: crate::render::skeleton::EntryKind) -> &'static str {
         EntryKind::File => "file",
         EntryKind::Directory => "directory",
         EntryKind::Symlink => "symlink",
+        // Only in directory listings; a rendered tree never holds one.
+        EntryKind::Other => "other",
     }
 }
 

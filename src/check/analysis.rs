@@ -1,16 +1,68 @@
 //! Analysis of a Template document that several rules share, computed once per document when
-//! the [`Context`](super::Context) is built. Rules read it; none computes it again or asks
-//! another rule for it.
+//! the [`Context`](super::Context) is built: every templated text parsed with what it reads and
+//! calls ([`Parsed`]), and the step ids with their order ([`StepIds`]). Rules read it; none
+//! computes it again or asks another rule for it.
 //!
 //! Every lookup here takes time independent of the number of steps (hash maps and a trie), so a
 //! check stays linear in the size of the template; [`work`] counts the lookups for the tests that
 //! hold it to that.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::engine::refs::Reference;
+use crate::engine::refs::{analyze, Analysis, Reference};
+use crate::engine::{self, ast, ParseOptions, SyntaxError};
+
+/// A template text parsed once, with what it reads and calls.
+pub struct Parsed {
+    pub template: Result<ast::Template, SyntaxError>,
+    /// The context paths it reads and the filters, functions and tests it calls, each in source
+    /// order; empty when the text does not parse.
+    pub uses: Analysis,
+}
+
+impl Parsed {
+    pub fn new(text: &str, options: &ParseOptions) -> Parsed {
+        let template = engine::parse(text, options);
+        let uses = template.as_ref().map(analyze).unwrap_or_default();
+        Parsed { template, uses }
+    }
+
+    /// The context paths the text reads (`parameters.name`, `steps.x.output.y`), in source order.
+    pub fn references(&self) -> &[Reference] {
+        &self.uses.references
+    }
+}
+
+/// The first path segment a reference reads under `root`: `name` of `parameters.name.x`.
+pub fn segment_under<'r>(read: &'r Reference, root: &str) -> Option<&'r String> {
+    (read.root == root).then(|| read.path.first()).flatten()
+}
+
+/// Names a template may use (declared fields, secrets, known filters): in order, for suggestions
+/// and listings, and looked up by hash.
+pub struct Names {
+    in_order: Vec<String>,
+    set: HashSet<String>,
+}
+
+impl Names {
+    pub fn new(in_order: Vec<String>) -> Names {
+        let set = in_order.iter().cloned().collect();
+        Names { in_order, set }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        work::count(1);
+        self.set.contains(name)
+    }
+
+    /// Every name, in the order given.
+    pub fn all(&self) -> &[String] {
+        &self.in_order
+    }
+}
 
 /// The step ids in order, with Backstage's default `step-<n>` for a step without one (the
 /// dry-run endpoint and the task runner name them so).

@@ -1,4 +1,6 @@
-//! One Template document prepared for the rules: values, spans and parsed templated strings.
+//! One Template document prepared for the rules: values, spans, every templated string parsed
+//! with what it reads (once), the step ids, the skeletons of fetch steps, and the means to place
+//! and word findings (spans inside scalars, did-you-mean suggestions).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -6,17 +8,17 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use super::analysis::StepIds;
+use super::analysis::{Parsed, StepIds};
 use super::locate::{span_in_value, LineIndex, RawScalar};
 use super::skeleton::{Skeleton, SkeletonSource};
 use super::suggest::Suggestions;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::engine::{self, ast, ParseOptions, SyntaxError};
+use crate::engine::ParseOptions;
 use crate::error::Span;
 use crate::yaml::{escape_pointer_segment, Document, SourceMap};
 
 /// A string in the template that Backstage renders (step `input`/`if`/`each`, `output`,
-/// page `when`), with its parse result.
+/// page `when`) and that holds template syntax, parsed with what it reads and calls.
 pub struct TemplatedString {
     /// JSON pointer of the string in the document.
     pub pointer: String,
@@ -26,7 +28,7 @@ pub struct TemplatedString {
     /// Byte offset in `value` = byte offset in the engine's source + `shift`: Backstage trims
     /// `when` conditions and wraps them in `${{ }}`, which this undoes.
     pub shift: isize,
-    pub parsed: Result<ast::Template, SyntaxError>,
+    pub parsed: Parsed,
     /// Which part of the template: `input`, `if`, `each`, `output`, `when`.
     pub place: Place,
     /// For step strings, the index of the step.
@@ -79,6 +81,9 @@ impl ScalarPositions {
     }
 }
 
+/// What [`Context::each_rendered_string`] calls: pointer, text, place, step.
+pub type RenderedStringVisit<'f> = dyn FnMut(String, &str, Place, Option<usize>) + 'f;
+
 /// Does this string go through the template engine at all?
 fn is_templated(text: &str) -> bool {
     text.contains("${{") || text.contains("{%") || text.contains("{#")
@@ -118,39 +123,46 @@ impl<'a> Context<'a> {
         self.entity.pointer("/spec/steps").and_then(Value::as_array).map_or(&[], Vec::as_slice)
     }
 
-    fn collect_strings(&self) -> Vec<TemplatedString> {
-        let mut out = Vec::new();
+    /// The form pages with their pointers (`[spec.parameters].flat()`).
+    pub fn pages(&self) -> Vec<(String, &Value)> {
+        super::schema_walk::pages(&self.entity)
+    }
+
+    /// Calls `f` with the pointer and text of every string Backstage renders in the steps (`input`,
+    /// `if`, `each`) and in `output`, whether or not it holds template syntax, with its place and
+    /// step, in document order.
+    pub fn each_rendered_string(&self, f: &mut RenderedStringVisit<'_>) {
         for (index, step) in self.steps().iter().enumerate() {
-            let base = format!("/spec/steps/{index}");
-            if let Some(input) = step.get("input") {
-                walk_strings(input, &format!("{base}/input"), &mut |pointer, text| {
-                    out.push(self.templated(pointer, text, Place::Input, Some(index)));
-                });
-            }
-            for (key, place) in [("if", Place::If), ("each", Place::Each)] {
+            for (key, place) in [("input", Place::Input), ("if", Place::If), ("each", Place::Each)] {
                 if let Some(value) = step.get(key) {
-                    walk_strings(value, &format!("{base}/{key}"), &mut |pointer, text| {
-                        out.push(self.templated(pointer, text, place, Some(index)));
+                    walk_strings(value, &format!("/spec/steps/{index}/{key}"), &mut |pointer, text| {
+                        f(pointer, text, place, Some(index))
                     });
                 }
             }
         }
         if let Some(output) = self.entity.pointer("/spec/output") {
-            walk_strings(output, "/spec/output", &mut |pointer, text| {
-                out.push(self.templated(pointer, text, Place::Output, None))
-            });
+            walk_strings(output, "/spec/output", &mut |pointer, text| f(pointer, text, Place::Output, None));
         }
-        for (pointer, page) in super::schema_walk::pages(&self.entity) {
+    }
+
+    fn collect_strings(&self) -> Vec<TemplatedString> {
+        let mut out = Vec::new();
+        self.each_rendered_string(&mut |pointer, text, place, step| {
+            if is_templated(text) {
+                out.push(self.templated(pointer, text, place, step));
+            }
+        });
+        for (pointer, page) in self.pages() {
             if let Some(Value::String(when)) = page.get("when") {
                 out.push(self.when_condition(&format!("{pointer}/when"), when));
             }
         }
-        out.retain(|s| is_templated(&s.value) || s.place == Place::When);
         out
     }
 
     fn templated(&self, pointer: String, text: &str, place: Place, step: Option<usize>) -> TemplatedString {
-        let parsed = engine::parse(text, &ParseOptions::default());
+        let parsed = Parsed::new(text, &ParseOptions::default());
         TemplatedString { pointer, value: text.to_string(), source: text.to_string(), shift: 0, parsed, place, step }
     }
 
@@ -164,7 +176,7 @@ impl<'a> Context<'a> {
         } else {
             (format!("${{{{ {expression} }}}}"), leading - 4)
         };
-        let parsed = engine::parse(&source, &ParseOptions::default());
+        let parsed = Parsed::new(&source, &ParseOptions::default());
         TemplatedString {
             pointer: pointer.to_string(),
             value: text.to_string(),
@@ -259,7 +271,7 @@ pub fn diagnostic_in(
 }
 
 /// Calls `f` with the pointer and text of every string under `value`.
-pub fn walk_strings(value: &Value, pointer: &str, f: &mut dyn FnMut(String, &str)) {
+fn walk_strings(value: &Value, pointer: &str, f: &mut dyn FnMut(String, &str)) {
     match value {
         Value::String(s) => f(pointer.to_string(), s),
         Value::Array(items) => {

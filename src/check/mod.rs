@@ -1,9 +1,10 @@
 //! `trellis check`: finds template mistakes that Backstage only shows at run time (or never).
 //!
-//! A template file is parsed once into a [`Context`] (YAML values with spans, every templated
-//! string parsed by the engine's front end); each rule in [`rules`] reads the context and adds
-//! [`Diagnostic`]s. Rules live one per file with a stable id, a one-line description and golden
-//! tests (`tests/fixtures/check/<rule>/`).
+//! A template file is parsed once into a [`Context`] per Template document (YAML values with
+//! spans, every templated string parsed with what it reads, the step ids; `analysis.rs`); the
+//! rules in [`rules`] ride on one walk over it (`walk.rs`) and add [`Diagnostic`]s. Rules live one
+//! per file with a stable id, a one-line description and golden tests
+//! (`tests/fixtures/check/<rule>/`), and never use one another.
 
 mod analysis;
 mod context;
@@ -14,6 +15,7 @@ mod schema_walk;
 pub mod skeleton;
 mod suggest;
 pub(crate) mod validators;
+mod walk;
 
 use std::collections::{HashMap, HashSet};
 
@@ -22,22 +24,9 @@ use serde::Serialize;
 use crate::diagnostics::{self, Diagnostic, Format, Severity, Summary};
 use crate::manifest::Manifest;
 
-pub use context::{Context, TemplatedString};
+pub use context::{Context, Place, TemplatedString};
 pub use skeleton::{FsSource, SkeletonSource};
-
-/// How a rule is described to users (`trellis rules`, SARIF).
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct RuleInfo {
-    pub id: &'static str,
-    pub description: &'static str,
-    pub default_severity: Severity,
-}
-
-/// A check over one Template document.
-pub struct Rule {
-    pub info: RuleInfo,
-    pub run: fn(&Context, &mut Vec<Diagnostic>),
-}
+pub use walk::{Rule, RuleInfo, Visitor};
 
 /// Options of one check run.
 #[derive(Debug, Clone, Default)]
@@ -76,22 +65,12 @@ pub const INTERNAL_ERROR: &str = "internal-error";
 
 /// `trellis check` over several files: every diagnostic, and the report in `format`. With
 /// `skeletons`, the skeletons of fetch steps are read through it (paths relative like the files').
+/// `failures[i]`, when given, says why `files[i]` could not be checked (the caller's check of it
+/// failed inside: on wasm32 a panic aborts the whole call): that file gets this failure as its
+/// finding, so the other files' findings stand; `&[]` when there is none. A file whose check
+/// panics here (where panics unwind: natively) is reported the same way and the others are
+/// still checked.
 pub fn check_files(
-    files: &[SourceFile],
-    manifest: Option<&Manifest>,
-    ignore: &[String],
-    format: Format,
-    colour: bool,
-    skeletons: Option<&dyn SkeletonSource>,
-) -> (Vec<Diagnostic>, Summary, String) {
-    check_files_reporting(files, &[], manifest, ignore, format, colour, skeletons)
-}
-
-/// [`check_files`], where `failures[i]`, when given, says why `files[i]` could not be checked (the
-/// caller's check of it failed inside: on wasm32 a panic aborts the whole call): that file gets
-/// this failure as its finding, so the other files' findings stand. A file whose check panics
-/// here (where panics unwind: natively) is reported the same way and the others still checked.
-pub fn check_files_reporting(
     files: &[SourceFile],
     failures: &[Option<String>],
     manifest: Option<&Manifest>,
@@ -167,9 +146,7 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
                     continue;
                 }
                 let context = Context::new(&file, source, document, manifest, skeletons);
-                for rule in rules::ALL {
-                    (rule.run)(&context, &mut diagnostics);
-                }
+                walk::run_rules(&context, &mut diagnostics);
                 keep_skeleton_texts(&context, &diagnostics, &mut sources);
             }
         }

@@ -19,8 +19,11 @@ fn template(n: usize, step: impl Fn(usize) -> String) -> String {
     text
 }
 
+/// A kind of template (its name) and how to write one of `n` steps.
+type Shape = (&'static str, Box<dyn Fn(usize) -> String>);
+
 /// Templates whose size grows with `n` in the ways a check could be quadratic.
-fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> String>)> {
+fn shapes() -> Vec<Shape> {
     vec![
         ("plain steps", Box::new(|n| template(n, |i| format!("    - id: s{i}\n      action: debug:log\n")))),
         (
@@ -156,7 +159,8 @@ fn a_file_the_check_fails_on_is_that_files_finding() {
         super::SourceFile { path: "b/template.yaml".into(), text: fetch("missing") },
         super::SourceFile { path: "c/template.yaml".into(), text: "- not an entity\n".into() },
     ];
-    let (diagnostics, summary, report) = super::check_files(&files, None, &[], Format::Text, false, Some(&Exploding));
+    let (diagnostics, summary, report) =
+        super::check_files(&files, &[], None, &[], Format::Text, false, Some(&Exploding));
     let found: Vec<String> =
         diagnostics.iter().map(|d| format!("{}:{}:{} {}", d.file, d.line, d.column, d.rule)).collect();
     assert_eq!(
@@ -178,7 +182,7 @@ fn a_file_the_check_fails_on_is_that_files_finding() {
 
     // A failure the caller met (on wasm32 a panic ends the whole call) is reported the same way.
     let failures = [None, Some("the core trapped".to_string()), None];
-    let (diagnostics, _, _) = super::check_files_reporting(&files[..], &failures, None, &[], Format::Json, false, None);
+    let (diagnostics, _, _) = super::check_files(&files[..], &failures, None, &[], Format::Json, false, None);
     let found: Vec<String> = diagnostics.iter().map(|d| format!("{} {}", d.file, d.rule)).collect();
     assert_eq!(
         found,
@@ -198,7 +202,7 @@ fn texts_from_long_values_are_bounded_in_every_format() {
     });
     let files = [super::SourceFile { path: "t.yaml".into(), text }];
     for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
-        let (diagnostics, _, report) = super::check_files(&files, None, &[], format, false, None);
+        let (diagnostics, _, report) = super::check_files(&files, &[], None, &[], format, false, None);
         assert!(!diagnostics.is_empty());
         assert!(
             report.len() < 8_000 * diagnostics.len(),
@@ -206,5 +210,20 @@ fn texts_from_long_values_are_bounded_in_every_format() {
             report.len(),
             diagnostics.len()
         );
+    }
+}
+
+#[test]
+fn rules_never_use_one_another() {
+    // Shared analysis lives beside the context (context.rs, analysis.rs), never in a rule.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/check/rules");
+    let names: Vec<String> = super::rules::ALL.iter().map(|rule| rule.info.id.replace('-', "_")).collect();
+    for name in &names {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.rs"))).expect("one file per rule, named by its id");
+        for other in names.iter().filter(|other| *other != name) {
+            for path in [format!("super::{other}"), format!("rules::{other}")] {
+                assert!(!text.contains(&path), "{name}.rs uses {path}");
+            }
+        }
     }
 }

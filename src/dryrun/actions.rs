@@ -108,7 +108,7 @@ impl Call<'_, '_> {
 
     /// Checks that what the url names exists and is a directory (or a file).
     fn expect_kind(&self, path: &str, file: bool) -> Result<(), TrellisError> {
-        let wanted = if file { SourceKind::File } else { SourceKind::Dir };
+        let wanted = if file { SourceKind::File } else { SourceKind::Directory };
         match self.runner.source.kind(path) {
             Ok(Some(kind)) if kind == wanted => Ok(()),
             Ok(Some(kind)) => Err(self.error(
@@ -177,7 +177,7 @@ impl Call<'_, '_> {
                 let path = if dir.is_empty() { name } else { format!("{dir}/{name}") };
                 let full = join(root, &path);
                 let entry = match kind {
-                    SourceKind::Dir => {
+                    SourceKind::Directory => {
                         if depth + 1 >= MAX_DEPTH {
                             return Err(self.error(
                                 "skeleton-too-large",

@@ -22,14 +22,14 @@ impl SkeletonSource for Files {
             return Ok(Some(SourceKind::File));
         }
         let prefix = format!("{path}/");
-        Ok(self.0.keys().any(|k| k.starts_with(&prefix)).then_some(SourceKind::Dir))
+        Ok(self.0.keys().any(|k| k.starts_with(&prefix)).then_some(SourceKind::Directory))
     }
     fn list(&self, path: &str) -> Result<Vec<(String, SourceKind)>, String> {
         let prefix = format!("{path}/");
         let mut out: Vec<(String, SourceKind)> = Vec::new();
         for key in self.0.keys().filter_map(|k| k.strip_prefix(&prefix)) {
             let (name, kind) = match key.split_once('/') {
-                Some((dir, _)) => (dir, SourceKind::Dir),
+                Some((dir, _)) => (dir, SourceKind::Directory),
                 None => (key, SourceKind::File),
             };
             if !out.iter().any(|(n, _)| n == name) {

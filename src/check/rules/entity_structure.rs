@@ -10,7 +10,7 @@ use jsonschema::{Registry, ValidationError, Validator};
 use serde_json::Value;
 
 use crate::check::context::diagnostic_in;
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Span;
 use crate::params::messages;
@@ -22,8 +22,10 @@ pub const RULE: Rule = Rule {
         description: "the Template document must match Backstage's Entity and Template v1beta3 schemas",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(EntityStructure),
 };
+
+struct EntityStructure;
 
 /// `(resolvable $id, schema text)`. The schemas refer to each other by bare `$id`s
 /// (`Entity`, `common#relation`), which resolve against the validator's default base URI.
@@ -67,16 +69,24 @@ struct Finding {
     hint: String,
 }
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(validator) = validator() else { return };
-    let mut findings: Vec<Finding> = Vec::new();
-    for error in validator.iter_errors(&context.entity) {
-        explain(context, &error, &mut findings);
-    }
-    findings.sort_by(|a, b| (&a.pointer, a.rank).cmp(&(&b.pointer, b.rank)));
-    findings.dedup_by(|later, first| later.pointer == first.pointer);
-    for finding in findings {
-        out.push(context.diagnostic(RULE.info.id, Severity::Error, finding.span, finding.message, Some(finding.hint)));
+impl Visitor for EntityStructure {
+    fn document(&mut self, context: &Context, out: &mut Vec<Diagnostic>) {
+        let Some(validator) = validator() else { return };
+        let mut findings: Vec<Finding> = Vec::new();
+        for error in validator.iter_errors(&context.entity) {
+            explain(context, &error, &mut findings);
+        }
+        findings.sort_by(|a, b| (&a.pointer, a.rank).cmp(&(&b.pointer, b.rank)));
+        findings.dedup_by(|later, first| later.pointer == first.pointer);
+        for finding in findings {
+            out.push(context.diagnostic(
+                RULE.info.id,
+                Severity::Error,
+                finding.span,
+                finding.message,
+                Some(finding.hint),
+            ));
+        }
     }
 }
 

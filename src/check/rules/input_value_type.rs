@@ -9,8 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::check::context::Place;
-use crate::check::{Context, Rule, RuleInfo, TemplatedString};
+use crate::check::{Context, Place, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::ast::{ExprKind, Literal, NodeKind};
 
@@ -20,8 +19,13 @@ pub const RULE: Rule = Rule {
         description: "templated step inputs must render to a type the action's input schema accepts",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |context| Box::new(InputValueType { types: parameter_types(context) }),
 };
+
+struct InputValueType<'c> {
+    /// What `parameter_types` finds.
+    types: HashMap<&'c str, Option<&'c str>>,
+}
 
 /// What a templated value renders to, as far as it can be told without the values.
 enum Rendered {
@@ -47,7 +51,7 @@ fn literal_type(literal: &Literal) -> &'static str {
 /// it (`None` when a page gives none, or pages disagree).
 fn parameter_types<'c>(context: &'c Context) -> HashMap<&'c str, Option<&'c str>> {
     let mut types: HashMap<&str, Option<&str>> = HashMap::new();
-    for (_, page) in crate::check::schema_walk::pages(&context.entity) {
+    for (_, page) in context.pages() {
         let Some(Value::Object(properties)) = page.get("properties") else { continue };
         for (name, field) in properties {
             let declared = field.get("type").and_then(Value::as_str);
@@ -65,7 +69,7 @@ fn parameter_types<'c>(context: &'c Context) -> HashMap<&'c str, Option<&'c str>
 }
 
 fn rendered(types: &HashMap<&str, Option<&str>>, string: &TemplatedString) -> Option<Rendered> {
-    let Ok(parsed) = &string.parsed else { return None };
+    let Ok(parsed) = &string.parsed.template else { return None };
     match parsed.body.as_slice() {
         [] => None,
         [only] => match &only.kind {
@@ -94,24 +98,27 @@ fn accepts(allowed: &[&str], actual: &str) -> bool {
     allowed.contains(&actual) || (actual == "integer" && allowed.contains(&"number"))
 }
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let steps = context.steps();
-    let types = parameter_types(context);
-    for string in context.strings.iter().filter(|s| s.place == Place::Input) {
-        let Some(index) = string.step else { continue };
-        let Some(action) = steps.get(index).and_then(|s| s.get("action")).and_then(Value::as_str) else { continue };
-        let Some(schema) = context.manifest.action(action).and_then(|a| a.schema.input.as_ref()) else { continue };
+impl Visitor for InputValueType<'_> {
+    fn string(&mut self, context: &Context, string: &TemplatedString, out: &mut Vec<Diagnostic>) {
+        if string.place != Place::Input {
+            return;
+        }
+        let Some(index) = string.step else { return };
+        let Some(action) = context.steps().get(index).and_then(|s| s.get("action")).and_then(Value::as_str) else {
+            return;
+        };
+        let Some(schema) = context.manifest.action(action).and_then(|a| a.schema.input.as_ref()) else { return };
         // Top-level inputs only: `/spec/steps/<i>/input/<name>`.
         let prefix = format!("/spec/steps/{index}/input/");
-        let Some(name) = string.pointer.strip_prefix(&prefix).filter(|n| !n.contains('/')) else { continue };
+        let Some(name) = string.pointer.strip_prefix(&prefix).filter(|n| !n.contains('/')) else { return };
         let name = name.replace("~1", "/").replace("~0", "~");
-        let Some(property) = schema.get("properties").and_then(|p| p.get(&name)) else { continue };
+        let Some(property) = schema.get("properties").and_then(|p| p.get(&name)) else { return };
         let allowed: Vec<&str> = match property.get("type") {
             Some(Value::String(t)) => vec![t.as_str()],
             Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).collect(),
-            _ => continue,
+            _ => return,
         };
-        let Some(rendered) = rendered(&types, string) else { continue };
+        let Some(rendered) = rendered(&self.types, string) else { return };
         let expected = allowed.join(" or ");
         let span = context.node_span(&string.pointer, false);
         let (severity, message, hint) = match rendered {
@@ -140,7 +147,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 ),
                 format!("declare `{parameter}` as `type: {expected}` on its form page, or convert the value"),
             ),
-            _ => continue,
+            _ => return,
         };
         out.push(context.diagnostic(RULE.info.id, severity, span, message, Some(hint)));
     }

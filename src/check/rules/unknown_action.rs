@@ -3,7 +3,9 @@
 //! an action from a module (such as `publish:github`) cannot be told from a typo, so that case
 //! is a warning; with an instance manifest (`--manifest`) it is an error.
 
-use crate::check::{Context, Rule, RuleInfo};
+use serde_json::Value;
+
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -12,17 +14,21 @@ pub const RULE: Rule = Rule {
         description: "step actions must be registered in Backstage",
         default_severity: Severity::Warning,
     },
-    run,
+    visitor: |context| Box::new(UnknownAction { known: context.manifest.action_ids() }),
 };
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let known = context.manifest.action_ids();
-    for (index, step) in context.steps().iter().enumerate() {
-        let Some(action) = step.get("action").and_then(|a| a.as_str()) else { continue };
+struct UnknownAction {
+    /// The actions of the manifest, for suggestions.
+    known: Vec<String>,
+}
+
+impl Visitor for UnknownAction {
+    fn step(&mut self, context: &Context, index: usize, step: &Value, out: &mut Vec<Diagnostic>) {
+        let Some(action) = step.get("action").and_then(|a| a.as_str()) else { return };
         if context.manifest.action(action).is_some() {
-            continue;
+            return;
         }
-        let near = context.closest(action, &known);
+        let near = context.closest(action, &self.known);
         let (severity, message) = match (context.manifest.complete, near) {
             (true, _) | (false, Some(_)) => {
                 (Severity::Error, format!("action `{action}` is not registered; the task fails at this step"))
@@ -35,7 +41,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
         let hint = match near {
             Some(near) => format!("did you mean `{near}`?"),
             None => "run `trellis manifest --url <your Backstage>` and pass the file with `--manifest` to check \
-                     against the actions your instance really has"
+                 against the actions your instance really has"
                 .into(),
         };
         out.push(context.diagnostic(

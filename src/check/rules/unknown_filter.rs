@@ -1,10 +1,10 @@
 //! `unknown-filter`: a filter neither Nunjitsu nor Backstage provides. Backstage fails the
 //! render and keeps the raw text (step inputs) or fails the step (`fetch:template`).
 
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::analysis::Names;
+use crate::check::{Context, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::builtins::{BACKSTAGE_FILTERS, FILTERS};
-use crate::engine::refs::analyze;
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
@@ -12,19 +12,29 @@ pub const RULE: Rule = Rule {
         description: "filters must be Nunjucks built-ins or Backstage's",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |context| Box::new(UnknownFilter::new(context)),
 };
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let mut known: Vec<String> = FILTERS.iter().chain(BACKSTAGE_FILTERS).map(|s| s.to_string()).collect();
-    known.extend(context.manifest.filters.iter().map(|f| f.name.clone()));
-    for string in &context.strings {
-        let Ok(parsed) = &string.parsed else { continue };
-        for usage in analyze(parsed).filters {
-            if known.contains(&usage.name) {
+/// The filters known in this run: built in, and the manifest's.
+struct UnknownFilter {
+    known: Names,
+}
+
+impl UnknownFilter {
+    fn new(context: &Context) -> UnknownFilter {
+        let mut known: Vec<String> = FILTERS.iter().chain(BACKSTAGE_FILTERS).map(|s| s.to_string()).collect();
+        known.extend(context.manifest.filters.iter().map(|f| f.name.clone()));
+        UnknownFilter { known: Names::new(known) }
+    }
+}
+
+impl Visitor for UnknownFilter {
+    fn string(&mut self, context: &Context, string: &TemplatedString, out: &mut Vec<Diagnostic>) {
+        for usage in &string.parsed.uses.filters {
+            if self.known.contains(&usage.name) {
                 continue;
             }
-            let hint = match context.closest(&usage.name, &known) {
+            let hint = match context.closest(&usage.name, self.known.all()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => "if a module of your Backstage instance registers this filter, this check does not know it yet"
                     .to_string(),
