@@ -64,7 +64,11 @@ const BUILTIN_JSON: &str = include_str!("../schemas/manifest/backstage-scaffolde
 /// Trellis' own actions (registered by this package's backend module), with the same JSON
 /// Schemas the module serves, so templates using them check without an instance manifest.
 const TRELLIS_ACTIONS: &[(&str, &str, Option<&str>)] = &[
-    ("trellis:fetch:template", include_str!("../schemas/actions/trellis-fetch-template.input.json"), None),
+    (
+        "trellis:fetch:template",
+        include_str!("../schemas/actions/trellis-fetch-template.input.json"),
+        None,
+    ),
     (
         "trellis:parameters:validate",
         include_str!("../schemas/actions/trellis-parameters-validate.input.json"),

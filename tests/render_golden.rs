@@ -22,9 +22,7 @@ fn repo() -> PathBuf {
 /// An object given inline or as a JSON file path (from the repository root).
 fn object(value: Option<&Value>) -> Value {
     match value {
-        Some(Value::String(path)) => {
-            serde_json::from_str(&fs::read_to_string(repo().join(path)).expect("file")).expect("JSON")
-        }
+        Some(Value::String(path)) => serde_json::from_str(&fs::read_to_string(repo().join(path)).expect("file")).expect("JSON"),
         Some(other) => other.clone(),
         None => json!({}),
     }
@@ -67,25 +65,19 @@ fn write_tree(root: &Path, files: &[SkeletonFile]) {
         fs::create_dir_all(path.parent().unwrap()).expect("mkdir");
         fs::write(&path, &file.content).expect("write");
         #[cfg(unix)]
-        fs::set_permissions(
-            &path,
-            std::os::unix::fs::PermissionsExt::from_mode(if file.mode == 0 { 0o644 } else { file.mode & 0o777 }),
-        )
-        .expect("chmod");
+        fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(if file.mode == 0 { 0o644 } else { file.mode & 0o777 }))
+            .expect("chmod");
     }
 }
 
 /// Runs one case: the rendered tree and the report (or the error that stopped the run).
 fn run_case(dir: &Path) -> (Vec<SkeletonFile>, Value) {
-    let case: Value =
-        serde_json::from_str(&fs::read_to_string(dir.join("case.json")).expect("case.json")).expect("case JSON");
+    let case: Value = serde_json::from_str(&fs::read_to_string(dir.join("case.json")).expect("case.json")).expect("case JSON");
     let folder = dir.strip_prefix(repo()).unwrap().to_string_lossy().replace('\\', "/");
     let template_path = case["template"].as_str().map_or_else(|| format!("{folder}/template.yaml"), str::to_string);
     let source = fs::read_to_string(repo().join(&template_path)).expect("template");
     let manifest = match case["manifest"].as_str() {
-        Some(path) => Manifest::with(
-            &Manifest::parse(&fs::read_to_string(dir.join(path)).expect("manifest")).expect("manifest JSON"),
-        ),
+        Some(path) => Manifest::with(&Manifest::parse(&fs::read_to_string(dir.join(path)).expect("manifest")).expect("manifest JSON")),
         None => Manifest::builtin().clone(),
     };
     let options = DryRunOptions {
@@ -115,8 +107,7 @@ fn golden_dry_runs() {
         let (files, report) = run_case(dir);
         if bless {
             write_tree(&dir.join("expected"), &files);
-            fs::write(dir.join("report.json"), serde_json::to_string_pretty(&report).unwrap() + "\n")
-                .expect("write report");
+            fs::write(dir.join("report.json"), serde_json::to_string_pretty(&report).unwrap() + "\n").expect("write report");
             continue;
         }
         let tree = diff::compare(&read_tree(&dir.join("expected")), &files);

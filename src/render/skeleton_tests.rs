@@ -342,7 +342,6 @@ fn secrets_passed_in_values_never_appear_in_errors() {
         }
     }
     // Without being told, the same value is quoted (so the test above can fail).
-    let failure =
-        error(&[file("a", "${{ values.token | parseEntityRef }}")], json!({"token": secret}), &Default::default());
+    let failure = error(&[file("a", "${{ values.token | parseEntityRef }}")], json!({"token": secret}), &Default::default());
     assert!(failure.to_string().contains("S3cret"), "{failure}");
 }

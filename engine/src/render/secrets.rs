@@ -136,8 +136,7 @@ mod tests {
         let upper_reversed: String = secret.to_uppercase().chars().rev().collect();
         let base64_of_reversed = base64(secret.chars().rev().collect::<String>().as_bytes(), false);
         let reversed_base64: String = base64(secret.as_bytes(), true).trim_end_matches('=').chars().rev().collect();
-        let message =
-            format!("a {upper_reversed} b {} c {reversed_base64} d", base64_of_reversed.trim_end_matches('='));
+        let message = format!("a {upper_reversed} b {} c {reversed_base64} d", base64_of_reversed.trim_end_matches('='));
         assert_eq!(redact(&message, None, &[secret.into()]), "a [secret] b [secret] c [secret] d");
     }
 }
