@@ -72,13 +72,17 @@ impl MemorySkeletons {
 
 impl SkeletonSource for MemorySkeletons {
     fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
-        Ok(Some(if self.file(path).is_some() || path.ends_with(".yaml") { EntryKind::File } else { EntryKind::Dir }))
+        Ok(Some(if self.file(path).is_some() || path.ends_with(".yaml") {
+            EntryKind::File
+        } else {
+            EntryKind::Directory
+        }))
     }
 
     fn list(&self, _path: &str) -> Result<Vec<(String, EntryKind)>, String> {
         let mut listing: Vec<(String, EntryKind)> =
             self.files.iter().map(|(name, _)| (name.clone(), EntryKind::File)).collect();
-        listing.push(("sub".into(), EntryKind::Dir));
+        listing.push(("sub".into(), EntryKind::Directory));
         Ok(listing)
     }
 
@@ -99,7 +103,7 @@ pub fn check(data: &[u8]) {
     let skeletons = MemorySkeletons::new(&parts.collect::<Vec<_>>());
     let format = [Format::Text, Format::Json, Format::Sarif, Format::Github][data.len() % 4];
     let files = [SourceFile { path: "templates/template.yaml".into(), text: template.into() }];
-    let _ = trellis::check::check_files(&files, None, &[], format, false, Some(&skeletons));
+    let _ = trellis::check::check_files(&files, &[], None, &[], format, false, Some(&skeletons));
 }
 
 /// Limits smaller than the defaults, so one input stays within the fuzzer's time budget.

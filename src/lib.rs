@@ -37,6 +37,12 @@ pub mod template;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
+mod heap;
+#[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: heap::GeometricHeap = heap::GeometricHeap;
 
 pub use error::{Span, TrellisError};

@@ -303,7 +303,8 @@ export function checkTemplate(
  * `skeletons`, the skeletons of fetch steps are read through it.
  */
 export function checkFiles(
-  files: { path: string; source: string }[],
+  /** `failure`: the file could not be checked (its own check failed inside); reported as its finding. */
+  files: { path: string; source: string; failure?: string }[],
   options: {
     format?: ReportFormat;
     colour?: boolean;

@@ -47,7 +47,7 @@ export interface CoreJson {
   SyntaxCheck: SyntaxCheck;
   CheckTemplateOptions: { path: string | null };
   CheckResult: CheckResult;
-  CheckFiles: { path: string; source: string }[];
+  CheckFiles: { path: string; source: string; failure?: string }[];
   CheckFilesOptions: { format: ReportFormat; colour: boolean; manifest: string | null; ignore: string[] };
   CheckReport: CheckResult & { report: string };
   Manifest: { actions: ManifestAction[] };

@@ -6,6 +6,7 @@
 //! every character, which is what lets a finding inside `${{ … }}` point at the exact column,
 //! whatever the scalar style.
 
+use super::analysis::work;
 use crate::error::Span;
 
 /// Character index → 1-based (line, column) for one source text.
@@ -41,15 +42,22 @@ pub struct RawScalar<'a> {
 impl RawScalar<'_> {
     /// For each character of `value`, its character index in the file (`None` where the raw
     /// text has no counterpart, e.g. a folded line break).
+    ///
+    /// A value character with no counterpart sends the search to the end of the raw text and
+    /// back; the search is bounded (a few times the raw length) so that a scalar full of such
+    /// characters stays linear. Past the bound the remaining characters are unlocated, and a
+    /// finding there points at the whole scalar.
     pub fn map(&self, value: &str) -> Vec<Option<usize>> {
         let raw = self.chars;
         let mut ri = usize::from(matches!(raw.first(), Some('\'') | Some('"')));
         let double_quoted = raw.first() == Some(&'"');
         let mut out = Vec::with_capacity(value.len());
+        let mut probes_left = 8 * raw.len() + 1024;
         for c in value.chars() {
             let mut probe = ri;
             let mut found = None;
-            while probe < raw.len() {
+            while probe < raw.len() && probes_left > 0 {
+                probes_left -= 1;
                 let r = raw[probe];
                 if double_quoted && r == '\\' {
                     // An escape sequence stands for one value character.
@@ -67,6 +75,7 @@ impl RawScalar<'_> {
                 }
                 probe += 1;
             }
+            work::count((probe - ri) as u64 + 1);
             match found {
                 Some((at, next)) => {
                     out.push(Some(self.start + at));
@@ -97,6 +106,15 @@ fn escaped_char(raw: &[char]) -> Option<char> {
     Some(match raw.get(1)? {
         'n' => '\n',
         't' => '\t',
+        'a' => '\u{7}',
+        'b' => '\u{8}',
+        'e' => '\u{1b}',
+        'f' => '\u{c}',
+        'v' => '\u{b}',
+        'N' => '\u{85}',
+        '_' => '\u{a0}',
+        'L' => '\u{2028}',
+        'P' => '\u{2029}',
         'r' => '\r',
         '0' => '\0',
         ' ' => ' ',

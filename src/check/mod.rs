@@ -1,10 +1,12 @@
 //! `trellis check`: finds template mistakes that Backstage only shows at run time (or never).
 //!
-//! A template file is parsed once into a [`Context`] (YAML values with spans, every templated
-//! string parsed by the engine's front end); each rule in [`rules`] reads the context and adds
-//! [`Diagnostic`]s. Rules live one per file with a stable id, a one-line description and golden
-//! tests (`tests/fixtures/check/<rule>/`).
+//! A template file is parsed once into a [`Context`] per Template document (YAML values with
+//! spans, every templated string parsed with what it reads, the step ids; `analysis.rs`); the
+//! rules in [`rules`] ride on one walk over it (`walk.rs`) and add [`Diagnostic`]s. Rules live one
+//! per file with a stable id, a one-line description and golden tests
+//! (`tests/fixtures/check/<rule>/`), and never use one another.
 
+mod analysis;
 mod context;
 pub mod glob;
 pub(crate) mod locate;
@@ -13,29 +15,19 @@ mod schema_walk;
 pub mod skeleton;
 mod suggest;
 mod unknown_name;
-mod validators;
+pub(crate) mod validators;
+mod walk;
+
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
 use crate::diagnostics::{self, Diagnostic, Format, Severity, Summary};
 use crate::manifest::Manifest;
 
-pub use context::{Context, TemplatedString};
+pub use context::{Context, Place, TemplatedString};
 pub use skeleton::{FsSource, SkeletonSource};
-
-/// How a rule is described to users (`trellis rules`, SARIF).
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct RuleInfo {
-    pub id: &'static str,
-    pub description: &'static str,
-    pub default_severity: Severity,
-}
-
-/// A check over one Template document.
-pub struct Rule {
-    pub info: RuleInfo,
-    pub run: fn(&Context, &mut Vec<Diagnostic>),
-}
+pub use walk::{Rule, RuleInfo, Visitor};
 
 /// Options of one check run.
 #[derive(Debug, Clone, Default)]
@@ -69,10 +61,19 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// The rule id of a file the check failed on (not a rule: `trellis rules` does not list it).
+pub const INTERNAL_ERROR: &str = "internal-error";
+
 /// `trellis check` over several files: every diagnostic, and the report in `format`. With
 /// `skeletons`, the skeletons of fetch steps are read through it (paths relative like the files').
+/// `failures[i]`, when given, says why `files[i]` could not be checked (the caller's check of it
+/// failed inside: on wasm32 a panic aborts the whole call): that file gets this failure as its
+/// finding, so the other files' findings stand; `&[]` when there is none. A file whose check
+/// panics here (where panics unwind: natively) is reported the same way and the others are
+/// still checked.
 pub fn check_files(
     files: &[SourceFile],
+    failures: &[Option<String>],
     manifest: Option<&Manifest>,
     ignore: &[String],
     format: Format,
@@ -81,18 +82,40 @@ pub fn check_files(
 ) -> (Vec<Diagnostic>, Summary, String) {
     let mut diagnostics = Vec::new();
     let mut skeleton_texts = Vec::new();
-    for file in files {
+    for (index, file) in files.iter().enumerate() {
+        if let Some(Some(error)) = failures.get(index) {
+            diagnostics.push(failure(&file.path, error));
+            continue;
+        }
         let options =
             CheckOptions { path: Some(file.path.clone()), manifest: manifest.cloned(), ignore: ignore.to_vec() };
-        let result = check_source_with(&file.text, &options, skeletons);
-        diagnostics.extend(result.diagnostics);
-        skeleton_texts.extend(result.sources);
+        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check_source_with(&file.text, &options, skeletons)
+        }));
+        match checked {
+            Ok(result) => {
+                diagnostics.extend(result.diagnostics);
+                skeleton_texts.extend(result.sources);
+            }
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic");
+                diagnostics.push(failure(&file.path, &format!("panicked: {what}")));
+            }
+        }
     }
     let summary = Summary::of(&diagnostics, files.len());
-    let sources = |path: &str| {
-        let template = files.iter().find(|f| f.path == path).map(|f| &f.text);
-        template.or_else(|| skeleton_texts.iter().find(|(p, _)| p == path).map(|(_, t)| t)).cloned()
-    };
+    // The first file of a path wins, as a search in order would find it.
+    let mut texts: HashMap<&str, &String> = HashMap::new();
+    for (path, text) in
+        skeleton_texts.iter().rev().map(|(p, t)| (p, t)).chain(files.iter().rev().map(|f| (&f.path, &f.text)))
+    {
+        texts.insert(path.as_str(), text);
+    }
+    let sources = |path: &str| texts.get(path).map(|text| text.to_string());
     let report = match format {
         Format::Text => diagnostics::text::render_report(&diagnostics, &sources, &summary, colour),
         Format::Json => diagnostics::json::render(&diagnostics, &summary),
@@ -116,6 +139,7 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     match crate::yaml::parse_documents(source, Some(&file)) {
         Err(error) => diagnostics.push(rules::yaml_syntax::from_error(&file, &error)),
         Ok(documents) => {
+            diagnostics.extend(rules::entity_structure::not_entities(&file, &documents));
             let merged = options.manifest.as_ref().map(Manifest::builtin_merged_with);
             let manifest = merged.as_ref().unwrap_or_else(|| Manifest::builtin_and_modules());
             for document in documents {
@@ -123,12 +147,13 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
                     continue;
                 }
                 let context = Context::new(&file, source, document, manifest, skeletons);
-                for rule in rules::ALL {
-                    (rule.run)(&context, &mut diagnostics);
-                }
+                walk::run_rules(&context, &mut diagnostics);
                 keep_skeleton_texts(&context, &diagnostics, &mut sources);
             }
         }
+    }
+    for diagnostic in &mut diagnostics {
+        diagnostic.bound_texts();
     }
     let suppressed = suppressions(source);
     diagnostics.retain(|d| !options.ignore.iter().any(|r| r == d.rule) && !(d.file == file && suppressed.silences(d)));
@@ -141,13 +166,33 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     CheckResult { diagnostics, summary, sources }
 }
 
+/// The finding of a file that could not be checked.
+fn failure(file: &str, error: &str) -> Diagnostic {
+    let mut diagnostic = context::diagnostic_in(
+        file.to_string(),
+        INTERNAL_ERROR,
+        Severity::Error,
+        crate::error::Span::point(1, 1),
+        format!("Trellis failed on this file with an internal error, so it was not checked: {error}"),
+        Some(
+            "this is a bug in Trellis, not in your template: please report it with this file; the other files \
+             were checked"
+                .into(),
+        ),
+    );
+    diagnostic.bound_texts();
+    diagnostic
+}
+
 /// The texts of skeleton files that diagnostics point into.
 fn keep_skeleton_texts(context: &Context, diagnostics: &[Diagnostic], out: &mut Vec<(String, String)>) {
+    let pointed_at: HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+    let mut kept: HashSet<String> = out.iter().map(|(p, _)| p.clone()).collect();
     for skeleton in &context.skeletons {
         for entry in skeleton.entries() {
             let skeleton::Content::Rendered { text, .. } = &entry.content else { continue };
             let path = skeleton.file_of(entry);
-            if diagnostics.iter().any(|d| d.file == path) && !out.iter().any(|(p, _)| *p == path) {
+            if pointed_at.contains(path.as_str()) && kept.insert(path.clone()) {
                 out.push((path, text.clone()));
             }
         }
@@ -157,21 +202,22 @@ fn keep_skeleton_texts(context: &Context, diagnostics: &[Diagnostic], out: &mut 
 /// In-file suppressions: a comment `# trellis-ignore rule-a, rule-b` (or `# trellis-ignore` for
 /// every rule) silences findings on its own line and on the next line.
 struct Suppressions {
-    /// (line, rules; empty = all)
-    lines: Vec<(u32, Vec<String>)>,
+    /// line → rules (empty = all)
+    lines: HashMap<u32, Vec<String>>,
 }
 
 impl Suppressions {
     fn silences(&self, d: &Diagnostic) -> bool {
-        self.lines.iter().any(|(line, rules)| {
-            (d.line == *line || d.line == line + 1) && (rules.is_empty() || rules.iter().any(|r| r == d.rule))
+        [Some(d.line), d.line.checked_sub(1)].into_iter().flatten().any(|line| {
+            analysis::work::count(1);
+            self.lines.get(&line).is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| r == d.rule))
         })
     }
 }
 
 fn suppressions(source: &str) -> Suppressions {
     const MARKER: &str = "# trellis-ignore";
-    let mut lines = Vec::new();
+    let mut lines = HashMap::new();
     for (index, text) in source.lines().enumerate() {
         let Some(at) = text.find(MARKER) else { continue };
         let rest = &text[at + MARKER.len()..];
@@ -184,7 +230,10 @@ fn suppressions(source: &str) -> Suppressions {
             .filter(|r| !r.is_empty())
             .map(str::to_string)
             .collect();
-        lines.push((index as u32 + 1, rules));
+        lines.insert(index as u32 + 1, rules);
     }
     Suppressions { lines }
 }
+
+#[cfg(test)]
+mod tests;

@@ -251,8 +251,3 @@ fn js_stringify(value: &Json) -> String {
         other => other.to_string(),
     }
 }
-
-#[cfg(test)]
-pub(super) fn js_stringify_for_test(value: &Json) -> String {
-    js_stringify(value)
-}

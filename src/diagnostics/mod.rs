@@ -56,6 +56,33 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// The most characters a message or a hint keeps. A longer one (a message quoting a 200 KB value
+/// from the template) keeps its start and its end around a note saying how much was left out, so
+/// that every format stays bounded.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+impl Diagnostic {
+    /// Cuts the message and the hint to [`MAX_TEXT_CHARS`].
+    pub fn bound_texts(&mut self) {
+        bound_text(&mut self.message);
+        if let Some(hint) = &mut self.hint {
+            bound_text(hint);
+        }
+    }
+}
+
+fn bound_text(text: &mut String) {
+    let count = text.chars().count();
+    if count <= MAX_TEXT_CHARS {
+        return;
+    }
+    let (head, tail) = (MAX_TEXT_CHARS * 6 / 10, MAX_TEXT_CHARS * 3 / 10);
+    let head_end = text.char_indices().nth(head).map_or(text.len(), |(at, _)| at);
+    let tail_start = text.char_indices().nth(count - tail).map_or(text.len(), |(at, _)| at);
+    *text =
+        format!("{} ... ({} characters left out) ... {}", &text[..head_end], count - head - tail, &text[tail_start..]);
+}
+
 /// Counts per severity.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -162,6 +189,30 @@ mod tests {
         let error = "xml".parse::<Format>().unwrap_err();
         assert_eq!(error.to_string(), "unknown format `xml`: expected one of text, json, sarif, github");
         assert!("JSON".parse::<Format>().is_err(), "names are case-sensitive");
+    }
+
+    #[test]
+    fn long_texts_keep_their_start_and_end() {
+        let mut d = Diagnostic {
+            file: "t.yaml".into(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 2,
+            severity: Severity::Error,
+            rule: "r",
+            message: format!("`steps.{}é` refers to no step", "x".repeat(200_000)),
+            hint: Some("short".into()),
+        };
+        d.bound_texts();
+        assert_eq!(d.hint.as_deref(), Some("short"));
+        assert!(d.message.starts_with(&format!("`steps.{} ... (199127 characters left out) ... ", "x".repeat(593))));
+        assert!(d.message.ends_with(&format!("{}é` refers to no step", "x".repeat(280))), "{}", d.message);
+        assert!(d.message.chars().count() < MAX_TEXT_CHARS + 50);
+        let mut exact = d.clone();
+        exact.message = "y".repeat(MAX_TEXT_CHARS);
+        exact.bound_texts();
+        assert_eq!(exact.message.len(), MAX_TEXT_CHARS);
     }
 
     #[test]

@@ -115,7 +115,7 @@ impl Call<'_, '_> {
 
     /// Checks that what the url names exists and is a directory (or a file).
     fn expect_kind(&self, path: &str, file: bool) -> Result<(), TrellisError> {
-        let wanted = if file { SourceKind::File } else { SourceKind::Dir };
+        let wanted = if file { SourceKind::File } else { SourceKind::Directory };
         match self.runner.source.kind(path) {
             Ok(Some(kind)) if kind == wanted => Ok(()),
             Ok(Some(kind)) => Err(self.error(
@@ -196,7 +196,7 @@ impl Call<'_, '_> {
             }
             let full = join(root, &path);
             let entry = match kind {
-                SourceKind::Dir => {
+                SourceKind::Directory => {
                     if depth + 1 >= READ_LIMITS.max_depth {
                         return Err(self.error(
                             "skeleton-too-large",

@@ -18,6 +18,7 @@ mod redact;
 mod workspace;
 
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -325,8 +326,17 @@ struct Runner<'a> {
     steps: Vec<StepReport>,
     skipped: Vec<SkippedEntryReport>,
     warnings: Vec<Warning>,
+    /// `(message, line, column)` of every warning in `warnings`.
+    warned: HashSet<(String, Option<u32>, Option<u32>)>,
     first_error: Option<TrellisError>,
     parameters: Value,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Step outputs recorded by copying the context's `steps` record: done for every step, that
+    /// copy made the dry-run quadratic in the number of steps (a test counts them).
+    static COPIED_OUTPUTS: Cell<usize> = const { Cell::new(0) };
 }
 
 impl<'a> Runner<'a> {
@@ -360,6 +370,7 @@ impl<'a> Runner<'a> {
             steps: Vec::new(),
             skipped: Vec::new(),
             warnings: Vec::new(),
+            warned: HashSet::new(),
             first_error: None,
             parameters,
         }
@@ -384,12 +395,9 @@ impl<'a> Runner<'a> {
                 line: span.map(|s| s.line),
                 column: span.map(|s| s.column),
             };
-            // An `if` or input rendered once per iteration fails the same way each time: say it once.
-            let known = self
-                .warnings
-                .iter()
-                .any(|w| (&w.message, w.line, w.column) == (&warning.message, warning.line, warning.column));
-            if !known {
+            // An `if` or input rendered once per iteration fails the same way each time: say it once
+            // (looked up by hash: a template may hold a broken string in each of 100,000 steps).
+            if self.warned.insert((warning.message.clone(), warning.line, warning.column)) {
                 self.warnings.push(warning);
             }
         }
@@ -506,6 +514,7 @@ impl<'a> Runner<'a> {
             report.status = StepStatus::Faked;
             report.reason =
                 Some(format!("{action} does not run in a dry-run; its output is made up from its output schema"));
+            drop(input_context);
             self.set_output(id, &output, report);
             return Ok(());
         }
@@ -589,12 +598,19 @@ impl<'a> Runner<'a> {
                 }
             }
         }
+        drop(input_context);
         self.set_output(id, &Value::Object(outputs), report);
         Ok(())
     }
 
+    /// Adds `steps.<id>.output` to the context. Every context made for the step is gone by now, so
+    /// the `steps` record is changed in place rather than copied with all earlier outputs.
     fn set_output(&mut self, id: &str, output: &Value, report: &mut StepReport) {
-        self.context = self.context.with_value(&["steps", id], &json!({ "output": output }));
+        let in_place = self.context.set_value(&["steps", id], &json!({ "output": output }));
+        #[cfg(test)]
+        COPIED_OUTPUTS.with(|copied| copied.set(copied.get() + usize::from(!in_place)));
+        #[cfg(not(test))]
+        let _ = in_place;
         report.output = Some(self.redacted(output));
     }
 
@@ -603,7 +619,7 @@ impl<'a> Runner<'a> {
     fn check_input(&self, pointer: &str, action: &str, key: Option<&str>, input: &Value) -> Result<(), TrellisError> {
         let schema = actions::input_schema(action, &self.options.manifest);
         let Some(schema) = schema else { return Ok(()) };
-        match params::first_violation_at(&schema, input) {
+        match crate::check::validators::first_violation_at(&schema, input) {
             Some(Err((at, message))) => {
                 let label = key.map_or_else(|| action.to_string(), |k| format!("{action}[{k}]"));
                 let field = if at.is_empty() { "input".to_string() } else { format!("input{at}") };

@@ -22,14 +22,14 @@ impl SkeletonSource for Files {
             return Ok(Some(SourceKind::File));
         }
         let prefix = format!("{path}/");
-        Ok(self.0.keys().any(|k| k.starts_with(&prefix)).then_some(SourceKind::Dir))
+        Ok(self.0.keys().any(|k| k.starts_with(&prefix)).then_some(SourceKind::Directory))
     }
     fn list(&self, path: &str) -> Result<Vec<(String, SourceKind)>, String> {
         let prefix = format!("{path}/");
         let mut out: Vec<(String, SourceKind)> = Vec::new();
         for key in self.0.keys().filter_map(|k| k.strip_prefix(&prefix)) {
             let (name, kind) = match key.split_once('/') {
-                Some((dir, _)) => (dir, SourceKind::Dir),
+                Some((dir, _)) => (dir, SourceKind::Directory),
                 None => (key, SourceKind::File),
             };
             if !out.iter().any(|(n, _)| n == name) {
@@ -481,4 +481,28 @@ fn trellis_fetch_template_and_fs_readdir_output_what_the_backend_outputs() {
         json!({"files": [entry("x-b.txt", "out/x-b.txt"), entry("z.txt", "out/z.txt"), entry("c.txt", "out/x/c.txt")],
             "folders": [entry("x", "out/x")]})
     );
+}
+
+#[test]
+fn step_outputs_are_added_without_copying_the_earlier_ones() {
+    // Copying the `steps` record with every output made `trellis render` quadratic in the number
+    // of steps (12,500 steps: 18 s). Local, faked, `each` and skipped steps alike.
+    let mut yaml = String::from("apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nspec:\n  steps:\n");
+    for i in 0..200 {
+        yaml.push_str(&format!("    - id: s{i}\n      action: debug:log\n      input: {{message: 'at {i}'}}\n"));
+        yaml.push_str(&format!(
+            "    - id: p{i}\n      action: publish:github\n      input: {{repoUrl: 'github.com?repo=r&owner=o'}}\n"
+        ));
+        yaml.push_str(&format!("    - id: e{i}\n      action: debug:log\n      each: [a, b]\n      input: {{message: '${{{{ each.value }}}}'}}\n"));
+        yaml.push_str(&format!("    - id: n{i}\n      if: false\n      action: debug:log\n"));
+    }
+    yaml.push_str("    - id: last\n      action: debug:log\n      input: {message: '${{ steps.s199.output | dump }} ${{ steps.p0 is defined }} ${{ steps.q0 is defined }}'}\n");
+    COPIED_OUTPUTS.with(|copied| copied.set(0));
+    let result = dry_run(&yaml, json!({}), json!({}), &Files::default());
+    assert!(result.error.is_none(), "{:?}", result.error);
+    assert_eq!(result.report.steps.len(), 801);
+    assert_eq!(COPIED_OUTPUTS.with(Cell::get), 0, "an output was added by copying the earlier ones");
+    let last = result.report.steps.last().unwrap();
+    let message = last.input.as_ref().and_then(|i| i.get("message")).and_then(Value::as_str).unwrap();
+    assert_eq!(message, "{} true false");
 }

@@ -85,6 +85,9 @@ struct CheckFilesOptions {
 struct CheckFile {
     path: String,
     source: String,
+    /// Set by the CLI for a file whose own check failed inside: reported, not checked again.
+    #[serde(default)]
+    failure: Option<String>,
 }
 
 /// `checkFiles(filesJson, optionsJson, reader?)`: `trellis check` over `[{path, source}]`;
@@ -104,12 +107,14 @@ pub fn check_files(
         .unwrap_or("text")
         .parse()
         .map_err(|e: crate::diagnostics::UnknownFormat| invalid_argument(e.to_string()))?;
+    let failures: Vec<Option<String>> = files.iter().map(|f| f.failure.clone()).collect();
     let files: Vec<check::SourceFile> =
         files.into_iter().map(|f| check::SourceFile { path: f.path, text: f.source }).collect();
     let manifest = instance_manifest(options.manifest.as_deref())?;
     let source = JsSource::optional(reader);
     let (diagnostics, summary, report) = check::check_files(
         &files,
+        &failures,
         manifest.as_ref(),
         &options.ignore,
         format,

@@ -92,6 +92,14 @@ impl Context {
         Context { entries }
     }
 
+    /// [`with_value`](Context::with_value) in place: the records on `path` are changed where this
+    /// context is their only owner, so a dry-run adding one step output after another does not
+    /// copy every earlier output each time. Returns false when a record was shared with another
+    /// context and had to be copied.
+    pub fn set_value(&mut self, path: &[&str], value: &Json) -> bool {
+        set_path_in_place(&mut self.entries, path, Value::from_json(value), true)
+    }
+
     /// Deep copy of arrays, so a template calling `push`/`pop` cannot change a shared context.
     fn isolated(&self) -> Context {
         Context { entries: self.entries.iter().map(|(k, v)| (k.clone(), deep_copy(v))).collect() }
@@ -110,6 +118,33 @@ fn set_path(entries: &mut Entries, path: &[&str], value: Value) {
     };
     set_path(&mut inner, rest, value);
     entries.insert((*first).into(), Value::object(inner));
+}
+
+/// `set_path` without copying records this context owns alone. Records below the top keep
+/// JavaScript's key order, as [`Value::object`] gives them: only a new array-index key moves others.
+fn set_path_in_place(entries: &mut Entries, path: &[&str], value: Value, top: bool) -> bool {
+    let Some((first, rest)) = path.split_first() else { return true };
+    let added_index_key = !top && !entries.contains_key(*first) && crate::engine::value::array_index(first).is_some();
+    let in_place = match entries.get_mut(*first) {
+        Some(Value::Object(existing)) if !rest.is_empty() => {
+            let unshared = Rc::get_mut(existing).is_some();
+            set_path_in_place(Rc::make_mut(existing), rest, value, false) && unshared
+        }
+        _ if rest.is_empty() => {
+            entries.insert((*first).into(), value);
+            true
+        }
+        _ => {
+            let mut inner = Entries::default();
+            set_path(&mut inner, rest, value);
+            entries.insert((*first).into(), Value::object(inner));
+            true
+        }
+    };
+    if added_index_key {
+        *entries = crate::engine::value::js_key_order(std::mem::take(entries));
+    }
+    in_place
 }
 
 fn deep_copy(value: &Value) -> Value {

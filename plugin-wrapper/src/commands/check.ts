@@ -114,7 +114,7 @@ export function runCheck(options: CheckCommandOptions): number {
   if (unknownRule !== undefined) {
     throw new Error(`--ignore ${unknownRule}: no such rule (trellis rules lists them)`);
   }
-  const result = checkFiles(sources, {
+  const result = checkContained(sources, {
     format: options.format as ReportFormat,
     colour: options.colour,
     manifest,
@@ -126,6 +126,30 @@ export function runCheck(options: CheckCommandOptions): number {
   process.stdout.write(result.report);
   const threshold = SEVERITY_RANK[options.maxSeverity as Severity];
   return result.diagnostics.some(d => SEVERITY_RANK[d.severity] >= threshold) ? 1 : 0;
+}
+
+/**
+ * `checkFiles`, where a file the core fails on (an internal error: the core is restarted) becomes
+ * that file's finding instead of the end of the run: each file is then checked alone to find which
+ * fail, and the run is made again with those marked as failed.
+ */
+function checkContained(sources: { path: string; source: string }[], options: Parameters<typeof checkFiles>[1]) {
+  const isInternal = (error: unknown) => (error as { code?: string })?.code === 'internal_error';
+  try {
+    return checkFiles(sources, options);
+  } catch (error) {
+    if (!isInternal(error)) throw error;
+  }
+  const marked = sources.map(file => {
+    try {
+      checkFiles([file], { ...options, format: 'json' });
+      return file;
+    } catch (error) {
+      if (!isInternal(error)) throw error;
+      return { ...file, failure: (error as Error).message };
+    }
+  });
+  return checkFiles(marked, options);
 }
 
 export const RULES_USAGE = `Usage: trellis rules [--format text|markdown]

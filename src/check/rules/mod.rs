@@ -1,4 +1,6 @@
-//! The rules, one per file. Each exports `RULE` with its id, description and default severity.
+//! The rules, one per file. Each exports `RULE` with its id, description and default severity and
+//! its visitor (the hooks of `walk.rs` it implements); rules never use one another: what several
+//! need is computed beside the context (`context.rs`, `analysis.rs`).
 
 pub mod action_input;
 pub mod deprecated_input;
