@@ -13,6 +13,9 @@ use crate::error::TrellisError;
 use crate::params::{self, ParameterOptions};
 use crate::template::{SourceFormat, Template};
 
+#[path = "wasm_yaml.rs"]
+mod wasm_yaml;
+
 /// Options of `validateParameters`, as the TypeScript wrapper sends them.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
