@@ -70,14 +70,14 @@ const KNOWN_DIFFERENCES = [
     matches: (source, catalog) => !catalog.refused && catalog.documents.length === 0 && /^\ufeff?%/.test(source),
   },
   {
-    reason: 'an explicit key whose `:` line is less indented than its `?`: npm yaml reads it as a new empty key, saphyr refuses',
+    reason: 'explicit keys written unevenly (`:` not under its `?`, a `: value` line with no `?`, a block scalar key whose text starts left of the `?`): npm yaml reads some, saphyr refuses or reads them otherwise',
     matches: (source) => {
-      const lines = source.split('\n');
+      const lines = source.split(/\r?\n/);
+      const indent = (line) => line.search(/\S/);
       return lines.some((line, i) => {
-        const question = /^( *)\? /.exec(line);
-        if (!question) return false;
-        const colon = lines.slice(i + 1).find((next) => /^ *:( |$)/.test(next));
-        return colon !== undefined && colon.search(/\S/) < question[1].length;
+        if (!/^ *:( |$)/.test(line)) return false;
+        const above = lines.slice(0, i).reverse().find((prev) => prev.trim() !== '' && !prev.trim().startsWith('#') && indent(prev) <= indent(line));
+        return above === undefined || !/^ *\?( |$)/.test(above) || indent(above) !== indent(line) || /[|>][-+0-9]*\s*$/.test(above);
       });
     },
   },

@@ -71,14 +71,39 @@ pub(super) fn dash_column(text: &CharText, item: Marker) -> Option<usize> {
     before.ends_with('-').then(|| before.chars().count() - 1)
 }
 
+/// Each line's indentation: how many blanks start it and how many spaces come before its first
+/// tab (if a tab is among them). Built only for a text with tabs, in one pass, so that the check
+/// below costs no walk back to the start of a (possibly long) line.
+pub(super) struct LineIndents {
+    /// (blank characters, spaces before the first tab) per line, from line 1.
+    lines: Vec<(usize, Option<usize>)>,
+}
+
+impl LineIndents {
+    pub(super) fn of(source: &str) -> LineIndents {
+        if !source.contains('\t') {
+            return LineIndents { lines: Vec::new() };
+        }
+        let lines = source
+            .trim_start_matches('\u{feff}')
+            .split('\n')
+            .map(|line| {
+                let blanks = line.chars().take_while(|c| *c == ' ' || *c == '\t').count();
+                let tab = line.chars().take(blanks).position(|c| c == '\t');
+                (blanks, tab)
+            })
+            .collect();
+        LineIndents { lines }
+    }
+}
+
 /// Node `id`, just added under the innermost of `open`, must not be indented with a tab.
-pub(super) fn tab_indentation(tree: &Tree, open: &[Open], id: NodeId) -> Result<(), Refusal> {
+pub(super) fn tab_indentation(tree: &Tree, open: &[Open], id: NodeId, indents: &LineIndents) -> Result<(), Refusal> {
     let node = tree.node(id);
     let start = node.start;
-    let line_start = start.index() - start.col().min(start.index());
-    let prefix = tree.text.slice(line_start..start.index());
-    let Some(tab) = prefix.find('\t') else { return Ok(()) };
-    if !prefix.chars().all(|c| c == ' ' || c == '\t') {
+    // First on its line, after blanks holding a tab?
+    let Some(&(blanks, Some(tab))) = indents.lines.get(start.line().wrapping_sub(1)) else { return Ok(()) };
+    if start.col() != blanks {
         return Ok(());
     }
     let parent = open.last();
@@ -87,7 +112,7 @@ pub(super) fn tab_indentation(tree: &Tree, open: &[Open], id: NodeId) -> Result<
     }
     let is_key = parent.is_some_and(|p| p.mapping && p.children % 2 == 1);
     let block_collection = matches!(node.kind, Kind::Sequence(_) | Kind::Mapping(_)) && !node.flow;
-    let spaces = prefix[..tab].len();
+    let spaces = tab;
     if is_key || block_collection || spaces <= parent.and_then(|p| p.block_column).unwrap_or(0) {
         let message = "this line is indented with a tab: the catalog's YAML reader does not take tabs as indentation; indent with spaces".to_string();
         return Err(refusal(Marker::new(0, start.line(), spaces), message));

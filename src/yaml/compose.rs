@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as MarkerSpan};
 
@@ -51,7 +52,8 @@ pub(super) struct Tree<'a> {
     pub start: Marker,
     /// The document is marked `%YAML 1.1`, which npm `yaml` reads with YAML 1.1's types.
     pub yaml_1_1: bool,
-    pub text: CharText<'a>,
+    /// The source, shared by the documents of a stream.
+    pub text: Rc<CharText<'a>>,
     pub nodes: Vec<Node<'a>>,
     pub children: Vec<NodeId>,
     pub root: Option<NodeId>,
@@ -126,6 +128,8 @@ pub(super) fn compose(source: &str) -> Result<Stream<'_>, Stop> {
     let mut pending: Vec<NodeId> = Vec::new();
     // Anchor id → (document index, node); ids are unique per definition, names map to the latest.
     let mut anchors: HashMap<usize, (usize, NodeId)> = HashMap::new();
+    let text = Rc::new(CharText::new(source));
+    let indents = checks::LineIndents::of(source);
     for event in Parser::new_from_str(source) {
         let (event, span): (Event, MarkerSpan) = event.map_err(|error| {
             let mark = *error.marker();
@@ -144,7 +148,6 @@ pub(super) fn compose(source: &str) -> Result<Stream<'_>, Stop> {
         let doc_index = documents.len();
         match event {
             Event::DocumentStart(explicit) => {
-                let text = CharText::new(source);
                 // Its directives are the `%` lines just above its `---`.
                 let before = text.slice(0..span.start.index());
                 let yaml_1_1 = explicit
@@ -156,7 +159,7 @@ pub(super) fn compose(source: &str) -> Result<Stream<'_>, Stop> {
                 tree = Some(Tree {
                     start: span.start,
                     yaml_1_1,
-                    text,
+                    text: Rc::clone(&text),
                     nodes: Vec::new(),
                     children: Vec::new(),
                     root: None,
@@ -177,7 +180,7 @@ pub(super) fn compose(source: &str) -> Result<Stream<'_>, Stop> {
                 let plain = style == ScalarStyle::Plain;
                 let kind = Kind::Scalar { value, style };
                 let id = push(tree, &mut open, kind, span, anchor, tag.map(|t| format!("{}{}", t.handle, t.suffix)))?;
-                checks::tab_indentation(tree, &open, id)?;
+                checks::tab_indentation(tree, &open, id, &indents)?;
                 if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
                     checks::continuation(&tree.text, span.start, span.end, continuation_column(&open))?;
                 }
@@ -198,8 +201,11 @@ pub(super) fn compose(source: &str) -> Result<Stream<'_>, Stop> {
                 let mapping = matches!(event, Event::MappingStart(..));
                 let kind = if mapping { Kind::Mapping(0..0) } else { Kind::Sequence(0..0) };
                 // A flow collection's start covers its bracket; a block one's is empty (or its
-                // properties).
-                let flow = tree.text.slice(span.start.index()..span.end.index()).trim_end().ends_with(['[', '{']);
+                // properties). Inside a flow collection everything is flow (saphyr starts a
+                // one-pair mapping in `[a: b]` with an empty span).
+                let in_flow = open.last().is_some_and(|o| o.block_column.is_none());
+                let flow =
+                    in_flow || tree.text.slice(span.start.index()..span.end.index()).trim_end().ends_with(['[', '{']);
                 let id = push(
                     tree,
                     &mut open,
@@ -209,7 +215,7 @@ pub(super) fn compose(source: &str) -> Result<Stream<'_>, Stop> {
                     tag.as_ref().map(|t| format!("{}{}", t.handle, t.suffix)),
                 )?;
                 tree.nodes[id as usize].flow = flow;
-                checks::tab_indentation(tree, &open, id)?;
+                checks::tab_indentation(tree, &open, id, &indents)?;
                 // A mapping's column is its first key's (where its start is); a sequence's is
                 // its first dash's, found when its first item comes.
                 let block_column =
@@ -245,7 +251,7 @@ pub(super) fn compose(source: &str) -> Result<Stream<'_>, Stop> {
                 let Some(tree) = tree.as_mut() else { continue };
                 let target = anchors.get(&anchor).filter(|(doc, _)| *doc == doc_index).map(|(_, id)| *id);
                 let id = push(tree, &mut open, Kind::Alias(target), span, 0, None)?;
-                checks::tab_indentation(tree, &open, id)?;
+                checks::tab_indentation(tree, &open, id, &indents)?;
                 pending.push(id);
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
@@ -303,6 +309,10 @@ impl<'a> CharText<'a> {
     fn byte(&self, char_index: usize) -> usize {
         if self.ascii {
             return char_index.min(self.source.len());
+        }
+        if char_index == 0 {
+            // Without moving the cursor: slices from the top would otherwise restart its walk.
+            return 0;
         }
         let (mut chars, mut bytes) = self.cursor.get();
         if char_index < chars / 2 {
@@ -388,5 +398,24 @@ impl<'a> Tree<'a> {
             }
         }
         Props { anchor, content: (start + chars).min(node.end.index().max(start)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_offsets_map_to_bytes_with_a_cursor_that_a_look_at_the_top_keeps() {
+        let source = "é: 1\nß: [ä, ö]\n";
+        let text = CharText::new(source);
+        assert_eq!(text.slice(8..14), "[ä, ö]");
+        assert_eq!(text.cursor.get(), (14, 18));
+        // A slice from the top must not send the cursor back there: with many documents, each
+        // looking at the text before its `---`, that made reading quadratic.
+        assert_eq!(text.byte(0), 0);
+        assert_eq!(text.cursor.get(), (14, 18));
+        assert_eq!(text.slice(0..8), "é: 1\nß: ");
+        assert_eq!(text.rest(12), "ö]\n");
     }
 }

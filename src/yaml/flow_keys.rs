@@ -55,9 +55,11 @@ pub(super) fn unplaceable(tree: &Tree, mapping: NodeId, children: &[NodeId], ind
     }
     let leaf_node = tree.node(leaf);
     let key_line = key_node.start.line();
-    let lines: Vec<&str> = text.slice(0..start).split('\n').collect();
+    // The lines from the leaf's to the key's (not from the top: that would be quadratic).
+    let first = leaf_node.start;
+    let lines: Vec<&str> = text.slice(first.index() - first.col().min(first.index())..start).split('\n').collect();
     // 1-based line `n`'s text.
-    let line = |n: usize| lines.get(n.wrapping_sub(1)).copied().unwrap_or("");
+    let line = |n: usize| lines.get(n.wrapping_sub(first.line())).copied().unwrap_or("");
     let innermost = chain.last().copied().unwrap_or(column);
     let lines = Lines { key_line, innermost, line: &line };
     let leftover = match &leaf_node.kind {
@@ -77,7 +79,9 @@ pub(super) fn unplaceable(tree: &Tree, mapping: NodeId, children: &[NodeId], ind
             let keep = header.contains('+');
             // In a sequence, the key line's indentation opens an entry too.
             let indentation_opens = column > 0 && in_sequence;
-            after_block_scalar(leaf_node.start.line(), keep, indentation_opens, &lines)
+            // An empty block scalar takes the blank lines after it.
+            let empty = matches!(&leaf_node.kind, Kind::Scalar { value, .. } if value.is_empty());
+            after_block_scalar(leaf_node.start.line(), keep || empty, indentation_opens, &lines)
         }
         _ => after_value(leaf_node.end.line(), column, &lines),
     };

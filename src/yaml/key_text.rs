@@ -259,14 +259,28 @@ impl Printer<'_, '_> {
         if !props.is_empty() {
             context.indent_at_start = Some(context.indent_at_start.unwrap_or(0) + utf16_len(&props) + 1);
         }
-        let body = match node.kind {
-            Kind::Scalar { .. } => self.scalar(id, context),
+        // A collection with a scalar's core tag is printed by that tag's printer, which finds no
+        // value in it: `!!null null`, `!!bool false`, `!!int .nan`, `!!str undefined`.
+        let scalar_tag = match (&node.kind, tag.and_then(|t| t.strip_prefix(CORE_TAG))) {
+            (Kind::Sequence(_) | Kind::Mapping(_), Some(name @ ("null" | "bool" | "int" | "float" | "str"))) => {
+                Some(name)
+            }
+            _ => None,
+        };
+        let body = match (&node.kind, scalar_tag) {
+            (_, Some("null")) => "null".to_string(),
+            (_, Some("bool")) => "false".to_string(),
+            (_, Some("int" | "float")) => ".nan".to_string(),
+            (_, Some(_)) => self.string("undefined", ScalarStyle::Plain, context, true),
+            (Kind::Scalar { .. }, None) => self.scalar(id, context),
             _ => self.collection(id, context),
         };
         if props.is_empty() {
             body
-        } else {
+        } else if matches!(node.kind, Kind::Scalar { .. }) || body.starts_with(['{', '[']) {
             format!("{props} {body}")
+        } else {
+            format!("{props}\n{}{body}", context.indent)
         }
     }
 
@@ -317,6 +331,19 @@ impl Printer<'_, '_> {
             }
             Scalar::Number(n, format) => number_text(n, format),
             Scalar::Text => self.string(&text, *style, context, true),
+            Scalar::Binary => {
+                // Re-encoded, in lines of the width left (joined by spaces unless in a block).
+                let encoded = base64_text(&schema::base64_bytes(&text));
+                let width = LINE_WIDTH.saturating_sub(utf16_len(&context.indent)).max(MIN_CONTENT_WIDTH);
+                let value = if *style == ScalarStyle::DoubleQuoted {
+                    encoded
+                } else {
+                    let lines: Vec<&str> =
+                        encoded.as_bytes().chunks(width).map(|c| std::str::from_utf8(c).unwrap_or("")).collect();
+                    lines.join(if *style == ScalarStyle::Literal { "\n" } else { " " })
+                };
+                self.string(&value, *style, context, false)
+            }
             Scalar::Timestamp(ms) => {
                 let iso = ms.map(schema::iso_date).unwrap_or_default();
                 let short = iso.strip_suffix("T00:00:00.000Z").or_else(|| iso.strip_suffix(".000Z"));
@@ -653,6 +680,23 @@ fn fold(text: &str, indent: &str, mode: Fold, indent_at_start: Option<usize>) ->
             out.push('\n');
             out.push_str(indent);
             out.push_str(&piece(at + 1, next));
+        }
+    }
+    out
+}
+
+/// Standard base64 with padding (`buffer.toString('base64')`).
+fn base64_text(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
         }
     }
     out

@@ -17,6 +17,8 @@ pub(super) enum Scalar {
     Text,
     /// `!!timestamp`: a JavaScript `Date` as milliseconds since 1970, `None` for an invalid date.
     Timestamp(Option<f64>),
+    /// `!!binary`: a Node.js `Buffer` of the text's base64 (see [`base64_bytes`]).
+    Binary,
 }
 
 /// How a number was written, as far as `yaml` keeps it.
@@ -65,6 +67,7 @@ pub(super) fn resolve(text: &str, plain: bool, tag: Option<&str>) -> Result<Reso
         Some("int") => integer(text),
         Some("float") => float(text),
         Some("timestamp") => return timestamp(text).map(|ms| Resolved::plain(Scalar::Timestamp(ms))),
+        Some("binary") => Some(Scalar::Binary),
         _ => None,
     };
     Ok(match matched {
@@ -184,6 +187,39 @@ fn float(text: &str) -> Option<Scalar> {
         }
     };
     text.parse::<f64>().ok().map(|n| Scalar::Number(n, format))
+}
+
+/// `Buffer.from(text, 'base64')` as Node.js decodes it: characters outside the (standard or
+/// URL-safe) alphabet are skipped, the first `=` ends the data, a lone trailing character is
+/// dropped.
+pub(super) fn base64_bytes(text: &str) -> Vec<u8> {
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for c in text.chars() {
+        let value = match c {
+            'A'..='Z' => c as u32 - 'A' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 26,
+            '0'..='9' => c as u32 - '0' as u32 + 52,
+            '+' | '-' => 62,
+            '/' | '_' => 63,
+            '=' => break,
+            _ => continue,
+        };
+        bits = (bits << 6) | value;
+        count += 1;
+        if count == 4 {
+            out.extend_from_slice(&[(bits >> 16) as u8, (bits >> 8) as u8, bits as u8]);
+            bits = 0;
+            count = 0;
+        }
+    }
+    match count {
+        2 => out.push((bits >> 4) as u8),
+        3 => out.extend_from_slice(&[(bits >> 10) as u8, (bits >> 2) as u8]),
+        _ => {}
+    }
+    out
 }
 
 /// `!!timestamp` (YAML 1.1's type, which `yaml` knows by name): `yyyy-m-d`, optionally with a
@@ -363,6 +399,16 @@ mod tests {
         assert_eq!(r("x", true, "!custom").unresolved_tag.as_deref(), Some("!custom"));
         assert_eq!(r("x", true, "!").scalar, Scalar::Text);
         assert!(resolve("soon", true, Some("tag:yaml.org,2002:timestamp")).is_err());
+    }
+
+    #[test]
+    fn base64_as_node_decodes_it() {
+        assert_eq!(base64_bytes("aGVsbG8="), b"hello");
+        assert_eq!(base64_bytes("aGVs bG8"), b"hello");
+        assert_eq!(base64_bytes("abc"), vec![105, 183]);
+        assert_eq!(base64_bytes("a-_b"), vec![107, 239, 219]);
+        assert_eq!(base64_bytes("a=b"), Vec::<u8>::new());
+        assert_eq!(base64_bytes("!!!aGk=aGk="), b"hi");
     }
 
     #[test]

@@ -165,6 +165,20 @@ fn collection_keys_are_stringified_as_npm_yaml_prints_them() {
 }
 
 #[test]
+fn yaml_1_1_types_npm_yaml_knows_by_name() {
+    assert_eq!(read("a: !!binary aGk=\n")[0], json!({"a": {"type": "Buffer", "data": [104, 105]}}));
+    assert_eq!(
+        read("a: !!set {x, y: ~}\nb: !!omap [x: 1, y: 2]\nc: !!pairs [x: 1, y]\n")[0],
+        json!({"a": {}, "b": {}, "c": [{"x": 1}, {"y": null}]})
+    );
+    // On the other kind of collection, the tag is ignored.
+    assert_eq!(read("a: !!set [x]\nb: !!omap {x: 1}\n")[0], json!({"a": ["x"], "b": {"x": 1}}));
+    assert!(refused("a: !!set {x: 1}\n").message.contains("null values"));
+    assert!(refused("a: !!omap [{x: 1, y: 2}]\n").message.contains("its own `-`"));
+    assert!(refused("a: !!omap [x: 1, x: 2]\n").message.contains("duplicate keys"));
+}
+
+#[test]
 fn merge_keys_are_ordinary_keys() {
     assert_eq!(
         read("base: &b {a: 1}\nx:\n  <<: *b\n  c: 2\n")[0],

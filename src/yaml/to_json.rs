@@ -16,7 +16,7 @@ use std::fmt::Write;
 use std::ops::Range;
 
 use saphyr_parser::ScalarStyle;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use super::compose::{Kind, NodeId, Tree};
 use super::schema::{self, Scalar};
@@ -122,10 +122,11 @@ impl<'t, 'a> Converter<'t, 'a> {
             };
             self.anchors.insert(id, anchored);
         }
+        let special = special_collection(node);
         if let (Some(tag), Kind::Sequence(_) | Kind::Mapping(_)) = (node.tag.as_deref(), &node.kind) {
             let own =
                 if matches!(node.kind, Kind::Mapping(_)) { "tag:yaml.org,2002:map" } else { "tag:yaml.org,2002:seq" };
-            if tag != "!" && tag != own {
+            if tag != "!" && tag != own && special.is_none() {
                 self.unresolved_tag(id, tag, "");
             }
         }
@@ -144,6 +145,10 @@ impl<'t, 'a> Converter<'t, 'a> {
             }
             Kind::Mapping(range) => self.mapping(id, range.clone(), record)?,
             Kind::Alias(_) => unreachable!("handled above"),
+        };
+        let value = match special {
+            Some(special) => self.special_collection(id, special, value)?,
+            None => value,
         };
         if let Some(anchored) = self.anchors.get_mut(&id) {
             anchored.size = json_size(&value);
@@ -354,6 +359,8 @@ impl<'t, 'a> Converter<'t, 'a> {
             Scalar::Bool(b) => b.to_string(),
             Scalar::Number(n, _) => number_to_string(n),
             Scalar::Text => text.into_owned(),
+            // `String(buffer)`: its bytes as UTF-8.
+            Scalar::Binary => String::from_utf8_lossy(&schema::base64_bytes(&text)).into_owned(),
             Scalar::Timestamp(_) => {
                 let printed = key_text::key_text(self.tree, self.stand_ins, id);
                 let message = format!(
@@ -451,6 +458,94 @@ impl<'t, 'a> Converter<'t, 'a> {
         }
     }
 
+    /// A `!!set` mapping or an `!!omap`/`!!pairs` sequence, as `yaml` builds it from the plain
+    /// `value` (YAML 1.1 types it knows by name): a Set and a Map are stored as `{}`, pairs as
+    /// one-key objects.
+    fn special_collection(&mut self, id: NodeId, special: Special, value: Value) -> Result<Value, Refusal> {
+        let tree = self.tree;
+        let span = self.value_span(id);
+        let refuse = |message: &str| Err(Refusal { span, message: message.to_string() });
+        let children = match &tree.node(id).kind {
+            Kind::Sequence(range) | Kind::Mapping(range) => tree.children(range),
+            _ => &[],
+        };
+        let value = match special {
+            Special::Set => {
+                for pair in children.chunks_exact(2) {
+                    let value_node = tree.node(pair[1]);
+                    let scalar = matches!(value_node.kind, Kind::Scalar { .. });
+                    if !scalar || value_node.tag.is_some() || self.resolve_scalar(pair[1])?.0 != Scalar::Null {
+                        return refuse("`!!set` items must all have null values; the catalog refuses this set");
+                    }
+                }
+                Value::Object(Map::new())
+            }
+            Special::Omap | Special::Pairs => {
+                let Value::Array(items) = value else { return Ok(value) };
+                let mut pairs = Vec::with_capacity(items.len());
+                let mut seen: Vec<Value> = Vec::new();
+                for (&item, item_value) in children.iter().zip(items) {
+                    let (key, pair) = match &tree.node(item).kind {
+                        Kind::Mapping(range) if range.len() > 2 => {
+                            return refuse(
+                                "each pair of `!!omap` or `!!pairs` must have its own `-`; the catalog refuses this",
+                            );
+                        }
+                        Kind::Mapping(range) if range.is_empty() => (None, json!({"": null})),
+                        Kind::Mapping(range) => (Some(tree.children(range)[0]), item_value),
+                        _ => {
+                            let name = self.printed_key(item)?;
+                            // A pair's key in a plain object (`!!pairs`) is stringified; an
+                            // `!!omap` is a Map, which keeps it.
+                            let collection = matches!(tree.node(item).kind, Kind::Sequence(_) | Kind::Mapping(_));
+                            if special == Special::Pairs && collection {
+                                self.collection_key(item, &name);
+                            }
+                            (Some(item), Value::Object(Map::from_iter([(name, Value::Null)])))
+                        }
+                    };
+                    let scalar_key = key.filter(|&k| matches!(tree.node(k).kind, Kind::Scalar { .. }));
+                    if let (Special::Omap, Some(key)) = (special, scalar_key) {
+                        let (scalar, text, _) = self.resolve_scalar(key)?;
+                        let key_value = scalar_json(scalar, text);
+                        if seen.contains(&key_value) {
+                            return refuse("`!!omap` must not include duplicate keys; the catalog refuses it");
+                        }
+                        seen.push(key_value);
+                    }
+                    pairs.push(pair);
+                }
+                match special {
+                    Special::Omap => Value::Object(Map::new()),
+                    _ => Value::Array(pairs),
+                }
+            }
+        };
+        let message = match special {
+            Special::Set => "the catalog reads `!!set` as a JavaScript Set, which it stores as {}",
+            Special::Omap => "the catalog reads `!!omap` as a JavaScript Map, which it stores as {}",
+            Special::Pairs => "the catalog reads each item of this `!!pairs` sequence as a one-key mapping",
+        };
+        self.oddity(id, message.to_string(), "remove the tag");
+        Ok(value)
+    }
+
+    /// `String(key)` of a node already converted (no oddities, no counting).
+    fn printed_key(&mut self, id: NodeId) -> Result<String, Refusal> {
+        let tree = self.tree;
+        Ok(match &tree.node(id).kind {
+            Kind::Scalar { .. } => {
+                let (scalar, text, _) = self.resolve_scalar(id)?;
+                self.scalar_key_name(id, scalar, text)
+            }
+            Kind::Alias(Some(target)) if matches!(tree.node(*target).kind, Kind::Scalar { .. }) => {
+                let (scalar, text, _) = self.resolve_scalar(*target)?;
+                self.scalar_key_name(*target, scalar, text)
+            }
+            _ => key_text::key_text(tree, self.stand_ins, id),
+        })
+    }
+
     fn oddity(&mut self, id: NodeId, message: String, hint: &str) {
         let mut span = self.value_span(id);
         // A flow collection ends at its closing bracket: include it.
@@ -464,6 +559,24 @@ impl<'t, 'a> Converter<'t, 'a> {
     }
 }
 
+/// The YAML 1.1 collection types `yaml` builds when tagged so (and only on the right kind).
+#[derive(Clone, Copy, PartialEq)]
+enum Special {
+    Set,
+    Omap,
+    Pairs,
+}
+
+fn special_collection(node: &super::compose::Node) -> Option<Special> {
+    let tag = node.tag.as_deref()?.strip_prefix(schema::CORE_TAG)?;
+    match (tag, &node.kind) {
+        ("set", Kind::Mapping(_)) => Some(Special::Set),
+        ("omap", Kind::Sequence(_)) => Some(Special::Omap),
+        ("pairs", Kind::Sequence(_)) => Some(Special::Pairs),
+        _ => None,
+    }
+}
+
 /// A scalar's JSON: numbers as JavaScript has them (integral values as integers; NaN and
 /// infinities null, as `JSON.stringify` writes them), dates as `toJSON()` writes them.
 fn scalar_json(scalar: Scalar, text: Cow<str>) -> Value {
@@ -474,6 +587,8 @@ fn scalar_json(scalar: Scalar, text: Cow<str>) -> Value {
         Scalar::Text => Value::String(text.into_owned()),
         Scalar::Timestamp(Some(ms)) => Value::String(schema::iso_date(ms)),
         Scalar::Timestamp(None) => Value::Null,
+        // A Buffer's `toJSON()`.
+        Scalar::Binary => json!({"type": "Buffer", "data": schema::base64_bytes(&text)}),
     }
 }
 
@@ -485,8 +600,8 @@ fn identity(scalar: Scalar, text: Cow<'_, str>) -> Option<KeyIdentity<'_>> {
         Scalar::Number(n, _) if n.is_nan() => None,
         Scalar::Number(n, _) => Some(KeyIdentity::Number(if n == 0.0 { 0 } else { n.to_bits() })),
         Scalar::Text => Some(KeyIdentity::Text(text)),
-        // Dates are objects: never equal.
-        Scalar::Timestamp(_) => None,
+        // Dates and buffers are objects: never equal.
+        Scalar::Timestamp(_) | Scalar::Binary => None,
     }
 }
 

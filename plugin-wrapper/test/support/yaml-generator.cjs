@@ -32,12 +32,13 @@ const SCALARS = {
   ],
   nulls: ['null', 'Null', 'NULL', 'nULL', '~', ''],
   dates: ['2001-12-14', '2001-12-14t21:59:43.10-05:00', '2002-12-14 21:59:43.10 -5'],
+  base64: ['aGVsbG8=', 'aGVs bG8', 'a=b', '8J+YgA=='],
 };
 const SCALAR_KINDS = Object.keys(SCALARS);
 
 const TAGS = [
   '!!str', '!!int', '!!float', '!!bool', '!!null', '!!map', '!!seq', '!custom', '!', '!<tag:yaml.org,2002:str>',
-  '!!timestamp',
+  '!!timestamp', '!!binary', '!!set', '!!omap', '!!pairs',
 ];
 
 /** A random generator of YAML texts with its own PRNG. */

@@ -50,12 +50,16 @@ function catalogView(source) {
 }
 
 /** Mapping keys that are collections (yaml stringifies them, with a process warning), not
- * counting those inside such a key (printed with it). */
+ * counting those inside such a key (printed with it). An `!!omap` becomes a JavaScript Map,
+ * whose keys are not stringified. */
 function countCollectionKeys(node) {
-  if (YAML.isMap(node)) {
-    return node.items.reduce((n, pair) => n + (YAML.isCollection(pair.key) ? 1 : 0) + countCollectionKeys(pair.value), 0);
+  const pairs = (items, stringified) =>
+    items.reduce((n, pair) => n + (stringified && YAML.isCollection(pair.key) ? 1 : 0) + countCollectionKeys(pair.value), 0);
+  if (YAML.isMap(node)) return pairs(node.items, true);
+  if (YAML.isSeq(node)) {
+    const omap = node.tag === 'tag:yaml.org,2002:omap';
+    return node.items.reduce((n, item) => n + (YAML.isPair(item) ? pairs([item], !omap) : countCollectionKeys(item)), 0);
   }
-  if (YAML.isSeq(node)) return node.items.reduce((n, item) => n + countCollectionKeys(item), 0);
   return 0;
 }
 
