@@ -140,7 +140,7 @@ pub(super) fn compose(source: &str) -> Result<Stream<'_>, Stop> {
             match tab {
                 Some(at) if error.info().contains("':' must be followed by") => Stop::TabAfterColon(at),
                 _ => Stop::Refused(Refusal {
-                    span: span_between(mark, mark),
+                    span: span_between(key_start(source, mark, error.info()), mark),
                     message: format!("YAML syntax error: {}", error.info()),
                 }),
             }
@@ -258,6 +258,24 @@ pub(super) fn compose(source: &str) -> Result<Stream<'_>, Stop> {
         }
     }
     Ok(Stream { documents })
+}
+
+/// Where to report saphyr's error: for a key that runs over a line ("simple key expect ':'"),
+/// where the key starts (the last line with content above), as npm `yaml` reports it.
+fn key_start(source: &str, mark: Marker, info: &str) -> Marker {
+    if info != "simple key expect ':'" || mark.line() < 2 {
+        return mark;
+    }
+    let before = CharText::new(source).slice(0..mark.index());
+    let mut lines = before.split('\n').rev();
+    lines.next();
+    for (back, line) in lines.enumerate() {
+        let content = line.trim_start_matches(' ');
+        if !content.trim().is_empty() && !content.starts_with('#') {
+            return Marker::new(0, mark.line() - 1 - back, line.len() - content.len());
+        }
+    }
+    mark
 }
 
 /// The column lines continuing a flow scalar or collection must be indented past: the

@@ -224,14 +224,15 @@ impl<'t, 'a> Converter<'t, 'a> {
         let children = tree.children(&range);
         let mut out = Map::with_capacity(children.len() / 2);
         let mut seen: HashMap<KeyIdentity, u32> = HashMap::new();
+        let mut unplaceable = None;
         for (index, pair) in children.chunks_exact(2).enumerate() {
             let (key_id, value_id) = (pair[0], pair[1]);
             let key_span = self.value_span(key_id);
             // (An explicit key of an indented mapping is parsed otherwise: `yaml` reads it.)
             let in_indented_key = self.key_of_column.is_some_and(|column| column > 0);
             if index > 0 && !in_indented_key && self.unplaceable_flow_key(id, children, index) {
-                let message = "the catalog's YAML reader (npm yaml 2.9.1) cannot read this `[…]`/`{…}` key: in an indented mapping, a flow collection written as a key must be the mapping's first key or follow a key with no value (npm yaml reports \"Map comment with trailing content\"); write it as an explicit key (`? [a, b]`, then `: value` on the next line)".to_string();
-                return Err(Refusal { span: key_span, message });
+                // Reported after the entries, at the last such key, as `yaml` does.
+                unplaceable = Some(key_span);
             }
             let name = self.key(key_id, tree.node(id).column, &mut seen)?;
             if out.contains_key(&name) {
@@ -252,6 +253,10 @@ impl<'t, 'a> Converter<'t, 'a> {
             self.pointer.truncate(len);
             // Like a JavaScript property set twice: the first place, the last value.
             out.insert(name, value);
+        }
+        if let Some(span) = unplaceable {
+            let message = "the catalog's YAML reader (npm yaml 2.9.1) cannot read this `[…]`/`{…}` key: in an indented mapping, a flow collection written as a key must be the mapping's first key or follow a key with no value (npm yaml reports \"Map comment with trailing content\"); write it as an explicit key (`? [a, b]`, then `: value` on the next line)".to_string();
+            return Err(Refusal { span, message });
         }
         if out.keys().any(|k| array_index(k).is_some()) {
             out = js_property_order(out);
