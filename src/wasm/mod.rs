@@ -23,6 +23,7 @@ mod params;
 mod reader;
 mod render;
 mod skeleton;
+mod yaml;
 
 // The exports, also under `trellis::wasm::` for Rust callers (tests/wasm_node.rs).
 pub use check::{action_manifest, check_files, check_template, check_template_syntax, expand_glob, list_rules};
@@ -33,6 +34,7 @@ pub use params::{parameters_report, validate_parameters};
 pub use reader::read_limits;
 pub use render::{prepare_context_json, PreparedContext, Renderer};
 pub use skeleton::{fetch_template_inputs, is_binary_file, SkeletonBuilder, SkeletonOutput};
+pub use yaml::parse_yaml;
 
 #[wasm_bindgen(typescript_custom_section)]
 const SHARED_TYPES: &str = r#"

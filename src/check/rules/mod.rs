@@ -30,6 +30,7 @@ pub mod unknown_global;
 pub mod unknown_ui_field;
 pub mod url_outside_root;
 pub mod v1beta2_syntax;
+pub mod yaml_oddity;
 pub mod yaml_syntax;
 
 use super::Rule;
@@ -37,6 +38,7 @@ use super::Rule;
 /// Every rule, in the order they run.
 pub const ALL: &[&Rule] = &[
     &yaml_syntax::RULE,
+    &yaml_oddity::RULE,
     &entity_structure::RULE,
     &expression_syntax::RULE,
     &duplicate_step_id::RULE,
