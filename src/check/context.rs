@@ -205,6 +205,7 @@ pub fn diagnostic_in(
         rule,
         message,
         hint,
+        suggestion: None,
     }
 }
 

@@ -1,5 +1,8 @@
 //! "Did you mean …?" for names that are almost right.
 
+use crate::check::{Context, TemplatedString};
+use crate::diagnostics::Diagnostic;
+
 /// The candidate nearest to `name` (case-insensitive edit distance at most a third of its
 /// length, at least 1), if any.
 pub fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a String> {
@@ -10,6 +13,38 @@ pub fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a String> {
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
+}
+
+/// `diagnostic` with the edit to `near` over the name at bytes `range` of `string` (see
+/// [`name_range`]), when there is a near name and it can be written there.
+pub fn offer(
+    diagnostic: Diagnostic,
+    context: &Context,
+    string: &TemplatedString,
+    range: (usize, usize),
+    near: Option<&String>,
+) -> Diagnostic {
+    let at = near.and_then(|near| Some((name_range(&string.source, range, near)?, near)));
+    match at {
+        Some(((start, end), near)) => diagnostic.with_suggestion(context.span_in_string(string, start, end), near),
+        None => diagnostic,
+    }
+}
+
+/// Where `replacement` can be written over the reference segment at bytes `range` of `source`:
+/// inside the quotes of a subscript (`['name']`), or over a dotted name when `replacement` is an
+/// identifier too (else `.near-id` would read as a subtraction).
+pub fn name_range(source: &str, range: (usize, usize), replacement: &str) -> Option<(usize, usize)> {
+    let text = source.get(range.0..range.1)?;
+    let quoted = text.len() >= 2 && (text.starts_with('\'') || text.starts_with('"')) && text.ends_with(&text[..1]);
+    if quoted {
+        return Some((range.0 + 1, range.1 - 1));
+    }
+    let identifier = |s: &str| {
+        s.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+            && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    };
+    identifier(replacement).then_some(range)
 }
 
 /// Edit distance in characters where swapping two neighbours counts as one edit (optimal
@@ -45,5 +80,88 @@ mod tests {
         assert_eq!(super::closest("description", &names), None);
         let globals = vec!["range".to_string()];
         assert_eq!(super::closest("rnage", &globals), Some(&globals[0]));
+    }
+
+    /// Every did-you-mean of the rules that name a thing carries the edit, at the name itself.
+    #[test]
+    fn did_you_mean_findings_carry_their_edit() {
+        let source = r#"apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: { name: t }
+spec:
+  type: service
+  owner: team
+  parameters:
+    - properties:
+        name: { type: string }
+  secrets:
+    schema: { properties: { token: { type: string } } }
+  steps:
+    - id: fetch
+      action: "fetch:tempalte"
+      input:
+        url: ./skeleton
+    - id: log
+      action: debug:log
+      input:
+        mesage: hi
+        extra: "${{ parameters.nmae | uper }} ${{ steps['fetsh'].output }} ${{ secrets.tokn }} ${{ rnage(2) }}"
+    - id: cat
+      action: catalog:fetch
+      input:
+        entityRef: x
+    - id: use
+      action: debug:log
+      input:
+        message: ${{ steps.cat.output.entitty }}
+"#;
+        let result = crate::check::check_source(source, &crate::check::CheckOptions::default());
+        let edits: Vec<(&str, String, (u32, u32, u32))> = result
+            .diagnostics
+            .iter()
+            .filter_map(|d| {
+                let s = d.suggestion.as_ref()?;
+                assert_eq!(s.span.line, s.span.end_line);
+                let text: String = source
+                    .lines()
+                    .nth(s.span.line as usize - 1)
+                    .unwrap()
+                    .chars()
+                    .skip(s.span.column as usize - 1)
+                    .take((s.span.end_column - s.span.column) as usize)
+                    .collect();
+                Some((d.rule, format!("{text} -> {}", s.replacement), (s.span.line, s.span.column, s.span.end_column)))
+            })
+            .collect();
+        let described: Vec<(&str, &str)> = edits.iter().map(|(r, e, _)| (*r, e.as_str())).collect();
+        assert_eq!(
+            described,
+            [
+                ("unknown-action", "fetch:tempalte -> fetch:template"),
+                ("action-input", "mesage -> message"),
+                ("undeclared-parameter", "nmae -> name"),
+                ("unknown-filter", "uper -> upper"),
+                ("step-reference", "fetsh -> fetch"),
+                ("undeclared-secret", "tokn -> token"),
+                ("unknown-global", "rnage -> range"),
+                ("step-output-reference", "entitty -> entity"),
+            ]
+        );
+        // The quoted action keeps its quotes: the edit starts after the opening one.
+        assert_eq!(edits[0].2, (14, 16, 30));
+        assert!(result
+            .diagnostics
+            .iter()
+            .all(|d| d.suggestion.is_none() || d.hint.as_deref().is_some_and(|h| h.starts_with("did you mean"))));
+    }
+
+    #[test]
+    fn replacements_keep_quotes_and_never_make_a_subtraction() {
+        let source = "${{ steps['fetsh'].output.x }} ${{ steps.fetsh }}";
+        let quoted = (source.find('\'').unwrap(), source.find(']').unwrap());
+        assert_eq!(super::name_range(source, quoted, "fetch-base"), Some((quoted.0 + 1, quoted.1 - 1)));
+        let dotted = (source.rfind("fetsh").unwrap(), source.rfind("fetsh").unwrap() + 5);
+        assert_eq!(super::name_range(source, dotted, "fetch"), Some(dotted));
+        assert_eq!(super::name_range(source, dotted, "fetch-base"), None);
     }
 }

@@ -52,6 +52,25 @@ pub struct Diagnostic {
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The edit a did-you-mean hint proposes, for editors' quick fixes (`trellis lsp`); not part
+    /// of any printed report.
+    #[serde(skip)]
+    pub suggestion: Option<Suggestion>,
+}
+
+/// Replace the text at `span` (in the diagnostic's file) with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub span: crate::error::Span,
+    pub replacement: String,
+}
+
+impl Diagnostic {
+    /// The diagnostic with the edit its did-you-mean hint proposes.
+    pub fn with_suggestion(mut self, span: crate::error::Span, replacement: impl Into<String>) -> Diagnostic {
+        self.suggestion = Some(Suggestion { span, replacement: replacement.into() });
+        self
+    }
 }
 
 /// Counts per severity.
@@ -174,6 +193,7 @@ mod tests {
             rule: "r",
             message: "m".into(),
             hint: None,
+            suggestion: None,
         };
         let diagnostics =
             [at("a.yaml", Severity::Error), at("b.yaml", Severity::Warning), at("a.yaml", Severity::Error)];

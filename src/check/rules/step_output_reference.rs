@@ -40,20 +40,23 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             }
             let names: Vec<String> = declared.keys().cloned().collect();
             let range = reference.segment_ranges[2];
-            out.push(context.diagnostic(
+            let span = context.span_in_string(string, range.0, range.1);
+            let near = crate::check::suggest::closest(name, &names);
+            let diagnostic = context.diagnostic(
                 RULE.info.id,
                 Severity::Error,
-                context.span_in_string(string, range.0, range.1),
+                span,
                 format!(
                     "`{action_id}` has no output `{name}`, so `steps.{}.output.{name}` is empty",
                     reference.path[0]
                 ),
-                Some(match crate::check::suggest::closest(name, &names) {
+                Some(match near {
                     Some(near) => format!("did you mean `{near}`?"),
                     None if names.is_empty() => format!("`{action_id}` declares no outputs"),
                     None => format!("its outputs are: {}", names.join(", ")),
                 }),
-            ));
+            );
+            out.push(crate::check::suggest::offer(diagnostic, context, string, range, near));
         }
     }
 }

@@ -47,7 +47,9 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let range = reference.segment_ranges[0];
+            let span = context.span_in_string(string, range.0, range.1);
             let later = ids.iter().position(|known| known == id);
+            let near = crate::check::suggest::closest(id, visible).filter(|_| later.is_none());
             let (message, hint) = match (later, string.place) {
                 (_, Place::When) => (
                     format!("`steps.{id}` in a page condition: no step has run while the form is filled in"),
@@ -63,20 +65,15 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 ),
                 (None, _) => (
                     format!("`steps.{id}` refers to no step of this template"),
-                    match crate::check::suggest::closest(id, visible) {
+                    match near {
                         Some(near) => format!("did you mean `steps.{near}`?"),
                         None if visible.is_empty() => "no step runs before this one".to_string(),
                         None => format!("steps before this point: {}", visible.join(", ")),
                     },
                 ),
             };
-            out.push(context.diagnostic(
-                RULE.info.id,
-                Severity::Error,
-                context.span_in_string(string, range.0, range.1),
-                message,
-                Some(hint),
-            ));
+            let diagnostic = context.diagnostic(RULE.info.id, Severity::Error, span, message, Some(hint));
+            out.push(crate::check::suggest::offer(diagnostic, context, string, range, near));
         }
     }
 }

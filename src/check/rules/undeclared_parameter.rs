@@ -70,17 +70,19 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let range = reference.segment_ranges[0];
+            let span = context.span_in_string(string, range.0, range.1);
             let suggestion = crate::check::suggest::closest(name, &declared);
-            out.push(context.diagnostic(
+            let diagnostic = context.diagnostic(
                 RULE.info.id,
                 Severity::Error,
-                context.span_in_string(string, range.0, range.1),
+                span,
                 format!("`parameters.{name}` is not declared on any form page, so it is always empty"),
                 Some(match suggestion {
                     Some(s) => format!("did you mean `parameters.{s}`?"),
                     None => "declare it under `properties` of a page in spec.parameters, or fix the name".into(),
                 }),
-            ));
+            );
+            out.push(crate::check::suggest::offer(diagnostic, context, string, range, suggestion));
         }
     }
 }

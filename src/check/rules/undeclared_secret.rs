@@ -66,16 +66,19 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let range = reference.segment_ranges[0];
-            out.push(context.diagnostic(
+            let span = context.span_in_string(string, range.0, range.1);
+            let near = crate::check::suggest::closest(name, &declared);
+            let diagnostic = context.diagnostic(
                 RULE.info.id,
                 Severity::Error,
-                context.span_in_string(string, range.0, range.1),
+                span,
                 format!("`secrets.{name}` is declared nowhere, so it is always empty"),
-                Some(match crate::check::suggest::closest(name, &declared) {
+                Some(match near {
                     Some(near) => format!("did you mean `secrets.{near}`?"),
                     None => "add it to spec.secrets.schema, or give a form field `ui:field: Secret`".into(),
                 }),
-            ));
+            );
+            out.push(crate::check::suggest::offer(diagnostic, context, string, range, near));
         }
     }
 }

@@ -38,12 +38,13 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                      against the actions your instance really has"
                 .into(),
         };
-        out.push(context.diagnostic(
-            RULE.info.id,
-            severity,
-            context.node_span(&format!("/spec/steps/{index}/action"), false),
-            message,
-            Some(hint),
-        ));
+        let pointer = format!("/spec/steps/{index}/action");
+        let diagnostic =
+            context.diagnostic(RULE.info.id, severity, context.node_span(&pointer, false), message, Some(hint));
+        out.push(match near {
+            // The id's own characters, inside any quotes.
+            Some(near) => diagnostic.with_suggestion(context.span_in_text(&pointer, action, 0, 0, action.len()), near),
+            None => diagnostic,
+        });
     }
 }

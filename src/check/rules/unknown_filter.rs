@@ -24,18 +24,21 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             if known.contains(&usage.name) {
                 continue;
             }
-            let hint = match crate::check::suggest::closest(&usage.name, &known) {
+            let near = crate::check::suggest::closest(&usage.name, &known);
+            let hint = match near {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => "if a module of your Backstage instance registers this filter, this check does not know it yet"
                     .to_string(),
             };
-            out.push(context.diagnostic(
+            let span = context.span_in_string(string, usage.range.0, usage.range.1);
+            let diagnostic = context.diagnostic(
                 RULE.info.id,
                 Severity::Error,
-                context.span_in_string(string, usage.range.0, usage.range.1),
+                span,
                 format!("unknown filter `{}`: Backstage fails this render and passes the raw text on", usage.name),
                 Some(hint),
-            ));
+            );
+            out.push(crate::check::suggest::offer(diagnostic, context, string, usage.range, near));
         }
     }
 }

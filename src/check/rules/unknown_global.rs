@@ -29,17 +29,20 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             if known.contains(&usage.name) {
                 continue;
             }
-            let hint = match crate::check::suggest::closest(&usage.name, &known) {
+            let near = crate::check::suggest::closest(&usage.name, &known);
+            let hint = match near {
                 Some(near) => format!("did you mean `{near}()`?"),
                 None => format!("the functions available here are {}", known.join(", ")),
             };
-            out.push(context.diagnostic(
+            let span = context.span_in_string(string, usage.range.0, usage.range.1);
+            let diagnostic = context.diagnostic(
                 RULE.info.id,
                 Severity::Error,
-                context.span_in_string(string, usage.range.0, usage.range.1),
+                span,
                 format!("`{}()` is not a function Backstage provides; the render fails", usage.name),
                 Some(hint),
-            ));
+            );
+            out.push(crate::check::suggest::offer(diagnostic, context, string, usage.range, near));
         }
     }
 }
