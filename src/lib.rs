@@ -27,6 +27,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod dryrun;
 pub mod fetch_template;
+pub mod lsp;
 pub mod manifest;
 pub mod params;
 pub mod render;

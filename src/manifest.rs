@@ -30,6 +30,10 @@ pub struct ActionSchema {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Named {
     pub name: String,
+    /// What it does, as `/v2/templating-extensions` describes it (shown on hover by
+    /// `trellis lsp`); not written back out, so `actionManifest()` is unchanged.
+    #[serde(default, skip_serializing)]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -64,11 +68,7 @@ const BUILTIN_JSON: &str = include_str!("../schemas/manifest/backstage-scaffolde
 /// Trellis' own actions (registered by this package's backend module), with the same JSON
 /// Schemas the module serves, so templates using them check without an instance manifest.
 const TRELLIS_ACTIONS: &[(&str, &str, Option<&str>)] = &[
-    (
-        "trellis:fetch:template",
-        include_str!("../schemas/actions/trellis-fetch-template.input.json"),
-        None,
-    ),
+    ("trellis:fetch:template", include_str!("../schemas/actions/trellis-fetch-template.input.json"), None),
     (
         "trellis:parameters:validate",
         include_str!("../schemas/actions/trellis-parameters-validate.input.json"),
