@@ -13,6 +13,8 @@ use crate::error::TrellisError;
 use crate::params::{self, ParameterOptions};
 use crate::template::{SourceFormat, Template};
 
+mod lsp;
+
 /// Options of `validateParameters`, as the TypeScript wrapper sends them.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
@@ -281,7 +283,8 @@ pub fn check_template(source: &str, options_json: &str, reader: JsValue) -> Resu
 pub fn action_manifest(instance_json: Option<String>) -> Result<String, JsValue> {
     let manifest = match instance_json {
         Some(text) => crate::manifest::Manifest::with(
-            &crate::manifest::Manifest::parse(&text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
+            &crate::manifest::Manifest::parse(&text)
+                .map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
         ),
         None => crate::manifest::Manifest::builtin().clone(),
     };
@@ -716,7 +719,8 @@ pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Re
         .map_err(|e| to_js_error(TrellisError::new("invalid-argument", format!("invalid options: {e}"))))?;
     let manifest = match options.manifest.as_deref() {
         Some(text) => crate::manifest::Manifest::with(
-            &crate::manifest::Manifest::parse(text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
+            &crate::manifest::Manifest::parse(text)
+                .map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
         ),
         None => crate::manifest::Manifest::builtin().clone(),
     };
@@ -737,7 +741,8 @@ pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Re
     };
     let result = crate::dryrun::run(&template, source, &dry_run_options, &reader).map_err(to_js_error)?;
     let out = js_sys::Object::new();
-    let report = serde_json::to_string(&result.report).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))?;
+    let report =
+        serde_json::to_string(&result.report).map_err(|e| to_js_error(TrellisError::new("internal", e.to_string())))?;
     let _ = js_sys::Reflect::set(&out, &JsValue::from_str("report"), &JsValue::from_str(&report));
     let _ = js_sys::Reflect::set(&out, &JsValue::from_str("files"), &files_to_js(&result.files));
     if let Some(error) = result.error {

@@ -103,11 +103,28 @@ fn names(cursor: &Cursor, manifest: &Manifest, path: &[String], range: Span) -> 
             }
             field_items(&level, ItemKind::Property, range)
         }
-        ("secrets", []) => {
+        ("secrets", []) if place != Place::Condition => {
             let mut items = match cursor.value("/spec/secrets/schema") {
                 Some(schema) => field_items(&schema::fields(schema, "", (schema, "")), ItemKind::Field, range),
                 None => Vec::new(),
             };
+            // Secrets the form sends: `ui:field: Secret` fields, pickers' user credentials.
+            for field in schema::parameter_fields(&cursor.template, &[]) {
+                let credentials = field.schema.pointer("/ui:options/requestUserCredentials/secretsKey");
+                if let Some(key) = credentials.and_then(Value::as_str) {
+                    let text = format!("The user's credentials that `parameters.{}` asks for.", field.name);
+                    items.push(item(key, ItemKind::Field, Some("string".into()), Some(text), range));
+                }
+                if field.schema.get("ui:field").and_then(Value::as_str) == Some("Secret") {
+                    items.push(item(
+                        &field.name,
+                        ItemKind::Field,
+                        schema::detail(&field),
+                        Some(schema::describe(field.schema)),
+                        range,
+                    ));
+                }
+            }
             let token = "The Backstage token of the user who runs the task, added by Backstage.";
             items.push(item("backstageToken", ItemKind::Field, Some("string".into()), Some(token.into()), range));
             items
@@ -244,6 +261,7 @@ spec:
     - title: Service
       properties:
         name: { type: string, title: Name, description: The service name }
+        pass: { type: string, ui:field: Secret }
         repo:
           type: object
           properties:
@@ -277,12 +295,12 @@ spec:
 
     #[test]
     fn expression_names() {
-        assert_eq!(labels_at("parameters.‸"), ["name", "repo"]);
+        assert_eq!(labels_at("parameters.‸"), ["name", "pass", "repo"]);
         assert_eq!(labels_at("parameters.repo.h‸"), ["host"]);
         assert_eq!(labels_at("steps.‸"), ["fetch-base", "cat"]);
         assert_eq!(labels_at("steps.cat.‸"), ["output"]);
         assert_eq!(labels_at("steps.cat.output.‸"), ["entity", "entities"]);
-        assert_eq!(labels_at("secrets.‸"), ["token", "backstageToken"]);
+        assert_eq!(labels_at("secrets.‸"), ["token", "pass", "backstageToken"]);
         assert!(labels_at("parameters.name | up‸").contains(&"upper".to_string()));
         assert!(labels_at("parameters.name | ‸").contains(&"parseRepoUrl".to_string()));
         let roots = labels_at("par‸");

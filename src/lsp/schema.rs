@@ -135,7 +135,11 @@ pub fn describe(schema: &Value) -> String {
         parts.push(description.trim().to_string());
     }
     if let Some(Value::Array(values)) = schema.get("enum") {
-        let values: Vec<String> = values.iter().take(20).map(|v| format!("`{v}`")).collect();
+        let values: Vec<String> = values
+            .iter()
+            .take(20)
+            .map(|v| format!("`{}`", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .collect();
         parts.push(format!("one of {}", values.join(", ")));
     }
     if let Some(default) = schema.get("default") {

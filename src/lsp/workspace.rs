@@ -119,6 +119,7 @@ impl Workspace {
             to_check.extend(self.on_disk.iter().filter(|t| !self.checks.contains_key(*t)).cloned());
         }
         let overlay = Overlay::new(&self.documents, &self.roots, disk);
+        let checked: BTreeSet<String> = to_check.iter().filter(|t| self.documents.contains_key(*t)).cloned().collect();
         let results: Vec<(String, Option<TemplateCheck>)> = to_check
             .into_iter()
             .map(|template| (self.check(&template, &overlay), template))
@@ -130,7 +131,7 @@ impl Workspace {
                 None => self.checks.remove(&template),
             };
         }
-        self.publish()
+        self.publish(&checked)
     }
 
     /// Checks one template file (open or on disk); `None` when it no longer holds a template.
@@ -149,8 +150,9 @@ impl Workspace {
     }
 
     /// The diagnostics of the templates that concern an open document (open themselves, or
-    /// reading one), per file; only files whose list changed are returned.
-    fn publish(&mut self) -> Vec<FileDiagnostics> {
+    /// reading one), per file: for files whose list changed, and for the open templates just
+    /// checked (so an editor sees each check of the file it edits, findings or not).
+    fn publish(&mut self, checked: &BTreeSet<String>) -> Vec<FileDiagnostics> {
         let mut now: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for (template, check) in &self.checks {
             let active =
@@ -166,10 +168,11 @@ impl Workspace {
             }
         }
         let mut changed = Vec::new();
-        let files: BTreeSet<String> = now.keys().chain(self.published.keys()).cloned().collect();
+        let files: BTreeSet<String> = now.keys().chain(self.published.keys()).chain(checked).cloned().collect();
         for path in files {
             let diagnostics = now.get(&path).cloned().unwrap_or_default();
-            if self.published.get(&path).map_or(diagnostics.is_empty(), |before| *before == diagnostics) {
+            let same = self.published.get(&path).map_or(diagnostics.is_empty(), |before| *before == diagnostics);
+            if same && !checked.contains(&path) {
                 continue;
             }
             changed.push(FileDiagnostics { path, diagnostics });
@@ -262,11 +265,23 @@ spec:
         ws.set_document(&readme, "# ${{ values.name }}\n");
         assert_eq!(summary(&ws.diagnose(&disk), &root), ["/skeleton/README.md: "], "cleared");
         assert!(ws.diagnose(&disk).is_empty(), "nothing changed, nothing published");
+        ws.set_document(&readme, "# ${{ values.name }}!\n");
+        assert!(ws.diagnose(&disk).is_empty(), "a skeleton file whose findings stay the same is not published again");
 
         // The template opened with a typo: its own finding; closing it restores the disk's text.
         let template = format!("{root}/template.yaml");
         ws.set_document(&template, &TEMPLATE.replace("parameters.name", "parameters.nmae"));
         assert_eq!(summary(&ws.diagnose(&disk), &root), ["/template.yaml: undeclared-parameter@16"]);
+        ws.set_document(
+            &template,
+            &TEMPLATE.replace("parameters.name", "parameters.nmae").replace("id: fetch", "id: fetch2"),
+        );
+        let again = summary(&ws.diagnose(&disk), &root);
+        assert_eq!(
+            again,
+            ["/template.yaml: undeclared-parameter@16"],
+            "the edited template is published after each check"
+        );
         ws.close_document(&template);
         assert_eq!(summary(&ws.diagnose(&disk), &root), ["/template.yaml: "]);
         std::fs::remove_dir_all(&dir).unwrap();
@@ -282,11 +297,14 @@ spec:
         // With the whole folder as the root, the skeleton's mistake is found…
         let (mut ws, disk, root) = workspace(&dir);
         ws.set_document(&format!("{root}/root/template.yaml"), &outside);
-        assert_eq!(summary(&ws.diagnose(&disk), &root), ["/inner/skeleton/x.txt: skeleton-values@1"]);
+        assert_eq!(
+            summary(&ws.diagnose(&disk), &root),
+            ["/inner/skeleton/x.txt: skeleton-values@1", "/root/template.yaml: "]
+        );
         // …with only `root/`, the skeleton outside it is not read at all (so nothing is said).
         let (mut ws, disk, root) = workspace(&dir.join("root"));
         ws.set_document(&format!("{root}/template.yaml"), &outside);
-        assert!(ws.diagnose(&disk).is_empty());
+        assert_eq!(summary(&ws.diagnose(&disk), &root), ["/template.yaml: "]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
