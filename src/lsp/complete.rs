@@ -194,7 +194,7 @@ fn step_items(cursor: &Cursor, range: Span) -> Vec<CompletionItem> {
                 // `steps.fetch-base` would subtract: write `steps['fetch-base']`, over the dot.
                 entry.insert_text = format!("['{id}']");
                 entry.filter_text = Some(format!(".{id}"));
-                entry.range = Span { column: range.column - 1, ..range };
+                entry.range = Span { column: range.column.saturating_sub(1).max(1), ..range };
             }
             entry
         })

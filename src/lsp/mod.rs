@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::error::Span;
 
 pub use cursor::Position;
-pub use workspace::Workspace;
+pub use workspace::{looks_like_template, Workspace};
 
 /// What a completion item is, for the editor's icon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

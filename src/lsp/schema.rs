@@ -8,6 +8,9 @@ use crate::yaml::escape_pointer_segment;
 
 /// Deepest nesting of combinators followed (templates nest a few levels).
 const MAX_DEPTH: usize = 32;
+/// Schemas visited for one question: combinators that each reference shared definitions
+/// twice would otherwise double the work per level (a hostile template could make it 2^32).
+const MAX_VISITS: usize = 10_000;
 
 /// One declared field.
 #[derive(Debug, Clone)]
@@ -25,50 +28,60 @@ pub struct Field<'a> {
 /// fields as the form reads them: `properties`, `allOf`/`anyOf`/`oneOf`, `if`/`then`/`else`,
 /// `dependencies` and local `$ref`s.
 pub fn fields<'a>(schema: &'a Value, pointer: &str, root: (&'a Value, &str)) -> Vec<Field<'a>> {
-    let mut out = Vec::new();
-    collect(schema, pointer, root, 0, &mut out);
-    out
+    let mut walk = Walk { root, visits: 0, out: Vec::new() };
+    walk.collect(schema, pointer, 0);
+    walk.out
 }
 
-fn collect<'a>(schema: &'a Value, pointer: &str, root: (&'a Value, &str), depth: usize, out: &mut Vec<Field<'a>>) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map_or_else(Vec::new, |r| r.iter().filter_map(Value::as_str).collect());
-    if let Some(Value::Object(properties)) = schema.get("properties") {
-        for (name, property) in properties {
-            out.push(Field {
-                name: name.clone(),
-                schema: property,
-                pointer: format!("{pointer}/properties/{}", escape_pointer_segment(name)),
-                required: required.contains(&name.as_str()),
-                root: (root.0, root.1.to_string()),
-            });
+struct Walk<'a, 'r> {
+    root: (&'a Value, &'r str),
+    visits: usize,
+    out: Vec<Field<'a>>,
+}
+
+impl<'a> Walk<'a, '_> {
+    fn collect(&mut self, schema: &'a Value, pointer: &str, depth: usize) {
+        self.visits += 1;
+        if depth > MAX_DEPTH || self.visits > MAX_VISITS {
+            return;
         }
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if let Some(Value::Array(items)) = schema.get(key) {
-            for (index, item) in items.iter().enumerate() {
-                collect(item, &format!("{pointer}/{key}/{index}"), root, depth + 1, out);
+        let root = self.root;
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map_or_else(Vec::new, |r| r.iter().filter_map(Value::as_str).collect());
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            for (name, property) in properties {
+                self.out.push(Field {
+                    name: name.clone(),
+                    schema: property,
+                    pointer: format!("{pointer}/properties/{}", escape_pointer_segment(name)),
+                    required: required.contains(&name.as_str()),
+                    root: (root.0, root.1.to_string()),
+                });
             }
         }
-    }
-    for key in ["if", "then", "else"] {
-        if let Some(item) = schema.get(key) {
-            collect(item, &format!("{pointer}/{key}"), root, depth + 1, out);
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(Value::Array(items)) = schema.get(key) {
+                for (index, item) in items.iter().enumerate() {
+                    self.collect(item, &format!("{pointer}/{key}/{index}"), depth + 1);
+                }
+            }
         }
-    }
-    if let Some(Value::Object(dependencies)) = schema.get("dependencies") {
-        for (name, item) in dependencies.iter().filter(|(_, v)| v.is_object()) {
-            collect(item, &format!("{pointer}/dependencies/{}", escape_pointer_segment(name)), root, depth + 1, out);
+        for key in ["if", "then", "else"] {
+            if let Some(item) = schema.get(key) {
+                self.collect(item, &format!("{pointer}/{key}"), depth + 1);
+            }
         }
-    }
-    let reference = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#'));
-    if let Some((target, path)) = reference.and_then(|path| Some((root.0.pointer(path)?, path))) {
-        collect(target, &format!("{}{path}", root.1), root, depth + 1, out);
+        if let Some(Value::Object(dependencies)) = schema.get("dependencies") {
+            for (name, item) in dependencies.iter().filter(|(_, v)| v.is_object()) {
+                self.collect(item, &format!("{pointer}/dependencies/{}", escape_pointer_segment(name)), depth + 1);
+            }
+        }
+        let reference = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#'));
+        if let Some((target, path)) = reference.and_then(|path| Some((root.0.pointer(path)?, path))) {
+            self.collect(target, &format!("{}{path}", root.1), depth + 1);
+        }
     }
 }
 
@@ -192,5 +205,20 @@ mod tests {
         assert_eq!(nested[0].pointer, "/spec/parameters/0/definitions/repo/properties/host");
         assert_eq!(detail(&top[0]).as_deref(), Some("string, required"));
         assert_eq!(describe(top[3].schema), "**Owner**");
+    }
+
+    #[test]
+    fn shared_definitions_do_not_multiply_the_work() {
+        // Each level uses the next one 100 times: 100^15 paths without a bound on visits.
+        let mut definitions = serde_json::Map::new();
+        for level in 0..15 {
+            let next = serde_json::json!({"$ref": format!("#/definitions/d{}", level + 1)});
+            definitions.insert(format!("d{level}"), serde_json::json!({"allOf": vec![next; 100]}));
+        }
+        definitions.insert("d15".into(), serde_json::json!({"properties": {"x": {}}}));
+        let page = serde_json::json!({"$ref": "#/definitions/d0", "definitions": definitions});
+        let found = fields(&page, "", (&page, ""));
+        assert!(!found.is_empty() && found.iter().all(|f| f.name == "x"));
+        assert!(found.len() <= MAX_VISITS);
     }
 }

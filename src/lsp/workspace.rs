@@ -137,10 +137,15 @@ impl Workspace {
     /// Checks one template file (open or on disk); `None` when it no longer holds a template.
     fn check(&self, template: &str, overlay: &Overlay) -> Option<TemplateCheck> {
         overlay.take_touched();
-        let text = match overlay.text(template, crate::yaml::MAX_SOURCE_BYTES as u64 + 1) {
-            Ok(text) if looks_like_template(&text) && inside(&self.roots, template) => text,
-            _ => return None,
+        // An open template is checked whatever its size (the check says when it is too big); one
+        // on disk is read only up to what the check reads.
+        let text = match self.documents.get(template) {
+            Some(text) => text.clone(),
+            None => overlay.text(template, crate::yaml::MAX_SOURCE_BYTES as u64).ok()?,
         };
+        if !looks_like_template(&text) || !inside(&self.roots, template) {
+            return None;
+        }
         let options =
             CheckOptions { path: Some(template.to_string()), manifest: self.instance.clone(), ignore: Vec::new() };
         let result = crate::check::check_source_with(&text, &options, Some(overlay));
