@@ -198,6 +198,12 @@ test('an editor session over stdio: findings, fixes, completion, hover, definiti
 
   await t.test('hover', async () => {
     const hover = (needle, shift = 1) => connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(text, needle, shift) });
+    // Right after `name`, behind the emoji: both directions of the UTF-16 conversion are exact
+    // (a column off by the emoji's second unit would miss the name or move the range).
+    const afterEmoji = await hover('🚀: ${{ parameters.name', '🚀: ${{ parameters.name'.length);
+    assert.match(afterEmoji.contents.value, /^`parameters.name` — string, required/);
+    const name = positionOf(text, '🚀: ${{ parameters.name', '🚀: ${{ parameters.'.length);
+    assert.deepEqual(afterEmoji.range, { start: name, end: { line: name.line, character: name.character + 4 } });
     const action = await hover('fetch:template');
     assert.match(action.contents.value, /^\*\*`fetch:template`\*\*/);
     assert.match(action.contents.value, /- `url` \(string, required\)/);
@@ -289,6 +295,18 @@ test('the workspace manifest makes module actions known; --help and bad options'
   const hover = await server.connection.sendRequest('textDocument/hover', { textDocument: { uri: uriOf(file) }, position: { line: 8, character: 16 } });
   assert.match(hover.contents.value, /Deploys to ACME[\s\S]*`cluster` \(string\): Where to/);
   assert.equal(await server.stop(), 0);
+
+  // The same manifest given with --manifest, for a folder that has none.
+  const other = fs.realpathSync(makeTempDir('trellis-lsp-flag-'));
+  const otherFile = path.join(other, 'template.yaml');
+  fs.writeFileSync(otherFile, text);
+  const flagged = startLspServer(['--manifest', path.join(dir, 'backstage-manifest.json')]);
+  t.after(() => flagged.child.kill());
+  await flagged.initialize([other]);
+  flagged.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(otherFile), languageId: 'yaml', version: 1, text } });
+  const fromFlag = await flagged.diagnosticsFor(uriOf(otherFile));
+  assert.deepEqual(fromFlag.diagnostics.map((d) => [d.code, d.range.start.line + 1]), [['action-input', 11]]);
+  assert.equal(await flagged.stop(), 0);
 
   const help = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'lsp', '--help'], { encoding: 'utf8' });
   assert.equal(help.status, 0);
