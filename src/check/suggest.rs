@@ -31,6 +31,21 @@ pub fn offer(
     }
 }
 
+/// `diagnostic` with the edit to `near` over the whole string value `value` at `pointer` (inside
+/// any quotes), when there is a near name.
+pub fn offer_value(
+    diagnostic: Diagnostic,
+    context: &Context,
+    pointer: &str,
+    value: &str,
+    near: Option<&String>,
+) -> Diagnostic {
+    match near {
+        Some(near) => diagnostic.with_suggestion(context.span_in_text(pointer, value, 0, 0, value.len()), near),
+        None => diagnostic,
+    }
+}
+
 /// Where `replacement` can be written over the reference segment at bytes `range` of `source`:
 /// inside the quotes of a subscript (`['name']`), or over a dotted name when `replacement` is an
 /// identifier too (else `.near-id` would read as a subtraction).
@@ -92,8 +107,10 @@ spec:
   type: service
   owner: team
   parameters:
-    - properties:
-        name: { type: string }
+    - required: [nam]
+      properties:
+        name: { type: string, ui:field: RepoUrlPickr }
+        size: { type: string, ui:widget: radoi }
   secrets:
     schema: { properties: { token: { type: string } } }
   steps:
@@ -137,6 +154,9 @@ spec:
         assert_eq!(
             described,
             [
+                ("parameter-required-undeclared", "nam -> name"),
+                ("unknown-ui-field", "RepoUrlPickr -> RepoUrlPicker"),
+                ("unknown-ui-field", "radoi -> radio"),
                 ("unknown-action", "fetch:tempalte -> fetch:template"),
                 ("action-input", "mesage -> message"),
                 ("undeclared-parameter", "nmae -> name"),
@@ -148,7 +168,7 @@ spec:
             ]
         );
         // The quoted action keeps its quotes: the edit starts after the opening one.
-        assert_eq!(edits[0].2, (14, 16, 30));
+        assert_eq!(edits[3].2, (16, 16, 30));
         assert!(result
             .diagnostics
             .iter()

@@ -41,10 +41,6 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
         let pointer = format!("/spec/steps/{index}/action");
         let diagnostic =
             context.diagnostic(RULE.info.id, severity, context.node_span(&pointer, false), message, Some(hint));
-        out.push(match near {
-            // The id's own characters, inside any quotes.
-            Some(near) => diagnostic.with_suggestion(context.span_in_text(&pointer, action, 0, 0, action.len()), near),
-            None => diagnostic,
-        });
+        out.push(crate::check::suggest::offer_value(diagnostic, context, &pointer, action, near));
     }
 }
