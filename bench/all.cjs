@@ -9,7 +9,8 @@
 //      fetch:cookiecutter runs it (bench/cookiecutter.cjs);
 //   d) cold start (a fresh Node process: require the package + the first render; median of
 //      RUNS processes), how much of it is V8 compiling the wasm, and the wasm size, raw and
-//      gzipped.
+//      gzipped;
+//   f) the language server's diagnostics latency on a 1,000-line template (bench/lsp.cjs).
 // Rates and times are medians of TRELLIS_BENCH_RUNS runs (default 7); ratios are per run.
 //
 //   npm run bench                             (after `bash scripts/build.sh`)
@@ -23,6 +24,7 @@ const { benchSetup, median } = require('./support.cjs');
 const { benchRender } = require('./render.cjs');
 const { benchCheck } = require('./check.cjs');
 const { benchSteps, growth } = require('./steps.cjs');
+const lsp = require('./lsp.cjs');
 
 /** The median of what `script` prints (milliseconds it timed), each run in a fresh Node process. */
 function medianInFreshProcesses(script, runs) {
@@ -99,6 +101,7 @@ async function main() {
   const gzipped = zlib.gzipSync(wasm, { level: 9 }).length;
   const mb = (n) => (n / 1e6).toFixed(2);
   rows.push(`| d) wasm size raw / gzipped (MB) | ${mb(wasm.length)} / ${mb(gzipped)} | | | ≤3 MB raw |`);
+  rows.push(lsp.markdownRow(await lsp.benchLsp({ ...setup, runs: Math.max(setup.runs, 20) })));
 
   console.log(`Trellis benchmarks: ${setup.runs} runs each, medians; corpus ${setup.corpus}`);
   console.log('');

@@ -29,6 +29,7 @@ pub mod confine;
 pub mod diagnostics;
 pub mod dryrun;
 pub mod fetch_template;
+pub mod lsp;
 pub mod manifest;
 pub mod params;
 pub mod read_limits;

@@ -267,6 +267,7 @@ pub fn diagnostic_in(
         rule,
         message,
         hint,
+        suggestion: None,
     }
 }
 

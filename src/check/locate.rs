@@ -31,6 +31,16 @@ impl LineIndex {
         let column = char_index - self.starts[line - 1] + 1;
         (line as u32, column as u32)
     }
+
+    /// The character index of 1-based `line` and `column` (the inverse of [`position`]), when
+    /// the line exists; a column past the end of the line is taken as its end.
+    ///
+    /// [`position`]: LineIndex::position
+    pub fn offset(&self, line: u32, column: u32, total_chars: usize) -> Option<usize> {
+        let start = *self.starts.get((line as usize).checked_sub(1)?)?;
+        let end = self.starts.get(line as usize).map_or(total_chars, |next| next - 1);
+        Some((start + (column.max(1) as usize - 1)).min(end))
+    }
 }
 
 /// The raw characters of a scalar (as in the file) and where they start.

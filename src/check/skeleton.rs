@@ -121,9 +121,14 @@ impl SkeletonSource for FsSource {
         std::fs::read_link(self.root.join(path)).ok().map(|t| t.to_string_lossy().into_owned())
     }
 
-    /// Confined to the folder it reads from.
-    fn root(&self, _template_path: &str) -> Option<String> {
-        Some(".".into())
+    /// Confined to the folder it reads from, named as the template path names files: `.` for a
+    /// relative path, the folder itself for an absolute one.
+    fn root(&self, template_path: &str) -> Option<String> {
+        if !template_path.starts_with('/') {
+            return Some(".".into());
+        }
+        let folder = self.root.to_string_lossy().replace('\\', "/");
+        Some(if folder.starts_with('/') { join(&folder, ".") } else { "/".into() })
     }
 }
 

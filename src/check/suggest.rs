@@ -2,6 +2,9 @@
 
 use std::cell::Cell;
 
+use crate::check::{Context, TemplatedString};
+use crate::diagnostics::Diagnostic;
+
 /// Edit-distance work (table cells, plus one per candidate) allowed per checked document: a base,
 /// and more per byte of the document, up to a maximum. A template with 100,000 steps each naming
 /// a step that does not exist would otherwise compare every name with every earlier step id
@@ -75,6 +78,53 @@ impl Suggestions {
     }
 }
 
+/// `diagnostic` with the edit to `near` over the name at bytes `range` of `string` (see
+/// [`name_range`]), when there is a near name and it can be written there.
+pub fn offer(
+    diagnostic: Diagnostic,
+    context: &Context,
+    string: &TemplatedString,
+    range: (usize, usize),
+    near: Option<&String>,
+) -> Diagnostic {
+    let at = near.and_then(|near| Some((name_range(&string.source, range, near)?, near)));
+    match at {
+        Some(((start, end), near)) => diagnostic.with_suggestion(context.span_in_string(string, start, end), near),
+        None => diagnostic,
+    }
+}
+
+/// `diagnostic` with the edit to `near` over the whole string value `value` at `pointer` (inside
+/// any quotes), when there is a near name.
+pub fn offer_value(
+    diagnostic: Diagnostic,
+    context: &Context,
+    pointer: &str,
+    value: &str,
+    near: Option<&String>,
+) -> Diagnostic {
+    match near {
+        Some(near) => diagnostic.with_suggestion(context.span_in_text(pointer, value, 0, 0, value.len()), near),
+        None => diagnostic,
+    }
+}
+
+/// Where `replacement` can be written over the reference segment at bytes `range` of `source`:
+/// inside the quotes of a subscript (`['name']`), or over a dotted name when `replacement` is an
+/// identifier too (else `.near-id` would read as a subtraction).
+pub fn name_range(source: &str, range: (usize, usize), replacement: &str) -> Option<(usize, usize)> {
+    let text = source.get(range.0..range.1)?;
+    let quoted = text.len() >= 2 && (text.starts_with('\'') || text.starts_with('"')) && text.ends_with(&text[..1]);
+    if quoted {
+        return Some((range.0 + 1, range.1 - 1));
+    }
+    let identifier = |s: &str| {
+        s.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+            && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    };
+    identifier(replacement).then_some(range)
+}
+
 /// Edit distance in characters where swapping two neighbours counts as one edit (optimal
 /// string alignment), so `rnage` is one step from `range`. Three rows of the table are kept.
 fn edit_distance(a: &[char], b: &[char]) -> usize {
@@ -146,5 +196,93 @@ mod tests {
         // The allowance grows with the document, up to the maximum.
         assert_eq!(Suggestions::for_document(1_000).left.get(), BASE_WORK + 64_000);
         assert_eq!(Suggestions::for_document(1 << 30).left.get(), MAX_WORK);
+    }
+
+    /// Every did-you-mean of the rules that name a thing carries the edit, at the name itself.
+    #[test]
+    fn did_you_mean_findings_carry_their_edit() {
+        let source = r#"apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: { name: t }
+spec:
+  type: service
+  owner: team
+  parameters:
+    - required: [nam]
+      properties:
+        name: { type: string, ui:field: RepoUrlPickr }
+        size: { type: string, ui:widget: radoi }
+  secrets:
+    schema: { properties: { token: { type: string } } }
+  steps:
+    - id: fetch
+      action: "fetch:tempalte"
+      input:
+        url: ./skeleton
+    - id: log
+      action: debug:log
+      input:
+        mesage: hi
+        extra: "${{ parameters.nmae | uper }} ${{ steps['fetsh'].output }} ${{ secrets.tokn }} ${{ rnage(2) }}"
+    - id: cat
+      action: catalog:fetch
+      input:
+        entityRef: x
+    - id: use
+      action: debug:log
+      input:
+        message: ${{ steps.cat.output.entitty }}
+"#;
+        let result = crate::check::check_source(source, &crate::check::CheckOptions::default());
+        let edits: Vec<(&str, String, (u32, u32, u32))> = result
+            .diagnostics
+            .iter()
+            .filter_map(|d| {
+                let s = d.suggestion.as_ref()?;
+                assert_eq!(s.span.line, s.span.end_line);
+                let text: String = source
+                    .lines()
+                    .nth(s.span.line as usize - 1)
+                    .unwrap()
+                    .chars()
+                    .skip(s.span.column as usize - 1)
+                    .take((s.span.end_column - s.span.column) as usize)
+                    .collect();
+                Some((d.rule, format!("{text} -> {}", s.replacement), (s.span.line, s.span.column, s.span.end_column)))
+            })
+            .collect();
+        let described: Vec<(&str, &str)> = edits.iter().map(|(r, e, _)| (*r, e.as_str())).collect();
+        assert_eq!(
+            described,
+            [
+                ("parameter-required-undeclared", "nam -> name"),
+                ("unknown-ui-field", "RepoUrlPickr -> RepoUrlPicker"),
+                ("unknown-ui-field", "radoi -> radio"),
+                ("unknown-action", "fetch:tempalte -> fetch:template"),
+                ("action-input", "mesage -> message"),
+                ("undeclared-parameter", "nmae -> name"),
+                ("unknown-filter", "uper -> upper"),
+                ("step-reference", "fetsh -> fetch"),
+                ("undeclared-secret", "tokn -> token"),
+                ("unknown-global", "rnage -> range"),
+                ("step-output-reference", "entitty -> entity"),
+            ]
+        );
+        // The quoted action keeps its quotes: the edit starts after the opening one.
+        assert_eq!(edits[3].2, (16, 16, 30));
+        assert!(result
+            .diagnostics
+            .iter()
+            .all(|d| d.suggestion.is_none() || d.hint.as_deref().is_some_and(|h| h.starts_with("did you mean"))));
+    }
+
+    #[test]
+    fn replacements_keep_quotes_and_never_make_a_subtraction() {
+        let source = "${{ steps['fetsh'].output.x }} ${{ steps.fetsh }}";
+        let quoted = (source.find('\'').unwrap(), source.find(']').unwrap());
+        assert_eq!(super::name_range(source, quoted, "fetch-base"), Some((quoted.0 + 1, quoted.1 - 1)));
+        let dotted = (source.rfind("fetsh").unwrap(), source.rfind("fetsh").unwrap() + 5);
+        assert_eq!(super::name_range(source, dotted, "fetch"), Some(dotted));
+        assert_eq!(super::name_range(source, dotted, "fetch-base"), None);
     }
 }

@@ -54,6 +54,25 @@ pub struct Diagnostic {
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The edit a did-you-mean hint proposes, for editors' quick fixes (`trellis lsp`); not part
+    /// of any printed report.
+    #[serde(skip)]
+    pub suggestion: Option<Suggestion>,
+}
+
+/// Replace the text at `span` (in the diagnostic's file) with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub span: crate::error::Span,
+    pub replacement: String,
+}
+
+impl Diagnostic {
+    /// The diagnostic with the edit its did-you-mean hint proposes.
+    pub fn with_suggestion(mut self, span: crate::error::Span, replacement: impl Into<String>) -> Diagnostic {
+        self.suggestion = Some(Suggestion { span, replacement: replacement.into() });
+        self
+    }
 }
 
 /// The most characters a message or a hint keeps. A longer one (a message quoting a 200 KB value
@@ -203,6 +222,7 @@ mod tests {
             rule: "r",
             message: format!("`steps.{}é` refers to no step", "x".repeat(200_000)),
             hint: Some("short".into()),
+            suggestion: None,
         };
         d.bound_texts();
         assert_eq!(d.hint.as_deref(), Some("short"));
@@ -227,6 +247,7 @@ mod tests {
             rule: "r",
             message: "m".into(),
             hint: None,
+            suggestion: None,
         };
         let diagnostics =
             [at("a.yaml", Severity::Error), at("b.yaml", Severity::Warning), at("a.yaml", Severity::Error)];

@@ -254,6 +254,7 @@ mod tests {
             rule: "expression-syntax",
             message: "`&&` is JavaScript, not Nunjucks: write `and`".into(),
             hint: None,
+            suggestion: None,
         }
     }
 

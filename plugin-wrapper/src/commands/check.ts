@@ -42,8 +42,8 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'target']);
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 const FORMATS: ReportFormat[] = ['text', 'json', 'sarif', 'github'];
 
-/** Template files under `root`, in a stable order. */
-function findTemplates(root: string, out: string[]): void {
+/** Template files under `root`, in a stable order (also the language server's workspace scan). */
+export function findTemplates(root: string, out: string[]): void {
   const entries = fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     const full = path.join(root, entry.name);

@@ -62,16 +62,25 @@ impl Visitor for ActionInput {
             let Some(property) = properties.and_then(|p| p.get(name)) else {
                 if closed {
                     let names: Vec<String> = properties.map(|p| p.keys().cloned().collect()).unwrap_or_default();
-                    out.push(context.diagnostic(
+                    let span = context.node_span(&pointer, true);
+                    let near = context.closest(name, &names);
+                    let diagnostic = context.diagnostic(
                         RULE.info.id,
                         Severity::Error,
-                        context.node_span(&pointer, true),
+                        span,
                         format!("`{action_id}` has no input `{name}`; the task fails before its first step"),
-                        Some(match context.closest(name, &names) {
+                        Some(match near {
                             Some(near) => format!("did you mean `{near}`?"),
                             None => format!("its inputs are: {}", names.join(", ")),
                         }),
-                    ));
+                    );
+                    // A plain key's span is exactly its name; a quoted key gets no edit.
+                    let plain =
+                        span.line == span.end_line && span.end_column - span.column == name.chars().count() as u32;
+                    out.push(match near {
+                        Some(near) if plain => diagnostic.with_suggestion(span, near),
+                        _ => diagnostic,
+                    });
                 }
                 continue;
             };

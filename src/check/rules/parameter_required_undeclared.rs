@@ -48,16 +48,19 @@ impl Visitor for ParameterRequiredUndeclared {
             if properties.contains_key(name) {
                 continue;
             }
-            out.push(context.diagnostic(
+            let pointer = format!("{at}/required/{index}");
+            let near = context.closest(name, &declared);
+            let diagnostic = context.diagnostic(
                 RULE.info.id,
                 Severity::Error,
-                context.node_span(&format!("{at}/required/{index}"), false),
+                context.node_span(&pointer, false),
                 format!("`{name}` is required but not declared, so the form cannot show it and never validates"),
-                Some(match context.closest(name, &declared) {
+                Some(match near {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("declare `{name}` under `properties`, or remove it from `required`"),
                 }),
-            ));
+            );
+            out.push(crate::check::suggest::offer_value(diagnostic, context, &pointer, name, near));
         }
     }
 }

@@ -52,14 +52,15 @@ impl Visitor for SkeletonValues {
                     Some(text) => (span_in(text, reference.range.0, reference.range.1), String::new()),
                     None => (Span::point(1, 1), format!(" (in the name `{name}`)")),
                 };
-                let hint = match context.closest(key, passed) {
+                let near = context.closest(key, passed);
+                let hint = match near {
                     Some(near) => format!("did you mean `{}.{near}`?", render.root),
                     None => format!(
                         "add `{key}` to the `values` of step `{}` (e.g. `{key}: ${{{{ parameters.{key} }}}}`)",
                         skeleton.step_id
                     ),
                 };
-                out.push(diagnostic_in(
+                let diagnostic = diagnostic_in(
                     skeleton.file_of(entry),
                     RULE.info.id,
                     Severity::Error,
@@ -69,7 +70,16 @@ impl Visitor for SkeletonValues {
                         render.root, skeleton.step_id, context.file
                     ),
                     Some(hint),
-                ));
+                );
+                // In a file's text (not its name), the name itself is replaced.
+                let at = text.zip(near).and_then(|(text, near)| {
+                    let (start, end) = crate::check::suggest::name_range(text, reference.segment_ranges[0], near)?;
+                    Some((span_in(text, start, end), near))
+                });
+                out.push(match at {
+                    Some((span, near)) => diagnostic.with_suggestion(span, near),
+                    None => diagnostic,
+                });
             }
         }
     }

@@ -38,16 +38,18 @@ impl Visitor for StepOutputReference {
         }
         let names: Vec<String> = declared.keys().cloned().collect();
         let range = read.segment_ranges[2];
-        out.push(context.diagnostic(
+        let near = context.closest(name, &names);
+        let diagnostic = context.diagnostic(
             RULE.info.id,
             Severity::Error,
             context.span_in_string(string, range.0, range.1),
             format!("`{action_id}` has no output `{name}`, so `steps.{}.output.{name}` is empty", read.path[0]),
-            Some(match context.closest(name, &names) {
+            Some(match near {
                 Some(near) => format!("did you mean `{near}`?"),
                 None if names.is_empty() => format!("`{action_id}` declares no outputs"),
                 None => format!("its outputs are: {}", names.join(", ")),
             }),
-        ));
+        );
+        out.push(crate::check::suggest::offer(diagnostic, context, string, range, near));
     }
 }

@@ -40,6 +40,11 @@ impl Visitor for StepReference {
             return;
         }
         let range = read.segment_ranges[0];
+        // Only a name that is no step at all gets a did-you-mean (and its edit).
+        let near = match (later, string.place) {
+            (None, place) if place != Place::When => context.closest(id, visible),
+            _ => None,
+        };
         let (message, hint) = match (later, string.place) {
             (_, Place::When) => (
                 format!("`steps.{id}` in a page condition: no step has run while the form is filled in"),
@@ -55,20 +60,16 @@ impl Visitor for StepReference {
             ),
             (None, _) => (
                 format!("`steps.{id}` refers to no step of this template"),
-                match context.closest(id, visible) {
+                match near {
                     Some(near) => format!("did you mean `steps.{near}`?"),
                     None if visible.is_empty() => "no step runs before this one".to_string(),
                     None => format!("steps before this point: {}", listing(visible)),
                 },
             ),
         };
-        out.push(context.diagnostic(
-            RULE.info.id,
-            Severity::Error,
-            context.span_in_string(string, range.0, range.1),
-            message,
-            Some(hint),
-        ));
+        let span = context.span_in_string(string, range.0, range.1);
+        let diagnostic = context.diagnostic(RULE.info.id, Severity::Error, span, message, Some(hint));
+        out.push(crate::check::suggest::offer(diagnostic, context, string, range, near));
     }
 }
 

@@ -82,7 +82,7 @@ impl Visitor for UndeclaredParameter {
         }
         let range = read.segment_ranges[0];
         let suggestion = context.closest(name, declared.all());
-        out.push(context.diagnostic(
+        let diagnostic = context.diagnostic(
             RULE.info.id,
             Severity::Error,
             context.span_in_string(string, range.0, range.1),
@@ -91,6 +91,7 @@ impl Visitor for UndeclaredParameter {
                 Some(s) => format!("did you mean `parameters.{s}`?"),
                 None => "declare it under `properties` of a page in spec.parameters, or fix the name".into(),
             }),
-        ));
+        );
+        out.push(crate::check::suggest::offer(diagnostic, context, string, range, suggestion));
     }
 }

@@ -76,15 +76,17 @@ impl Visitor for UndeclaredSecret {
             return;
         }
         let range = read.segment_ranges[0];
-        out.push(context.diagnostic(
+        let near = context.closest(name, self.declared.all());
+        let diagnostic = context.diagnostic(
             RULE.info.id,
             Severity::Error,
             context.span_in_string(string, range.0, range.1),
             format!("`secrets.{name}` is declared nowhere, so it is always empty"),
-            Some(match context.closest(name, self.declared.all()) {
+            Some(match near {
                 Some(near) => format!("did you mean `secrets.{near}`?"),
                 None => "add it to spec.secrets.schema, or give a form field `ui:field: Secret`".into(),
             }),
-        ));
+        );
+        out.push(crate::check::suggest::offer(diagnostic, context, string, range, near));
     }
 }

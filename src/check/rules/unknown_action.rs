@@ -62,7 +62,9 @@ impl Visitor for UnknownAction<'_> {
         if manifest.action(action).is_some() {
             return;
         }
-        let span = context.node_span(&format!("/spec/steps/{index}/action"), false);
+        let pointer = format!("/spec/steps/{index}/action");
+        let span = context.node_span(&pointer, false);
+        let mut near = None;
         let not_registered = format!("action `{action}` is not registered; the task fails at this step");
         let (severity, message, hint) = match Manifest::module_action(action) {
             // Only with an instance manifest: without one, every module action is known.
@@ -72,7 +74,10 @@ impl Visitor for UnknownAction<'_> {
                 format!("it comes from {}, which that instance does not have: {}", package_name(module), install_hint(module)),
             ),
             None => match unknown_name::verdict(action, &self.known, manifest.complete, &context.suggestions) {
-                Verdict::Typo(near) => (Severity::Error, not_registered, did_you_mean(near, manifest)),
+                Verdict::Typo(typo_of) => {
+                    near = Some(typo_of);
+                    (Severity::Error, not_registered, did_you_mean(typo_of, manifest))
+                }
                 Verdict::NotInInstance => (
                     Severity::Error,
                     not_registered,
@@ -93,7 +98,8 @@ impl Visitor for UnknownAction<'_> {
                 }
             },
         };
-        out.push(context.diagnostic(RULE.info.id, severity, span, message, Some(hint)));
+        let diagnostic = context.diagnostic(RULE.info.id, severity, span, message, Some(hint));
+        out.push(crate::check::suggest::offer_value(diagnostic, context, &pointer, action, near));
     }
 }
 

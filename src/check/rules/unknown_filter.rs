@@ -55,6 +55,10 @@ impl Visitor for UnknownFilter<'_> {
             }
             let fails = format!("unknown filter `{name}`: Backstage fails this render and passes the raw text on");
             let verdict = unknown_name::verdict(name, self.known.all(), context.manifest.complete, &context.suggestions);
+            let near = match verdict {
+                Verdict::Typo(near) => Some(near),
+                _ => None,
+            };
             let (severity, message, hint) = match verdict {
                 Verdict::Typo(near) => (Severity::Error, fails, format!("did you mean `{near}`?")),
                 Verdict::NotInInstance => (
@@ -81,7 +85,8 @@ impl Visitor for UnknownFilter<'_> {
                 }
             };
             let span = context.span_in_string(string, usage.range.0, usage.range.1);
-            out.push(context.diagnostic(RULE.info.id, severity, span, message, Some(hint)));
+            let diagnostic = context.diagnostic(RULE.info.id, severity, span, message, Some(hint));
+            out.push(crate::check::suggest::offer(diagnostic, context, string, usage.range, near));
         }
     }
 }

@@ -65,7 +65,12 @@ impl Visitor for UnknownGlobal<'_> {
             let listing = format!("the functions available here are {}", known.join(", "));
             // Nothing an instance installs reaches a page condition: an unknown call there is certain.
             let complete = context.manifest.complete || string.place == Place::When;
-            let (severity, message, hint) = match unknown_name::verdict(name, known, complete, &context.suggestions) {
+            let verdict = unknown_name::verdict(name, known, complete, &context.suggestions);
+            let near = match verdict {
+                Verdict::Typo(near) => Some(near),
+                _ => None,
+            };
+            let (severity, message, hint) = match verdict {
                 Verdict::Typo(near) => (Severity::Error, fails, format!("did you mean `{near}()`?")),
                 Verdict::NotInInstance => (Severity::Error, fails, listing),
                 Verdict::Unlisted => {
@@ -85,7 +90,8 @@ impl Visitor for UnknownGlobal<'_> {
                 }
             };
             let span = context.span_in_string(string, usage.range.0, usage.range.1);
-            out.push(context.diagnostic(RULE.info.id, severity, span, message, Some(hint)));
+            let diagnostic = context.diagnostic(RULE.info.id, severity, span, message, Some(hint));
+            out.push(crate::check::suggest::offer(diagnostic, context, string, usage.range, near));
         }
     }
 }

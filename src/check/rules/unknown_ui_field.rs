@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::check::suggest::offer_value;
 use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
@@ -114,28 +115,32 @@ impl Visitor for UnknownUiField {
         let (fields, widgets) = (&self.fields, &self.widgets);
         if let Some(Value::String(name)) = schema.get("ui:field") {
             if !fields.contains(name) {
-                let hint = match context.closest(name, fields) {
+                let near = if widgets.contains(name) { None } else { context.closest(name, fields) };
+                let hint = match near {
                     _ if widgets.contains(name) => format!("`{name}` is a widget: write `ui:widget: {name}`"),
                     Some(near) => format!("did you mean `{near}`?"),
                     None => "if your Backstage app registers this field extension, list it under `fields` in the \
                                  manifest given with --manifest"
                         .to_string(),
                 };
-                out.push(context.diagnostic(
+                let pointer = format!("{at}/ui:field");
+                let diagnostic = context.diagnostic(
                     RULE.info.id,
                     Severity::Warning,
-                    context.node_span(&format!("{at}/ui:field"), false),
+                    context.node_span(&pointer, false),
                     format!(
                         "`ui:field: {name}` is not a built-in field extension: without one of that name the form \
                              shows a plain input instead"
                     ),
                     Some(hint),
-                ));
+                );
+                out.push(offer_value(diagnostic, context, &pointer, name, near));
             }
         }
         if let Some(Value::String(name)) = schema.get("ui:widget") {
             if !widgets.contains(name) {
-                let hint = match context.closest(name, widgets) {
+                let near = if fields.contains(name) { None } else { context.closest(name, widgets) };
+                let hint = match near {
                     _ if fields.contains(name) => {
                         format!("`{name}` is a field extension: write `ui:field: {name}`")
                     }
@@ -144,15 +149,17 @@ impl Visitor for UnknownUiField {
                                  checkboxes, …), or `ui:field` for a field extension"
                         .to_string(),
                 };
-                out.push(context.diagnostic(
+                let pointer = format!("{at}/ui:widget");
+                let diagnostic = context.diagnostic(
                     RULE.info.id,
                     Severity::Warning,
-                    context.node_span(&format!("{at}/ui:widget"), false),
+                    context.node_span(&pointer, false),
                     format!(
                         "`ui:widget: {name}` is not a react-jsonschema-form widget: the form cannot render this field"
                     ),
                     Some(hint),
-                ));
+                );
+                out.push(offer_value(diagnostic, context, &pointer, name, near));
             } else if let Some((type_name, allowed)) = aliases_for(schema.get("type")) {
                 // An alias is looked up per type (a registered name such as `TextWidget` is not).
                 if !REGISTERED_WIDGETS.contains(&name.as_str()) && !allowed.contains(&name.as_str()) {

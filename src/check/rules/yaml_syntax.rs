@@ -27,5 +27,6 @@ pub fn from_error(file: &str, error: &TrellisError) -> Diagnostic {
         rule: RULE.info.id,
         message: error.message.clone(),
         hint: Some("the catalog cannot read this file; fix the YAML before anything else".into()),
+        suggestion: None,
     }
 }
