@@ -662,6 +662,9 @@ struct DryRunOptionsJson {
     user: Option<Value>,
     apply_defaults: Option<bool>,
     task_id: Option<String>,
+    /// cookiecutter's clock (RFC 3339) and random seed.
+    now: Option<String>,
+    seed: Option<u64>,
 }
 
 fn entry_type(kind: crate::render::skeleton::EntryKind) -> &'static str {
@@ -735,7 +738,7 @@ pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Re
         Some(text) => crate::manifest::Manifest::builtin_merged_with(
             &crate::manifest::Manifest::parse(text).map_err(|e| to_js_error(TrellisError::new("invalid-manifest", e)))?,
         ),
-        None => crate::manifest::Manifest::builtin().clone(),
+        None => crate::manifest::Manifest::builtin_and_modules().clone(),
     };
     let defaults = crate::dryrun::DryRunOptions::default();
     let dry_run_options = crate::dryrun::DryRunOptions {
@@ -746,6 +749,8 @@ pub fn dry_run_template(source: &str, options_json: &str, reader: JsValue) -> Re
         user: options.user.unwrap_or(defaults.user),
         apply_defaults: options.apply_defaults.unwrap_or(defaults.apply_defaults),
         task_id: options.task_id.unwrap_or(defaults.task_id),
+        now: options.now,
+        seed: options.seed,
     };
     let file = Some(dry_run_options.template_path.as_str());
     let template = Template::parse(source, SourceFormat::Yaml, file).map_err(to_js_error)?;

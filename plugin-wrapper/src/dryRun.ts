@@ -2,6 +2,7 @@
  * The offline dry-run of a template (`trellis render`) and the comparison of rendered trees, in
  * the Rust core (src/dryrun). This file only converts arguments and results.
  */
+import { localNow } from './cookiecutter';
 import { callCoreAs, type SkeletonReader, type TrellisError } from './core';
 import type { SkeletonFile } from './skeleton';
 
@@ -17,6 +18,13 @@ export interface DryRunOptions {
   user?: Record<string, unknown>;
   /** Fill schema defaults into the values first, as the form does (default true). */
   applyDefaults?: boolean;
+  /**
+   * The clock of cookiecutter's `{% now %}` in fetch:cookiecutter steps (RFC 3339; its offset is
+   * the `'local'` zone). Default: now, here, as a task renders at its own time.
+   */
+  now?: string;
+  /** Seeds cookiecutter's `random_ascii_string` and `uuid4` (reproducible renders); default: random. */
+  seed?: number;
 }
 
 /** The JSON report of a dry-run (see ARCHITECTURE.md and README.md for its fields). */
@@ -74,7 +82,8 @@ interface DryRunCore {
  * template cannot be read or the values are invalid; a failing step is returned in `error`.
  */
 export function dryRunTemplate(source: string, reader: SkeletonReader, options: DryRunOptions = {}): DryRunResult {
-  const result = callCoreAs<DryRunCore, ReturnType<DryRunCore["dryRunTemplate"]>>((core) => core.dryRunTemplate(source, JSON.stringify(options), reader));
+  const optionsJson = JSON.stringify({ ...options, now: options.now ?? localNow() });
+  const result = callCoreAs<DryRunCore, ReturnType<DryRunCore["dryRunTemplate"]>>((core) => core.dryRunTemplate(source, optionsJson, reader));
   return { report: JSON.parse(result.report) as DryRunReport, files: result.files, error: result.error };
 }
 
