@@ -255,6 +255,8 @@ function runRenderCommand(args: string[]): number {
         update: { type: 'boolean' },
         manifest: { type: 'string' },
         root: { type: 'string' },
+        now: { type: 'string' },
+        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     },
@@ -279,6 +281,8 @@ function runRenderCommand(args: string[]): number {
       check: flags.check,
       update: flags.update === true,
       manifest: flags.manifest,
+      now: flags.now,
+      seed: flags.seed,
     });
   } catch (error) {
     if ((error as TrellisError).rule !== undefined || error instanceof OutsideRootError) throw error;

@@ -107,6 +107,16 @@ pub struct CookiecutterResult {
     pub warnings: Vec<String>,
 }
 
+/// Whether `now` is a clock `Options::now` accepts; `Err` says what it must look like.
+pub fn check_now(now: &str) -> Result<(), String> {
+    clock::parse_now(now).map(|_| ())
+}
+
+/// The host's clock (UTC) in the form `Options::now` takes.
+pub fn host_now() -> String {
+    clock::host_now_utc()
+}
+
 /// Renders a cookiecutter template. `values` is the extra context in plain mode (what
 /// `cookiecutter --no-input TEMPLATE key=value` or `extra_context` gives) and fetch:cookiecutter's
 /// `values` input in Backstage mode.

@@ -10,6 +10,7 @@ use super::options::{effective_manifest, instance_manifest, parse_options};
 use super::reader::JsSource;
 use crate::check::{self, SkeletonSource};
 use crate::error::TrellisError;
+use crate::manifest::Manifest;
 
 /// Options of `checkTemplateSyntax`.
 #[derive(Deserialize, Default)]
@@ -129,7 +130,7 @@ pub fn check_files(
 /// built-in one (scaffolder-backend 4.3.0 and Trellis' own actions), merged with an instance's.
 #[wasm_bindgen(js_name = actionManifest, unchecked_return_type = "Json<\"Manifest\">")]
 pub fn action_manifest(instance_json: Option<String>) -> JsResult<String> {
-    to_json(&effective_manifest(instance_json.as_deref())?)
+    to_json(&effective_manifest(instance_json.as_deref(), Manifest::builtin())?)
 }
 
 /// `listRules()`: JSON `[{id, description, defaultSeverity}]`.
