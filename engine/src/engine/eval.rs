@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::ast::with_chain_operand;
 use super::ast::*;
 use super::callable::Callable;
 use super::value::{code_units, utf16_len, Entries, Value};
@@ -139,6 +140,8 @@ pub struct Evaluator<'t, 'e> {
     export_scope: usize,
     /// Callable globals handed out so far, by name.
     handles: HashMap<String, Value>,
+    /// The nodes of the chains being evaluated (see `expr`), innermost chain last.
+    chains: Vec<&'t Expr>,
     work: u64,
     output_units: usize,
     capability_calls: u32,
@@ -161,6 +164,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
             macros: Vec::new(),
             export_scope: 1,
             handles: HashMap::new(),
+            chains: Vec::new(),
             work: 0,
             output_units: 0,
             capability_calls: 0,
@@ -520,13 +524,113 @@ impl<'t, 'e> Evaluator<'t, 'e> {
 
     // ----- expressions ------------------------------------------------------------------------
 
+    /// Evaluates `expr`. A flat chain (`a + b + c`, `x | f | g`, `a.b.c`: each node's
+    /// `chain_operand` is the chain before it) is walked down in a loop and its operators applied
+    /// on the way back up, so its length costs no stack. Work units, nesting depth and error
+    /// locations are exactly those of evaluating each operand recursively: a node at depth `d`
+    /// has its operand at `d + 1`, and an error without a location takes the range of the node
+    /// it happened in (for a limit hit on entering a node: its parent's).
     pub(crate) fn expr(&mut self, expr: &'t Expr, scope: usize, depth: usize) -> Result<Value> {
-        self.charge(depth)?;
-        at(self.expr_inner(expr, scope, depth + 1), expr.range)
+        let base = self.chains.len();
+        let result = self.chain(expr, scope, depth, base);
+        self.chains.truncate(base);
+        result
     }
 
+    fn chain(&mut self, expr: &'t Expr, scope: usize, depth: usize, base: usize) -> Result<Value> {
+        let mut node = expr;
+        let mut depth = depth;
+        loop {
+            if let Err(e) = self.charge(depth) {
+                return match self.chains.last() {
+                    Some(parent) if self.chains.len() > base => at(Err(e), parent.range),
+                    _ => Err(e),
+                };
+            }
+            match node.chain_operand() {
+                Some(operand) => {
+                    self.chains.push(node);
+                    node = operand;
+                    depth += 1;
+                }
+                None => break,
+            }
+        }
+        let mut value = at(self.expr_inner(node, scope, depth + 1), node.range)?;
+        while self.chains.len() > base {
+            let Some(parent) = self.chains.pop() else { break };
+            depth -= 1;
+            value = at(self.apply_to_operand(parent, value, scope, depth + 1), parent.range)?;
+        }
+        Ok(value)
+    }
+
+    /// What a chain node does with its operand's value (`chain_operand`, already evaluated).
+    fn apply_to_operand(&mut self, expr: &'t Expr, operand: Value, scope: usize, depth: usize) -> Result<Value> {
+        Ok(match &expr.kind {
+            ExprKind::Attr { name, .. } => self.member(&operand, name, false)?,
+            ExprKind::Index { index, .. } => {
+                let key = self.expr(index, scope, depth)?;
+                self.member(&operand, &key.to_js_string(), !matches!(index.kind, ExprKind::Literal(_)))?
+            }
+            ExprKind::Slice { start, stop, step, .. } => {
+                let mut bound = |e: &'t Option<Box<Expr>>| -> Result<Value> {
+                    match e {
+                        Some(e) => self.expr(e, scope, depth),
+                        None => Ok(Value::Null),
+                    }
+                };
+                let start = bound(start)?;
+                let stop = bound(stop)?;
+                let step = match bound(step)? {
+                    Value::Null => Value::Number(1.0),
+                    v => v,
+                };
+                self.slice(&operand, start, stop, step)?
+            }
+            ExprKind::Call { callee, args } => self.call(callee, operand, args, scope, depth)?,
+            ExprKind::Filter { name, args, name_range, .. } => {
+                let (positional, keyword) = self.args(args, scope, depth)?;
+                at(self.apply_filter(name, operand, positional, keyword), *name_range)?
+            }
+            ExprKind::Unary { op, .. } => match op {
+                UnaryOp::Not => Value::Bool(!operand.truthy()),
+                UnaryOp::Neg => Value::Number(-operand.to_number()),
+                UnaryOp::Pos => Value::Number(operand.to_number()),
+                UnaryOp::Floor => Value::Number(operand.to_number().floor()),
+            },
+            ExprKind::Binary { op, right, .. } => match op {
+                BinaryOp::Or if operand.truthy() => operand,
+                BinaryOp::And if !operand.truthy() => operand,
+                BinaryOp::Or | BinaryOp::And => self.expr(right, scope, depth)?,
+                _ => {
+                    let right_value = self.expr(right, scope, depth)?;
+                    self.binary(*op, &operand, &right_value)?
+                }
+            },
+            ExprKind::Compare { rest, .. } => {
+                let mut left = operand;
+                let mut result = false;
+                for (op, right) in rest {
+                    let right = self.expr(right, scope, depth)?;
+                    result = compare(*op, &left, &right);
+                    left = Value::Bool(result);
+                }
+                Value::Bool(result)
+            }
+            // Other nodes have no chain operand.
+            _ => operand,
+        })
+    }
+
+    /// One node, its children `depth` deep. `expr` calls this only for nodes without a chain
+    /// operand; a chain node evaluates its operand first, as `expr` does.
     fn expr_inner(&mut self, expr: &'t Expr, scope: usize, depth: usize) -> Result<Value> {
         Ok(match &expr.kind {
+            with_chain_operand!(operand) => {
+                let value = self.expr(operand, scope, depth)?;
+                self.apply_to_operand(expr, value, scope, depth)?
+            }
             ExprKind::Literal(literal) => match literal {
                 Literal::Str(s) => Value::str(s.as_str()),
                 Literal::Number(n) => Value::Number(*n),
@@ -567,37 +671,6 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 }
                 Value::object(entries)
             }
-            ExprKind::Attr { object, name } => {
-                let target = self.expr(object, scope, depth)?;
-                self.member(&target, name, false)?
-            }
-            ExprKind::Index { object, index } => {
-                let target = self.expr(object, scope, depth)?;
-                let key = self.expr(index, scope, depth)?;
-                self.member(&target, &key.to_js_string(), !matches!(index.kind, ExprKind::Literal(_)))?
-            }
-            ExprKind::Slice { object, start, stop, step } => {
-                let target = self.expr(object, scope, depth)?;
-                let mut bound = |e: &'t Option<Box<Expr>>| -> Result<Value> {
-                    match e {
-                        Some(e) => self.expr(e, scope, depth),
-                        None => Ok(Value::Null),
-                    }
-                };
-                let start = bound(start)?;
-                let stop = bound(stop)?;
-                let step = match bound(step)? {
-                    Value::Null => Value::Number(1.0),
-                    v => v,
-                };
-                self.slice(&target, start, stop, step)?
-            }
-            ExprKind::Call { callee, args } => self.call(callee, args, scope, depth)?,
-            ExprKind::Filter { value, name, args, name_range } => {
-                let input = self.expr(value, scope, depth)?;
-                let (positional, keyword) = self.args(args, scope, depth)?;
-                at(self.apply_filter(name, input, positional, keyword), *name_range)?
-            }
             ExprKind::Test { value, test, negated } => {
                 // Nunjitsu reads the test statically: a name, a literal's text, or the name of a
                 // call or filter; any other expression names the test `undefined`.
@@ -629,36 +702,6 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 }
                 let result = predicates::apply(&name, &input, &positional)?;
                 Value::Bool(result != *negated)
-            }
-            ExprKind::Unary { op, operand } => {
-                let value = self.expr(operand, scope, depth)?;
-                match op {
-                    UnaryOp::Not => Value::Bool(!value.truthy()),
-                    UnaryOp::Neg => Value::Number(-value.to_number()),
-                    UnaryOp::Pos => Value::Number(value.to_number()),
-                    UnaryOp::Floor => Value::Number(value.to_number().floor()),
-                }
-            }
-            ExprKind::Binary { op, left, right } => {
-                let left_value = self.expr(left, scope, depth)?;
-                match op {
-                    BinaryOp::Or if left_value.truthy() => return Ok(left_value),
-                    BinaryOp::And if !left_value.truthy() => return Ok(left_value),
-                    BinaryOp::Or | BinaryOp::And => return self.expr(right, scope, depth),
-                    _ => {}
-                }
-                let right_value = self.expr(right, scope, depth)?;
-                self.binary(*op, &left_value, &right_value)?
-            }
-            ExprKind::Compare { first, rest } => {
-                let mut left = self.expr(first, scope, depth)?;
-                let mut result = false;
-                for (op, right) in rest {
-                    let right = self.expr(right, scope, depth)?;
-                    result = compare(*op, &left, &right);
-                    left = Value::Bool(result);
-                }
-                Value::Bool(result)
             }
             ExprKind::InlineIf { cond, then, otherwise } => {
                 if self.expr(cond, scope, depth)?.truthy() {
@@ -843,8 +886,8 @@ impl<'t, 'e> Evaluator<'t, 'e> {
         Ok((positional, keyword))
     }
 
-    fn call(&mut self, callee: &'t Expr, args: &'t Args, scope: usize, depth: usize) -> Result<Value> {
-        let target = self.expr(callee, scope, depth)?;
+    /// Calls `target`, the value of `callee`.
+    fn call(&mut self, callee: &'t Expr, target: Value, args: &'t Args, scope: usize, depth: usize) -> Result<Value> {
         let Value::Callable(callable) = &target else {
             let what = callable_path(callee).unwrap_or_else(|| "the expression".into());
             return fail(format!("`{what}` is {} and cannot be called", describe(&target)));
@@ -1164,11 +1207,23 @@ fn static_test_name(expr: &Expr) -> String {
 
 /// `a.b.c` for a name path, for messages.
 fn callable_path(expr: &Expr) -> Option<String> {
-    match &expr.kind {
-        ExprKind::Name(name) => Some(name.clone()),
-        ExprKind::Attr { object, name } => Some(format!("{}.{name}", callable_path(object)?)),
-        _ => None,
+    let mut names = Vec::new();
+    let mut node = expr;
+    loop {
+        match &node.kind {
+            ExprKind::Name(name) => {
+                names.push(name.as_str());
+                break;
+            }
+            ExprKind::Attr { object, name } => {
+                names.push(name);
+                node = object;
+            }
+            _ => return None,
+        }
     }
+    names.reverse();
+    Some(names.join("."))
 }
 
 fn compare(op: CompareOp, left: &Value, right: &Value) -> bool {
