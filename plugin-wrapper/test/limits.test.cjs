@@ -198,6 +198,51 @@ test('trellis render and trellis check on a template with a 12,000-term chain', 
   }
 });
 
+// Values are walked within bounds (issue #13 item 7): deeper than 256 levels (Nunjitsu's limit) or
+// past the work units is a located limit_error where the value is printed, compared or converted;
+// a value that would contain itself is refused where it is made; deep JSON input is refused with
+// its depth and position.
+test('deep, self-containing and exponentially shared values end in located errors', () => {
+  const outcome = isolated((trellis) => {
+    const nested = (levels, wrap, tail) =>
+      `{% set x = [] %}{% for i in range(${levels}) %}{% set x = ${wrap} %}{% endfor %}${tail}`;
+    const attempt = (call) => {
+      try {
+        return call();
+      } catch (e) {
+        return { code: e.code, message: e.message, column: e.column };
+      }
+    };
+    let deepJson = 1;
+    for (let i = 0; i < 200; i++) deepJson = [deepJson];
+    return {
+      printed: attempt(() => trellis.renderString(nested(50_000, '[x]', '${{ x }}'), {})),
+      dumped: attempt(() => trellis.renderString(nested(50_000, '{a: x}', '${{ x | dump }}'), {})),
+      value: attempt(() => trellis.renderValue(nested(50_000, '[x]', '${{ x }}'), {})),
+      counted: attempt(() => trellis.renderString(nested(50_000, '[x]', '${{ x | length }}'), {})),
+      cycle: attempt(() => trellis.renderString('{% set a = [1] %}${{ a.push([a]) }}${{ a }}', {})),
+      shared: attempt(() => trellis.renderString(nested(40, '[x, x]', '${{ x }}'), {})),
+      context: attempt(() => trellis.renderString('${{ v }}', { v: deepJson })),
+      input: attempt(() => trellis.renderInput({ v: deepJson }, {})),
+    };
+  });
+  const { printed, dumped, value, counted, cycle, shared, context, input } = outcome.result;
+  for (const [error, column] of [[printed, 73], [dumped, 80], [value, 73]]) {
+    assert.equal(error.code, 'limit_error', JSON.stringify(error));
+    assert.match(error.message, /^a value nests deeper than 256 levels/);
+    assert.equal(error.column, column);
+  }
+  assert.equal(counted, '1');
+  assert.equal(cycle.code, 'evaluation_error');
+  assert.match(cycle.message, /^cyclic template values are not supported/);
+  assert.equal(cycle.column, 22);
+  assert.equal(shared.code, 'limit_error');
+  assert.match(shared.message, /work units/);
+  assert.match(context.message, /^the context nests deeper than 128 levels \(at line 1, column \d+ of its JSON text\)/);
+  assert.equal(input.code, 'limit_error');
+  assert.match(input.message, /^the input nests deeper than 128 levels/);
+});
+
 test('range over a billion is a limit_error', () => {
   const loop = isolated((trellis) => trellis.renderString('{% for i in range(1000000000) %}x{% endfor %}', {}));
   assert.equal(loop.error.code, 'limit_error');

@@ -13,7 +13,7 @@ use super::ast::with_chain_operand;
 use super::ast::*;
 use super::callable::Callable;
 use super::value::{code_units, utf16_len, Entries, Value};
-use super::{filters, methods, predicates};
+use super::{filters, methods, predicates, walk};
 use crate::jsregex::JsRegex;
 
 /// Per-render resource limits; the defaults are Nunjitsu's.
@@ -156,6 +156,8 @@ impl<'t, 'e> Evaluator<'t, 'e> {
         let context_scope = Scope { vars: Vec::new(), parent: None, isolate: false };
         let export = Scope { vars: Vec::new(), parent: Some(0), isolate: true };
         let root = Scope { vars: Vec::new(), parent: Some(1), isolate: true };
+        walk::take();
+        walk::allow(options.limits.work_units);
         Evaluator {
             options,
             extensions,
@@ -183,10 +185,14 @@ impl<'t, 'e> Evaluator<'t, 'e> {
 
     // ----- accounting -----------------------------------------------------------------------
 
+    fn out_of_work(&self) -> EvalError {
+        limit(format!("the template needs more than {} work units", self.options.limits.work_units))
+    }
+
     fn charge(&mut self, depth: usize) -> Result<()> {
         self.work += 1;
         if self.work > self.options.limits.work_units {
-            return Err(limit(format!("the template needs more than {} work units", self.options.limits.work_units)));
+            return Err(self.out_of_work());
         }
         if depth > self.options.limits.nesting_depth {
             return Err(limit(format!("the template nests deeper than {} levels", self.options.limits.nesting_depth)));
@@ -198,9 +204,28 @@ impl<'t, 'e> Evaluator<'t, 'e> {
     pub(crate) fn charge_many(&mut self, n: usize) -> Result<()> {
         self.work = self.work.saturating_add(n as u64);
         if self.work > self.options.limits.work_units {
-            return Err(limit(format!("the template needs more than {} work units", self.options.limits.work_units)));
+            return Err(self.out_of_work());
         }
         Ok(())
+    }
+
+    /// Charges the items walks over values visited since the last call (see [`walk`]) and
+    /// reports a walk that stopped at a bound.
+    fn charge_walks(&mut self) -> Result<()> {
+        let (used, stop) = walk::take();
+        if used == 0 && stop.is_none() {
+            return Ok(());
+        }
+        self.work = self.work.saturating_add(used);
+        walk::allow(self.options.limits.work_units.saturating_sub(self.work));
+        match stop {
+            Some(walk::Stop::Depth) => {
+                Err(limit(format!("a value nests deeper than {} levels", walk::MAX_VALUE_DEPTH)))
+            }
+            Some(walk::Stop::Work) => Err(self.out_of_work()),
+            None if self.work > self.options.limits.work_units => Err(self.out_of_work()),
+            None => Ok(()),
+        }
     }
 
     fn append(&mut self, out: &mut Output, text: &str, encoded: Option<&str>) -> Result<()> {
@@ -300,7 +325,8 @@ impl<'t, 'e> Evaluator<'t, 'e> {
     /// `exports`: top-level (or block-level) assignments are also made visible to macros.
     fn nodes(&mut self, nodes: &'t [Node], scope: usize, exports: bool, out: &mut Output, depth: usize) -> Result<()> {
         for node in nodes {
-            at(self.node(node, scope, exports, out, depth + 1), node.range)?;
+            let done = self.node(node, scope, exports, out, depth + 1);
+            at(done.and_then(|()| self.charge_walks()), node.range)?;
         }
         Ok(())
     }
@@ -556,11 +582,13 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 None => break,
             }
         }
-        let mut value = at(self.expr_inner(node, scope, depth + 1), node.range)?;
+        let value = self.expr_inner(node, scope, depth + 1);
+        let mut value = at(value.and_then(|v| self.charge_walks().map(|()| v)), node.range)?;
         while self.chains.len() > base {
             let Some(parent) = self.chains.pop() else { break };
             depth -= 1;
-            value = at(self.apply_to_operand(parent, value, scope, depth + 1), parent.range)?;
+            let applied = self.apply_to_operand(parent, value, scope, depth + 1);
+            value = at(applied.and_then(|v| self.charge_walks().map(|()| v)), parent.range)?;
         }
         Ok(value)
     }
@@ -910,6 +938,9 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 {
                     return fail("regular-expression execution is disabled here");
                 }
+                if methods::MUTATING.contains(&name.as_str()) {
+                    self.refuse_cycle(receiver, &positional)?;
+                }
                 let value =
                     methods::call(receiver, name, &positional, self.options.cookiecutter_compat, self.scratch_limit())?;
                 self.check_scratch(&value)?;
@@ -926,6 +957,44 @@ impl<'t, 'e> Evaluator<'t, 'e> {
                 _ => fail("this value cannot be called"),
             },
         }
+    }
+
+    /// Refuses to put into `receiver` (an array a method changes) a value that holds it: a
+    /// value containing itself has no end to print or compare, and is never freed. Nunjitsu
+    /// refuses such values too. Costs a work unit per item searched.
+    fn refuse_cycle(&mut self, receiver: &Value, arguments: &[Value]) -> Result<()> {
+        let Value::Array(target) = receiver else { return Ok(()) };
+        let target = Rc::as_ptr(target) as *const ();
+        let mut seen = std::collections::HashSet::new();
+        let mut pending: Vec<Value> = arguments.to_vec();
+        while let Some(value) = pending.pop() {
+            let address = match &value {
+                Value::Array(items) => Rc::as_ptr(items) as *const (),
+                Value::Object(entries) => Rc::as_ptr(entries) as *const (),
+                Value::Callable(callable) => Rc::as_ptr(callable) as *const (),
+                _ => continue,
+            };
+            if address == target {
+                return fail("cyclic template values are not supported: the array would contain itself");
+            }
+            if !seen.insert(address) {
+                continue;
+            }
+            let is_container = |v: &&Value| matches!(v, Value::Array(_) | Value::Object(_) | Value::Callable(_));
+            match &value {
+                Value::Array(items) => {
+                    self.charge_many(items.borrow().len())?;
+                    pending.extend(items.borrow().iter().filter(is_container).cloned());
+                }
+                Value::Object(entries) => {
+                    self.charge_many(entries.len())?;
+                    pending.extend(entries.values().filter(is_container).cloned());
+                }
+                Value::Callable(callable) => callable.for_each_value(&mut |v| pending.push(v.clone())),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     fn host_call(
@@ -1102,10 +1171,18 @@ impl<'t, 'e> Evaluator<'t, 'e> {
         if let Value::Array(items) = value {
             self.charge_many(items.borrow().len())?;
         }
-        if contains_callable(value) {
+        let callable = contains_callable(value);
+        self.charge_walks()?;
+        if callable {
             return fail("a function cannot be printed");
         }
         Ok(())
+    }
+
+    /// Walks all of `value`, so a value deeper than walks go cannot leave the render.
+    pub fn check_walkable(&mut self, value: &Value) -> Result<()> {
+        walk::visit(value);
+        self.charge_walks()
     }
 }
 
@@ -1151,13 +1228,18 @@ fn limit(message: String) -> EvalError {
     EvalError { kind: ErrorKind::Limit, message, range: (usize::MAX, usize::MAX) }
 }
 
+/// Whether a function is inside `value` (walked within the bounds of [`walk`]).
 fn contains_callable(value: &Value) -> bool {
-    match value {
-        Value::Callable(_) => true,
-        Value::Array(items) => items.borrow().iter().any(contains_callable),
-        Value::Object(entries) => entries.values().any(contains_callable),
-        _ => false,
+    fn within(value: &Value, depth: usize) -> bool {
+        let item = |item: &Value| walk::step(depth) && within(item, depth + 1);
+        match value {
+            Value::Callable(_) => true,
+            Value::Array(list) => list.borrow().iter().any(item),
+            Value::Object(entries) => entries.values().any(item),
+            _ => false,
+        }
     }
+    within(value, 1)
 }
 
 /// A property name for an error message: quoted when it is source text, never when it was

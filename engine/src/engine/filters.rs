@@ -245,10 +245,10 @@ pub fn apply(
         "dictsort" => {
             let Value::Object(entries) = &input else { return Err(err("dictsort needs an object")) };
             let case_sensitive = arg(&args, 0).truthy();
-            let by_value = match arg(&args, 1) {
+            let by_value = match &arg(&args, 1) {
                 Value::Undefined => false,
-                Value::Str(s) if &*s == "key" => false,
-                Value::Str(s) if &*s == "value" => true,
+                Value::Str(s) if &**s == "key" => false,
+                Value::Str(s) if &**s == "value" => true,
                 _ => return Err(err("dictsort can only sort by \"key\" or \"value\"")),
             };
             let normal = |v: Value| -> Value {
@@ -513,9 +513,9 @@ pub fn apply(
             let factor = super::eval::js_pow(10.0, precision);
             let scaled = input.to_number() * factor;
             // Compared with `===`: a safe string "ceil" does not count.
-            let rounded = match arg(&args, 1) {
-                Value::Str(m) if &*m == "ceil" => scaled.ceil(),
-                Value::Str(m) if &*m == "floor" => scaled.floor(),
+            let rounded = match &arg(&args, 1) {
+                Value::Str(m) if &**m == "ceil" => scaled.ceil(),
+                Value::Str(m) if &**m == "floor" => scaled.floor(),
                 _ => js_round(scaled),
             };
             Value::Number(rounded / factor)
@@ -670,6 +670,7 @@ pub fn dump(value: &Value, indent: &Value) -> Result<Value> {
 }
 
 /// Writes JSON as `JSON.stringify` does; false when the value has no JSON form (`undefined`).
+/// Containers are walked within the bounds of [`super::walk`] (`level` containers down).
 pub fn write_json(value: &Value, indent: &str, level: usize, out: &mut String) -> bool {
     match value {
         Value::Undefined | Value::Callable(_) => return false,
@@ -692,6 +693,9 @@ pub fn write_json(value: &Value, indent: &str, level: usize, out: &mut String) -
             }
             out.push('[');
             for (i, item) in items.iter().enumerate() {
+                if !super::walk::step(level + 1) {
+                    return true;
+                }
                 if i > 0 {
                     out.push(',');
                 }
@@ -707,6 +711,9 @@ pub fn write_json(value: &Value, indent: &str, level: usize, out: &mut String) -
             let mut first = true;
             out.push('{');
             for (key, item) in entries.iter() {
+                if !super::walk::step(level + 1) {
+                    return true;
+                }
                 if matches!(item, Value::Undefined | Value::Callable(_)) {
                     continue;
                 }

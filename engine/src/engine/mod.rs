@@ -19,6 +19,7 @@ pub mod parser;
 pub mod predicates;
 pub mod refs;
 pub mod value;
+pub mod walk;
 
 use crate::error::{Span, TrellisError};
 

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::callable::Callable;
+use super::walk;
 use crate::jsregex::JsRegex;
 
 /// A record's entries, in JavaScript property order (integer keys first, then insertion).
@@ -123,6 +124,7 @@ impl Value {
     }
 
     /// ToString (`String(v)`): `undefined`, `null`, `true`, `1e+21`, `a,b`, `[object Object]`.
+    /// Nested arrays are walked within the bounds of [`walk`].
     pub fn to_js_string(&self) -> String {
         match self {
             Value::Undefined => "undefined".into(),
@@ -130,22 +132,32 @@ impl Value {
             Value::Bool(b) => b.to_string(),
             Value::Number(n) => number_to_string(*n),
             Value::Str(s) | Value::Safe(s) => s.to_string(),
-            Value::Array(items) => {
-                let items = items.borrow();
+            Value::Array(_) => {
                 let mut out = String::new();
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    if !item.is_nullish() {
-                        out.push_str(&item.to_js_string());
-                    }
-                }
+                self.join_into(1, &mut out);
                 out
             }
             Value::Object(_) => "[object Object]".into(),
             Value::Regex(r) => r.to_string(),
             Value::Callable(_) => "function".into(),
+        }
+    }
+
+    /// `Array.prototype.join(",")` of an array's items, `depth` containers down.
+    fn join_into(&self, depth: usize, out: &mut String) {
+        let Value::Array(items) = self else { return out.push_str(&self.to_js_string()) };
+        for (i, item) in items.borrow().iter().enumerate() {
+            if !walk::step(depth) {
+                return;
+            }
+            if i > 0 {
+                out.push(',');
+            }
+            match item {
+                Value::Array(_) => item.join_into(depth + 1, out),
+                Value::Undefined | Value::Null => {}
+                other => out.push_str(&other.to_js_string()),
+            }
         }
     }
 
@@ -238,6 +250,61 @@ impl Value {
                 array_index(key).map(|i| code_unit_at(s, i).map_or(Value::Undefined, Value::str))
             }
             _ => None,
+        }
+    }
+}
+
+/// A value a template builds can be nested as deep as its loops go (`{% set x = [x] %}`, or
+/// arrays inside functions inside arrays); dropping it must not recurse once per level. The
+/// containers only this value holds are emptied onto a stack, one level at a time.
+impl Drop for Value {
+    fn drop(&mut self) {
+        if !self.holds_containers_alone() {
+            return;
+        }
+        let mut pending = vec![std::mem::replace(self, Value::Undefined)];
+        while let Some(mut value) = pending.pop() {
+            value.move_contents_to(&mut pending);
+            // `value` is dropped here with nothing left inside it.
+        }
+    }
+}
+
+impl Value {
+    /// Whether dropping this value would drop a container inside another one.
+    fn holds_containers_alone(&self) -> bool {
+        let nested = |v: &Value| matches!(v, Value::Array(_) | Value::Object(_) | Value::Callable(_));
+        match self {
+            Value::Array(items) => Rc::strong_count(items) == 1 && items.borrow().iter().any(nested),
+            Value::Object(entries) => Rc::strong_count(entries) == 1 && entries.values().any(nested),
+            Value::Callable(callable) if Rc::strong_count(callable) == 1 => {
+                let mut holds = false;
+                callable.for_each_value(&mut |v| holds |= nested(v));
+                holds
+            }
+            _ => false,
+        }
+    }
+
+    /// Moves what only this value holds into `out`.
+    fn move_contents_to(&mut self, out: &mut Vec<Value>) {
+        match self {
+            Value::Array(items) => {
+                if let Some(items) = Rc::get_mut(items) {
+                    out.append(items.get_mut());
+                }
+            }
+            Value::Object(entries) => {
+                if let Some(entries) = Rc::get_mut(entries) {
+                    out.extend(entries.drain(..).map(|(_, v)| v));
+                }
+            }
+            Value::Callable(callable) => {
+                if let Some(callable) = Rc::get_mut(callable) {
+                    callable.move_values_to(out);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -449,7 +516,12 @@ impl Value {
     /// The value as JSON, as `JSON.parse(JSON.stringify(v))` would give it: `undefined` record
     /// entries dropped, `undefined` array items and non-finite numbers become `null`. A top-level
     /// `undefined` (or a callable) is `None`.
+    /// Containers are walked within the bounds of [`walk`].
     pub fn to_json(&self) -> Option<serde_json::Value> {
+        self.to_json_at(1)
+    }
+
+    fn to_json_at(&self, depth: usize) -> Option<serde_json::Value> {
         Some(match self {
             Value::Undefined | Value::Callable(_) => return None,
             Value::Null => serde_json::Value::Null,
@@ -457,10 +529,20 @@ impl Value {
             Value::Number(n) => json_number(*n),
             Value::Str(s) | Value::Safe(s) => serde_json::Value::String(s.to_string()),
             Value::Array(items) => serde_json::Value::Array(
-                items.borrow().iter().map(|v| v.to_json().unwrap_or(serde_json::Value::Null)).collect(),
+                items
+                    .borrow()
+                    .iter()
+                    .map_while(|v| {
+                        walk::step(depth).then(|| v.to_json_at(depth + 1).unwrap_or(serde_json::Value::Null))
+                    })
+                    .collect(),
             ),
             Value::Object(entries) => serde_json::Value::Object(
-                entries.iter().filter_map(|(k, v)| v.to_json().map(|j| (k.to_string(), j))).collect(),
+                entries
+                    .iter()
+                    .map_while(|(k, v)| walk::step(depth).then(|| v.to_json_at(depth + 1).map(|j| (k.to_string(), j))))
+                    .flatten()
+                    .collect(),
             ),
             Value::Regex(_) => serde_json::Value::Object(serde_json::Map::new()),
         })
