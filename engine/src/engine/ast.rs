@@ -235,7 +235,7 @@ impl Expr {
     /// filter, the object of a lookup, the callee of a call, the operand of a unary operator.
     /// It is evaluated first, before anything else the node holds, so evaluation can walk a
     /// chain down in a loop and apply the operators on the way back up.
-    pub fn chain_operand(&self) -> Option<&Expr> {
+    pub(crate) fn chain_operand(&self) -> Option<&Expr> {
         match &self.kind {
             with_chain_operand!(operand) => Some(operand),
             _ => None,
@@ -262,7 +262,7 @@ impl Expr {
     }
 
     /// Calls `f` with each direct sub-expression, in source order (object keys excluded).
-    pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+    pub(crate) fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         let args = |args: &'a Args, f: &mut dyn FnMut(&'a Expr)| {
             args.positional.iter().chain(args.keyword.iter().map(|(_, e)| e)).for_each(&mut *f)
         };
@@ -312,7 +312,7 @@ impl Expr {
 
     /// For a `Test`'s test expression: the test name and its arguments, when it is a name or a
     /// call of a name.
-    pub fn as_test_call(&self) -> Option<(&str, Option<&Args>)> {
+    pub(crate) fn as_test_call(&self) -> Option<(&str, Option<&Args>)> {
         match &self.kind {
             ExprKind::Name(name) => Some((name, None)),
             ExprKind::Call { callee, args } => match &callee.kind {

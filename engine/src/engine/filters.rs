@@ -228,7 +228,7 @@ pub(crate) const TABLE: &[Filter] = &[
 ];
 
 /// The names in [`TABLE`], in its order.
-pub const NAMES: &[&str] = &names::<{ TABLE.len() }>();
+pub(crate) const NAMES: &[&str] = &names::<{ TABLE.len() }>();
 
 const fn names<const N: usize>() -> [&'static str; N] {
     let mut out = [""; N];
@@ -245,7 +245,7 @@ fn lookup(name: &str) -> Option<&'static Filter> {
 }
 
 /// Whether `name` is a built-in filter (`jsonify` is `dump` under cookiecutterCompat).
-pub fn exists(name: &str) -> bool {
+pub(crate) fn exists(name: &str) -> bool {
     lookup(name).is_some()
 }
 
@@ -918,7 +918,7 @@ fn wordcount(input: Value, _: &[Value], _: &mut Evaluator) -> Result<Value> {
 }
 
 /// `JSON.stringify(value, null, indent)`; `undefined` (and functions) give `undefined`.
-pub fn dump(value: &Value, indent: &Value) -> Result<Value> {
+pub(crate) fn dump(value: &Value, indent: &Value) -> Result<Value> {
     let indent = match indent {
         Value::Number(n) if *n >= 1.0 => " ".repeat((*n as usize).min(10)),
         Value::Str(s) => s.chars().take(10).collect(),
@@ -1009,7 +1009,7 @@ fn newline(indent: &str, level: usize, out: &mut String) {
     }
 }
 
-pub fn write_json_string(s: &str, out: &mut String) {
+pub(crate) fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
     // Copy runs of ordinary characters at once; escape only `"`, `\` and control characters.
     let bytes = s.as_bytes();
@@ -1064,7 +1064,7 @@ fn js_sort_order(x: &Value, y: &Value, reverse: bool) -> std::cmp::Ordering {
 }
 
 /// `Math.round`: halves round towards +∞.
-pub fn js_round(x: f64) -> f64 {
+pub(crate) fn js_round(x: f64) -> f64 {
     if !x.is_finite() {
         return x;
     }
@@ -1077,7 +1077,7 @@ pub fn js_round(x: f64) -> f64 {
 }
 
 /// `parseFloat`.
-pub fn parse_float(text: &str) -> f64 {
+pub(crate) fn parse_float(text: &str) -> f64 {
     let s = text.trim_start_matches(is_js_whitespace);
     let (sign, rest) = match s.as_bytes().first() {
         Some(b'-') => (-1.0, &s[1..]),
@@ -1094,7 +1094,7 @@ pub fn parse_float(text: &str) -> f64 {
 }
 
 /// `parseInt(text, radix)`.
-pub fn parse_int(text: &str, radix: f64) -> f64 {
+pub(crate) fn parse_int(text: &str, radix: f64) -> f64 {
     let s = text.trim_start_matches(is_js_whitespace);
     let (sign, mut rest) = match s.as_bytes().first() {
         Some(b'-') => (-1.0, &s[1..]),
@@ -1247,7 +1247,7 @@ fn urlencode(input: &Value) -> Result<String> {
 }
 
 /// `encodeURIComponent`.
-pub fn encode_uri_component(text: &str) -> String {
+pub(crate) fn encode_uri_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {

@@ -36,17 +36,6 @@ pub fn parse(tokens: &[Token]) -> Result<Template, SyntaxError> {
     }
 }
 
-/// Parses a lone expression (the text between `${{` and `}}`), as `check` needs for
-/// `if:`/`when:` conditions given without delimiters.
-pub fn parse_expression(tokens: &[Token]) -> Result<Expr, SyntaxError> {
-    let mut parser = Parser { tokens, pos: 0, captures: Vec::new(), blocks: Vec::new(), depth: 0 };
-    let expr = parser.expr()?;
-    match &parser.peek().kind {
-        TokenKind::Eof => Ok(expr),
-        _ => Err(parser.unexpected("the end of the expression")),
-    }
-}
-
 struct Parser<'t> {
     tokens: &'t [Token],
     pos: usize,

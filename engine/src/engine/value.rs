@@ -57,29 +57,29 @@ pub enum Value {
 }
 
 impl Value {
-    pub fn str(text: impl Into<Rc<str>>) -> Value {
+    pub(crate) fn str(text: impl Into<Rc<str>>) -> Value {
         Value::Str(text.into())
     }
 
-    pub fn array(items: Vec<Value>) -> Value {
+    pub(crate) fn array(items: Vec<Value>) -> Value {
         Value::Array(Rc::new(RefCell::new(items)))
     }
 
     /// A record from entries, reordered as JavaScript orders property keys.
-    pub fn object(entries: Entries) -> Value {
+    pub(crate) fn object(entries: Entries) -> Value {
         Value::Object(Rc::new(js_key_order(entries)))
     }
 
-    pub fn is_undefined(&self) -> bool {
+    pub(crate) fn is_undefined(&self) -> bool {
         matches!(self, Value::Undefined)
     }
 
-    pub fn is_nullish(&self) -> bool {
+    pub(crate) fn is_nullish(&self) -> bool {
         matches!(self, Value::Undefined | Value::Null)
     }
 
     /// `typeof`-like name used in messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Value::Undefined => "undefined",
             Value::Null => "null",
@@ -94,7 +94,7 @@ impl Value {
     }
 
     /// The text of a string or safe string.
-    pub fn as_text(&self) -> Option<&str> {
+    pub(crate) fn as_text(&self) -> Option<&str> {
         match self {
             Value::Str(s) | Value::Safe(s) => Some(s),
             _ => None,
@@ -113,7 +113,7 @@ impl Value {
     }
 
     /// ToPrimitive: arrays join their items, records are `[object Object]`.
-    pub fn to_primitive(&self) -> Value {
+    pub(crate) fn to_primitive(&self) -> Value {
         match self {
             Value::Safe(s) => Value::Str(s.clone()),
             Value::Array(_) | Value::Object(_) | Value::Regex(_) | Value::Callable(_) => {
@@ -125,7 +125,7 @@ impl Value {
 
     /// ToString (`String(v)`): `undefined`, `null`, `true`, `1e+21`, `a,b`, `[object Object]`.
     /// Nested arrays are walked within the bounds of [`walk`].
-    pub fn to_js_string(&self) -> String {
+    pub(crate) fn to_js_string(&self) -> String {
         match self {
             Value::Undefined => "undefined".into(),
             Value::Null => "null".into(),
@@ -170,7 +170,7 @@ impl Value {
     }
 
     /// ToNumber.
-    pub fn to_number(&self) -> f64 {
+    pub(crate) fn to_number(&self) -> f64 {
         match self {
             Value::Undefined => f64::NAN,
             Value::Null => 0.0,
@@ -182,7 +182,7 @@ impl Value {
     }
 
     /// Reference identity for containers, value identity for primitives (`===`).
-    pub fn strict_equals(&self, other: &Value) -> bool {
+    pub(crate) fn strict_equals(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Undefined, Value::Undefined) | (Value::Null, Value::Null) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -198,7 +198,7 @@ impl Value {
     }
 
     /// SameValueZero (`includes`): like `===` but NaN equals NaN.
-    pub fn same_value_zero(&self, other: &Value) -> bool {
+    pub(crate) fn same_value_zero(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Number(a), Value::Number(b)) if a.is_nan() && b.is_nan() => true,
             _ => self.strict_equals(other),
@@ -206,7 +206,7 @@ impl Value {
     }
 
     /// Abstract equality (`==`).
-    pub fn loose_equals(&self, other: &Value) -> bool {
+    pub(crate) fn loose_equals(&self, other: &Value) -> bool {
         if self.strict_equals(other) {
             return true;
         }
@@ -218,7 +218,7 @@ impl Value {
     }
 
     /// Relational comparison: `Some(ordering)`, or `None` when a side is NaN.
-    pub fn compare(&self, other: &Value) -> Option<std::cmp::Ordering> {
+    pub(crate) fn compare(&self, other: &Value) -> Option<std::cmp::Ordering> {
         let (left, right) = (self.to_primitive(), other.to_primitive());
         if let (Value::Str(a), Value::Str(b)) = (&left, &right) {
             return Some(compare_code_units(a, b));
@@ -227,7 +227,7 @@ impl Value {
     }
 
     /// `a + b`: string concatenation when either primitive is a string, else numeric addition.
-    pub fn add(&self, other: &Value) -> Value {
+    pub(crate) fn add(&self, other: &Value) -> Value {
         let (left, right) = (self.to_primitive(), other.to_primitive());
         if matches!(left, Value::Str(_)) || matches!(right, Value::Str(_)) {
             let mut text = left.to_js_string();
@@ -240,7 +240,7 @@ impl Value {
     /// A property found on the value itself, as JavaScript reads it: a record's key, an array's
     /// index or `length`, a string's code unit or `length`. `None` when there is no such own
     /// property (a method of that name may still exist); an index past the end is `undefined`.
-    pub fn own_property(&self, key: &str) -> Option<Value> {
+    pub(crate) fn own_property(&self, key: &str) -> Option<Value> {
         match self {
             Value::Object(entries) => entries.get(key).cloned(),
             Value::Array(items) if key == "length" => Some(Value::Number(items.borrow().len() as f64)),
@@ -324,14 +324,14 @@ fn primitive_loose_equals(left: &Value, right: &Value) -> bool {
 }
 
 /// Orders strings by UTF-16 code units, as JavaScript's `<` does.
-pub fn compare_code_units(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn compare_code_units(a: &str, b: &str) -> std::cmp::Ordering {
     if a.is_ascii() && b.is_ascii() {
         return a.cmp(b);
     }
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-pub fn utf16_len(s: &str) -> usize {
+pub(crate) fn utf16_len(s: &str) -> usize {
     if s.is_ascii() {
         s.len()
     } else {
@@ -341,7 +341,7 @@ pub fn utf16_len(s: &str) -> usize {
 
 /// Reorders record entries as JavaScript enumerates own properties: canonical array indices
 /// ascending, then the other keys in insertion order.
-pub fn js_key_order(entries: Entries) -> Entries {
+pub(crate) fn js_key_order(entries: Entries) -> Entries {
     if !entries.keys().any(|k| array_index(k).is_some()) {
         return entries;
     }
@@ -359,7 +359,7 @@ pub fn js_key_order(entries: Entries) -> Entries {
 
 /// A canonical array index (`"0"`, `"12"`, not `"012"` or `"1.5"`), below 2³² − 1 as in
 /// JavaScript.
-pub fn array_index(key: &str) -> Option<usize> {
+pub(crate) fn array_index(key: &str) -> Option<usize> {
     if key.is_empty() || key.len() > 10 || (key.len() > 1 && key.starts_with('0')) {
         return None;
     }
@@ -371,7 +371,7 @@ pub fn array_index(key: &str) -> Option<usize> {
 }
 
 /// The string's UTF-16 code units as one-unit strings (a lone surrogate half becomes U+FFFD).
-pub fn code_units(s: &str) -> Vec<Value> {
+pub(crate) fn code_units(s: &str) -> Vec<Value> {
     if s.is_ascii() {
         return s.chars().map(|c| Value::str(c.to_string())).collect();
     }
@@ -379,7 +379,7 @@ pub fn code_units(s: &str) -> Vec<Value> {
 }
 
 /// The UTF-16 code unit at `index`, as a one-unit string.
-pub fn code_unit_at(s: &str, index: usize) -> Option<String> {
+pub(crate) fn code_unit_at(s: &str, index: usize) -> Option<String> {
     if s.is_ascii() {
         return s.get(index..index + 1).map(str::to_string);
     }
@@ -387,7 +387,7 @@ pub fn code_unit_at(s: &str, index: usize) -> Option<String> {
 }
 
 /// JavaScript's whitespace for `trim` and ToNumber.
-pub fn is_js_whitespace(c: char) -> bool {
+pub(crate) fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
         '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
@@ -396,7 +396,7 @@ pub fn is_js_whitespace(c: char) -> bool {
 }
 
 /// ToNumber on a string: trimmed, empty is 0, decimal/hex/octal/binary literals, `Infinity`.
-pub fn string_to_number(text: &str) -> f64 {
+pub(crate) fn string_to_number(text: &str) -> f64 {
     let s = text.trim_matches(is_js_whitespace);
     if s.is_empty() {
         return 0.0;
@@ -422,7 +422,7 @@ pub fn string_to_number(text: &str) -> f64 {
 }
 
 /// Length of the longest prefix of `s` that is a JavaScript decimal literal (no sign).
-pub fn decimal_literal_len(s: &str) -> Option<usize> {
+pub(crate) fn decimal_literal_len(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
     let mut i = 0;
     let int_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -451,7 +451,7 @@ pub fn decimal_literal_len(s: &str) -> Option<usize> {
 }
 
 /// `String(n)` for a number (ECMAScript Number::toString with radix 10).
-pub fn number_to_string(n: f64) -> String {
+pub(crate) fn number_to_string(n: f64) -> String {
     if n.is_nan() {
         return "NaN".into();
     }
@@ -500,7 +500,7 @@ pub fn number_to_string(n: f64) -> String {
 
 impl Value {
     /// A JSON value as a template value (a copy: templates cannot change their context).
-    pub fn from_json(json: &serde_json::Value) -> Value {
+    pub(crate) fn from_json(json: &serde_json::Value) -> Value {
         match json {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
@@ -550,7 +550,7 @@ impl Value {
 }
 
 /// A JSON number for a JavaScript number: integers stay integers, non-finite numbers are null.
-pub fn json_number(n: f64) -> serde_json::Value {
+pub(crate) fn json_number(n: f64) -> serde_json::Value {
     if !n.is_finite() {
         return serde_json::Value::Null;
     }
