@@ -1,6 +1,6 @@
 //! The names Backstage's template engine knows without any module: Nunjitsu 0.7.0's built-in
 //! filters, tests and globals (the list of Nunjucks 3.2.4) and the filters and globals
-//! scaffolder-backend 4.3.0 adds.
+//! scaffolder-backend 4.3.0 adds (docs/backstage-behaviour.md, "Template engine").
 
 /// Nunjitsu's built-in filters: the names of `filters::TABLE`, where each is implemented.
 pub const FILTERS: &[&str] = super::filters::NAMES;

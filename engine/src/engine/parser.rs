@@ -5,7 +5,8 @@
 //! leftmost operand of arithmetic), `in`, `is`, equality (`==` `===` `!=` `!==`), relational
 //! (`<` `<=` `>` `>=`), `+` `-` `~` (one level), `*` `/` `%` `//` (left to right, `//` flooring
 //! its run), `**`, unary `-`/`+`, then filters (`|`) on a primary with its postfixes (`.name`,
-//! `[…]`, `(…)`). The tree keeps that shape because JavaScript coercions make it observable.
+//! `[…]`, `(…)`). The tree keeps that shape because JavaScript coercions make it observable
+//! (docs/backstage-behaviour.md, "Operator grouping").
 
 use super::ast::*;
 use super::lexer::{Token, TokenKind};

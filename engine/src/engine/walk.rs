@@ -7,7 +7,8 @@
 //! containers down and, while a render runs, spends one of its work units per item. Past
 //! either bound the walk stops early; the evaluator then turns the stop into a located
 //! limit error (and the partial result is never used). Nunjitsu refuses such values as well:
-//! deeper than 256 levels, or past its work units while converting them.
+//! deeper than 256 levels, or past its work units while converting them (docs/backstage-behaviour.md,
+//! "Values").
 //!
 //! The meter is per thread, like the evaluation it belongs to; [`Metered`] scopes it to one
 //! render and restores the one before (a host filter may render again inside a render).

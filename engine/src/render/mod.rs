@@ -1,4 +1,5 @@
-//! Rendering templated values the way Backstage's scaffolder does (spec §3.3).
+//! Rendering templated values the way Backstage's scaffolder does (docs/backstage-behaviour.md,
+//! "Template engine").
 //!
 //! * [`render_string`]: a template to text.
 //! * [`render_value`]: Nunjitsu's `renderValue(…, {coercion: 'json'})`: a lone `${{ }}` keeps its

@@ -1,6 +1,7 @@
 //! Work accounting: every node and expression evaluated, loop iteration and item converted costs
 //! a work unit, nesting is bounded, output and values built by filters are bounded in size, and
-//! host calls are counted, so no template runs unbounded. The defaults are Nunjitsu's.
+//! host calls are counted, so no template runs unbounded. The defaults are Nunjitsu's
+//! (docs/backstage-behaviour.md, "Limits").
 
 use super::*;
 
