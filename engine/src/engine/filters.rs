@@ -270,7 +270,7 @@ fn abs(input: Value, _: &[Value], _: &mut Evaluator) -> Result<Value> {
     Ok(Value::Number(input.to_number().abs()))
 }
 
-/// The items in rows of `width`, the last row padded with `fill` when one is given.
+/// The items in rows of `width`, the last row padded with `fill` when it is truthy.
 /// Example: `${{ [1, 2, 3] | batch(2, "x") | dump }}` → `[[1,2],[3,"x"]]`
 fn batch(input: Value, args: &[Value], evaluator: &mut Evaluator) -> Result<Value> {
     if input.is_nullish() {
@@ -281,7 +281,8 @@ fn batch(input: Value, args: &[Value], evaluator: &mut Evaluator) -> Result<Valu
         return Err(err("the batch size must be a positive integer"));
     }
     let Some(items) = array_like(&input, evaluator)? else { return Ok(Value::array(Vec::new())) };
-    let fill = args.get(1).cloned().filter(|v| !v.is_undefined());
+    // Nunjitsu pads only with a truthy fill: `batch(2, 0)` leaves the last row short.
+    let fill = args.get(1).cloned().filter(Value::truthy);
     let width = width as usize;
     let mut rows = Vec::new();
     for chunk in items.chunks(width) {

@@ -197,3 +197,10 @@ fn secrets_never_appear_in_error_messages() {
         assert!(!message.contains("S3cret"), "{source} leaked: {message}");
     }
 }
+
+#[test]
+fn batch_pads_only_with_a_truthy_fill_as_nunjitsu_does() {
+    assert_eq!(text("${{ [1, 2, 3] | batch(2, 0) | dump }}", json!({})), "[[1,2],[3]]");
+    assert_eq!(text("${{ [1, 2, 3] | batch(2, '') | dump }}", json!({})), "[[1,2],[3]]");
+    assert_eq!(text("${{ [1, 2, 3] | batch(2, 'x') | dump }}", json!({})), "[[1,2],[3,\"x\"]]");
+}
