@@ -125,7 +125,7 @@ impl Value {
 
     /// ToString (`String(v)`): `undefined`, `null`, `true`, `1e+21`, `a,b`, `[object Object]`.
     /// Nested arrays are walked within the bounds of [`walk`].
-    pub(crate) fn to_js_string(&self) -> String {
+    pub fn to_js_string(&self) -> String {
         match self {
             Value::Undefined => "undefined".into(),
             Value::Null => "null".into(),
@@ -170,7 +170,7 @@ impl Value {
     }
 
     /// ToNumber.
-    pub(crate) fn to_number(&self) -> f64 {
+    pub fn to_number(&self) -> f64 {
         match self {
             Value::Undefined => f64::NAN,
             Value::Null => 0.0,
@@ -206,7 +206,7 @@ impl Value {
     }
 
     /// Abstract equality (`==`).
-    pub(crate) fn loose_equals(&self, other: &Value) -> bool {
+    pub fn loose_equals(&self, other: &Value) -> bool {
         if self.strict_equals(other) {
             return true;
         }
@@ -500,7 +500,7 @@ pub(crate) fn number_to_string(n: f64) -> String {
 
 impl Value {
     /// A JSON value as a template value (a copy: templates cannot change their context).
-    pub(crate) fn from_json(json: &serde_json::Value) -> Value {
+    pub fn from_json(json: &serde_json::Value) -> Value {
         match json {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
@@ -550,7 +550,7 @@ impl Value {
 }
 
 /// A JSON number for a JavaScript number: integers stay integers, non-finite numbers are null.
-pub(crate) fn json_number(n: f64) -> serde_json::Value {
+pub fn json_number(n: f64) -> serde_json::Value {
     if !n.is_finite() {
         return serde_json::Value::Null;
     }
