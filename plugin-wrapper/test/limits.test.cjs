@@ -375,3 +375,30 @@ test('an error about a 100,000-value enum lists 20 values and says how many were
   assert.match(error.message, /^field: must be one of: v0, v1, .*, v19 … and 99980 more$/);
   assert.ok(error.message.length < 300, `${error.message.length} characters`);
 });
+
+test('values nested far deeper than the core reads are a clear TypeError, not a stack overflow', () => {
+  // JSON.stringify recurses per level; 200,000 levels exhaust V8's stack in the wrapper.
+  const deep = (trellis) => {
+    let value = {};
+    for (let i = 0; i < 200_000; i++) value = { a: value };
+    const errors = [];
+    for (const call of [
+      () => trellis.renderString('${{ a }}', value),
+      () => trellis.renderInput({ x: '${{ a }}' }, { a: 1 }, undefined) && trellis.renderInput(value, {}),
+      () => trellis.validateParameters('spec: {parameters: {properties: {}}}', value),
+    ]) {
+      try {
+        call();
+        errors.push(null);
+      } catch (e) {
+        errors.push({ type: e.constructor.name, message: e.message });
+      }
+    }
+    return errors;
+  };
+  const outcome = isolated(deep);
+  for (const error of outcome.result) {
+    assert.equal(error?.type, 'TypeError', JSON.stringify(error));
+    assert.match(error.message, /nests too deeply to be converted to JSON \(the core reads at most 128 levels\)/);
+  }
+});
