@@ -52,7 +52,8 @@ pub fn looks_like_template(text: &str) -> bool {
 impl Workspace {
     /// A workspace over `roots` (absolute directories: nothing outside them is read).
     pub fn new(roots: Vec<String>, instance: Option<Manifest>) -> Workspace {
-        let manifest = instance.as_ref().map_or_else(|| Manifest::builtin_and_modules().clone(), Manifest::builtin_merged_with);
+        let manifest =
+            instance.as_ref().map_or_else(|| Manifest::builtin_and_modules().clone(), Manifest::builtin_merged_with);
         Workspace {
             roots: roots.into_iter().map(|r| r.trim_end_matches('/').to_string()).collect(),
             instance,
@@ -68,7 +69,8 @@ impl Workspace {
 
     /// Replaces the instance manifest; every template is checked again.
     pub fn set_manifest(&mut self, instance: Option<Manifest>) {
-        self.manifest = instance.as_ref().map_or_else(|| Manifest::builtin_and_modules().clone(), Manifest::builtin_merged_with);
+        self.manifest =
+            instance.as_ref().map_or_else(|| Manifest::builtin_and_modules().clone(), Manifest::builtin_merged_with);
         self.instance = instance;
         self.dirty.extend(self.checks.keys().cloned());
     }
@@ -266,7 +268,7 @@ spec:
         let readme = format!("{root}/skeleton/README.md");
         ws.set_document(&readme, "# ${{ values.name }}\n${{ values.nmae }}\n");
         assert_eq!(summary(&ws.diagnose(&disk), &root), ["/skeleton/README.md: skeleton-values@2"]);
-        let fixes = ws.code_actions(&readme, Span { line: 2, column: 1, end_line: 2, end_column: 100 });
+        let fixes = ws.code_actions(&readme, Span::new(2, 1, 2, 100));
         let fixes: Vec<(&str, (u32, u32, u32))> =
             fixes.iter().map(|f| (f.title.as_str(), (f.range.line, f.range.column, f.range.end_column))).collect();
         assert_eq!(fixes, [("Change `nmae` to `name`", (2, 12, 16))], "the quick fix is in the skeleton file");
