@@ -211,10 +211,16 @@ impl Failure {
         let key = resolver.key();
         let check_path = "the path is relative to this file's folder (`/…` starts at the repository root)";
         let (gravity, message, hint) = match self {
-            Failure::Syntax(problem) => return Problem { pointer, ..problem },
+            Failure::Syntax(problem) => {
+                let message = format!(
+                    "{}, in the file that {written} on line {} of the template includes; the catalog refuses the template",
+                    problem.message, at.line
+                );
+                return Problem { pointer, message, ..problem };
+            }
             Failure::NotAString(kind) => (
                 Gravity::Error,
-                format!("{key} takes a path or URL as a string, found {kind}; the catalog refuses the template"),
+                format!("`{key}` takes a path or URL as a string, found {kind}; the catalog refuses the template"),
                 format!("write `{key}: ./file` with the path of the file to include"),
             ),
             Failure::Remote(url) => (
@@ -232,7 +238,7 @@ impl Failure {
                 let (message, _) = confine::outside_root_message(text, &resolved, &root, escape);
                 (
                     Gravity::Error,
-                    format!("{key}: {message}"),
+                    format!("`{key}`: {message}"),
                     "include a file inside the repository (the catalog reads only the template's own repository), or pass --root DIR if the repository really is larger".into(),
                 )
             }
@@ -417,19 +423,12 @@ fn parse(resolver: Resolver, text: &str, path: &str, file: u32) -> Result<(Value
         }
         Resolver::Yaml => {
             let mut documents = yaml::parse_documents(text, Some(path)).map_err(|error| {
-                syntax(
-                    error.span.unwrap_or(Span::point(1, 1)),
-                    format!("{} (in a file `$yaml` includes: the catalog refuses the template)", error.message),
-                    "fix the YAML of the included file",
-                )
+                syntax(error.span.unwrap_or(Span::point(1, 1)), error.message, "fix the YAML of the included file")
             })?;
             if documents.len() != 1 {
                 return Err(syntax(
                     Span::point(1, 1),
-                    format!(
-                        "`{path}` holds {} YAML documents; `$yaml` expects exactly one and the catalog refuses the template",
-                        documents.len()
-                    ),
+                    format!("`{path}` holds {} YAML documents where `$yaml` expects exactly one", documents.len()),
                     "put exactly one YAML document in a file that `$yaml` includes",
                 ));
             }
@@ -440,9 +439,7 @@ fn parse(resolver: Resolver, text: &str, path: &str, file: u32) -> Result<(Value
             let value: Value = serde_json::from_str(text).map_err(|error| {
                 syntax(
                     Span::point(error.line().max(1) as u32, error.column().max(1) as u32),
-                    format!(
-                        "JSON syntax error: {error} (in a file `$json` includes: the catalog refuses the template)"
-                    ),
+                    format!("JSON syntax error: {}", without_position(&error.to_string())),
                     "fix the JSON of the included file (JSON.parse reads it: no comments, no trailing commas)",
                 )
             })?;
@@ -450,6 +447,11 @@ fn parse(resolver: Resolver, text: &str, path: &str, file: u32) -> Result<(Value
             Ok((value.clone(), json_map(text, &value), file))
         }
     }
+}
+
+/// serde_json's message without its " at line L column C" (the span says where).
+fn without_position(message: &str) -> &str {
+    message.rfind(" at line ").map_or(message, |at| &message[..at])
 }
 
 /// `JSON.parse`'s value: every number a double, array-index keys first.

@@ -131,7 +131,7 @@ impl<'s> Cursor<'s> {
             source,
             chars,
             lines,
-            template: Template { entity: document.value, map: document.map },
+            template: Template { entity: document.value, map: document.map, included: Vec::new() },
             nodes: Vec::new(),
             offset,
             position,

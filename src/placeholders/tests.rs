@@ -145,7 +145,7 @@ fn each_failure_is_located_at_the_placeholder() {
         ("./two.yaml", "holds 2 YAML documents", (1, 1), 1),
         ("./empty.yaml", "holds 0 YAML documents", (1, 1), 1),
         ("./dir", "is a directory", (1, 5), 0),
-        ("./bad.yaml", "in a file `$yaml` includes", (2, 4), 1),
+        ("./bad.yaml", "in the file that `$yaml: ./bad.yaml` on line 1 of the template includes", (2, 4), 1),
         ("https://example.com/x.yaml", "Trellis reads only the repository", (1, 5), 0),
     ];
     for (path, wanted, (line, column), file) in cases {
