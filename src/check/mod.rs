@@ -137,9 +137,9 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     let file = options.path.clone().unwrap_or_else(|| "template.yaml".into());
     let mut diagnostics = Vec::new();
     let mut sources: Vec<(String, String)> = Vec::new();
-    // Spans (in the template) of placeholders left as written: other rules' findings there are
-    // about the placeholder mapping, which the placeholder's own finding explains.
-    let mut unresolved: Vec<Span> = Vec::new();
+    // Where placeholders were left as written (file, span): other rules' findings there are about
+    // the placeholder mapping, which the placeholder's own finding explains.
+    let mut unresolved: Vec<(String, Span)> = Vec::new();
     let mut included: Vec<(String, String)> = Vec::new();
     match crate::yaml::parse_documents(source, Some(&file)) {
         Err(error) => diagnostics.push(rules::yaml_syntax::from_error(&file, &error)),
@@ -161,8 +161,7 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
                         .placeholder_problems
                         .iter()
                         .filter_map(|problem| context.map.get(&problem.pointer))
-                        .map(|node| node.value)
-                        .filter(|span| span.file == 0),
+                        .map(|node| (context.file_of(&node.value).to_string(), node.value)),
                 );
             }
         }
@@ -177,9 +176,8 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     diagnostics.retain(|d| {
         !options.ignore.iter().any(|r| r == d.rule)
             && !suppressed.iter().any(|(path, comments)| d.file == *path && comments.silences(d))
-            && !(d.file == file
-                && !d.rule.starts_with("placeholder-")
-                && unresolved.iter().any(|span| contains(span, d)))
+            && (d.rule.starts_with("placeholder-")
+                || !unresolved.iter().any(|(at, span)| *at == d.file && contains(span, d)))
     });
     // The template's own findings first, then those in skeleton files by path.
     diagnostics.sort_by(|a, b| {
