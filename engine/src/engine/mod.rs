@@ -74,7 +74,7 @@ impl SyntaxError {
     pub fn locate(&self, source: &str) -> Span {
         let (line, column) = position(source, self.start);
         let (end_line, end_column) = position(source, self.end.max(self.start));
-        Span { line, column, end_line, end_column }
+        Span::new(line, column, end_line, end_column)
     }
 }
 
