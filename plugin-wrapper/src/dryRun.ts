@@ -29,7 +29,7 @@ export interface DryRunOptions {
   seed?: number;
 }
 
-/** The JSON report of a dry-run (see ARCHITECTURE.md and README.md for its fields). */
+/** The JSON report of a dry-run (its fields are documented in src/dryrun/mod.rs). */
 export interface DryRunReport {
   parameters: Record<string, unknown>;
   steps: {

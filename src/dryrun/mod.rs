@@ -1,5 +1,5 @@
 //! The offline dry-run (`trellis render`): a template's steps run the way scaffolder-backend
-//! 4.3.0's `NunjucksWorkflowRunner` runs them for `POST /v2/dry-run` (spec §3, §5.4), on an
+//! 4.3.0's `NunjucksWorkflowRunner` runs them for `POST /v2/dry-run`, on an
 //! in-memory workspace, with skeletons read through a [`SkeletonSource`].
 //!
 //! * [`run`] validates the values, then per step: `if`, the dry-run split (actions without
