@@ -106,10 +106,11 @@ function optionsOf(help) {
   return options;
 }
 
-/** Words of a shell command line up to the first operator or comment (quotes removed). */
+/** Words of a shell command line up to the first operator or comment (quotes removed; a backtick,
+ * as in a comment quoting a command, ends a word). */
 function shellWords(line) {
   const words = [];
-  for (const [, double, single, bare] of line.matchAll(/"([^"]*)"|'([^']*)'|([^\s"']+)/g)) {
+  for (const [, double, single, bare] of line.matchAll(/"([^"]*)"|'([^']*)'|([^\s"'`]+)/g)) {
     if (bare !== undefined && /^(\||\|\||&&|;|>|>>|2>|#.*)$/.test(bare)) break;
     words.push(double ?? single ?? bare);
   }
@@ -421,6 +422,20 @@ test('every trellis:* action the README names is one the module registers', () =
   assert.deepEqual(ids.filter((id) => !named.has(id)), [], 'every action is in the README');
   const packages = new Set([...readmeText.matchAll(/backstage-plugin-scaffolder-backend-module-[a-z0-9-]+/g)].map((m) => m[0]));
   assert.deepEqual([...packages], [PACKAGE]);
+});
+
+test('every trellis command docs/ shows (code blocks and inline code) is a real command with real options', () => {
+  const pages = fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md'));
+  let shown = 0;
+  for (const page of pages) {
+    const text = fs.readFileSync(path.join(root, 'docs', page), 'utf8');
+    const code = [...fencedBlocks(text).filter((b) => b.lang !== 'text').map((b) => b.content), ...inlineParts(text).code];
+    for (const piece of code) {
+      shown += trellisInvocations(piece).length;
+      assertInvocations(piece, `docs/${page}: \`${piece.trim().split('\n')[0]}\``);
+    }
+  }
+  assert.ok(shown >= 20, `trellis commands found in docs/: ${shown}`);
 });
 
 test('relative links of the README and of docs/ lead to files that exist', () => {
