@@ -1,0 +1,3 @@
+"""${{ values.name }}: owned by ${{ values.owner }}."""
+
+print("hello from ${{ values.name }}")
