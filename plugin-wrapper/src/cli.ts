@@ -418,6 +418,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`trellis rules | head`) closes the pipe: stop quietly, as Unix tools
+// do, instead of an unhandled EPIPE stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(status => {
   process.exitCode = status;
 });

@@ -119,3 +119,13 @@ test('usage errors are exit 2 with the usage; --help is exit 0', () => {
   assert.equal(paramsHelp.status, 0);
   assert.match(paramsHelp.stdout, /--apply-defaults/);
 });
+
+test('a reader that closes the pipe early (`trellis rules | true`) ends the CLI quietly', () => {
+  // `true` exits before Node has started, so every write of trellis meets a closed pipe.
+  const run = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" rules | true; exit "\${PIPESTATUS[0]}"`], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.doesNotMatch(run.stderr, /EPIPE|Unhandled|\bat /, run.stderr);
+  assert.equal(run.status, 0, run.stderr);
+});
