@@ -157,12 +157,12 @@ export const RULES_USAGE = `Usage: trellis rules [--format text|markdown]
 Lists the rules \`trellis check\` runs: id, default severity and what each checks.
 
 Options:
-  --format text|markdown   text (default): one aligned line per rule; markdown: the page
-                           docs/rules.md (a table of rule, default severity, what it checks)
+  --format text|markdown   text (default): one aligned line per rule; markdown: a table of
+                           rule, default severity, what it checks (the top of docs/rules.md)
   -h, --help               print this help
 `;
 
-/** `trellis rules [--format text|markdown]`: one line per rule, or docs/rules.md. */
+/** `trellis rules [--format text|markdown]`: one line per rule, or a Markdown table. */
 export function runRules(format = 'text'): number {
   const rules = listRules();
   if (format === 'markdown') {
@@ -179,7 +179,7 @@ export function runRules(format = 'text'): number {
   return 0;
 }
 
-/** The rule list as a Markdown page (docs/rules.md is this output, checked for drift by a test). */
+/** The rule list as a Markdown table; scripts/rules-doc.cjs puts it at the top of docs/rules.md. */
 function rulesMarkdown(rules: ReturnType<typeof listRules>): string {
   // Outside code spans `<id>` would be read as HTML; `|` ends a cell everywhere.
   const cell = (text: string) =>
