@@ -7,6 +7,8 @@
 //! (`tests/fixtures/check/<rule>/`), and never use one another.
 
 mod analysis;
+mod branches;
+mod choices;
 mod context;
 pub mod glob;
 pub(crate) mod locate;

@@ -1,14 +1,16 @@
 //! `undeclared-secret`: `secrets.X` where X is neither in `spec.secrets.schema` nor sent by the
 //! form as a secret (a field with `ui:field: Secret`, or the `secretsKey` of any field's
 //! `ui:options.requestUserCredentials`, such as RepoUrlPicker's user token), at any depth of a
-//! page. It renders empty.
+//! page. Backstage reads it as `undefined`.
 
 use serde_json::Value;
 
 use crate::check::analysis::{segment_under, Names};
+use crate::check::branches::undefined_effect;
 use crate::check::schema_walk::each_schema;
 use crate::check::{Context, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::engine::eval::Extensions;
 use crate::engine::refs::Reference;
 
 pub const RULE: Rule = Rule {
@@ -46,6 +48,8 @@ fn secret_fields(page: &Value, pointer: &str, out: &mut Vec<String>) {
 /// The secrets a task of this template can have.
 struct UndeclaredSecret {
     declared: Names,
+    /// The filters step inputs are rendered with.
+    filters: Extensions,
 }
 
 impl UndeclaredSecret {
@@ -57,7 +61,8 @@ impl UndeclaredSecret {
         for (pointer, page) in context.pages() {
             secret_fields(page, &pointer, &mut declared);
         }
-        UndeclaredSecret { declared: Names::new(declared) }
+        let filters = crate::engine::backstage::extensions(crate::engine::backstage::default_integrations());
+        UndeclaredSecret { declared: Names::new(declared), filters }
     }
 }
 
@@ -73,7 +78,11 @@ impl Visitor for UndeclaredSecret {
             RULE.info.id,
             Severity::Error,
             context.span_in_string(string, range.0, range.1),
-            format!("`secrets.{name}` is declared nowhere, so it is always empty"),
+            format!(
+                "`secrets.{name}` is declared nowhere, so {}",
+                undefined_effect(string, read, "secrets", &|key| !self.declared.contains(key), &self.filters)
+                    .unwrap_or_else(|| "it is always undefined".into())
+            ),
             Some(match near {
                 Some(near) => format!("did you mean `secrets.{near}`?"),
                 None => {
