@@ -24,14 +24,15 @@
 pub use trellis_engine::{engine, error, jsfmt, jsregex};
 
 pub mod check;
-pub mod cookiecutter;
 pub mod confine;
+pub mod cookiecutter;
 pub mod diagnostics;
 pub mod dryrun;
 pub mod fetch_template;
 pub mod lsp;
 pub mod manifest;
 pub mod params;
+pub mod placeholders;
 pub mod read_limits;
 pub mod render;
 pub mod template;

@@ -18,6 +18,8 @@ mod schema;
 mod stand_ins;
 mod to_json;
 
+pub(crate) use to_json::js_property_order;
+
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -49,6 +51,19 @@ pub struct Oddity {
 pub struct SourceMap {
     nodes: HashMap<String, NodeSpan>,
     oddities: Vec<Oddity>,
+    /// The files placeholders included into the document (src/placeholders.rs): a span with
+    /// `file == k` is in `included[k - 1]`.
+    included: Vec<IncludedFile>,
+}
+
+/// A file whose content stands in a document in place of a catalog placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncludedFile {
+    /// The path, `/`-separated and relative like the template's.
+    pub path: String,
+    /// `$text`: the value is the file's text as it is, so its characters map one to one onto the
+    /// file's (there is no YAML quoting to undo).
+    pub verbatim: bool,
 }
 
 impl SourceMap {
@@ -79,9 +94,64 @@ impl SourceMap {
     }
 
     /// What the catalog reads in this document but the author probably did not mean, in
-    /// source order.
+    /// source order (those of included files carry their file in `span.file`).
     pub fn oddities(&self) -> &[Oddity] {
         &self.oddities
+    }
+
+    /// The included file a span is in (`None`: the document's own file).
+    pub fn included_file(&self, span: &Span) -> Option<&IncludedFile> {
+        (span.file as usize).checked_sub(1).and_then(|index| self.included.get(index))
+    }
+
+    /// The path of the file a span is in, `own` for the document's own file.
+    pub fn file_name<'s>(&'s self, span: &Span, own: &'s str) -> &'s str {
+        self.included_file(span).map_or(own, |file| file.path.as_str())
+    }
+
+    /// Every included file, in the order of their ids (id = index + 1).
+    pub fn included(&self) -> &[IncludedFile] {
+        &self.included
+    }
+
+    /// The id spans of `file` get (registering it on first use).
+    pub fn file_id(&mut self, file: IncludedFile) -> u32 {
+        let index = match self.included.iter().position(|known| *known == file) {
+            Some(index) => index,
+            None => {
+                self.included.push(file);
+                self.included.len() - 1
+            }
+        };
+        index as u32 + 1
+    }
+
+    /// Puts the map of an included value at `pointer` in place of what was there: the nodes
+    /// at and below `pointer` are dropped, `other`'s nodes (and its oddities) moved below it with
+    /// their spans in file `file`. The node at `pointer` keeps its key span (the key is written
+    /// in this document) unless it had none.
+    pub fn graft(&mut self, pointer: &str, other: SourceMap, file: u32) {
+        let key = self.nodes.get(pointer).and_then(|node| node.key);
+        let below = format!("{pointer}/");
+        self.nodes.retain(|at, _| at != pointer && !at.starts_with(&below));
+        for (at, node) in other.nodes {
+            let node = NodeSpan {
+                key: if at.is_empty() { key } else { node.key.map(|span| span.in_file(file)) },
+                value: node.value.in_file(file),
+                chars: node.chars,
+            };
+            self.nodes.insert(format!("{pointer}{at}"), node);
+        }
+        self.oddities.extend(other.oddities.into_iter().map(|odd| Oddity { span: odd.span.in_file(file), ..odd }));
+    }
+
+    /// Records `span` (with character range `chars` in its file) as the value at `pointer`,
+    /// dropping what was mapped at and below it (see [`SourceMap::graft`]).
+    pub fn graft_value(&mut self, pointer: &str, span: Span, chars: (usize, usize)) {
+        let key = self.nodes.get(pointer).and_then(|node| node.key);
+        let below = format!("{pointer}/");
+        self.nodes.retain(|at, _| at != pointer && !at.starts_with(&below));
+        self.nodes.insert(pointer.to_string(), NodeSpan { key, value: span, chars });
     }
 }
 

@@ -86,12 +86,7 @@ fn expressions_of_a_template_per_repository_answer_without_panicking() {
 
         let lines: Vec<&str> = text.lines().collect();
         for diagnostic in workspace.published(&path).to_vec() {
-            let at = Span {
-                line: diagnostic.line,
-                column: diagnostic.column,
-                end_line: diagnostic.line,
-                end_column: diagnostic.column,
-            };
+            let at = Span::point(diagnostic.line, diagnostic.column);
             for action in workspace.code_actions(&path, at) {
                 assert!(inside(&action.range, &lines), "{path}: {action:?}");
             }

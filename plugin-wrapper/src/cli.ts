@@ -15,6 +15,7 @@ import { LSP_USAGE, runLsp } from './commands/lsp';
 import { MANIFEST_USAGE, runManifest } from './commands/manifest';
 import { RENDER_USAGE, runRender } from './commands/render';
 import { commandRoot, confineIfInside, confinePath, displayPath, OUTSIDE_ROOT_HINT, OutsideRootError } from './root';
+import { fileSkeletonReader } from './skeletonReader';
 
 const USAGE = `Usage: trellis <command> [options]
 
@@ -179,6 +180,7 @@ function runParams(args: string[]): number {
       applyDefaults: flags['apply-defaults'] === true,
       secrets,
       path: shownPath,
+      files: fileSkeletonReader('.', { root }),
     }));
   } catch (error) {
     process.stderr.write(`${formatCoreError(error as TrellisError)}\n`);

@@ -59,19 +59,20 @@ test('an empty file, a JSON array and a YAML scalar are errors the catalog would
   });
 });
 
+// `uppr` is a typo of a known filter: an error (an unknown name would be a warning without --manifest).
 test('a finding on a 200 KB line prints a short code frame, and every format stays bounded', () => {
-  const line = `      input: {message: '${'a'.repeat(100_000)} \${{ parameters.name | nosuchfilter }} ${'b'.repeat(100_000)}'}`;
+  const line = `      input: {message: '${'a'.repeat(100_000)} \${{ parameters.name | uppr }} ${'b'.repeat(100_000)}'}`;
   const files = { 'template.yaml': `${TEMPLATE_HEAD}    - id: log\n      action: debug:log\n${line}\n` };
   inTempDir(files, dir => {
     const text = trellis(dir, ['check', 'template.yaml']);
     assert.equal(text.status, 1, text.stderr);
-    assert.match(text.stdout, /^error\[unknown-filter\]: unknown filter `nosuchfilter`/m);
+    assert.match(text.stdout, /^error\[unknown-filter\]: unknown filter `uppr`/m);
     const frame = text.stdout.split('\n').filter(l => /^\d+ \|/.test(l));
     assert.equal(frame.length, 1, text.stdout);
     // 400 characters around the filter name, 100 of them before it, and `...` where text was cut.
-    assert.match(frame[0], /^14 \| \.\.\.a{77} \$\{\{ parameters\.name \| nosuchfilter \}\} b{284}\.\.\.$/);
+    assert.match(frame[0], /^14 \| \.\.\.a{77} \$\{\{ parameters\.name \| uppr \}\} b{292}\.\.\.$/);
     const carets = text.stdout.split('\n').find(l => /^ +\| +\^+$/.test(l));
-    assert.equal(carets.indexOf('^'), frame[0].indexOf('nosuchfilter'), text.stdout);
+    assert.equal(carets.indexOf('^'), frame[0].indexOf('uppr'), text.stdout);
     assert.ok(text.stdout.length < 2_000, `${text.stdout.length} bytes`);
     for (const format of ['json', 'sarif', 'github']) {
       const run = trellis(dir, ['check', 'template.yaml', '--format', format]);

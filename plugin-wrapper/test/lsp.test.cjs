@@ -22,6 +22,10 @@ if (!fs.existsSync(corpus)) {
 const repository = path.join(corpus, 'backstage__demo');
 const templateDir = path.join(repository, 'demo-template/template');
 const corpusTemplate = path.join(templateDir, 'template.yaml');
+// A corpus template that has findings without a manifest (a custom action, custom form fields,
+// an input its action does not declare), opened in place beside the demo.
+const findingsRepository = path.join(corpus, 'TeraSky-OSS__backstage-plugins');
+const findingsTemplate = path.join(findingsRepository, 'examples/template/template.yaml');
 const uriOf = (file) => `file://${file}`;
 
 /** Replaces `from` (which must occur exactly once) with `to`. */
@@ -69,7 +73,7 @@ test('an editor session over stdio: findings, fixes, completion, hover, definiti
   const server = startLspServer();
   t.after(() => server.child.kill());
 
-  const init = await server.initialize([repository, dir]);
+  const init = await server.initialize([repository, dir, findingsRepository]);
   assert.deepEqual(init.capabilities.completionProvider.triggerCharacters, ['.', '|']);
   assert.equal(init.capabilities.hoverProvider, true);
   assert.equal(init.capabilities.definitionProvider, true);
@@ -77,18 +81,20 @@ test('an editor session over stdio: findings, fixes, completion, hover, definiti
   assert.equal(init.serverInfo.name, 'trellis');
   const { connection } = server;
 
-  await t.test('a corpus template opened in place gets exactly what trellis check finds', async () => {
-    const text = fs.readFileSync(corpusTemplate, 'utf8');
-    connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(corpusTemplate), languageId: 'yaml', version: 1, text } });
-    const { diagnostics } = await server.diagnosticsFor(uriOf(corpusTemplate));
-    const cli = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'check', corpusTemplate, '--format', 'json'], { encoding: 'utf8' });
-    const expected = JSON.parse(cli.stdout).diagnostics;
-    assert.ok(expected.length > 0, 'the demo template has findings (unknown module actions)');
-    assert.deepEqual(
-      diagnostics.map((d) => [d.code, d.severity, d.range.start.line + 1, d.range.start.character + 1, d.message.split('\n')[0]]),
-      expected.map((d) => [d.rule, { error: 1, warning: 2, info: 3 }[d.severity], d.line, d.column, d.message]),
-    );
-    assert.ok(diagnostics.every((d) => d.source === 'trellis'));
+  await t.test('corpus templates opened in place get exactly what trellis check finds', async () => {
+    for (const template of [corpusTemplate, findingsTemplate]) {
+      const text = fs.readFileSync(template, 'utf8');
+      connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(template), languageId: 'yaml', version: 1, text } });
+      const { diagnostics } = await server.diagnosticsFor(uriOf(template));
+      const cli = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'check', template, '--format', 'json'], { encoding: 'utf8' });
+      const expected = JSON.parse(cli.stdout).diagnostics;
+      assert.deepEqual(
+        diagnostics.map((d) => [d.code, d.severity, d.range.start.line + 1, d.range.start.character + 1, d.message.split('\n')[0]]),
+        expected.map((d) => [d.rule, { error: 1, warning: 2, info: 3 }[d.severity], d.line, d.column, d.message]),
+      );
+      assert.ok(diagnostics.every((d) => d.source === 'trellis'));
+      if (template === findingsTemplate) assert.ok(expected.length > 0, 'the template has findings without a manifest');
+    }
   });
 
   const file = path.join(dir, 'template.yaml');

@@ -15,7 +15,8 @@ use super::suggest::Suggestions;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::ParseOptions;
 use crate::error::Span;
-use crate::yaml::{escape_pointer_segment, Document, SourceMap};
+use crate::placeholders::{Gravity, Problem, Resolved};
+use crate::yaml::{escape_pointer_segment, SourceMap};
 
 /// A string in the template that Backstage renders (step `input`/`if`/`each`, `output`,
 /// page `when`) and that holds template syntax, parsed with what it reads and calls.
@@ -50,8 +51,14 @@ pub struct Context<'a> {
     /// Actions, filters and globals known for this run.
     pub manifest: &'a crate::manifest::Manifest,
     pub source: &'a str,
+    /// The document with the catalog's placeholders resolved: nodes from included files carry
+    /// their file in their spans (`Span::file`).
     pub entity: Value,
     pub map: SourceMap,
+    /// The files placeholders included, by file id − 1 (`SourceMap::included` names them).
+    pub included: Vec<IncludedText>,
+    /// Placeholders that were not resolved (read by the `placeholder-*` rules).
+    pub placeholder_problems: Vec<Problem>,
     pub strings: Vec<TemplatedString>,
     /// The skeletons of fetch steps, read when the check was given a [`SkeletonSource`].
     pub skeletons: Vec<Skeleton>,
@@ -64,6 +71,13 @@ pub struct Context<'a> {
     /// Where the characters of scalars sit in the file, by pointer, made on first use: a long
     /// string with many findings is mapped once, not once per finding.
     scalars: RefCell<HashMap<String, Rc<ScalarPositions>>>,
+}
+
+/// The text of an included file, with what locating positions in it needs.
+pub struct IncludedText {
+    pub text: String,
+    chars: Vec<char>,
+    lines: LineIndex,
 }
 
 /// The characters of one scalar value: where each sits in the file, and where each starts in
@@ -93,16 +107,23 @@ impl<'a> Context<'a> {
     pub fn new(
         file: &'a str,
         source: &'a str,
-        document: Document,
+        resolved: Resolved,
         manifest: &'a crate::manifest::Manifest,
         skeleton_source: Option<&dyn SkeletonSource>,
     ) -> Context<'a> {
+        let included = resolved
+            .texts
+            .into_iter()
+            .map(|text| IncludedText { chars: text.chars().collect(), lines: LineIndex::new(&text), text })
+            .collect();
         let mut context = Context {
             file,
             manifest,
             source,
-            entity: document.value,
-            map: document.map,
+            entity: resolved.document.value,
+            map: resolved.document.map,
+            included,
+            placeholder_problems: resolved.problems,
             strings: Vec::new(),
             skeletons: Vec::new(),
             step_ids: StepIds::of(&[]),
@@ -211,7 +232,8 @@ impl<'a> Context<'a> {
             let byte = (0..=byte).rev().find(|b| value.is_char_boundary(*b)).unwrap_or(0);
             positions.chars_before(byte)
         };
-        span_in_value(&positions.in_file, to_chars(start), to_chars(end.max(start + 1)), &self.lines, fallback)
+        let (_, lines) = self.text_of(&fallback);
+        span_in_value(&positions.in_file, to_chars(start), to_chars(end.max(start + 1)), lines, fallback)
     }
 
     /// The positions of the characters of the string `value` at `pointer` (mapped once).
@@ -221,13 +243,30 @@ impl<'a> Context<'a> {
         }
         let node = self.map.get(pointer)?;
         let (raw_start, raw_end) = node.chars;
-        let raw = self.chars.get(raw_start..raw_end)?;
-        let positions = Rc::new(ScalarPositions {
-            in_file: RawScalar { chars: raw, start: raw_start }.map(value),
-            byte_starts: value.char_indices().map(|(at, _)| at).collect(),
-        });
+        let (chars, _) = self.text_of(&node.value);
+        let raw = chars.get(raw_start..raw_end)?;
+        let in_file = match self.map.included_file(&node.value) {
+            // `$text`: the value is the file's text itself.
+            Some(file) if file.verbatim => (raw_start..raw_start + value.chars().count()).map(Some).collect(),
+            _ => RawScalar { chars: raw, start: raw_start }.map(value),
+        };
+        let positions =
+            Rc::new(ScalarPositions { in_file, byte_starts: value.char_indices().map(|(at, _)| at).collect() });
         self.scalars.borrow_mut().insert(pointer.to_string(), positions.clone());
         Some(positions)
+    }
+
+    /// The characters and line starts of the file `span` is in.
+    fn text_of(&self, span: &Span) -> (&[char], &LineIndex) {
+        match (span.file as usize).checked_sub(1).and_then(|index| self.included.get(index)) {
+            Some(included) => (&included.chars, &included.lines),
+            None => (&self.chars, &self.lines),
+        }
+    }
+
+    /// The path of the file `span` is in (the template's, or an included file's).
+    pub fn file_of(&self, span: &Span) -> &str {
+        self.map.file_name(span, self.file)
     }
 
     /// The suggestion for `name` among `candidates` (see [`Suggestions::closest`]).
@@ -235,7 +274,24 @@ impl<'a> Context<'a> {
         self.suggestions.closest(name, candidates)
     }
 
-    /// Builds a diagnostic in this file.
+    /// The findings of rule `rule` among the placeholders that were not resolved (in the
+    /// template, or in the included file they are in); one Trellis could not read is a warning.
+    pub fn placeholder_findings(&self, rule: &super::RuleInfo) -> Vec<Diagnostic> {
+        self.placeholder_problems
+            .iter()
+            .filter(|problem| problem.rule == rule.id)
+            .map(|problem| {
+                let severity = match problem.gravity {
+                    Gravity::Error => rule.default_severity,
+                    Gravity::NotRead => Severity::Warning,
+                };
+                self.diagnostic(rule.id, severity, problem.span, problem.message.clone(), Some(problem.hint.clone()))
+            })
+            .collect()
+    }
+
+    /// Builds a diagnostic in the file `span` is in: this template, or a file one of its
+    /// placeholders included.
     pub fn diagnostic(
         &self,
         rule: &'static str,
@@ -244,7 +300,7 @@ impl<'a> Context<'a> {
         message: String,
         hint: Option<String>,
     ) -> Diagnostic {
-        diagnostic_in(self.file.to_string(), rule, severity, span, message, hint)
+        diagnostic_in(self.file_of(&span).to_string(), rule, severity, span, message, hint)
     }
 }
 

@@ -147,11 +147,11 @@ pub fn span_in_value(map: &[Option<usize>], start: usize, end: usize, lines: &Li
         (Some(a), Some(b)) => {
             let (line, column) = lines.position(a);
             let (end_line, end_column) = lines.position(b + 1);
-            Span { line, column, end_line, end_column }
+            Span::new(line, column, end_line, end_column).in_file(fallback.file)
         }
         (Some(a), None) => {
             let (line, column) = lines.position(a);
-            Span { line, column, end_line: line, end_column: column + 1 }
+            Span::new(line, column, line, column + 1).in_file(fallback.file)
         }
         _ => fallback,
     }

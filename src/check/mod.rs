@@ -26,6 +26,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use crate::diagnostics::{self, Diagnostic, Format, Severity, Summary};
+use crate::error::Span;
 use crate::manifest::Manifest;
 
 pub use baseline::Baseline;
@@ -179,12 +180,16 @@ pub fn check_source(source: &str, options: &CheckOptions) -> CheckResult {
     check_source_with(source, options, None)
 }
 
-/// Checks every Template document in `source`, reading the skeletons of its fetch steps
-/// through `skeletons` when given.
+/// Checks every Template document in `source`, reading the skeletons of its fetch steps and the
+/// files its catalog placeholders include through `skeletons` when given.
 pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option<&dyn SkeletonSource>) -> CheckResult {
     let file = options.path.clone().unwrap_or_else(|| "template.yaml".into());
     let mut diagnostics = Vec::new();
     let mut sources: Vec<(String, String)> = Vec::new();
+    // Where placeholders were left as written (file, span): other rules' findings there are about
+    // the placeholder mapping, which the placeholder's own finding explains.
+    let mut unresolved: Vec<(String, Span)> = Vec::new();
+    let mut included: Vec<(String, String)> = Vec::new();
     match crate::yaml::parse_documents(source, Some(&file)) {
         Err(error) => diagnostics.push(rules::yaml_syntax::from_error(&file, &error)),
         Ok(documents) => {
@@ -195,22 +200,41 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
                 if document.value.get("kind").and_then(|k| k.as_str()) != Some("Template") {
                     continue;
                 }
-                let context = Context::new(&file, source, document, manifest, skeletons);
+                let resolved = crate::placeholders::resolve(document, &file, skeletons);
+                let context = Context::new(&file, source, resolved, manifest, skeletons);
                 walk::run_rules(&context, &mut diagnostics);
                 keep_skeleton_texts(&context, &diagnostics, &mut sources);
+                keep_included_texts(&context, &diagnostics, &mut included);
+                unresolved.extend(
+                    context
+                        .placeholder_problems
+                        .iter()
+                        .filter_map(|problem| context.map.get(&problem.pointer))
+                        .map(|node| (context.file_of(&node.value).to_string(), node.value)),
+                );
             }
         }
     }
     for diagnostic in &mut diagnostics {
         diagnostic.bound_texts();
     }
-    let suppressed = suppressions(source);
-    diagnostics.retain(|d| !options.ignore.iter().any(|r| r == d.rule) && !(d.file == file && suppressed.silences(d)));
+    // `# trellis-ignore` comments of the template and of the files it includes.
+    let suppressed: Vec<(&str, Suppressions)> = std::iter::once((file.as_str(), suppressions(source)))
+        .chain(included.iter().map(|(path, text)| (path.as_str(), suppressions(text))))
+        .collect();
+    diagnostics.retain(|d| {
+        !options.ignore.iter().any(|r| r == d.rule)
+            && !suppressed.iter().any(|(path, comments)| d.file == *path && comments.silences(d))
+            && (d.rule.starts_with("placeholder-")
+                || !unresolved.iter().any(|(at, span)| *at == d.file && contains(span, d)))
+    });
     // The template's own findings first, then those in skeleton files by path.
     diagnostics.sort_by(|a, b| {
         (a.file != file, &a.file, a.line, a.column, a.rule).cmp(&(b.file != file, &b.file, b.line, b.column, b.rule))
     });
     diagnostics.dedup();
+    drop(suppressed);
+    sources.extend(included);
     let summary = Summary::of(&diagnostics, 1);
     CheckResult { diagnostics, summary, sources }
 }
@@ -231,6 +255,21 @@ fn failure(file: &str, error: &str) -> Diagnostic {
     );
     diagnostic.bound_texts();
     diagnostic
+}
+
+/// Whether diagnostic `d` starts inside `span`.
+fn contains(span: &Span, d: &Diagnostic) -> bool {
+    (span.line, span.column) <= (d.line, d.column) && (d.line, d.column) <= (span.end_line, span.end_column)
+}
+
+/// The texts of included files that diagnostics point into, for code frames.
+fn keep_included_texts(context: &Context, diagnostics: &[Diagnostic], out: &mut Vec<(String, String)>) {
+    for (file, included) in context.map.included().iter().zip(&context.included) {
+        let pointed_at = diagnostics.iter().any(|d| d.file == file.path);
+        if pointed_at && !out.iter().any(|(path, _)| *path == file.path) {
+            out.push((file.path.clone(), included.text.clone()));
+        }
+    }
 }
 
 /// The texts of skeleton files that diagnostics point into.

@@ -324,7 +324,7 @@ impl Skeleton {
 pub fn span_in(text: &str, start: usize, end: usize) -> Span {
     let (line, column) = engine::position(text, start);
     let (end_line, end_column) = engine::position(text, end.max(start + 1));
-    Span { line, column, end_line, end_column }
+    Span::new(line, column, end_line, end_column)
 }
 
 /// Reads the skeleton of every fetch step of a template at `template_path`.

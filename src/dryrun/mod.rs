@@ -317,7 +317,7 @@ fn validated_parameters(template: &Template, options: &DryRunOptions) -> Result<
         let span = first.line.map(|line| crate::error::Span::point(line, first.column.unwrap_or(1)));
         return Err(TrellisError::new("invalid-values", format!("the values are not valid: {}", all.join("; ")))
             .at(span)
-            .in_file(Some(file))
+            .in_file(Some(first.file.as_deref().unwrap_or(file)))
             .with_hint("fix the values file (trellis params shows every error with its place)"));
     }
     Ok(checked.values)
@@ -412,7 +412,7 @@ impl<'a> Runner<'a> {
                     error.message,
                     self.locator.template.entity.pointer(&at).and_then(Value::as_str).unwrap_or_default()
                 ),
-                file: self.locator.file.to_string(),
+                file: self.locator.file_of(span).to_string(),
                 line: span.map(|s| s.line),
                 column: span.map(|s| s.column),
             };
@@ -550,7 +550,7 @@ impl<'a> Runner<'a> {
                     message: format!(
                         "{message} (a task fails here; Backstage's dry-run skips this step before checking its input)"
                     ),
-                    file: self.locator.file.to_string(),
+                    file: error.file.clone().unwrap_or_else(|| self.locator.file.to_string()),
                     line: error.span.map(|s| s.line),
                     column: error.span.map(|s| s.column),
                 });
@@ -693,7 +693,7 @@ impl<'a> Runner<'a> {
         let span = self.locator.node(pointer);
         Warning {
             message,
-            file: self.locator.file.to_string(),
+            file: self.locator.file_of(span).to_string(),
             line: span.map(|s| s.line),
             column: span.map(|s| s.column),
         }

@@ -28,12 +28,7 @@ pub fn code_actions(path: &str, text: &str, diagnostics: &[Diagnostic], range: S
         .iter()
         .filter_map(|diagnostic| {
             let suggestion = diagnostic.suggestion.as_ref()?;
-            let at = Span {
-                line: diagnostic.line,
-                column: diagnostic.column,
-                end_line: diagnostic.end_line,
-                end_column: diagnostic.end_column,
-            };
+            let at = Span::new(diagnostic.line, diagnostic.column, diagnostic.end_line, diagnostic.end_column);
             if diagnostic.file != path || !overlaps(&at, &range) {
                 return None;
             }
@@ -70,7 +65,7 @@ spec:
 ";
         let options = CheckOptions { path: Some("/w/t.yaml".into()), ..CheckOptions::default() };
         let diagnostics = check_source(text, &options).diagnostics;
-        let line = |line: u32| Span { line, column: 1, end_line: line, end_column: 200 };
+        let line = |line: u32| Span::new(line, 1, line, 200);
         let titles = |range| -> Vec<String> {
             super::code_actions("/w/t.yaml", text, &diagnostics, range).into_iter().map(|a| a.title).collect()
         };
@@ -78,7 +73,7 @@ spec:
         assert_eq!(titles(line(9)), ["Change `debug:logg` to `debug:log`"]);
         assert!(titles(line(10)).is_empty());
         // A cursor (empty range) right after the name.
-        let after = Span { line: 11, column: 37, end_line: 11, end_column: 37 };
+        let after = Span::new(11, 37, 11, 37);
         let actions = super::code_actions("/w/t.yaml", text, &diagnostics, after);
         assert_eq!(actions.len(), 1);
         assert_eq!(

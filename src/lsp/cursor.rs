@@ -131,7 +131,7 @@ impl<'s> Cursor<'s> {
             source,
             chars,
             lines,
-            template: Template { entity: document.value, map: document.map },
+            template: Template { entity: document.value, map: document.map, included: Vec::new() },
             nodes: Vec::new(),
             offset,
             position,
@@ -173,7 +173,7 @@ impl<'s> Cursor<'s> {
     pub fn span(&self, start: usize, end: usize) -> Span {
         let (line, column) = self.lines.position(start);
         let (end_line, end_column) = self.lines.position(end);
-        Span { line, column, end_line, end_column }
+        Span::new(line, column, end_line, end_column)
     }
 
     /// The text of 1-based `line`, without its line break.

@@ -266,7 +266,7 @@ spec:
         let readme = format!("{root}/skeleton/README.md");
         ws.set_document(&readme, "# ${{ values.name }}\n${{ values.nmae }}\n");
         assert_eq!(summary(&ws.diagnose(&disk), &root), ["/skeleton/README.md: skeleton-values@2"]);
-        let fixes = ws.code_actions(&readme, Span { line: 2, column: 1, end_line: 2, end_column: 100 });
+        let fixes = ws.code_actions(&readme, Span::new(2, 1, 2, 100));
         let fixes: Vec<(&str, (u32, u32, u32))> =
             fixes.iter().map(|f| (f.title.as_str(), (f.range.line, f.range.column, f.range.end_column))).collect();
         assert_eq!(fixes, [("Change `nmae` to `name`", (2, 12, 16))], "the quick fix is in the skeleton file");

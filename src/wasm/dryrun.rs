@@ -63,8 +63,9 @@ pub fn dry_run_template(
         seed: options.seed,
     };
     let file = Some(dry_run_options.template_path.as_str());
-    let template = Template::parse(source, SourceFormat::Yaml, file).map_err(js_error)?;
     let reader = JsSource::required(reader, "dryRunTemplate")?;
+    // The catalog's placeholders resolved as it resolves them before the scaffolder runs.
+    let template = Template::parse_with(source, SourceFormat::Yaml, file, Some(&reader)).map_err(js_error)?;
     let result = crate::dryrun::run(&template, source, &dry_run_options, &reader).map_err(js_error)?;
     let out = js_sys::Object::new();
     let set = |key: &str, value: &JsValue| {

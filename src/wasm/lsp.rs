@@ -115,6 +115,6 @@ impl LspWorkspace {
     /// diagnostics of `path` touching the range.
     #[wasm_bindgen(js_name = codeActions)]
     pub fn code_actions(&self, path: &str, line: u32, column: u32, end_line: u32, end_column: u32) -> String {
-        to_json(&self.inner.code_actions(path, Span { line, column, end_line, end_column }))
+        to_json(&self.inner.code_actions(path, Span::new(line, column, end_line, end_column)))
     }
 }

@@ -76,7 +76,7 @@ impl<'a> Tree<'a> {
 }
 
 pub(super) fn span_between(start: Marker, end: Marker) -> Span {
-    Span { line: start.line() as u32, column: column(start), end_line: end.line() as u32, end_column: column(end) }
+    Span::new(start.line() as u32, column(start), end.line() as u32, column(end))
 }
 
 /// A marker's 1-based column, counted in characters like Trellis' other positions: saphyr does

@@ -55,7 +55,7 @@ pub(super) fn convert(tree: &Tree, stand_ins: &StandIns, budget: &mut usize) -> 
     }
     oddities.sort_by_key(|o| (o.span.line, o.span.column));
     let nodes = converter.entries.into_iter().collect();
-    Ok((value, SourceMap { nodes, oddities }))
+    Ok((value, SourceMap { nodes, oddities, included: Vec::new() }))
 }
 
 /// What `yaml` keeps for an anchored node while converting (its `anchors` map).
@@ -620,7 +620,7 @@ fn json_size(value: &Value) -> usize {
 }
 
 /// Canonical array indices first, ascending, then the other keys in insertion order.
-fn js_property_order(entries: Map<String, Value>) -> Map<String, Value> {
+pub(crate) fn js_property_order(entries: Map<String, Value>) -> Map<String, Value> {
     let mut indexed = Vec::new();
     let mut named = Vec::new();
     for (key, value) in entries {

@@ -1,4 +1,5 @@
-//! Rendering templated values the way Backstage's scaffolder does (spec §3.3).
+//! Rendering templated values the way Backstage's scaffolder does (docs/backstage-behaviour.md,
+//! "Template engine").
 //!
 //! * [`render_string`]: a template to text.
 //! * [`render_value`]: Nunjitsu's `renderValue(…, {coercion: 'json'})`: a lone `${{ }}` keeps its
@@ -17,7 +18,7 @@ use serde_json::Value as Json;
 
 use crate::engine::eval::{ErrorKind, EvalError, EvalOptions, Evaluator, Extensions, Limits, Output};
 use crate::engine::value::{utf16_len, Entries, Value};
-use crate::engine::{ast, methods, ParseOptions};
+use crate::engine::{ast, methods, walk, ParseOptions};
 
 /// How templates are read and run.
 #[derive(Clone, Default)]
@@ -68,20 +69,21 @@ pub struct Context {
 impl Context {
     /// The top-level names of a JSON object (anything else gives an empty context).
     pub fn from_json(json: &Json) -> Context {
-        match Value::from_json(json) {
-            Value::Object(entries) => Context { entries: (*entries).clone() },
+        match &Value::from_json(json) {
+            Value::Object(entries) => Context { entries: (**entries).clone() },
             _ => Context::default(),
         }
     }
 
     /// The top-level names of JSON text (an object; anything else gives an empty context).
     pub fn from_json_text(text: &str) -> Result<Context, String> {
-        match crate::engine::json::parse(text) {
+        match crate::engine::json::parse(text).as_mut() {
             Ok(Value::Object(entries)) => {
+                let entries = std::mem::take(entries);
                 Ok(Context { entries: Rc::try_unwrap(entries).unwrap_or_else(|shared| (*shared).clone()) })
             }
             Ok(_) => Ok(Context::default()),
-            Err(e) => Err(format!("the context is not valid JSON: {e}")),
+            Err(e) => Err(crate::engine::json::read_error("the context", e)),
         }
     }
 
@@ -298,6 +300,7 @@ fn with_evaluator<T>(
         context
     };
     let eval_options = eval_options(options);
+    let _walks = walk::Metered::start();
     let mut evaluator = Evaluator::new(&context.entries, &eval_options, extensions);
     run(&mut evaluator, &parsed.template.body).map_err(|e| {
         let mut error = located(e, source);
@@ -380,8 +383,8 @@ pub fn render_input_text(
     extensions: &Extensions,
 ) -> Result<Option<String>, RenderError> {
     let input: crate::engine::json::Input = serde_json::from_str(input_json).map_err(|e| RenderError {
-        kind: ErrorKind::Evaluation,
-        message: format!("the input is not valid JSON: {e}"),
+        kind: if crate::engine::json::is_too_deep(&e) { ErrorKind::Limit } else { ErrorKind::Evaluation },
+        message: crate::engine::json::read_error("the input", &e),
         line: 1,
         column: 1,
         end_line: 1,
@@ -473,11 +476,13 @@ pub fn render_native(
     extensions: &Extensions,
 ) -> Result<Value, RenderError> {
     with_evaluator(source, context, options, extensions, |evaluator, body| {
-        if let [ast::Node { kind: ast::NodeKind::Output(expr), .. }] = body {
+        if let [ast::Node { kind: ast::NodeKind::Output(expr), range }] = body {
+            let value = evaluator.eval_top(expr)?;
+            evaluator.check_walkable(&value).map_err(|e| EvalError { range: *range, ..e })?;
             // The value leaves the renderer as plain data: a safe string is a string again.
-            return match evaluator.eval_top(expr)? {
-                Value::Safe(text) => Ok(Value::Str(text)),
-                other => Ok(other),
+            return match &value {
+                Value::Safe(text) => Ok(Value::Str(text.clone())),
+                _ => Ok(value),
             };
         }
         let mut out = Output { text: String::new(), json: None };

@@ -216,3 +216,10 @@ fn set_value_changes_an_unshared_context_in_place_like_with_value() {
     assert!(!context.set_value(&["steps", "c"], &json!({})));
     assert_ne!(read(&context), read(&before));
 }
+
+#[test]
+fn batch_pads_only_with_a_truthy_fill_as_nunjitsu_does() {
+    assert_eq!(text("${{ [1, 2, 3] | batch(2, 0) | dump }}", json!({})), "[[1,2],[3]]");
+    assert_eq!(text("${{ [1, 2, 3] | batch(2, '') | dump }}", json!({})), "[[1,2],[3]]");
+    assert_eq!(text("${{ [1, 2, 3] | batch(2, 'x') | dump }}", json!({})), "[[1,2],[3,\"x\"]]");
+}

@@ -13,6 +13,8 @@ pub mod input_value_type;
 pub mod parameter_default_invalid;
 pub mod parameter_required_undeclared;
 pub mod parameter_schema_invalid;
+pub mod placeholder_include;
+pub mod placeholder_nested;
 pub mod secret_looking_field;
 pub mod skeleton_ci_expression;
 pub mod skeleton_glob_unmatched;
@@ -39,6 +41,8 @@ use super::Rule;
 pub const ALL: &[&Rule] = &[
     &yaml_syntax::RULE,
     &yaml_oddity::RULE,
+    &placeholder_include::RULE,
+    &placeholder_nested::RULE,
     &entity_structure::RULE,
     &expression_syntax::RULE,
     &duplicate_step_id::RULE,

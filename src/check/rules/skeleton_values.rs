@@ -285,13 +285,12 @@ impl Optional<'_> {
     }
 
     fn expr(&mut self, expr: &Expr) {
-        match &expr.kind {
+        expr.walk(|expr| match &expr.kind {
             ExprKind::Filter { value, name, .. } if name == "default" || name == "d" => self.ranges.push(value.range),
             ExprKind::Test { value, .. } => self.ranges.push(value.range),
             ExprKind::Binary { op: BinaryOp::Or, left, .. } => self.ranges.push(left.range),
             ExprKind::InlineIf { cond, then, .. } => self.guard(cond, Some(then.range)),
             _ => {}
-        }
-        expr.for_each_child(&mut |child| self.expr(child));
+        });
     }
 }

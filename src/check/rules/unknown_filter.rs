@@ -54,7 +54,8 @@ impl Visitor for UnknownFilter<'_> {
                 continue;
             }
             let fails = format!("unknown filter `{name}`: Backstage fails this render and passes the raw text on");
-            let verdict = unknown_name::verdict(name, self.known.all(), context.manifest.complete, &context.suggestions);
+            let verdict =
+                unknown_name::verdict(name, self.known.all(), context.manifest.complete, &context.suggestions);
             let near = match verdict {
                 Verdict::Typo(near) => Some(near),
                 _ => None,

@@ -37,7 +37,7 @@ impl Call<'_, '_> {
             "apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template", "metadata": {"name": "inline"},
             "spec": {"type": "inline", "steps": [], "parameters": schema}
         });
-        let template = crate::template::Template { entity: inline, map: Default::default() };
+        let template = crate::template::Template { entity: inline, map: Default::default(), included: Vec::new() };
         let values = self.input.get("values").cloned().unwrap_or_else(|| json!({}));
         let options = ParameterOptions { compat: Compat::Backstage, ..ParameterOptions::default() };
         let result = params::validate_parameters(&template, &values, &options)
