@@ -53,6 +53,9 @@ pub struct CheckResult {
     /// `(path, text)` of the skeleton files diagnostics point into, for code frames.
     #[serde(skip)]
     pub sources: Vec<(String, String)>,
+    /// The skeleton files of its fetch steps that Backstage renders before anything reads them.
+    #[serde(skip)]
+    pub rendered_skeleton_files: HashSet<String>,
 }
 
 /// The rules as `(id, description, default severity)`, for SARIF and `trellis rules`.
@@ -108,11 +111,15 @@ impl Checked {
         ignore: &[String],
         skeletons: Option<&dyn SkeletonSource>,
     ) -> Checked {
-        let mut diagnostics = Vec::new();
+        // Each file's own findings, in order.
+        let mut found: Vec<Vec<Diagnostic>> = Vec::new();
         let mut skeleton_texts = Vec::new();
+        let mut rendered = HashSet::new();
         for (index, file) in files.iter().enumerate() {
+            let mut diagnostics = Vec::new();
             if let Some(Some(error)) = failures.get(index) {
                 diagnostics.push(failure(&file.path, error));
+                found.push(diagnostics);
                 continue;
             }
             let options =
@@ -124,6 +131,7 @@ impl Checked {
                 Ok(result) => {
                     diagnostics.extend(result.diagnostics);
                     skeleton_texts.extend(result.sources);
+                    rendered.extend(result.rendered_skeleton_files);
                 }
                 Err(panic) => {
                     let what = panic
@@ -134,7 +142,18 @@ impl Checked {
                     diagnostics.push(failure(&file.path, &format!("panicked: {what}")));
                 }
             }
+            found.push(diagnostics);
         }
+        // A file that a template's fetch step renders (a template of templates, say) is text
+        // with `${{ }}` and `{% %}` until it is rendered: Backstage never reads it as it is, so
+        // only what the skeleton rules say about it counts, not what checking it as a template
+        // finds.
+        let diagnostics = files
+            .iter()
+            .zip(found)
+            .filter(|(file, _)| !rendered.contains(&file.path))
+            .flat_map(|(_, own)| own)
+            .collect();
         let mut texts: HashMap<String, String> = HashMap::new();
         for (path, text) in
             skeleton_texts.into_iter().rev().chain(files.iter().rev().map(|f| (f.path.clone(), f.text.clone())))
@@ -190,6 +209,7 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     // the placeholder mapping, which the placeholder's own finding explains.
     let mut unresolved: Vec<(String, Span)> = Vec::new();
     let mut included: Vec<(String, String)> = Vec::new();
+    let mut rendered_skeleton_files = HashSet::new();
     match crate::yaml::parse_documents(source, Some(&file)) {
         Err(error) => diagnostics.push(rules::yaml_syntax::from_error(&file, &error)),
         Ok(documents) => {
@@ -204,6 +224,7 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
                 let context = Context::new(&file, source, resolved, manifest, skeletons);
                 walk::run_rules(&context, &mut diagnostics);
                 keep_skeleton_texts(&context, &diagnostics, &mut sources);
+                rendered_skeleton_files.extend(rendered_files(&context));
                 keep_included_texts(&context, &diagnostics, &mut included);
                 unresolved.extend(
                     context
@@ -236,7 +257,18 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     drop(suppressed);
     sources.extend(included);
     let summary = Summary::of(&diagnostics, 1);
-    CheckResult { diagnostics, summary, sources }
+    CheckResult { diagnostics, summary, sources, rendered_skeleton_files }
+}
+
+/// The paths of the skeleton files `context`'s fetch steps render.
+fn rendered_files<'c>(context: &'c Context) -> impl Iterator<Item = String> + 'c {
+    context.skeletons.iter().flat_map(|skeleton| {
+        skeleton
+            .entries()
+            .iter()
+            .filter(|entry| matches!(entry.content, skeleton::Content::Rendered { .. }))
+            .map(|entry| skeleton.file_of(entry))
+    })
 }
 
 /// The finding of a file that could not be checked.
