@@ -208,6 +208,8 @@ function runCheckCommand(args: string[]): number {
         manifest: { type: 'string' },
         ignore: { type: 'string', multiple: true },
         root: { type: 'string' },
+        baseline: { type: 'string' },
+        'update-baseline': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     },
@@ -228,6 +230,8 @@ function runCheckCommand(args: string[]): number {
       manifest: flags.manifest,
       ignore: flags.ignore,
       root: flags.root,
+      baseline: flags.baseline,
+      updateBaseline: flags['update-baseline'],
     });
   } catch (error) {
     if (error instanceof OutsideRootError) throw error;
@@ -236,7 +240,11 @@ function runCheckCommand(args: string[]): number {
     const rule = (error as TrellisError).rule;
     const message = (error as Error).message;
     throw new UsageError(
-      rule === 'invalid-manifest' ? `${displayPath(flags.manifest ?? '')}: ${message}` : message,
+      rule === 'invalid-manifest'
+        ? `${displayPath(flags.manifest ?? '')}: ${message}`
+        : rule === 'invalid-baseline'
+          ? `${displayPath(flags.baseline ?? '')}: ${message}`
+          : message,
       rule === undefined ? CHECK_USAGE : undefined,
     );
   }

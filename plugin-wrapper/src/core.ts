@@ -337,8 +337,12 @@ export function checkFiles(
     manifest?: string;
     ignore?: string[];
     skeletons?: SkeletonReader;
+    /** A baseline file's text (`trellis check --baseline`): the findings it records are left out. */
+    baseline?: string;
+    /** Record every finding: `baseline` in the result is the new file's text. */
+    updateBaseline?: boolean;
   } = {},
-): CheckResult & { report: string } {
+): CheckResult & { report: string; baselined: number; baseline: string | null } {
   const fn = 'checkFiles';
   if (!Array.isArray(files)) throw argumentError(fn, 'files', 'an array of {path, source}', files);
   files.forEach((file, i) => {
@@ -353,6 +357,8 @@ export function checkFiles(
     colour: options.colour === true,
     manifest: expectOptionalString(options.manifest, fn, 'options.manifest') ?? null,
     ignore: options.ignore ?? [],
+    baseline: expectOptionalString(options.baseline, fn, 'options.baseline') ?? null,
+    updateBaseline: options.updateBaseline === true,
   };
   const reader = expectOptionalReader(options.skeletons, fn, 'options.skeletons');
   const filesJson = jsonFor('CheckFiles', files, fn, 'files');

@@ -48,8 +48,15 @@ export interface CoreJson {
   CheckTemplateOptions: { path: string | null };
   CheckResult: CheckResult;
   CheckFiles: { path: string; source: string; failure?: string }[];
-  CheckFilesOptions: { format: ReportFormat; colour: boolean; manifest: string | null; ignore: string[] };
-  CheckReport: CheckResult & { report: string };
+  CheckFilesOptions: {
+    format: ReportFormat;
+    colour: boolean;
+    manifest: string | null;
+    ignore: string[];
+    baseline: string | null;
+    updateBaseline: boolean;
+  };
+  CheckReport: CheckResult & { report: string; baselined: number; baseline: string | null };
   Manifest: { actions: ManifestAction[] };
   RuleDescriptions: RuleDescription[];
   GlobExpansion: { pattern: boolean; files: string[]; truncated: boolean };

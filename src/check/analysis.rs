@@ -222,3 +222,16 @@ mod tests {
         assert_eq!(found, [Some(&"publish-github-pages".to_string()), None, None]);
     }
 }
+
+/// When Backstage refuses step `step`'s input (the `index`-th step): the runner validates each
+/// step's rendered input against the action's input schema as that step starts, after the steps
+/// before it have run (NunjucksWorkflowRunner in @backstage/plugin-scaffolder-backend 4.3.0),
+/// and a step whose `if` is false is never validated.
+pub fn input_refused_when(step: &Value, index: usize) -> String {
+    let name = match step.get("id").and_then(Value::as_str) {
+        Some(id) => format!("step `{id}`"),
+        None => format!("step {}", index + 1),
+    };
+    let after = if index == 0 { "" } else { ", after the steps before it have run" };
+    format!("the task fails when {name} starts (\"Invalid input passed to action\"){after}")
+}

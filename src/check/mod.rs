@@ -7,6 +7,9 @@
 //! (`tests/fixtures/check/<rule>/`), and never use one another.
 
 mod analysis;
+pub mod baseline;
+mod branches;
+mod choices;
 mod context;
 pub mod glob;
 pub(crate) mod locate;
@@ -26,6 +29,7 @@ use crate::diagnostics::{self, Diagnostic, Format, Severity, Summary};
 use crate::error::Span;
 use crate::manifest::Manifest;
 
+pub use baseline::Baseline;
 pub use context::{Context, Place, TemplatedString};
 pub use skeleton::{FsSource, SkeletonSource};
 pub use walk::{Rule, RuleInfo, Visitor};
@@ -49,6 +53,9 @@ pub struct CheckResult {
     /// `(path, text)` of the skeleton files diagnostics point into, for code frames.
     #[serde(skip)]
     pub sources: Vec<(String, String)>,
+    /// The skeleton files of its fetch steps that Backstage renders before anything reads them.
+    #[serde(skip)]
+    pub rendered_skeleton_files: HashSet<String>,
 }
 
 /// The rules as `(id, description, default severity)`, for SARIF and `trellis rules`.
@@ -81,49 +88,110 @@ pub fn check_files(
     colour: bool,
     skeletons: Option<&dyn SkeletonSource>,
 ) -> (Vec<Diagnostic>, Summary, String) {
-    let mut diagnostics = Vec::new();
-    let mut skeleton_texts = Vec::new();
-    for (index, file) in files.iter().enumerate() {
-        if let Some(Some(error)) = failures.get(index) {
-            diagnostics.push(failure(&file.path, error));
-            continue;
+    let checked = Checked::of(files, failures, manifest, ignore, skeletons);
+    let summary = Summary::of(&checked.diagnostics, files.len());
+    let report = checked.report(&summary, format, colour);
+    (checked.diagnostics, summary, report)
+}
+
+/// The findings of a [`check_files`] run, with the texts of the files they are in.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Path → text of every checked file and of the skeleton files findings point into (the
+    /// first file of a path wins, as a search in order would find it).
+    texts: HashMap<String, String>,
+}
+
+impl Checked {
+    /// Checks `files` (see [`check_files`]).
+    pub fn of(
+        files: &[SourceFile],
+        failures: &[Option<String>],
+        manifest: Option<&Manifest>,
+        ignore: &[String],
+        skeletons: Option<&dyn SkeletonSource>,
+    ) -> Checked {
+        // Each file's own findings, in order.
+        let mut found: Vec<Vec<Diagnostic>> = Vec::new();
+        let mut skeleton_texts = Vec::new();
+        let mut rendered = HashSet::new();
+        for (index, file) in files.iter().enumerate() {
+            let mut diagnostics = Vec::new();
+            if let Some(Some(error)) = failures.get(index) {
+                diagnostics.push(failure(&file.path, error));
+                found.push(diagnostics);
+                continue;
+            }
+            let options =
+                CheckOptions { path: Some(file.path.clone()), manifest: manifest.cloned(), ignore: ignore.to_vec() };
+            let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                check_source_with(&file.text, &options, skeletons)
+            }));
+            match checked {
+                Ok(result) => {
+                    diagnostics.extend(result.diagnostics);
+                    skeleton_texts.extend(result.sources);
+                    rendered.extend(result.rendered_skeleton_files);
+                }
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or_else(|| panic.downcast_ref::<&str>().copied())
+                        .unwrap_or("a panic");
+                    diagnostics.push(failure(&file.path, &format!("panicked: {what}")));
+                }
+            }
+            found.push(diagnostics);
         }
-        let options =
-            CheckOptions { path: Some(file.path.clone()), manifest: manifest.cloned(), ignore: ignore.to_vec() };
-        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check_source_with(&file.text, &options, skeletons)
-        }));
-        match checked {
-            Ok(result) => {
-                diagnostics.extend(result.diagnostics);
-                skeleton_texts.extend(result.sources);
+        // A file that a template's fetch step renders (a template of templates, say) is text
+        // with `${{ }}` and `{% %}` until it is rendered: Backstage never reads it as it is, so
+        // only what the skeleton rules say about it counts, not what checking it as a template
+        // finds.
+        let diagnostics = files
+            .iter()
+            .zip(found)
+            .filter(|(file, _)| !rendered.contains(&file.path))
+            .flat_map(|(_, own)| own)
+            .collect();
+        let mut texts: HashMap<String, String> = HashMap::new();
+        for (path, text) in
+            skeleton_texts.into_iter().rev().chain(files.iter().rev().map(|f| (f.path.clone(), f.text.clone())))
+        {
+            texts.insert(path, text);
+        }
+        Checked { diagnostics, texts }
+    }
+
+    /// The text of file `path`, when it was read.
+    pub fn text_of(&self, path: &str) -> Option<String> {
+        self.texts.get(path).cloned()
+    }
+
+    /// The baseline of every finding ([`Baseline::record`]).
+    pub fn baseline(&self) -> Baseline {
+        Baseline::record(&self.diagnostics, &|path| self.text_of(path))
+    }
+
+    /// Leaves out the findings `baseline` records; returns how many.
+    pub fn leave_out(&mut self, baseline: &Baseline) -> usize {
+        let (kept, known) = baseline.filter(std::mem::take(&mut self.diagnostics), &|path| self.text_of(path));
+        self.diagnostics = kept;
+        known
+    }
+
+    /// The report in `format`.
+    pub fn report(&self, summary: &Summary, format: Format, colour: bool) -> String {
+        let sources = |path: &str| self.text_of(path);
+        match format {
+            Format::Text => diagnostics::text::render_report(&self.diagnostics, &sources, summary, colour),
+            Format::Json => diagnostics::json::render(&self.diagnostics, summary),
+            Format::Sarif => {
+                diagnostics::sarif::render(&self.diagnostics, env!("CARGO_PKG_VERSION"), &rule_catalogue())
             }
-            Err(panic) => {
-                let what = panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("a panic");
-                diagnostics.push(failure(&file.path, &format!("panicked: {what}")));
-            }
+            Format::Github => diagnostics::github::render(&self.diagnostics),
         }
     }
-    let summary = Summary::of(&diagnostics, files.len());
-    // The first file of a path wins, as a search in order would find it.
-    let mut texts: HashMap<&str, &String> = HashMap::new();
-    for (path, text) in
-        skeleton_texts.iter().rev().map(|(p, t)| (p, t)).chain(files.iter().rev().map(|f| (&f.path, &f.text)))
-    {
-        texts.insert(path.as_str(), text);
-    }
-    let sources = |path: &str| texts.get(path).map(|text| text.to_string());
-    let report = match format {
-        Format::Text => diagnostics::text::render_report(&diagnostics, &sources, &summary, colour),
-        Format::Json => diagnostics::json::render(&diagnostics, &summary),
-        Format::Sarif => diagnostics::sarif::render(&diagnostics, env!("CARGO_PKG_VERSION"), &rule_catalogue()),
-        Format::Github => diagnostics::github::render(&diagnostics),
-    };
-    (diagnostics, summary, report)
 }
 
 /// Checks every Template document in `source` (skeletons are not read).
@@ -141,6 +209,7 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     // the placeholder mapping, which the placeholder's own finding explains.
     let mut unresolved: Vec<(String, Span)> = Vec::new();
     let mut included: Vec<(String, String)> = Vec::new();
+    let mut rendered_skeleton_files = HashSet::new();
     match crate::yaml::parse_documents(source, Some(&file)) {
         Err(error) => diagnostics.push(rules::yaml_syntax::from_error(&file, &error)),
         Ok(documents) => {
@@ -155,6 +224,7 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
                 let context = Context::new(&file, source, resolved, manifest, skeletons);
                 walk::run_rules(&context, &mut diagnostics);
                 keep_skeleton_texts(&context, &diagnostics, &mut sources);
+                rendered_skeleton_files.extend(rendered_files(&context));
                 keep_included_texts(&context, &diagnostics, &mut included);
                 unresolved.extend(
                     context
@@ -187,7 +257,18 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
     drop(suppressed);
     sources.extend(included);
     let summary = Summary::of(&diagnostics, 1);
-    CheckResult { diagnostics, summary, sources }
+    CheckResult { diagnostics, summary, sources, rendered_skeleton_files }
+}
+
+/// The paths of the skeleton files `context`'s fetch steps render.
+fn rendered_files<'c>(context: &'c Context) -> impl Iterator<Item = String> + 'c {
+    context.skeletons.iter().flat_map(|skeleton| {
+        skeleton
+            .entries()
+            .iter()
+            .filter(|entry| matches!(entry.content, skeleton::Content::Rendered { .. }))
+            .map(|entry| skeleton.file_of(entry))
+    })
 }
 
 /// The finding of a file that could not be checked.

@@ -80,6 +80,10 @@ struct CheckFilesOptions {
     manifest: Option<String>,
     /// Rule ids not to report.
     ignore: Vec<String>,
+    /// A baseline file's text (`--baseline`): its findings are not reported.
+    baseline: Option<String>,
+    /// Record every finding as the new baseline (`--update-baseline`), returned as `baseline`.
+    update_baseline: bool,
 }
 
 #[derive(Deserialize)]
@@ -92,8 +96,10 @@ struct CheckFile {
 }
 
 /// `checkFiles(filesJson, optionsJson, reader?)`: `trellis check` over `[{path, source}]`;
-/// returns JSON `{diagnostics, summary, report}` where `report` is the text in the requested
-/// format. With a skeleton reader, fetch steps' skeletons are checked.
+/// returns JSON `{diagnostics, summary, report, baselined, baseline}` where `report` is the text
+/// in the requested format. With a skeleton reader, fetch steps' skeletons are checked. With
+/// `baseline` (a baseline file's text) the findings it records are left out (`baselined` counts
+/// them); with `updateBaseline` every finding is recorded and `baseline` is the new file's text.
 #[wasm_bindgen(js_name = checkFiles, unchecked_return_type = "Json<\"CheckReport\">")]
 pub fn check_files(
     #[wasm_bindgen(unchecked_param_type = "Json<\"CheckFiles\">")] files_json: &str,
@@ -112,17 +118,40 @@ pub fn check_files(
     let files: Vec<check::SourceFile> =
         files.into_iter().map(|f| check::SourceFile { path: f.path, text: f.source }).collect();
     let manifest = instance_manifest(options.manifest.as_deref())?;
+    let baseline = match options.baseline.as_deref() {
+        Some(text) if !options.update_baseline => Some(
+            check::Baseline::parse(text)
+                .map_err(|e| js_error(TrellisError::new("invalid-baseline", format!("the baseline file is {e}"))))?,
+        ),
+        _ => None,
+    };
     let source = JsSource::optional(reader);
-    let (diagnostics, summary, report) = check::check_files(
+    let mut checked = check::Checked::of(
         &files,
         &failures,
         manifest.as_ref(),
         &options.ignore,
-        format,
-        options.colour,
         source.as_ref().map(|s| s as &dyn SkeletonSource),
     );
-    Ok(serde_json::json!({"diagnostics": diagnostics, "summary": summary, "report": report}).to_string())
+    // Updating records every finding, then reports what is new against it: nothing.
+    let recorded = options.update_baseline.then(|| checked.baseline());
+    let known = match recorded.as_ref().or(baseline.as_ref()) {
+        Some(baseline) => checked.leave_out(baseline),
+        None => 0,
+    };
+    let summary = crate::diagnostics::Summary::of(&checked.diagnostics, files.len());
+    let mut report = checked.report(&summary, format, options.colour);
+    if format == crate::diagnostics::Format::Text && known > 0 {
+        report.push_str(&check::baseline::note(known));
+    }
+    Ok(serde_json::json!({
+        "diagnostics": checked.diagnostics,
+        "summary": summary,
+        "report": report,
+        "baselined": known,
+        "baseline": recorded.map(|b| b.to_text()),
+    })
+    .to_string())
 }
 
 /// `actionManifest(instanceJson?)`: the manifest `trellis check` checks against, as JSON

@@ -262,7 +262,7 @@ impl Expr {
     }
 
     /// Calls `f` with each direct sub-expression, in source order (object keys excluded).
-    pub(crate) fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+    pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         let args = |args: &'a Args, f: &mut dyn FnMut(&'a Expr)| {
             args.positional.iter().chain(args.keyword.iter().map(|(_, e)| e)).for_each(&mut *f)
         };

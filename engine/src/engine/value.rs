@@ -70,7 +70,7 @@ impl Value {
         Value::Object(Rc::new(js_key_order(entries)))
     }
 
-    pub(crate) fn is_undefined(&self) -> bool {
+    pub fn is_undefined(&self) -> bool {
         matches!(self, Value::Undefined)
     }
 

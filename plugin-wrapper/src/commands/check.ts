@@ -28,6 +28,10 @@ Options:
                                     \`trellis manifest --url …\`), added to Backstage's built-ins
   --ignore RULE                     do not report RULE (repeatable); in a file, a comment
                                     \`# trellis-ignore RULE\` silences its line and the next
+  --baseline FILE                   report only findings FILE does not record (a baseline
+                                    written by --update-baseline; docs/cli.md "Baselines")
+  --update-baseline                 record every finding in the --baseline FILE (created or
+                                    replaced) and exit 0
   --no-color                        plain text even on a terminal (NO_COLOR is honoured too)
   --root DIR                        the repository root: nothing outside it is read, and a fetch
                                     url leaving it is an error (url-outside-root) (default: per
@@ -66,6 +70,10 @@ export interface CheckCommandOptions {
   ignore?: string[];
   /** `--root DIR`; default: each template's repository root. */
   root?: string;
+  /** `--baseline FILE`: findings it records are not reported. */
+  baseline?: string;
+  /** `--update-baseline`: write every finding to the `baseline` file instead. */
+  updateBaseline?: boolean;
 }
 
 /** Runs the command; returns the exit status. Throws `Error` for usage and I/O problems. */
@@ -114,18 +122,52 @@ export function runCheck(options: CheckCommandOptions): number {
   if (unknownRule !== undefined) {
     throw new Error(`--ignore ${unknownRule}: no such rule (trellis rules lists them)`);
   }
+  if (options.updateBaseline && options.baseline === undefined) {
+    throw new Error('--update-baseline needs --baseline FILE: the file to write');
+  }
+  const baselineFile = options.baseline && confineIfInside(cwdRoot, options.baseline);
   const result = checkContained(sources, {
     format: options.format as ReportFormat,
     colour: options.colour,
     manifest,
     ignore: options.ignore,
+    baseline: options.updateBaseline ? undefined : readBaselineFile(baselineFile),
+    updateBaseline: options.updateBaseline === true,
     // Template paths are relative to the working directory, and so are skeleton paths; reads
     // stay inside each template's repository root.
     skeletons: fileSkeletonReader('.', { root: rootOf }),
   });
+  if (baselineFile && result.baseline !== null) {
+    writeWhole(baselineFile, result.baseline);
+    process.stderr.write(`wrote ${displayPath(baselineFile)}: ${result.baselined} findings recorded\n`);
+  }
   process.stdout.write(result.report);
   const threshold = SEVERITY_RANK[options.maxSeverity as Severity];
   return result.diagnostics.some(d => SEVERITY_RANK[d.severity] >= threshold) ? 1 : 0;
+}
+
+/** The text of a `--baseline FILE`, or undefined when not given. */
+function readBaselineFile(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const reason = missing ? 'no such file (write one with --update-baseline)' : (error as Error).message;
+    throw new Error(`cannot read the baseline ${displayPath(file)}: ${reason}`);
+  }
+}
+
+/** Writes `text` to `file` whole or not at all: a stopped run leaves the old file. */
+function writeWhole(file: string, text: string): void {
+  const staged = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(staged, text);
+    fs.renameSync(staged, file);
+  } catch (error) {
+    fs.rmSync(staged, { force: true });
+    throw new Error(`cannot write the baseline ${displayPath(file)}: ${(error as Error).message}`);
+  }
 }
 
 /**

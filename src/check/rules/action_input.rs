@@ -1,11 +1,13 @@
-//! `action-input`: step inputs that the action's input schema refuses. Backstage validates
-//! every step's rendered input before running the task's first step and fails the whole task
-//! ("Invalid input passed to action …"). Checked here: unknown input names (when the action
+//! `action-input`: step inputs that the action's input schema refuses. Backstage validates a
+//! step's rendered input with npm `jsonschema` as the step starts and fails the task there
+//! ("Invalid input passed to action …"); module actions' schemas come from zod objects, which
+//! zod-to-json-schema closes with `additionalProperties: false`. Checked here: unknown input names (when the action
 //! allows no others), missing required inputs, and literal values (no expression inside) that
 //! do not match their property's schema.
 
 use serde_json::Value;
 
+use crate::check::analysis::input_refused_when;
 use crate::check::validators::{first_violation, Dialect};
 use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -40,6 +42,7 @@ impl Visitor for ActionInput {
         let input = step.get("input").and_then(Value::as_object).unwrap_or(&empty);
         let properties = schema.get("properties").and_then(Value::as_object);
         let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+        let fails = input_refused_when(step, index);
 
         if let Some(Value::Array(required)) = schema.get("required") {
             for name in required.iter().filter_map(Value::as_str) {
@@ -51,7 +54,7 @@ impl Visitor for ActionInput {
                     RULE.info.id,
                     Severity::Error,
                     context.node_span(&at, true),
-                    format!("`{action_id}` requires the input `{name}`; the task fails before its first step"),
+                    format!("`{action_id}` requires the input `{name}`; {fails}"),
                     Some(format!("add `{name}:` under `input:`")),
                 ));
             }
@@ -68,7 +71,7 @@ impl Visitor for ActionInput {
                         RULE.info.id,
                         Severity::Error,
                         span,
-                        format!("`{action_id}` has no input `{name}`; the task fails before its first step"),
+                        format!("`{action_id}` has no input `{name}`; {fails}"),
                         Some(match near {
                             Some(near) => format!("did you mean `{near}`?"),
                             None => format!("its inputs are: {}", names.join(", ")),
@@ -93,7 +96,7 @@ impl Visitor for ActionInput {
                     Severity::Error,
                     context.node_span(&pointer, false),
                     format!("input `{name}` of `{action_id}`: {error}"),
-                    Some("the task fails before its first step; fix the value to match the action's schema".into()),
+                    Some(format!("{fails}; fix the value to match the action's schema")),
                 ));
             }
         }

@@ -1,8 +1,10 @@
 //! `each-outside-each`: `each.key`/`each.value` in a step that has no `each:`; there it is
-//! undefined and renders empty.
+//! undefined (the message says what the `${{ }}` around it gives then, when the engine can tell).
 
+use crate::check::branches::undefined_effect;
 use crate::check::{Context, Place, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::engine::eval::Extensions;
 use crate::engine::refs::Reference;
 
 pub const RULE: Rule = Rule {
@@ -41,7 +43,11 @@ impl Visitor for EachOutsideEach {
             RULE.info.id,
             Severity::Error,
             context.span_in_string(string, start, end),
-            format!("`each` is undefined in {place}, so this renders empty"),
+            format!(
+                "`each` is undefined in {place}, so {}",
+                undefined_effect(string, read, "each", &|_| true, &Extensions::default())
+                    .unwrap_or_else(|| "what reads it is undefined".into())
+            ),
             Some("add `each:` to the step to repeat it, or use the value directly".into()),
         ));
     }

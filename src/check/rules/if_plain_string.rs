@@ -17,6 +17,26 @@ pub const RULE: Rule = Rule {
 
 struct IfPlainString;
 
+/// The expression a plain-string condition means, when `${{ it }}` parses: the text itself, with
+/// v1beta2's `{{ … }}` around parts of it unwrapped (`{{ parameters.flag }}` means
+/// `parameters.flag`, not `${{ {{ parameters.flag }} }}`).
+fn expression_of(condition: &str) -> Option<String> {
+    let mut expression = String::new();
+    let mut rest = condition;
+    while let Some(open) = rest.find("{{") {
+        let close = rest[open..].find("}}")? + open;
+        expression.push_str(&rest[..open]);
+        expression.push_str(rest[open + 2..close].trim());
+        rest = &rest[close + 2..];
+    }
+    expression.push_str(rest);
+    let expression = expression.trim().to_string();
+    let wrapped = format!("${{{{ {expression} }}}}");
+    let parsed = crate::engine::parse(&wrapped, &crate::engine::ParseOptions::default()).ok()?;
+    // One output and nothing else: the whole text is that one expression.
+    (parsed.body.len() == 1 && !expression.is_empty()).then_some(expression)
+}
+
 impl Visitor for IfPlainString {
     fn step(&mut self, context: &Context, index: usize, step: &Value, out: &mut Vec<Diagnostic>) {
         let Some(Value::String(condition)) = step.get("if") else { return };
@@ -39,7 +59,10 @@ impl Visitor for IfPlainString {
         let hint = if trimmed.is_empty() || trimmed == "false" || trimmed == "0" {
             "write the boolean `if: false` (unquoted) to skip the step".to_string()
         } else {
-            format!("write `if: ${{{{ {trimmed} }}}}` so Backstage evaluates it")
+            match expression_of(trimmed) {
+                Some(expression) => format!("write `if: ${{{{ {expression} }}}}` so Backstage evaluates it"),
+                None => "write the condition as one `${{ … }}` expression so Backstage evaluates it".to_string(),
+            }
         };
         let message = if trimmed.is_empty() {
             "`if` is an empty string, which Backstage treats as false; the intent is unclear".to_string()

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::check::analysis::input_refused_when;
+
 use crate::check::{Context, Place, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::ast::{ExprKind, Literal, NodeKind};
@@ -126,7 +128,8 @@ impl Visitor for InputValueType<'_> {
                 Severity::Error,
                 format!(
                     "input `{name}` of `{action}` must be {expected}, but this value has text around or \
-                     between `${{{{ }}}}` and always renders to a string; the task fails before its first step"
+                     between `${{{{ }}}}` and always renders to a string; {}",
+                    input_refused_when(&context.steps()[index], index)
                 ),
                 "make the whole value one `${{ expression }}`, which keeps the expression's type".to_string(),
             ),

@@ -1,16 +1,28 @@
 //! `skeleton-values`: a skeleton reads `values.X` (`cookiecutter.X` with cookiecutterCompat)
-//! but the step's `values` mapping has no `X`. Backstage renders it as empty.
+//! but the step's `values` mapping has no `X`. Backstage renders it as `undefined`: the message
+//! says what the `${{ }}` around it renders to when the engine can tell (empty,
+//! `undefined/undefined`, a failure).
 //!
 //! Skeletons shared by several templates read optional values on purpose, so reads that show
 //! the author expects absence are not reported: `{% if %}`/`for`/inline-`if` conditions, tests
 //! (`is defined`), `| default(…)`, the left side of `or`, and the branch a condition on a value
 //! the step does not pass may keep from rendering (its `else` still renders, and is checked).
+//! A branch that no answer the form allows reaches (`{% if values.ciType == 'azure' %}` where
+//! `ciType` comes from an enum without `azure`; `branches.rs`, `choices.rs`) is no error either:
+//! a warning says why.
 
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::check::branches::{self, cut, Known, Unreachable};
+use crate::check::choices::{self, Choice, Choices, FormChoices};
 use crate::check::context::diagnostic_in;
 use crate::check::skeleton::{span_in, Content, Entry, Skeleton};
 use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::ast::{BinaryOp, Expr, ExprKind, Node, NodeKind, Range};
+use crate::engine::eval::{EvalOptions, Extensions};
 use crate::engine::refs::Reference;
 use crate::error::Span;
 
@@ -20,16 +32,48 @@ pub const RULE: Rule = Rule {
         description: "values.<name> read in a skeleton must be passed in the step's values",
         default_severity: Severity::Error,
     },
-    visitor: |_| Box::new(SkeletonValues),
+    visitor: |context| Box::new(SkeletonValues::new(context)),
 };
 
-struct SkeletonValues;
+struct SkeletonValues {
+    form: FormChoices,
+    /// The filters `fetch:template` renders skeletons with, and those of step inputs.
+    skeleton_filters: Extensions,
+    input_filters: Extensions,
+    /// Per fetch step: what each key of its `values` mapping can be.
+    values: HashMap<usize, HashMap<String, Choice>>,
+}
+
+impl SkeletonValues {
+    fn new(context: &Context) -> SkeletonValues {
+        let integrations = crate::engine::backstage::default_integrations;
+        SkeletonValues {
+            form: FormChoices::of(&context.pages()),
+            skeleton_filters: crate::render::skeleton::fetch_template_extensions(integrations()),
+            input_filters: crate::engine::backstage::extensions(integrations()),
+            values: HashMap::new(),
+        }
+    }
+}
 
 impl Visitor for SkeletonValues {
+    fn skeleton(&mut self, context: &Context, skeleton: &Skeleton, _: &mut Vec<Diagnostic>) {
+        let Some(step) = context.steps().get(skeleton.step) else { return };
+        let Some(Value::Object(values)) = step.pointer("/input/values") else { return };
+        let known = values
+            .iter()
+            .map(|(key, value)| (key.clone(), choices::step_value(value, &self.form, &self.input_filters)));
+        self.values.insert(skeleton.step, known.collect());
+    }
+
     fn skeleton_entry(&mut self, context: &Context, skeleton: &Skeleton, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let Some(render) = &skeleton.render else { return };
         // Values given as one expression (`${{ parameters }}`) cannot be checked.
         let Some(passed) = &render.values else { return };
+        let no_values = HashMap::new();
+        let step_values = self.values.get(&skeleton.step).unwrap_or(&no_values);
+        let options = EvalOptions { cookiecutter_compat: render.parse.cookiecutter_compat, ..EvalOptions::default() };
+        let known = Known::of(render.root, step_values, &options, &self.skeleton_filters);
         let name = entry.path.rsplit('/').next().unwrap_or_default();
         let sources = [
             entry.name.as_ref().map(|parsed| (parsed, None)),
@@ -43,6 +87,9 @@ impl Visitor for SkeletonValues {
             let all = parsed.references();
             let mut optional = Optional { root: render.root, passed, references: all, ranges: Vec::new() };
             optional.nodes(&template.body);
+            let unreachable = known.unreachable(template);
+            let mut warned: Vec<Range> = Vec::new();
+            let source = text.unwrap_or(name);
             for reference in all {
                 let Some(key) = reference.path.first() else { continue };
                 if reference.root != render.root || passed.contains(key) || optional.covers(reference.range) {
@@ -51,6 +98,37 @@ impl Visitor for SkeletonValues {
                 let (span, place) = match text {
                     Some(text) => (span_in(text, reference.range.0, reference.range.1), String::new()),
                     None => (Span::point(1, 1), format!(" (in the name `{name}`)")),
+                };
+                let not_passed = format!(
+                    "`{}.{key}`{place} is not passed by step `{}` of {}",
+                    render.root, skeleton.step_id, context.file
+                );
+                let inside = |u: &&Unreachable| u.range.0 <= reference.range.0 && reference.range.1 <= u.range.1;
+                if let Some(branch) = unreachable.iter().find(inside) {
+                    // One warning per branch no answer reaches.
+                    if !warned.contains(&branch.range) {
+                        warned.push(branch.range);
+                        out.push(unreached(skeleton, entry, span, not_passed, key, branch, source, &known));
+                    }
+                    continue;
+                }
+                let value_of = |key: &str| match known.get(key) {
+                    Choice { choices: Choices::Of(values), .. } if values.len() == 1 => Some(values[0].clone()),
+                    _ => None,
+                };
+                let what = if text.is_some() { "file" } else { "name" };
+                let rendered = branches::render_output(
+                    &template.body,
+                    reference.range,
+                    render.root,
+                    &value_of,
+                    false,
+                    &options,
+                    &self.skeleton_filters,
+                );
+                let effect = match rendered {
+                    Some(rendered) => rendered.phrase(source, what),
+                    None => "it is undefined where it is read".to_string(),
                 };
                 let near = context.closest(key, passed);
                 let hint = match near {
@@ -65,10 +143,7 @@ impl Visitor for SkeletonValues {
                     RULE.info.id,
                     Severity::Error,
                     span,
-                    format!(
-                        "`{}.{key}`{place} is not passed by step `{}` of {}, so it renders as empty",
-                        render.root, skeleton.step_id, context.file
-                    ),
+                    format!("{not_passed}, so {effect}"),
                     Some(hint),
                 );
                 // In a file's text (not its name), the name itself is replaced.
@@ -83,6 +158,58 @@ impl Visitor for SkeletonValues {
             }
         }
     }
+}
+
+/// The warning for a value read only in a branch no answer the form allows reaches.
+#[allow(clippy::too_many_arguments)]
+fn unreached(
+    skeleton: &Skeleton,
+    entry: &Entry,
+    span: Span,
+    not_passed: String,
+    key: &str,
+    branch: &Unreachable,
+    source: &str,
+    known: &Known,
+) -> Diagnostic {
+    let guards: Vec<String> = branch
+        .guards
+        .iter()
+        .map(|g| format!("`{}`", cut(source.get(g.0..g.1).unwrap_or_default().trim(), 60)))
+        .collect();
+    let why: Vec<String> = branch
+        .keys
+        .iter()
+        .map(|read| {
+            let choice = known.get(read);
+            let from = match choice.fields.as_slice() {
+                [] if choice.choices == Choices::Of(vec![None]) => " (not passed)".to_string(),
+                [] => " (the step's literal value)".to_string(),
+                fields => format!(" (from `{}`)", fields.join("`, `")),
+            };
+            format!("`{}.{read}` is {}{from}", skeleton_root(skeleton), choice.describe())
+        })
+        .collect();
+    diagnostic_in(
+        skeleton.file_of(entry),
+        RULE.info.id,
+        Severity::Warning,
+        span,
+        format!(
+            "{not_passed}, but it is read only in a branch that no answer the form allows reaches (conditions {}): \
+             {}",
+            guards.join(", "),
+            why.join("; ")
+        ),
+        Some(format!(
+            "if that branch is meant for this template, let the form offer what its condition needs and pass `{key}` \
+             in the step's values; otherwise nothing needs to change"
+        )),
+    )
+}
+
+fn skeleton_root(skeleton: &Skeleton) -> &'static str {
+    skeleton.render.as_ref().map_or("values", |r| r.root)
 }
 
 /// Byte ranges whose reads are optional by design (see the module docs).

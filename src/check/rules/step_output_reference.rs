@@ -1,5 +1,5 @@
 //! `step-output-reference`: `steps.X.output.Y` where the action of step X declares its outputs
-//! and Y is not one of them. It renders empty.
+//! and Y is not one of them. It is `undefined`.
 
 use serde_json::Value;
 
@@ -43,7 +43,7 @@ impl Visitor for StepOutputReference {
             RULE.info.id,
             Severity::Error,
             context.span_in_string(string, range.0, range.1),
-            format!("`{action_id}` has no output `{name}`, so `steps.{}.output.{name}` is empty", read.path[0]),
+            format!("`{action_id}` has no output `{name}`, so `steps.{}.output.{name}` is undefined", read.path[0]),
             Some(match near {
                 Some(near) => format!("did you mean `{near}`?"),
                 None if names.is_empty() => format!("`{action_id}` declares no outputs"),

@@ -1,11 +1,15 @@
-//! `undeclared-parameter`: `parameters.X` where no form page declares `X`. Backstage renders
-//! it as empty; usually a typo or a field renamed on the form but not in the steps.
+//! `undeclared-parameter`: `parameters.X` where no form page declares `X`. Backstage reads it
+//! as `undefined` (the message says what the `${{ }}` around it gives then, when the engine can
+//! tell); usually a typo or a field renamed on the form but not in the steps.
 
 use serde_json::Value;
 
 use crate::check::analysis::{segment_under, Names};
+use crate::check::branches::undefined_effect;
+use crate::check::schema_walk::same_object_schemas;
 use crate::check::{Context, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::engine::eval::Extensions;
 use crate::engine::refs::Reference;
 
 pub const RULE: Rule = Rule {
@@ -18,35 +22,14 @@ pub const RULE: Rule = Rule {
 };
 
 /// Field names a page declares at its top level, through the schema keywords that add fields.
-fn declared_fields(schema: &Value, root: &Value, depth: usize, out: &mut Vec<String>) {
-    if depth > 32 {
-        return;
-    }
-    if let Some(Value::Object(properties)) = schema.get("properties") {
-        out.extend(properties.keys().cloned());
-    }
-    if let Some(Value::Array(names)) = schema.get("required") {
-        out.extend(names.iter().filter_map(Value::as_str).map(str::to_string));
-    }
-    let mut nested: Vec<&Value> = Vec::new();
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if let Some(Value::Array(items)) = schema.get(key) {
-            nested.extend(items);
+fn declared_fields(page: &Value, out: &mut Vec<String>) {
+    for schema in same_object_schemas(page, page, true) {
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            out.extend(properties.keys().cloned());
         }
-    }
-    for key in ["then", "else", "if"] {
-        nested.extend(schema.get(key));
-    }
-    if let Some(Value::Object(dependencies)) = schema.get("dependencies") {
-        nested.extend(dependencies.values().filter(|v| v.is_object()));
-    }
-    if let Some(target) =
-        schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| root.pointer(p))
-    {
-        nested.push(target);
-    }
-    for schema in nested {
-        declared_fields(schema, root, depth + 1, out);
+        if let Some(Value::Array(names)) = schema.get("required") {
+            out.extend(names.iter().filter_map(Value::as_str).map(str::to_string));
+        }
     }
 }
 
@@ -54,6 +37,8 @@ fn declared_fields(schema: &Value, root: &Value, depth: usize, out: &mut Vec<Str
 /// makes every name possible.
 struct UndeclaredParameter {
     declared: Option<Names>,
+    /// The filters step inputs are rendered with.
+    filters: Extensions,
 }
 
 impl UndeclaredParameter {
@@ -62,14 +47,15 @@ impl UndeclaredParameter {
         let open = pages
             .iter()
             .any(|p| p.get("additionalProperties").is_some_and(|a| a == &Value::Bool(true) || a.is_object()));
+        let filters = crate::engine::backstage::extensions(crate::engine::backstage::default_integrations());
         if open {
-            return UndeclaredParameter { declared: None };
+            return UndeclaredParameter { declared: None, filters };
         }
         let mut declared = Vec::new();
         for page in &pages {
-            declared_fields(page, page, 0, &mut declared);
+            declared_fields(page, &mut declared);
         }
-        UndeclaredParameter { declared: Some(Names::new(declared)) }
+        UndeclaredParameter { declared: Some(Names::new(declared)), filters }
     }
 }
 
@@ -86,7 +72,11 @@ impl Visitor for UndeclaredParameter {
             RULE.info.id,
             Severity::Error,
             context.span_in_string(string, range.0, range.1),
-            format!("`parameters.{name}` is not declared on any form page, so it is always empty"),
+            format!(
+                "`parameters.{name}` is not declared on any form page, so {}",
+                undefined_effect(string, read, "parameters", &|key| !declared.contains(key), &self.filters)
+                    .unwrap_or_else(|| "it is always undefined".into())
+            ),
             Some(match suggestion {
                 Some(s) => format!("did you mean `parameters.{s}`?"),
                 None => "declare it under `properties` of a page in spec.parameters, or fix the name".into(),

@@ -1,18 +1,22 @@
 //! `undeclared-secret`: `secrets.X` where X is neither in `spec.secrets.schema` nor sent by the
-//! form as a secret (a field with `ui:field: Secret`, or the `secretsKey` of a picker's
-//! `ui:options.requestUserCredentials`, such as RepoUrlPicker's user token). It renders empty.
+//! form as a secret (a field with `ui:field: Secret`, or the `secretsKey` of any field's
+//! `ui:options.requestUserCredentials`, such as RepoUrlPicker's user token), at any depth of a
+//! page. Backstage reads it as `undefined`.
 
 use serde_json::Value;
 
 use crate::check::analysis::{segment_under, Names};
+use crate::check::branches::undefined_effect;
+use crate::check::schema_walk::each_schema;
 use crate::check::{Context, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::engine::eval::Extensions;
 use crate::engine::refs::Reference;
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
         id: "undeclared-secret",
-        description: "secrets.<name> must be in spec.secrets.schema or a `ui:field: Secret` field",
+        description: "secrets.<name> must be in spec.secrets.schema, a `ui:field: Secret` field or a field's `requestUserCredentials.secretsKey`",
         default_severity: Severity::Error,
     },
     visitor: |context| Box::new(UndeclaredSecret::new(context)),
@@ -21,39 +25,31 @@ pub const RULE: Rule = Rule {
 /// Secrets Backstage adds to every task.
 const ALWAYS_PRESENT: &[&str] = &["backstageToken"];
 
-fn secret_fields(schema: &Value, out: &mut Vec<String>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    if let Some(Value::Object(properties)) = schema.get("properties") {
-        for (name, property) in properties {
-            if property.get("ui:field").and_then(Value::as_str) == Some("Secret") {
-                out.push(name.clone());
-            }
-            let user_credentials = property.pointer("/ui:options/requestUserCredentials/secretsKey");
-            if let Some(key) = user_credentials.and_then(Value::as_str) {
-                out.push(key.to_string());
-            }
+/// The secrets the form sends, found in every schema of a page (the frontend's
+/// `extractSchemaFromStep` gives nested fields their own `ui:` options, so a picker inside an
+/// object, an array's items or a `oneOf`/`dependencies` branch sets secrets as a top-level one
+/// does): a field with `ui:field: Secret` sets `secrets.<its property name>` (rjsf's `name`),
+/// and any field with `ui:options.requestUserCredentials.secretsKey: X` sets `secrets.X`
+/// (RepoUrlPicker, RepoBranchPicker, RepoOwnerPicker and custom pickers following them; see
+/// docs/backstage-behaviour.md).
+fn secret_fields(page: &Value, pointer: &str, out: &mut Vec<String>) {
+    each_schema(page, pointer, &mut |schema, _| {
+        let user_credentials = schema.get("ui:options").and_then(|o| o.pointer("/requestUserCredentials/secretsKey"));
+        if let Some(key) = user_credentials.and_then(Value::as_str) {
+            out.push(key.to_string());
         }
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if let Some(Value::Array(items)) = schema.get(key) {
-            items.iter().for_each(|s| secret_fields(s, out, depth + 1));
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            let secret = |field: &Value| field.get("ui:field").and_then(Value::as_str) == Some("Secret");
+            out.extend(properties.iter().filter(|(_, field)| secret(field)).map(|(name, _)| name.clone()));
         }
-    }
-    for key in ["then", "else"] {
-        if let Some(s) = schema.get(key) {
-            secret_fields(s, out, depth + 1);
-        }
-    }
-    if let Some(Value::Object(dependencies)) = schema.get("dependencies") {
-        dependencies.values().for_each(|s| secret_fields(s, out, depth + 1));
-    }
+    });
 }
 
 /// The secrets a task of this template can have.
 struct UndeclaredSecret {
     declared: Names,
+    /// The filters step inputs are rendered with.
+    filters: Extensions,
 }
 
 impl UndeclaredSecret {
@@ -62,10 +58,11 @@ impl UndeclaredSecret {
         if let Some(Value::Object(properties)) = context.entity.pointer("/spec/secrets/schema/properties") {
             declared.extend(properties.keys().cloned());
         }
-        for (_, page) in context.pages() {
-            secret_fields(page, &mut declared, 0);
+        for (pointer, page) in context.pages() {
+            secret_fields(page, &pointer, &mut declared);
         }
-        UndeclaredSecret { declared: Names::new(declared) }
+        let filters = crate::engine::backstage::extensions(crate::engine::backstage::default_integrations());
+        UndeclaredSecret { declared: Names::new(declared), filters }
     }
 }
 
@@ -81,10 +78,18 @@ impl Visitor for UndeclaredSecret {
             RULE.info.id,
             Severity::Error,
             context.span_in_string(string, range.0, range.1),
-            format!("`secrets.{name}` is declared nowhere, so it is always empty"),
+            format!(
+                "`secrets.{name}` is declared nowhere, so {}",
+                undefined_effect(string, read, "secrets", &|key| !self.declared.contains(key), &self.filters)
+                    .unwrap_or_else(|| "it is always undefined".into())
+            ),
             Some(match near {
                 Some(near) => format!("did you mean `secrets.{near}`?"),
-                None => "add it to spec.secrets.schema, or give a form field `ui:field: Secret`".into(),
+                None => {
+                    "add it to spec.secrets.schema, give a form field `ui:field: Secret`, or name it in a picker's \
+                         `ui:options.requestUserCredentials.secretsKey`"
+                        .into()
+                }
             }),
         );
         out.push(crate::check::suggest::offer(diagnostic, context, string, range, near));

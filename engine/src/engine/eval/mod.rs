@@ -43,7 +43,7 @@ pub struct Extensions {
 
 /// How a render runs.
 #[derive(Clone, Default)]
-pub(crate) struct EvalOptions {
+pub struct EvalOptions {
     pub cookiecutter_compat: bool,
     /// Undefined names and lookups on undefined are errors instead of "".
     pub strict: bool,
@@ -62,7 +62,7 @@ pub enum ErrorKind {
 
 /// A render error with the byte range of the innermost node it happened in.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct EvalError {
+pub struct EvalError {
     pub kind: ErrorKind,
     pub message: String,
     pub range: Range,
@@ -90,12 +90,12 @@ pub(crate) fn err(message: impl Into<String>) -> EvalError {
 
 /// Where output goes: the text, and for `renderValue`'s JSON coercion a parallel text in which
 /// every interpolation is JSON-encoded.
-pub(crate) struct Output {
+pub struct Output {
     pub text: String,
     pub json: Option<String>,
 }
 
-pub(crate) struct Evaluator<'t, 'e> {
+pub struct Evaluator<'t, 'e> {
     options: &'e EvalOptions,
     /// The render context: the outermost, read-only scope.
     context: &'e Entries,
@@ -116,7 +116,7 @@ const RESERVED: [&str; 3] = ["constructor", "prototype", "__proto__"];
 
 impl<'t, 'e> Evaluator<'t, 'e> {
     /// An evaluator over `context` (the top-level names).
-    pub(crate) fn new(context: &'e Entries, options: &'e EvalOptions, extensions: &'e Extensions) -> Evaluator<'t, 'e> {
+    pub fn new(context: &'e Entries, options: &'e EvalOptions, extensions: &'e Extensions) -> Evaluator<'t, 'e> {
         walk::take();
         walk::allow(options.limits.work_units);
         Evaluator {
@@ -134,12 +134,12 @@ impl<'t, 'e> Evaluator<'t, 'e> {
     }
 
     /// Renders a template body at the top level.
-    pub(crate) fn render(&mut self, body: &'t [Node], out: &mut Output) -> Result<()> {
+    pub fn render(&mut self, body: &'t [Node], out: &mut Output) -> Result<()> {
         self.nodes(body, Scope::TOP_LEVEL, true, out, 0)
     }
 
     /// Evaluates the lone expression of `${{ expr }}` at the top level.
-    pub(crate) fn eval_top(&mut self, expr: &'t Expr) -> Result<Value> {
+    pub fn eval_top(&mut self, expr: &'t Expr) -> Result<Value> {
         self.expr(expr, Scope::TOP_LEVEL, 0)
     }
 
@@ -243,7 +243,7 @@ impl<'t, 'e> Evaluator<'t, 'e> {
     }
 
     /// `${{ value }}` as text; functions cannot be printed.
-    pub(crate) fn render_value(&mut self, value: &Value) -> Result<String> {
+    pub fn render_value(&mut self, value: &Value) -> Result<String> {
         self.check_printable(value)?;
         Ok(value.render())
     }
