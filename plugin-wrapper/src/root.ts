@@ -53,11 +53,12 @@ export function realPathOf(file: string, followLast = true): string {
 /**
  * The repository root of `file`: the nearest folder at or above it that holds `.git` (a
  * directory, or a file in worktrees and submodules); else the current folder when `file` is
- * inside it; else the file's own folder. Absolute. Found from where `file` is named, not from
+ * inside it; else the outermost of `namedFolders` (folders named on the command line, chosen by
+ * the user, never by a template) that holds it; else the file's own folder. Absolute. Found from where `file` is named, not from
  * where a symbolic link leads: a template that is a link out of its repository must be refused
  * by {@link confinePath}, not given the root of wherever it points.
  */
-export function repositoryRootOf(file: string): string {
+export function repositoryRootOf(file: string, namedFolders: readonly string[] = []): string {
   const full = path.resolve(file);
   // A folder named itself is where the search starts (a link to one is a file here: its folder).
   const start = fs.lstatSync(full, { throwIfNoEntry: false })?.isDirectory() ? full : path.dirname(full);
@@ -66,7 +67,9 @@ export function repositoryRootOf(file: string): string {
     if (path.dirname(dir) === dir) break;
   }
   const cwd = process.cwd();
-  return isInside(cwd, full) ? cwd : path.dirname(full);
+  if (isInside(cwd, full)) return cwd;
+  const named = namedFolders.map(folder => path.resolve(folder)).filter(folder => isInside(folder, full));
+  return named.sort((a, b) => a.length - b.length)[0] ?? path.dirname(full);
 }
 
 /** `file` itself when it (symbolic links resolved) is inside `root`; else an {@link OutsideRootError}. */
@@ -90,9 +93,9 @@ export function namedInside(root: string, file: string): boolean {
 }
 
 /** The root a command works in: `--root DIR` (which must be a folder), else the repository
- * root of `file` ({@link repositoryRootOf}). */
-export function commandRoot(given: string | undefined, file: string): string {
-  if (given === undefined) return repositoryRootOf(file);
+ * root of `file` ({@link repositoryRootOf}, with the folders named on the command line). */
+export function commandRoot(given: string | undefined, file: string, namedFolders: readonly string[] = []): string {
+  if (given === undefined) return repositoryRootOf(file, namedFolders);
   if (!fs.statSync(given, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`--root ${given}: no such folder`);
   }
@@ -102,4 +105,4 @@ export function commandRoot(given: string | undefined, file: string): string {
 /** What to do about an {@link OutsideRootError}, for the CLI's messages. */
 export const OUTSIDE_ROOT_HINT =
   'Trellis reads only inside the repository root: the nearest folder above the template that holds .git ' +
-  '(else the current folder); pass --root DIR to choose it';
+  '(else the current folder, or the folder named on the command line); pass --root DIR to choose it';

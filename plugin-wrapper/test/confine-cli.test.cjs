@@ -204,6 +204,34 @@ test('without .git above the template, the current folder is the root', () => {
   }
 });
 
+test('check without .git, run from elsewhere: the folder named on the command line is the root, and nothing above it is read', () => {
+  const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-confine-named-'));
+  const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-confine-cwd-'));
+  try {
+    // plain/templates/{t/template.yaml, skeletons/s/}, plain/outside.txt above the named folder.
+    const templates = path.join(plain, 'templates');
+    fs.mkdirSync(path.join(templates, 't'), { recursive: true });
+    fs.mkdirSync(path.join(templates, 'skeletons', 's'), { recursive: true });
+    fs.writeFileSync(path.join(templates, 'skeletons', 's', 'README.md'), '# ${{ values.name }}\n');
+    fs.writeFileSync(path.join(plain, 'outside.txt'), `${SECRET}\n`);
+    const text = (action, url) =>
+      `apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: t}\nspec:\n  type: service\n` +
+      `  steps:\n    - id: fetch\n      action: ${action}\n      input:\n        url: '${url}'\n        values: {name: x}\n`;
+    fs.writeFileSync(path.join(templates, 't', 'template.yaml'), text('fetch:template', '../skeletons/s'));
+    fs.mkdirSync(path.join(templates, 'u'));
+    fs.writeFileSync(path.join(templates, 'u', 'template.yaml'), text('fetch:plain:file', '../../outside.txt'));
+    const run = trellis(elsewhere, 'check', templates, '--format', 'json');
+    const findings = JSON.parse(run.stdout).diagnostics;
+    const outside = findings.filter(f => f.rule === 'url-outside-root');
+    // A sibling folder inside the named one is readable; the file above it is not.
+    assert.deepEqual(outside.map(f => path.basename(path.dirname(f.file))), ['u'], run.all);
+    assert.doesNotMatch(run.all, new RegExp(SECRET));
+  } finally {
+    fs.rmSync(plain, { recursive: true, force: true });
+    fs.rmSync(elsewhere, { recursive: true, force: true });
+  }
+});
+
 test('readSkeletonDir with a root refuses a folder that a link takes out of it', () => {
   const { readSkeletonDir } = require('../../dist/index.js');
   fs.mkdirSync(path.join(repo, 'skel-h'), { recursive: true });

@@ -36,7 +36,8 @@ Options:
   --root DIR                        the repository root: nothing outside it is read, and a fetch
                                     url leaving it is an error (url-outside-root) (default: per
                                     template, the nearest folder above it holding .git, else the
-                                    current folder; see docs/security.md)
+                                    current folder or the PATH folder holding it; see
+                                    docs/security.md)
   -h, --help                        print this help
 
 Exit status: 0 nothing at or above --max-severity, 1 findings, 2 usage or I/O error.
@@ -85,12 +86,14 @@ export function runCheck(options: CheckCommandOptions): number {
     throw new Error(`--max-severity must be error, warning or info, got ${options.maxSeverity}`);
   }
   /** `--root`, else the repository root of each file (a bad `--root` fails here, first). */
-  const rootOf = (file: string): string => commandRoot(options.root, file);
+  const givenPaths = options.paths.length > 0 ? options.paths : ['.'];
+  const namedFolders = givenPaths.filter(given => fs.statSync(given, { throwIfNoEntry: false })?.isDirectory());
+  const rootOf = (file: string): string => commandRoot(options.root, file, namedFolders);
   const cwdRoot = rootOf('.');
   /** A template file's text; it must not lead out of its repository root (symbolic links). */
   const readTemplate = (file: string): string => fs.readFileSync(confinePath(rootOf(file), file), 'utf8');
   const files: string[] = [];
-  for (const given of options.paths.length > 0 ? options.paths : ['.']) {
+  for (const given of givenPaths) {
     const stat = fs.statSync(given, { throwIfNoEntry: false });
     // A folder (walked without following links) or a file named: not a link out of its repository.
     if (stat !== undefined) confinePath(rootOf(given), given);
