@@ -355,18 +355,36 @@ impl FolderCheck<'_> {
             .filter(|e| e.file.kind == EntryKind::Directory && copy_only(&e.relative))
             .map(|e| e.relative.as_str())
             .collect();
+        let mut names: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
         for entry in &template.entries {
             let relative = entry.relative.as_str();
             if copied_dirs.iter().any(|dir| relative.starts_with(dir) && relative[dir.len()..].starts_with('/')) {
                 continue;
             }
             let shown = format!("{}{relative}", template.input_prefix);
-            // cookiecutter renders the whole relative path; a finding belongs to the entry whose
-            // own name holds it.
-            let own_start = relative.rfind('/').map_or(0, |at| at + 1);
             // A name with a tag (`{% if … %}name{% endif %}`) may render empty: the file is then left out.
             let conditional_name = relative.contains(self.block_start.as_str());
-            self.check_text(&shown, relative, own_start, conditional_name, true);
+            // cookiecutter renders the whole relative path. Each folder's path is checked once
+            // (a folder may only be named by the paths of its files), and a finding belongs to
+            // the first path that holds it.
+            let mut end = 0;
+            while end < relative.len() {
+                end = relative[end + 1..].find('/').map_or(relative.len(), |at| end + 1 + at);
+                let prefix = &relative[..end];
+                if let Some(parses) = names.get(prefix) {
+                    if !parses {
+                        break;
+                    }
+                    continue;
+                }
+                let own_start = prefix.rfind('/').map_or(0, |at| at + 1);
+                let shown_prefix = format!("{}{prefix}", template.input_prefix);
+                let parses = self.check_text(&shown_prefix, prefix, own_start, conditional_name, true);
+                names.insert(prefix.to_string(), parses);
+                if !parses {
+                    break;
+                }
+            }
             if entry.file.kind != EntryKind::File
                 || copy_only(relative)
                 || binary::is_binary(relative, &entry.file.content)
@@ -401,7 +419,8 @@ impl FolderCheck<'_> {
     /// Parses `source` (a file's text, or a path when `is_name`) as a render would, reporting a
     /// syntax error and the undefined `cookiecutter.X` it reads that start at or after byte
     /// `own_start`. Reads are conditional when `conditional` says the whole text may not render.
-    fn check_text(&mut self, path: &str, source: &str, own_start: usize, conditional: bool, is_name: bool) {
+    /// Whether it parses.
+    fn check_text(&mut self, path: &str, source: &str, own_start: usize, conditional: bool, is_name: bool) -> bool {
         let place = |start: usize, end: usize| {
             if is_name {
                 at_start(path)
@@ -414,17 +433,15 @@ impl FolderCheck<'_> {
         let (text, map, syntax) = match self.jinja.prepare(source) {
             Ok(prepared) => prepared,
             Err(refused) => {
-                if refused.offset >= own_start {
-                    self.findings.push(Finding {
-                        concern: Concern::Syntax,
-                        error: true,
-                        place: place(refused.offset, refused.offset + 1),
-                        message: format!("template syntax error{what}: {}", refused.message),
-                        hint: refused.hint,
-                        name: None,
-                    });
-                }
-                return;
+                self.findings.push(Finding {
+                    concern: Concern::Syntax,
+                    error: true,
+                    place: place(refused.offset, refused.offset + 1),
+                    message: format!("template syntax error{what}: {}", refused.message),
+                    hint: refused.hint,
+                    name: None,
+                });
+                return false;
             }
         };
         let tree = match parse(&text, path, syntax.clone()) {
@@ -433,25 +450,22 @@ impl FolderCheck<'_> {
                 let range = error.range().unwrap_or(0..0);
                 let start = map.to_original(range.start).min(source.len());
                 let end = map.to_original(range.end).clamp(start, source.len());
-                // A name's error is the first segment's that holds it (parents are checked first).
-                if start >= own_start || !is_name {
-                    self.findings.push(Finding {
-                        concern: Concern::Syntax,
-                        error: true,
-                        place: place(start, end),
-                        message: format!("template syntax error{what}: {}", error.detail().unwrap_or("invalid syntax")),
-                        hint,
-                        name: None,
-                    });
-                }
-                return;
+                self.findings.push(Finding {
+                    concern: Concern::Syntax,
+                    error: true,
+                    place: place(start, end),
+                    message: format!("template syntax error{what}: {}", error.detail().unwrap_or("invalid syntax")),
+                    hint,
+                    name: None,
+                });
+                return false;
             }
         };
-        let Some(defined) = self.defined else { return };
+        let Some(defined) = self.defined else { return true };
         let mut reads = Reads::default();
         walk(&tree, &mut reads);
         if reads.shadowed {
-            return;
+            return true;
         }
         let mut reported = HashSet::new();
         for read in reads.found {
@@ -487,6 +501,7 @@ impl FolderCheck<'_> {
                 name: Some(read.name),
             });
         }
+        true
     }
 
     fn syntax_hint(&self, is_name: bool) -> String {
@@ -579,5 +594,84 @@ impl AstVisitor for Reads {
             ast::Expr::Tuple(t) => t.items.iter().for_each(|item| self.target(item)),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, content: &str) -> SkeletonEntry {
+        SkeletonEntry { path: path.into(), kind: EntryKind::File, content: content.into(), mode: 0, link_target: None }
+    }
+
+    fn plain(files: &[SkeletonEntry]) -> Vec<Finding> {
+        let input = CheckInput {
+            mode: Mode::Plain,
+            runner: Runner::Python,
+            values: None,
+            copy_without_render: None,
+            extensions: None,
+        };
+        check_template(files, &input).findings
+    }
+
+    #[test]
+    fn reads_the_template_guards_or_rebinds_are_not_reported() {
+        let findings = plain(&[
+            file("cookiecutter.json", r#"{"name": "x"}"#),
+            file(
+                "{{cookiecutter.name}}/a.txt",
+                "{% if cookiecutter.ci is defined and cookiecutter.ci %}{% endif %}\n\
+                 {% if 'docker' in cookiecutter %}{{ cookiecutter.docker }}{% endif %}\n\
+                 {{ cookiecutter['name'] }} {{ cookiecutter.keys() }} {{ cookiecutter._template }}\n",
+            ),
+            file("{{cookiecutter.name}}/b.txt", "{% set cookiecutter = {'y': 1} %}{{ cookiecutter.z }}\n"),
+        ]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn reads_are_located_and_graded_by_where_they_run() {
+        let findings = plain(&[
+            file(
+                "cookiecutter.json",
+                r#"{"name": "x", "_jinja2_env_vars": {"variable_start_string": "<<", "variable_end_string": ">>"}}"#,
+            ),
+            file("<<cookiecutter.name>>/a.txt", "x\n  << cookiecutter.missing >>\n{{ not a tag }}\n"),
+            file(
+                "<<cookiecutter.name>>/b.txt",
+                "{% macro m() %}<< cookiecutter.later >>{% endmacro %}<< cookiecutter.name and cookiecutter.other >>",
+            ),
+        ]);
+        let summary: Vec<(Concern, bool, Place)> =
+            findings.iter().map(|f| (f.concern, f.error, f.place.clone())).collect();
+        let at = |path: &str, line, column, end_column| Place::File {
+            path: path.into(),
+            line,
+            column,
+            end_line: line,
+            end_column,
+        };
+        assert_eq!(
+            summary,
+            vec![
+                (Concern::Undefined, true, at("<<cookiecutter.name>>/a.txt", 2, 6, 26)),
+                (Concern::Undefined, false, at("<<cookiecutter.name>>/b.txt", 1, 19, 37)),
+                (Concern::Undefined, false, at("<<cookiecutter.name>>/b.txt", 1, 79, 97)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_folder_name_error_is_reported_once() {
+        let findings = plain(&[
+            file("cookiecutter.json", r#"{"name": "x"}"#),
+            file("{{cookiecutter.name}}/{{ bad/a.txt", "ok"),
+            file("{{cookiecutter.name}}/{{ bad/b.txt", "ok"),
+        ]);
+        let syntax: Vec<&Finding> = findings.iter().filter(|f| f.concern == Concern::Syntax).collect();
+        assert_eq!(syntax.len(), 1, "{findings:?}");
+        assert_eq!(syntax[0].place, at_start("{{cookiecutter.name}}/{{ bad"));
     }
 }
