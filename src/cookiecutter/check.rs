@@ -92,6 +92,15 @@ const JINJA2_EXTENSIONS: &[&str] = &[
     "jinja2.ext.DebugExtension",
 ];
 
+/// Jinja2 2.x extensions that Jinja2 3.1 (what cookiecutter 2.7.1 installs) no longer has:
+/// loading one fails with an `AttributeError` (checked with the venv of
+/// scripts/cookiecutter-venv.sh).
+const REMOVED_JINJA2_EXTENSIONS: &[&str] =
+    &["jinja2.ext.with_", "jinja2.ext.WithExtension", "jinja2.ext.autoescape", "jinja2.ext.AutoEscapeExtension"];
+
+/// Trellis implements this one, but cookiecutter 2.7.1 no longer depends on its package.
+const JINJA2_TIME: &str = "jinja2_time.TimeExtension";
+
 /// Keys cookiecutter adds to the context after reading cookiecutter.json (`generate.rs`).
 const ADDED_KEYS: &[&str] = &["_template", "_output_dir", "_repo_dir", "_checkout"];
 
@@ -256,8 +265,38 @@ fn check_extensions(
     let supported = SUPPORTED_EXTENSIONS.join("`, `");
     let mut kept = Vec::new();
     for (index, name) in listed.iter().enumerate() {
+        let place = || item_place(input, own, "extensions", "_extensions", index);
         if SUPPORTED_EXTENSIONS.contains(&name.as_str()) {
             kept.push(Json::String(name.clone()));
+            if name == JINJA2_TIME && input.runner == Runner::Python {
+                out.push(Finding {
+                    concern: Concern::Extension,
+                    error: false,
+                    place: place(),
+                    message: format!(
+                        "`{name}` needs the `jinja2-time` package, which cookiecutter 2.7.1 no longer installs (else \
+                         \"Unable to load extension: No module named 'jinja2_time'\")"
+                    ),
+                    hint: "drop it: cookiecutter's built-in `cookiecutter.extensions.TimeExtension` (always loaded) \
+                           gives the same `{% now %}` tag"
+                        .into(),
+                    name: None,
+                });
+            }
+            continue;
+        }
+        if REMOVED_JINJA2_EXTENSIONS.contains(&name.as_str()) {
+            out.push(Finding {
+                concern: Concern::Extension,
+                error: true,
+                place: place(),
+                message: format!(
+                    "`{name}` is gone from Jinja2 3.1, which cookiecutter 2.7.1 runs (\"module 'jinja2.ext' has no \
+                     attribute …\"): its tags are built into Jinja2 now"
+                ),
+                hint: "remove it from the list: `{% with %}` and `{% autoescape %}` work without it".into(),
+                name: None,
+            });
             continue;
         }
         let jinja2 = JINJA2_EXTENSIONS.contains(&name.as_str());
@@ -284,7 +323,7 @@ fn check_extensions(
         out.push(Finding {
             concern: Concern::Extension,
             error,
-            place: item_place(input, own, "extensions", "_extensions", index),
+            place: place(),
             message,
             hint: format!("supported: `{supported}`; remove the extension or render with Python's cookiecutter"),
             name: None,
