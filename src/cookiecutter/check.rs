@@ -186,6 +186,8 @@ pub fn check_template(files: &[SkeletonEntry], input: &CheckInput) -> Analysis {
             .prepare("")
             .map(|(_, _, syntax)| syntax.block_delimiters().0.to_string())
             .unwrap_or_default(),
+        foreign_extensions: input.runner == Runner::Python
+            && strings(template.config.get("_extensions")).iter().any(|e| !SUPPORTED_EXTENSIONS.contains(&e.as_str())),
         findings: Vec::new(),
     };
     checker.walk_entries(&patterns);
@@ -371,6 +373,8 @@ struct FolderCheck<'a> {
     defined: Option<&'a HashSet<&'a str>>,
     /// `{%` or what `_jinja2_env_vars` sets instead.
     block_start: String,
+    /// Python's cookiecutter loads an extension Trellis does not implement, which may add tags.
+    foreign_extensions: bool,
     findings: Vec<Finding>,
 }
 
@@ -489,11 +493,19 @@ impl FolderCheck<'_> {
                 let range = error.range().unwrap_or(0..0);
                 let start = map.to_original(range.start).min(source.len());
                 let end = map.to_original(range.end).clamp(start, source.len());
+                let detail = error.detail().unwrap_or("invalid syntax");
+                // A tag minijinja does not know may come from an extension Python loads.
+                let maybe_extension = self.foreign_extensions && detail.starts_with("unknown statement");
+                let unless = if maybe_extension {
+                    " (unless an extension the step lists, which Trellis cannot load, defines this tag)"
+                } else {
+                    ""
+                };
                 self.findings.push(Finding {
                     concern: Concern::Syntax,
-                    error: true,
+                    error: !maybe_extension,
                     place: place(start, end),
-                    message: format!("template syntax error{what}: {}", error.detail().unwrap_or("invalid syntax")),
+                    message: format!("template syntax error{what}: {detail}{unless}"),
                     hint,
                     name: None,
                 });
@@ -700,6 +712,25 @@ mod tests {
                 (Concern::Undefined, false, at("<<cookiecutter.name>>/b.txt", 1, 79, 97)),
             ]
         );
+    }
+
+    #[test]
+    fn an_unknown_tag_is_a_warning_when_python_loads_an_extension_trellis_cannot() {
+        let files = [file("README.md", "{% trans %}hello{% endtrans %}\n")];
+        let empty = Map::new();
+        let grade = |runner| {
+            let input = CheckInput {
+                mode: Mode::Backstage,
+                runner,
+                values: Some(&empty),
+                copy_without_render: None,
+                extensions: Some(vec!["jinja2.ext.i18n".into()]),
+            };
+            let findings = check_template(&files, &input).findings;
+            findings.iter().filter(|f| f.concern == Concern::Syntax).map(|f| f.error).collect::<Vec<_>>()
+        };
+        assert_eq!(grade(Runner::Python), vec![false]);
+        assert_eq!(grade(Runner::Trellis), vec![true]);
     }
 
     #[test]
