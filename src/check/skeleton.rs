@@ -344,6 +344,12 @@ impl Skeleton {
                         finding.message.clone(),
                         hint,
                     ),
+                    Place::Value { key } => {
+                        let key = key.replace('~', "~0").replace('/', "~1");
+                        let pointer = format!("/spec/steps/{}/input/values/{key}", self.step);
+                        let span = context.node_span(&pointer, false);
+                        context.diagnostic(rule.id, severity, span, finding.message.clone(), hint)
+                    }
                     Place::Input { field, index } => {
                         let pointer = format!("/spec/steps/{}/input/{field}/{index}", self.step);
                         let span = context.node_span(&pointer, false);

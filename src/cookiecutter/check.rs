@@ -53,6 +53,8 @@ pub enum Place {
     File { path: String, line: usize, column: usize, end_line: usize, end_column: usize },
     /// Item `index` of the step's input `field` (`extensions`, `copyWithoutRender`).
     Input { field: &'static str, index: usize },
+    /// The step's `values.<key>`.
+    Value { key: String },
 }
 
 #[derive(Debug, Clone)]
@@ -190,6 +192,7 @@ pub fn check_template(files: &[SkeletonEntry], input: &CheckInput) -> Analysis {
             && strings(template.config.get("_extensions")).iter().any(|e| !SUPPORTED_EXTENSIONS.contains(&e.as_str())),
         findings: Vec::new(),
     };
+    checker.check_defaults(&own_config);
     checker.walk_entries(&patterns);
     analysis.findings.extend(checker.findings);
     analysis
@@ -379,6 +382,93 @@ struct FolderCheck<'a> {
 }
 
 impl FolderCheck<'_> {
+    /// The variables' defaults, rendered in order as `prompt_for_config` renders them: each sees
+    /// only the variables before it (dicts, rendered in a second pass, see all), and none of the
+    /// keys cookiecutter adds afterwards.
+    fn check_defaults(&mut self, own: &Option<OwnConfig>) {
+        if self.defined.is_none() {
+            return;
+        }
+        let config = &self.template.config;
+        let from_step =
+            |key: &str| self.input.mode == Mode::Backstage && self.input.values.is_some_and(|v| v.contains_key(key));
+        let mut known: HashSet<&str> = HashSet::new();
+        let mut later: Vec<(&str, &Json)> = Vec::new();
+        let mut texts: Vec<(&str, String, HashSet<&str>)> = Vec::new();
+        for (key, value) in config {
+            if key == "__prompts__" {
+                continue;
+            }
+            let private = key.starts_with('_') && !key.starts_with("__");
+            if !private && value.is_object() && !key.starts_with("__") {
+                // Dicts are left out of the first pass altogether.
+                later.push((key, value));
+                continue;
+            }
+            if !private {
+                for text in default_texts(value) {
+                    texts.push((key, text, known.clone()));
+                }
+            }
+            known.insert(key);
+        }
+        for (key, value) in later {
+            for text in default_texts(value) {
+                texts.push((key, text, known.clone()));
+            }
+            known.insert(key);
+        }
+        let mut reported = HashSet::new();
+        for (key, text, known) in texts {
+            // A step value with `${{ }}` is rendered by Backstage first: what cookiecutter sees is unknown.
+            if from_step(key) && text.contains("${{") {
+                continue;
+            }
+            let Ok((rewritten, _, syntax)) = self.jinja.prepare(&text) else { continue };
+            let Ok(tree) = parse(&rewritten, key, syntax.clone()) else { continue };
+            let mut reads = Reads::default();
+            walk(&tree, &mut reads);
+            if reads.shadowed {
+                continue;
+            }
+            for read in reads.found {
+                let name = read.name.as_str();
+                if known.contains(name)
+                    || reads.guarded_names.contains(name)
+                    || !reported.insert((key, read.name.clone()))
+                {
+                    continue;
+                }
+                let defined_later = config.contains_key(name);
+                let why = if defined_later {
+                    format!(
+                        "`{name}` is defined after `{key}`, and cookiecutter renders each variable with only the ones \
+                         before it"
+                    )
+                } else {
+                    format!("no variable `{name}` is defined when the defaults are rendered")
+                };
+                let (place, what, file) = if from_step(key) {
+                    (Place::Value { key: key.to_string() }, format!("the step's value `{key}`"), "the step's `values`")
+                } else {
+                    (config_place(own, key), format!("the default of `{key}`"), "cookiecutter.json")
+                };
+                self.findings.push(Finding {
+                    concern: Concern::Undefined,
+                    error: !read.conditional,
+                    place,
+                    message: format!("{what} reads `cookiecutter.{name}`: {why}, so rendering fails"),
+                    hint: if defined_later {
+                        format!("move `{name}` before `{key}` in {file}")
+                    } else {
+                        format!("define `{name}` before `{key}`, or test it with `cookiecutter.{name} is defined`")
+                    },
+                    name: (!defined_later).then(|| read.name.clone()),
+                });
+            }
+        }
+    }
+
     fn walk_entries(&mut self, patterns: &[(String, Place)]) {
         let template = self.template;
         let copy_only = |relative: &str| patterns.iter().any(|(p, _)| fnmatch::fnmatch(relative, p));
@@ -569,6 +659,29 @@ impl FolderCheck<'_> {
             )
         }
     }
+}
+
+/// The texts cookiecutter renders in a variable's default: a string, each option of a choice,
+/// every key and value inside a dict.
+fn default_texts(value: &Json) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Json::String(text) if text.contains(['{', '%', '#']) => out.push(text.clone()),
+            Json::Array(items) => pending.extend(items.iter().rev()),
+            Json::Object(map) => {
+                for (key, item) in map.iter().rev() {
+                    pending.push(item);
+                    if key.contains(['{', '%', '#']) {
+                        out.push(key.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A read of `cookiecutter.<name>` (bytes in the rewritten text).
