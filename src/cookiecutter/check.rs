@@ -440,7 +440,10 @@ impl FolderCheck<'_> {
                     continue;
                 }
                 let defined_later = config.contains_key(name);
-                let why = if defined_later {
+                let dict = !name.starts_with('_') && config.get(name).is_some_and(Json::is_object);
+                let why = if dict {
+                    format!("`{name}` is a dict, and cookiecutter renders dicts after every other variable")
+                } else if defined_later {
                     format!(
                         "`{name}` is defined after `{key}`, and cookiecutter renders each variable with only the ones \
                          before it"
@@ -458,7 +461,9 @@ impl FolderCheck<'_> {
                     error: !read.conditional,
                     place,
                     message: format!("{what} reads `cookiecutter.{name}`: {why}, so rendering fails"),
-                    hint: if defined_later {
+                    hint: if dict {
+                        format!("read `{name}` from another dict, or make `{key}` a dict")
+                    } else if defined_later {
                         format!("move `{name}` before `{key}` in {file}")
                     } else {
                         format!("define `{name}` before `{key}`, or test it with `cookiecutter.{name} is defined`")
@@ -844,6 +849,27 @@ mod tests {
         };
         assert_eq!(grade(Runner::Python), vec![false]);
         assert_eq!(grade(Runner::Trellis), vec![true]);
+    }
+
+    #[test]
+    fn defaults_see_only_the_variables_before_them_and_dicts_see_all() {
+        let findings = plain(&[
+            file(
+                "cookiecutter.json",
+                r#"{"d": {"x": "{{ cookiecutter.b }}"}, "b": "{{ cookiecutter.d.x }}", "c": ["{{ cookiecutter.b }}"], "e": "{{ cookiecutter._template }}"}"#,
+            ),
+            file("{{cookiecutter.b}}/a.txt", "ok"),
+        ]);
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "the default of `b` reads `cookiecutter.d`: `d` is a dict, and cookiecutter renders dicts after every \
+                 other variable, so rendering fails",
+                "the default of `e` reads `cookiecutter._template`: no variable `_template` is defined when the \
+                 defaults are rendered, so rendering fails",
+            ]
+        );
     }
 
     #[test]
