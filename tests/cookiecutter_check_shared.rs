@@ -56,14 +56,7 @@ fn shared_cookiecutter_templates_have_no_error_findings() {
         let mut notes = Vec::new();
         let files = read_folder(".", &source, &mut notes);
         assert!(notes.is_empty(), "{name}: {:?}", notes.iter().map(|n| &n.message).collect::<Vec<_>>());
-        let plain = CheckInput {
-            mode: Mode::Plain,
-            runner: Runner::Python,
-            values: None,
-            copy_without_render: None,
-            extensions: None,
-        };
-        let analysis = check_template(&files, &plain);
+        let analysis = check_template(&files, &CheckInput::plain());
         tally(&format!("{name} (plain)"), &analysis.findings, &mut counts);
         errors.extend(analysis.findings.iter().filter(|f| f.error).map(|f| format!("{name} (plain): {f:?}")));
 
@@ -123,13 +116,7 @@ fn a_broken_shared_template_is_found() {
     let inner = files.iter().find(|f| f.kind == EntryKind::File && f.path.contains("}}/")).unwrap().path.clone();
     let at = files.iter().position(|f| f.path == inner).unwrap();
     files[at].content = b"{{ cookiecutter.no_such_variable }}\n{% if %}\n".to_vec();
-    let input = CheckInput {
-        mode: Mode::Plain,
-        runner: Runner::Python,
-        values: None,
-        copy_without_render: None,
-        extensions: None,
-    };
+    let input = CheckInput::plain();
     let analysis = check_template(&files, &input);
     let concerns: Vec<Concern> = analysis.findings.iter().filter(|f| f.error).map(|f| f.concern).collect();
     assert!(concerns.contains(&Concern::Syntax), "{:?}", analysis.findings);

@@ -37,6 +37,19 @@ pub struct CheckInput<'a> {
     pub extensions: Option<Vec<String>>,
 }
 
+impl CheckInput<'_> {
+    /// A template folder as the `cookiecutter` CLI renders it (`--no-input`).
+    pub fn plain() -> CheckInput<'static> {
+        CheckInput {
+            mode: Mode::Plain,
+            runner: Runner::Python,
+            values: None,
+            copy_without_render: None,
+            extensions: None,
+        }
+    }
+}
+
 /// Which rule a finding belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Concern {
@@ -775,14 +788,7 @@ mod tests {
     }
 
     fn plain(files: &[SkeletonEntry]) -> Vec<Finding> {
-        let input = CheckInput {
-            mode: Mode::Plain,
-            runner: Runner::Python,
-            values: None,
-            copy_without_render: None,
-            extensions: None,
-        };
-        check_template(files, &input).findings
+        check_template(files, &CheckInput::plain()).findings
     }
 
     #[test]
