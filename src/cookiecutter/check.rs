@@ -6,7 +6,8 @@
 
 use std::collections::HashSet;
 
-use minijinja::machinery::{ast, parse};
+use minijinja::machinery::{ast, parse, tokenize, Token};
+use minijinja::syntax::SyntaxConfig;
 use serde_json::{Map, Value as Json};
 
 use super::compose::{self, Template};
@@ -115,6 +116,28 @@ const REMOVED_JINJA2_EXTENSIONS: &[&str] =
 
 /// Trellis implements this one, but cookiecutter 2.7.1 no longer depends on its package.
 const JINJA2_TIME: &str = "jinja2_time.TimeExtension";
+
+/// Tokens in one tag (`{{ … }}`, `{% … %}`) the checker parses at most: minijinja parses a
+/// chain such as `a + b + …` in a loop, but the tree it builds, its walk and its drop recurse
+/// once per operand, and wasm's 1 MB stack has no guard page.
+pub const MAX_TAG_TOKENS: usize = 1_000;
+
+/// The most tokens in one tag of `text`, counted up to the first lexing error.
+fn longest_tag(text: &str, syntax: &SyntaxConfig) -> usize {
+    let (mut longest, mut current) = (0, 0);
+    for item in tokenize(text, false, syntax.clone()) {
+        let Ok((token, _)) = item else { break };
+        match token {
+            Token::VariableStart | Token::BlockStart => current = 0,
+            Token::TemplateData(_) | Token::VariableEnd | Token::BlockEnd => {}
+            _ => {
+                current += 1;
+                longest = longest.max(current);
+            }
+        }
+    }
+    longest
+}
 
 /// Keys cookiecutter adds to the context after reading cookiecutter.json (`generate.rs`).
 const ADDED_KEYS: &[&str] = &["_template", "_output_dir", "_repo_dir", "_checkout"];
@@ -438,6 +461,9 @@ impl FolderCheck<'_> {
                 continue;
             }
             let Ok((rewritten, _, syntax)) = self.jinja.prepare(&text) else { continue };
+            if longest_tag(&rewritten, syntax) > MAX_TAG_TOKENS {
+                continue;
+            }
             let Ok(tree) = parse(&rewritten, key, syntax.clone()) else { continue };
             let mut reads = Reads::default();
             walk(&tree, &mut reads);
@@ -595,6 +621,20 @@ impl FolderCheck<'_> {
                 return false;
             }
         };
+        let longest = longest_tag(&text, syntax);
+        if longest > MAX_TAG_TOKENS {
+            self.findings.push(Finding {
+                concern: Concern::Syntax,
+                error: false,
+                place: at_start(path),
+                message: format!(
+                    "not checked: a tag of {longest} tokens, over the {MAX_TAG_TOKENS} Trellis parses in one tag"
+                ),
+                hint: "split the expression (`{% set %}` the parts) to have it checked".into(),
+                name: None,
+            });
+            return true;
+        }
         let tree = match parse(&text, path, syntax.clone()) {
             Ok(tree) => tree,
             Err(error) => {
@@ -888,5 +928,39 @@ mod tests {
         let syntax: Vec<&Finding> = findings.iter().filter(|f| f.concern == Concern::Syntax).collect();
         assert_eq!(syntax.len(), 1, "{findings:?}");
         assert_eq!(syntax[0].place, at_start("{{cookiecutter.name}}/{{ bad"));
+    }
+}
+#[cfg(test)]
+mod deep_tests {
+    use super::*;
+
+    /// The findings of a template whose one file reads `cookiecutter.a` `terms` times in one
+    /// chain, checked on a 1 MB stack (wasm's).
+    fn findings_of_a_chain(terms: usize) -> usize {
+        let text = format!("{{{{ cookiecutter.a{} }}}}", " + cookiecutter.a".repeat(terms - 1));
+        let file = |path: &str, content: Vec<u8>| SkeletonEntry {
+            path: path.into(),
+            kind: EntryKind::File,
+            content,
+            mode: 0,
+            link_target: None,
+        };
+        let files = vec![
+            file("cookiecutter.json", br#"{"a": "x"}"#.to_vec()),
+            file("{{cookiecutter.a}}/f.txt", text.into_bytes()),
+        ];
+        let handle = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(move || check_template(&files, &CheckInput::plain()).findings.len())
+            .unwrap();
+        handle.join().unwrap()
+    }
+
+    #[test]
+    fn long_flat_chains_fit_in_a_small_stack() {
+        // Three tokens per read and one per `+`: just under the bound, parsed, walked, dropped.
+        assert_eq!(findings_of_a_chain(MAX_TAG_TOKENS / 4), 0);
+        // Over it: a `not checked` warning instead of a stack overflow.
+        assert_eq!(findings_of_a_chain(20_000), 1);
     }
 }
