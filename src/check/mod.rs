@@ -316,6 +316,11 @@ fn keep_skeleton_texts(context: &Context, diagnostics: &[Diagnostic], out: &mut 
                 out.push((path, text.clone()));
             }
         }
+        for (path, text) in skeleton.cookiecutter.iter().flat_map(|folder| &folder.texts) {
+            if pointed_at.contains(path.as_str()) && kept.insert(path.clone()) {
+                out.push((path.clone(), text.clone()));
+            }
+        }
     }
 }
 

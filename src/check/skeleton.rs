@@ -192,9 +192,11 @@ pub enum FetchKind {
     Template,
     /// `fetch:template:file`: one file, its content always rendered.
     TemplateFile,
-    /// `fetch:plain`, `fetch:cookiecutter` (a directory) and `fetch:plain:file` (a file): only
-    /// checked to exist (cookiecutter's Jinja2 is not Backstage's dialect).
+    /// `fetch:plain` (a directory) and `fetch:plain:file` (a file): only checked to exist.
     Copy { file: bool },
+    /// `fetch:cookiecutter` and `trellis:fetch:cookiecutter`: a cookiecutter folder, checked by
+    /// `cookiecutter::check` (Jinja2, not Backstage's dialect).
+    Cookiecutter,
 }
 
 impl FetchKind {
@@ -203,7 +205,8 @@ impl FetchKind {
             // Trellis' own action renders skeletons as fetch:template does (with its engine).
             "fetch:template" | "trellis:fetch:template" => FetchKind::Template,
             "fetch:template:file" => FetchKind::TemplateFile,
-            "fetch:plain" | "fetch:cookiecutter" => FetchKind::Copy { file: false },
+            "fetch:plain" => FetchKind::Copy { file: false },
+            "fetch:cookiecutter" | "trellis:fetch:cookiecutter" => FetchKind::Cookiecutter,
             "fetch:plain:file" => FetchKind::Copy { file: true },
             _ => return None,
         })
@@ -300,6 +303,62 @@ pub struct Skeleton {
     /// When missing: the names of the kind needed in the parent directory (for did-you-mean).
     pub siblings: Vec<String>,
     pub notes: Vec<Note>,
+    /// A cookiecutter step's folder, checked (the `cookiecutter-*` rules).
+    pub cookiecutter: Option<CookiecutterFolder>,
+}
+
+/// What `cookiecutter::check` found in a cookiecutter step's folder, and the texts of the files
+/// its findings point into (for code frames).
+pub struct CookiecutterFolder {
+    pub analysis: crate::cookiecutter::check::Analysis,
+    pub texts: Vec<(String, String)>,
+}
+
+impl Skeleton {
+    /// The findings of a cookiecutter step's folder about `concern`, as diagnostics of `rule`:
+    /// in the folder's files, or at the step's input in the template.
+    pub fn cookiecutter_findings(
+        &self,
+        context: &super::Context,
+        rule: &super::RuleInfo,
+        concern: crate::cookiecutter::check::Concern,
+    ) -> Vec<crate::diagnostics::Diagnostic> {
+        use crate::cookiecutter::check::Place;
+        use crate::diagnostics::Severity;
+        let Some(folder) = &self.cookiecutter else { return Vec::new() };
+        let findings = folder.analysis.findings.iter().filter(|f| f.concern == concern);
+        findings
+            .map(|finding| {
+                let severity = if finding.error { rule.default_severity } else { Severity::Warning };
+                let mut hint = finding.hint.clone();
+                if let Some(near) = finding.name.as_ref().and_then(|n| context.closest(n, &folder.analysis.defined)) {
+                    hint = format!("did you mean `cookiecutter.{near}`? {hint}");
+                }
+                let hint = Some(format!("{hint} (step `{}`, url `{}`)", self.step_id, self.url));
+                match &finding.place {
+                    Place::File { path, line, column, end_line, end_column } => super::context::diagnostic_in(
+                        join(&self.path, path),
+                        rule.id,
+                        severity,
+                        Span::new(*line as u32, *column as u32, *end_line as u32, *end_column as u32),
+                        finding.message.clone(),
+                        hint,
+                    ),
+                    Place::Value { key } => {
+                        let key = key.replace('~', "~0").replace('/', "~1");
+                        let pointer = format!("/spec/steps/{}/input/values/{key}", self.step);
+                        let span = context.node_span(&pointer, false);
+                        context.diagnostic(rule.id, severity, span, finding.message.clone(), hint)
+                    }
+                    Place::Input { field, index } => {
+                        let pointer = format!("/spec/steps/{}/input/{field}/{index}", self.step);
+                        let span = context.node_span(&pointer, false);
+                        context.diagnostic(rule.id, severity, span, finding.message.clone(), hint)
+                    }
+                }
+            })
+            .collect()
+    }
 }
 
 impl Skeleton {
@@ -345,7 +404,7 @@ pub fn collect(steps: &[Value], template_path: &str, source: &dyn SkeletonSource
         let pointer = format!("/spec/steps/{index}/input");
         let render = match kind {
             FetchKind::Template | FetchKind::TemplateFile => Some(render_settings(step, &pointer)),
-            FetchKind::Copy { .. } => None,
+            FetchKind::Copy { .. } | FetchKind::Cookiecutter => None,
         };
         let mut skeleton = Skeleton {
             step: index,
@@ -359,6 +418,7 @@ pub fn collect(steps: &[Value], template_path: &str, source: &dyn SkeletonSource
             found: Found::Missing,
             siblings: Vec::new(),
             notes: Vec::new(),
+            cookiecutter: None,
         };
         if outside {
             let escape = crate::confine::Escape::Path;
@@ -382,6 +442,11 @@ pub fn collect(steps: &[Value], template_path: &str, source: &dyn SkeletonSource
             let listing = source.list(parent(&skeleton.path)).unwrap_or_default();
             skeleton.siblings =
                 listing.into_iter().filter(|(_, k)| *k == wanted).map(|(name, _)| name).take(1000).collect();
+        }
+        if matches!(skeleton.found, Found::Entries(_)) && kind == FetchKind::Cookiecutter {
+            let mut notes = Vec::new();
+            skeleton.cookiecutter = Some(check_cookiecutter(step, &skeleton, source, &mut notes));
+            skeleton.notes = notes;
         }
         if matches!(skeleton.found, Found::Entries(_)) && skeleton.render.is_some() {
             let mut notes = Vec::new();
@@ -438,6 +503,90 @@ fn render_settings(step: &Value, pointer: &str) -> Render {
         extension,
         contents_unknown,
     }
+}
+
+/// Reads a cookiecutter step's folder (bounded as skeletons are) and checks it as the step
+/// renders it: Backstage mode, with the step's `values`, `copyWithoutRender` and `extensions`.
+fn check_cookiecutter(
+    step: &Value,
+    skeleton: &Skeleton,
+    source: &dyn SkeletonSource,
+    notes: &mut Vec<Note>,
+) -> CookiecutterFolder {
+    use crate::cookiecutter::check::{check_template, CheckInput, Place, Runner};
+    let input = step.get("input");
+    let templated = |text: &str| text.contains("${{") || text.contains("{%");
+    let list = |key: &str| match input.and_then(|i| i.get(key)) {
+        Some(Value::Array(items)) => {
+            Some(items.iter().filter_map(Value::as_str).filter(|t| !templated(t)).map(str::to_string).collect())
+        }
+        _ => None,
+    };
+    let empty = serde_json::Map::new();
+    let values = match input.and_then(|i| i.get("values")) {
+        None | Some(Value::Null) => Some(&empty),
+        Some(Value::Object(map)) => Some(map),
+        Some(_) => None,
+    };
+    let check_input = CheckInput {
+        mode: crate::cookiecutter::Mode::Backstage,
+        runner: if skeleton.action.starts_with("trellis:") { Runner::Trellis } else { Runner::Python },
+        values,
+        copy_without_render: list("copyWithoutRender"),
+        extensions: list("extensions"),
+    };
+    let files = read_folder(&skeleton.path, source, notes);
+    let analysis = check_template(&files, &check_input);
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for finding in &analysis.findings {
+        let Place::File { path, .. } = &finding.place else { continue };
+        let Some(file) = files.iter().find(|f| f.path == *path && f.kind == EntryKind::File) else { continue };
+        let shown = join(&skeleton.path, path);
+        if !texts.iter().any(|(p, _)| *p == shown) {
+            texts.push((shown, String::from_utf8_lossy(&file.content).into_owned()));
+        }
+    }
+    CookiecutterFolder { analysis, texts }
+}
+
+/// Every entry of the folder at `path` with the bytes of its files, as `readSkeletonDir` gives
+/// them (paths relative to the folder, sorted), within the skeleton limits: what is over them is
+/// left out (or empty) with a note.
+pub fn read_folder(
+    path: &str,
+    source: &dyn SkeletonSource,
+    notes: &mut Vec<Note>,
+) -> Vec<crate::cookiecutter::SkeletonEntry> {
+    let mut files = Vec::new();
+    let mut budget = MAX_TOTAL_BYTES;
+    for entry in list_tree(path, source, notes) {
+        let full = join(path, &entry.path);
+        let content = match entry.kind {
+            EntryKind::File => match source.read(&full, MAX_FILE_BYTES.min(budget)) {
+                Ok(bytes) => {
+                    budget = budget.saturating_sub(bytes.len() as u64);
+                    bytes
+                }
+                Err(ReadError::TooLarge(size)) => {
+                    notes.push(Note { message: format!("`{full}` not checked: {size} bytes, over the limit") });
+                    Vec::new()
+                }
+                Err(ReadError::Failed(error)) => {
+                    notes.push(Note { message: format!("cannot read `{full}`: {error}") });
+                    Vec::new()
+                }
+            },
+            _ => Vec::new(),
+        };
+        files.push(crate::cookiecutter::SkeletonEntry {
+            path: entry.path,
+            kind: entry.kind,
+            content,
+            mode: 0,
+            link_target: None,
+        });
+    }
+    files
 }
 
 /// Lists the skeleton (bounded), then reads and parses what Backstage renders.

@@ -29,7 +29,7 @@ pub(super) struct Failure {
 }
 
 /// The extensions cookiecutter loads anyway, and the Jinja2 ones Trellis can honour.
-const BUILT_IN_EXTENSIONS: &[&str] = &[
+pub const BUILT_IN_EXTENSIONS: &[&str] = &[
     "cookiecutter.extensions.JsonifyExtension",
     "cookiecutter.extensions.RandomStringExtension",
     "cookiecutter.extensions.SlugifyExtension",
@@ -303,6 +303,13 @@ impl Jinja {
         });
 
         Ok(Jinja { env, syntax, allowed, loaded })
+    }
+
+    /// `source` as every render hands it to minijinja (the rewrites of `preprocess.rs`), with the
+    /// map back to `source`, and the syntax it is parsed with: what the checker parses.
+    pub fn prepare(&self, source: &str) -> Result<(String, SourceMap, &SyntaxConfig), preprocess::Refused> {
+        let (text, map) = preprocess::rewrite(source, &self.syntax, self.allowed)?;
+        Ok((text, map, &self.syntax))
     }
 
     /// Renders a string (a path, a default in cookiecutter.json) named `label` in errors.

@@ -12,6 +12,7 @@
 //! what they point to), and any error means no result at all.
 
 mod binary;
+pub mod check;
 mod clock;
 mod compose;
 mod context;
@@ -21,6 +22,7 @@ mod generate;
 mod preprocess;
 mod python;
 mod slugify;
+mod syntax_walk;
 
 use serde_json::Value as Json;
 

@@ -12,6 +12,8 @@
 use minijinja::machinery::{ast, parse, tokenize, Span, Token};
 use minijinja::syntax::SyntaxConfig;
 
+use super::syntax_walk::{walk, AstVisitor};
+
 /// Output offset → original offset, for one rewritten template: one layer per rewrite, the
 /// last applied first.
 #[derive(Debug, Clone, Default)]
@@ -237,10 +239,10 @@ fn rewrite_modulo(source: &str, syntax: &SyntaxConfig) -> (String, SourceMap) {
     let Ok(tree) = parse(source, "<template>", syntax.clone()) else {
         return (source.to_string(), SourceMap::default());
     };
-    let mut spans = Vec::new();
-    walk_stmt(&tree, &mut spans);
+    let mut spans = ModuloSpans(Vec::new());
+    walk(&tree, &mut spans);
     let mut edits = Vec::new();
-    for span in spans {
+    for span in spans.0 {
         let (start, end) = (span.start_offset as usize, span.end_offset as usize);
         // The operator is the last `%` at depth 0 inside the expression (left-associative).
         let mut depth = 0i32;
@@ -293,143 +295,15 @@ fn apply_inserts(source: &str, mut edits: Vec<Edit>) -> (String, SourceMap) {
     (out, SourceMap::layer(points))
 }
 
-fn walk_stmts(stmts: &[ast::Stmt], spans: &mut Vec<Span>) {
-    for stmt in stmts {
-        walk_stmt(stmt, spans);
-    }
-}
+/// The spans of `%` operations, outermost first.
+struct ModuloSpans(Vec<Span>);
 
-fn walk_stmt(stmt: &ast::Stmt, spans: &mut Vec<Span>) {
-    use ast::Stmt;
-    match stmt {
-        Stmt::Template(t) => walk_stmts(&t.children, spans),
-        Stmt::EmitExpr(e) => walk_expr(&e.expr, spans),
-        Stmt::EmitRaw(_) | Stmt::Continue(_) | Stmt::Break(_) => {}
-        Stmt::ForLoop(f) => {
-            walk_expr(&f.iter, spans);
-            if let Some(filter) = &f.filter_expr {
-                walk_expr(filter, spans);
-            }
-            walk_stmts(&f.body, spans);
-            walk_stmts(&f.else_body, spans);
-        }
-        Stmt::IfCond(c) => {
-            walk_expr(&c.expr, spans);
-            walk_stmts(&c.true_body, spans);
-            walk_stmts(&c.false_body, spans);
-        }
-        Stmt::WithBlock(w) => {
-            for (_, value) in &w.assignments {
-                walk_expr(value, spans);
-            }
-            walk_stmts(&w.body, spans);
-        }
-        Stmt::Set(s) => walk_expr(&s.expr, spans),
-        Stmt::SetBlock(s) => {
-            if let Some(filter) = &s.filter {
-                walk_expr(filter, spans);
-            }
-            walk_stmts(&s.body, spans);
-        }
-        Stmt::AutoEscape(a) => {
-            walk_expr(&a.enabled, spans);
-            walk_stmts(&a.body, spans);
-        }
-        Stmt::FilterBlock(f) => {
-            walk_expr(&f.filter, spans);
-            walk_stmts(&f.body, spans);
-        }
-        Stmt::Block(b) => walk_stmts(&b.body, spans),
-        Stmt::Import(i) => walk_expr(&i.expr, spans),
-        Stmt::FromImport(i) => walk_expr(&i.expr, spans),
-        Stmt::Extends(e) => walk_expr(&e.name, spans),
-        Stmt::Include(i) => walk_expr(&i.name, spans),
-        Stmt::Macro(m) => {
-            for default in &m.defaults {
-                walk_expr(default, spans);
-            }
-            walk_stmts(&m.body, spans);
-        }
-        Stmt::CallBlock(c) => {
-            walk_call(&c.call, spans);
-            walk_stmt_macro(&c.macro_decl, spans);
-        }
-        Stmt::Do(d) => walk_call(&d.call, spans),
-    }
-}
-
-fn walk_stmt_macro(m: &ast::Macro, spans: &mut Vec<Span>) {
-    for default in &m.defaults {
-        walk_expr(default, spans);
-    }
-    walk_stmts(&m.body, spans);
-}
-
-fn walk_call(call: &ast::Call, spans: &mut Vec<Span>) {
-    walk_expr(&call.expr, spans);
-    walk_args(&call.args, spans);
-}
-
-fn walk_args(args: &[ast::CallArg], spans: &mut Vec<Span>) {
-    for arg in args {
-        match arg {
-            ast::CallArg::Pos(e)
-            | ast::CallArg::Kwarg(_, e)
-            | ast::CallArg::PosSplat(e)
-            | ast::CallArg::KwargSplat(e) => walk_expr(e, spans),
-        }
-    }
-}
-
-fn walk_expr(expr: &ast::Expr, spans: &mut Vec<Span>) {
-    use ast::Expr;
-    match expr {
-        Expr::Var(_) | Expr::Const(_) => {}
-        Expr::Slice(s) => {
-            walk_expr(&s.expr, spans);
-            for part in [&s.start, &s.stop, &s.step].into_iter().flatten() {
-                walk_expr(part, spans);
-            }
-        }
-        Expr::UnaryOp(u) => walk_expr(&u.expr, spans),
-        Expr::BinOp(b) => {
+impl AstVisitor for ModuloSpans {
+    fn expr(&mut self, expr: &ast::Expr, _conditional: bool) {
+        if let ast::Expr::BinOp(b) = expr {
             if matches!(b.op, ast::BinOpKind::Rem) {
-                spans.push(b.span());
-            }
-            walk_expr(&b.left, spans);
-            walk_expr(&b.right, spans);
-        }
-        Expr::Compare(c) => {
-            walk_expr(&c.expr, spans);
-            for op in &c.ops {
-                walk_expr(&op.expr, spans);
+                self.0.push(b.span());
             }
         }
-        Expr::IfExpr(i) => {
-            walk_expr(&i.test_expr, spans);
-            walk_expr(&i.true_expr, spans);
-            if let Some(f) = &i.false_expr {
-                walk_expr(f, spans);
-            }
-        }
-        Expr::Filter(f) => {
-            if let Some(e) = &f.expr {
-                walk_expr(e, spans);
-            }
-            walk_args(&f.args, spans);
-        }
-        Expr::Test(t) => {
-            walk_expr(&t.expr, spans);
-            walk_args(&t.args, spans);
-        }
-        Expr::GetAttr(g) => walk_expr(&g.expr, spans),
-        Expr::GetItem(g) => {
-            walk_expr(&g.expr, spans);
-            walk_expr(&g.subscript_expr, spans);
-        }
-        Expr::Call(c) => walk_call(c, spans),
-        Expr::List(l) => l.items.iter().for_each(|e| walk_expr(e, spans)),
-        Expr::Tuple(t) => t.items.iter().for_each(|e| walk_expr(e, spans)),
-        Expr::Map(m) => m.keys.iter().chain(m.values.iter()).for_each(|e| walk_expr(e, spans)),
     }
 }

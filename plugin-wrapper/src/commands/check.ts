@@ -16,7 +16,8 @@ Checks Backstage Software Templates for mistakes that Backstage only shows at ru
 expression syntax, references to steps and parameters that do not exist, duplicated step ids,
 plain-string \`if\`, v1beta2 syntax in v1beta3 templates, and the skeleton directories of
 fetch:template steps next to each template (missing directories, syntax, values not passed,
-unescaped CI expressions). PATH is a template file, a directory searched for YAML files holding
+unescaped CI expressions) and the folders of cookiecutter steps (Jinja2 syntax, undefined
+cookiecutter.X, extensions, copy globs). PATH is a template file, a directory searched for YAML files holding
 \`kind: Template\` (default: the current directory), or a quoted glob such as
 'templates/**/template.yaml' (\`*\` within a directory, \`**\` across; the template files it matches).
 

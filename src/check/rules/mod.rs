@@ -3,6 +3,10 @@
 //! need is computed beside the context (`context.rs`, `analysis.rs`).
 
 pub mod action_input;
+pub mod cookiecutter_copy_glob;
+pub mod cookiecutter_extension;
+pub mod cookiecutter_syntax;
+pub mod cookiecutter_undefined;
 pub mod deprecated_input;
 pub mod duplicate_step_id;
 pub mod each_outside_each;
@@ -71,4 +75,8 @@ pub const ALL: &[&Rule] = &[
     &skeleton_values::RULE,
     &skeleton_ci_expression::RULE,
     &skeleton_glob_unmatched::RULE,
+    &cookiecutter_syntax::RULE,
+    &cookiecutter_undefined::RULE,
+    &cookiecutter_extension::RULE,
+    &cookiecutter_copy_glob::RULE,
 ];
