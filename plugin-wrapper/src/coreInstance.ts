@@ -248,27 +248,44 @@ export function disposeAfter<O extends CoreObject, R>(object: O, use: (object: O
 }
 
 /**
- * Core objects kept for reuse (a renderer per options object, a prepared context per
- * `PreparedContext`), keyed by the JavaScript object they serve. A fault that replaces the core
- * instance forgets them all: the next `get` misses and the caller makes a new object in the new
- * instance. The old objects are then unreachable; wasm-bindgen's finalizer, which skips objects
- * of an older instance, never frees them through the new one. A value whose key is collected
- * goes with it, and the finalizer frees its memory.
+ * Core objects kept for reuse, at most `limit` of them: a renderer per options key, a prepared
+ * context per `PreparedContext` (render.ts). Adding one more frees the least recently used,
+ * which its owner makes again when next needed: JavaScript has no destructor the core could wait
+ * for, and finalizers only run when the event loop turns, so a caller preparing a context per
+ * task in a synchronous loop would otherwise grow the wasm memory with every one. An object that
+ * may be in use further up the stack (the eviction happens inside a call into the core, from a
+ * host filter) is not freed but dropped, for wasm-bindgen's FinalizationRegistry.
+ *
+ * A fault that replaces the core instance forgets them all: the next `get` misses and the
+ * caller makes a new object in the new instance. The old objects are then unreachable;
+ * wasm-bindgen's finalizer, which skips objects of an older instance, never frees them through
+ * the new one.
  */
-export class InstanceCache<K extends object, V extends CoreObject> {
-  #values = new WeakMap<K, V>();
+export class InstanceCache<K, V extends CoreObject> {
+  #values = new Map<K, V>();
 
-  constructor() {
+  constructor(private readonly limit: number) {
     resetListeners.push(() => {
-      this.#values = new WeakMap();
+      this.#values = new Map();
     });
   }
 
   get(key: K): V | undefined {
-    return this.#values.get(key);
+    const value = this.#values.get(key);
+    if (value !== undefined && this.#values.size > 1) {
+      // Most recently used last: a Map iterates in insertion order.
+      this.#values.delete(key);
+      this.#values.set(key, value);
+    }
+    return value;
   }
 
   set(key: K, value: V): V {
+    if (this.#values.size >= this.limit) {
+      const [oldest, object] = this.#values.entries().next().value!;
+      this.#values.delete(oldest);
+      if (depth === 0) callCore(() => object.free());
+    }
     this.#values.set(key, value);
     return value;
   }
