@@ -248,9 +248,10 @@ export function disposeAfter<O extends CoreObject, R>(object: O, use: (object: O
 }
 
 /**
- * Core objects kept for reuse, at most `limit` of them: a renderer per options key, a prepared
- * context per `PreparedContext` (render.ts). Adding one more frees the least recently used,
- * which its owner makes again when next needed: JavaScript has no destructor the core could wait
+ * Core objects kept for reuse, at most `limit` of them and at most `budget` of their weights
+ * (what each costs, in the owner's unit): a renderer per options key, a prepared context per
+ * `PreparedContext` weighing its JSON text (render.ts). Adding one past either bound frees the
+ * least recently used quarter, which their owners make again when next needed: JavaScript has no destructor the core could wait
  * for, and finalizers only run when the event loop turns, so a caller preparing a context per
  * task in a synchronous loop would otherwise grow the wasm memory with every one. An object that
  * may be in use further up the stack (the eviction happens inside a call into the core, from a
@@ -262,31 +263,44 @@ export function disposeAfter<O extends CoreObject, R>(object: O, use: (object: O
  * the new one.
  */
 export class InstanceCache<K, V extends CoreObject> {
-  #values = new Map<K, V>();
+  #entries = new Map<K, { value: V; weight: number; used: number }>();
+  #weight = 0;
+  /** Counts uses; an entry remembers the count of its last use. */
+  #clock = 0;
 
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly budget = Infinity,
+  ) {
     resetListeners.push(() => {
-      this.#values = new Map();
+      this.#entries = new Map();
+      this.#weight = 0;
     });
   }
 
   get(key: K): V | undefined {
-    const value = this.#values.get(key);
-    if (value !== undefined && this.#values.size > 1) {
-      // Most recently used last: a Map iterates in insertion order.
-      this.#values.delete(key);
-      this.#values.set(key, value);
-    }
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    entry.used = ++this.#clock;
+    return entry.value;
+  }
+
+  set(key: K, value: V, weight = 0): V {
+    if (this.#entries.size >= this.limit || this.#weight + weight > this.budget) this.#evict(weight);
+    this.#entries.set(key, { value, weight, used: ++this.#clock });
+    this.#weight += weight;
     return value;
   }
 
-  set(key: K, value: V): V {
-    if (this.#values.size >= this.limit) {
-      const [oldest, object] = this.#values.entries().next().value!;
-      this.#values.delete(oldest);
-      if (depth === 0) callCore(() => object.free());
+  /** Frees the least recently used entries until a quarter of each bound is free (room for
+   * `weight` more), so evictions come in batches rather than one scan per addition. */
+  #evict(weight: number): void {
+    const oldestFirst = [...this.#entries].sort(([, a], [, b]) => a.used - b.used);
+    for (const [key, entry] of oldestFirst) {
+      if (this.#entries.size <= (this.limit * 3) / 4 && this.#weight + weight <= (this.budget * 3) / 4) break;
+      this.#entries.delete(key);
+      this.#weight -= entry.weight;
+      if (depth === 0) callCore(() => entry.value.free());
     }
-    this.#values.set(key, value);
-    return value;
   }
 }

@@ -68,9 +68,10 @@ type ContextRecipe =
   | { contextJson: string }
   | { parent: PreparedContext; path: string; valueJson: string };
 
-/** The core's objects of the `PreparedContext`s used last, in the current core instance (a
- * bounded number: the others are made again from their recipes when used). */
-const preparedContexts = new InstanceCache<PreparedContext, Core.PreparedContext>(64);
+/** The core's objects of the `PreparedContext`s used last, in the current core instance, at most
+ * 2,048 of them and 8 MiB of their JSON (the others are made again from their recipes when
+ * used). */
+const preparedContexts = new InstanceCache<PreparedContext, Core.PreparedContext>(2048, 8 * 1024 * 1024);
 
 /** The core's object of a `PreparedContext`, made again from its recipe in a new core instance. */
 let coreContext: (prepared: PreparedContext) => Core.PreparedContext;
@@ -85,7 +86,8 @@ export class PreparedContext {
   readonly #recipe: ContextRecipe;
 
   static {
-    coreContext = (prepared) => preparedContexts.get(prepared) ?? preparedContexts.set(prepared, prepared.#make());
+    coreContext = (prepared) =>
+      preparedContexts.get(prepared) ?? preparedContexts.set(prepared, prepared.#make(), prepared.#weight());
   }
 
   /** @internal */
@@ -101,6 +103,12 @@ export class PreparedContext {
     }
     const parent = coreContext(recipe.parent);
     return callCore(() => parent.withValueJson(recipe.path, madeJson('Value', recipe.valueJson)));
+  }
+
+  /** What its core object costs, roughly: the length of the JSON it is made of. */
+  #weight(): number {
+    const recipe = this.#recipe;
+    return 'contextJson' in recipe ? recipe.contextJson.length : recipe.valueJson.length + recipe.path.length;
   }
 
   /** A copy with `path` (dot-separated, e.g. `steps.fetch.output`) set to `value`. */
@@ -140,8 +148,7 @@ let functionsSeen = 0;
 
 /** A host's filters or globals as a key: each name with its function's number, or the JSON of
  * a value (what the core keeps of it). */
-function hostKey(host: Record<string, unknown> | undefined): string {
-  if (host === undefined || host === null) return '';
+function hostKey(host: Record<string, unknown>): string {
   let key = '';
   for (const name of Object.keys(host)) {
     const value = host[name];
@@ -158,6 +165,27 @@ function hostKey(host: Record<string, unknown> | undefined): string {
   return key;
 }
 
+/** The key of each filters or globals object last seen, with the values it was made from. */
+const hostKeys = new WeakMap<object, { key: string; names: string[]; values: unknown[] }>();
+
+/** {@link hostKey}, remembered per object while its own values stay the same (identical
+ * functions and primitives; an object value is compared by its JSON again). */
+function hostKeyOf(host: Record<string, unknown> | undefined): string {
+  if (host === undefined || host === null) return '';
+  const names = Object.keys(host);
+  const known = hostKeys.get(host);
+  if (known !== undefined && known.names.length === names.length) {
+    const same = names.every((name, i) => {
+      const value = host[name];
+      return name === known.names[i] && value === known.values[i] && (typeof value !== 'object' || value === null);
+    });
+    if (same) return known.key;
+  }
+  const key = hostKey(host);
+  hostKeys.set(host, { key, names, values: names.map((name) => host[name]) });
+  return key;
+}
+
 /** The renderer for `given` options: the options' JSON (as the core reads them) and their host
  * functions by identity make the key, so equal options share one renderer. */
 function rendererFor(fn: string, given: RenderOptions | undefined): Core.Renderer {
@@ -167,7 +195,7 @@ function rendererFor(fn: string, given: RenderOptions | undefined): Core.Rendere
   const json = jsonFor('RenderOptions', rest, fn, 'options');
   let key: string | undefined;
   try {
-    key = `${json}\n${hostKey(filters)}\n${hostKey(globals)}`;
+    key = `${json}\n${hostKeyOf(filters)}\n${hostKeyOf(globals)}`;
   } catch {
     // A global value JSON cannot hold: the core skips it, and this renderer is not kept.
   }

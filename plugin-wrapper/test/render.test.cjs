@@ -64,10 +64,11 @@ test('prepared contexts hold a bounded amount of wasm memory, however many are k
   // A caller preparing a context per task in a synchronous loop: finalizers never get to run.
   const before = core.memoryBytes();
   const kept = [];
-  const blob = 'x'.repeat(4096);
+  const blob = 'x'.repeat(16 * 1024);
   for (let i = 0; i < 3000; i++) kept.push(prepareContext({ parameters: { i, blob } }));
+  // 48 MB of context JSON; 8 MiB of it is kept in the core.
   const grown = core.memoryBytes() - before;
-  assert.ok(grown <= 4 * 1024 * 1024, `wasm memory grew by ${grown} bytes for 3,000 kept contexts`);
+  assert.ok(grown <= 16 * 1024 * 1024, `wasm memory grew by ${grown} bytes for 3,000 kept contexts`);
   assert.equal(renderValue('${{ parameters.i }}', kept[0]), 0, 'the first one is made again');
   assert.equal(renderValue('${{ parameters.i }}', kept[2999]), 2999);
   // A chain of withValue copies longer than what is kept.

@@ -401,6 +401,8 @@ pub fn render_input(
     Ok(rendered.and_then(|text| serde_json::from_str(&text).ok()))
 }
 
+#[doc(hidden)]
+pub mod bench;
 mod compiled;
 pub mod secrets;
 
