@@ -3,12 +3,14 @@
 //   a) step-input rendering, Trellis against nunjitsu as Backstage runs it (bench/render.cjs);
 //   b) skeleton rendering, trellis:fetch:template against fetch:template in a real backend
 //      (bench/skeleton.cjs);
-//   c) `checkTemplate` over the whole corpus (bench/check.cjs);
+//   c) `checkTemplate` over the whole corpus (bench/check.cjs), and `trellis check`/`trellis render`
+//      of generated templates against their number of steps (bench/steps.cjs);
 //   e) cookiecutter templates, renderCookiecutter against the cookiecutter CLI as
 //      fetch:cookiecutter runs it (bench/cookiecutter.cjs);
 //   d) cold start (a fresh Node process: require the package + the first render; median of
 //      RUNS processes), how much of it is V8 compiling the wasm, and the wasm size, raw and
-//      gzipped.
+//      gzipped;
+//   f) the language server's diagnostics latency on a 1,000-line template (bench/lsp.cjs).
 // Rates and times are medians of TRELLIS_BENCH_RUNS runs (default 7); ratios are per run.
 //
 //   npm run bench                             (after `bash scripts/build.sh`)
@@ -21,6 +23,8 @@ const { execFileSync } = require('node:child_process');
 const { benchSetup, median } = require('./support.cjs');
 const { benchRender } = require('./render.cjs');
 const { benchCheck } = require('./check.cjs');
+const { benchSteps, growth } = require('./steps.cjs');
+const lsp = require('./lsp.cjs');
 
 /** The median of what `script` prints (milliseconds it timed), each run in a fresh Node process. */
 function medianInFreshProcesses(script, runs) {
@@ -80,6 +84,13 @@ async function main() {
   rows.push(`| c) the same, first pass in a fresh process (what one \`trellis check\` run pays) | ${check.firstPassMs.toFixed(0)} ms | | | |`);
   const { benchCookiecutter, markdownRows } = require('./cookiecutter.cjs');
   rows.push(...markdownRows(benchCookiecutter(setup)));
+  // One CLI process per run: three runs are enough to show the growth, which is the figure here.
+  const stepRows = benchSteps({ runs: Math.min(setup.runs, 3) });
+  for (const r of stepRows.filter(r => r.shape === 'plain')) {
+    const more = (command) => (growth(stepRows, r, command) ? `, ${growth(stepRows, r, command)} for 4× steps` : '');
+    rows.push(`| c) \`trellis check\` of ${r.steps} plain steps (${r.kib.toFixed(0)} KiB), CPU ms | ${r.check.cpuMs.toFixed(0)}${more('check')} | | | linear: ≤5× for 4× steps |`);
+    rows.push(`| c) \`trellis render\` of ${r.steps} plain steps, CPU ms | ${r.render.cpuMs.toFixed(0)}${more('render')} | | | linear: ≤5× for 4× steps |`);
+  }
   const packageStart = coldStartMs(path.join(setup.root, 'dist/index.js'), setup.runs);
   const coreStart = coldStartMs(path.join(setup.root, 'dist/render.js'), setup.runs);
   rows.push(`| d) cold start: require package + first render (ms) | ${packageStart.toFixed(1)} | | | ≤25 ms |`);
@@ -90,6 +101,7 @@ async function main() {
   const gzipped = zlib.gzipSync(wasm, { level: 9 }).length;
   const mb = (n) => (n / 1e6).toFixed(2);
   rows.push(`| d) wasm size raw / gzipped (MB) | ${mb(wasm.length)} / ${mb(gzipped)} | | | ≤3 MB raw |`);
+  rows.push(lsp.markdownRow(await lsp.benchLsp({ ...setup, runs: Math.max(setup.runs, 20) })));
 
   console.log(`Trellis benchmarks: ${setup.runs} runs each, medians; corpus ${setup.corpus}`);
   console.log('');

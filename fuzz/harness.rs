@@ -72,13 +72,17 @@ impl MemorySkeletons {
 
 impl SkeletonSource for MemorySkeletons {
     fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
-        Ok(Some(if self.file(path).is_some() || path.ends_with(".yaml") { EntryKind::File } else { EntryKind::Dir }))
+        Ok(Some(if self.file(path).is_some() || path.ends_with(".yaml") {
+            EntryKind::File
+        } else {
+            EntryKind::Directory
+        }))
     }
 
     fn list(&self, _path: &str) -> Result<Vec<(String, EntryKind)>, String> {
         let mut listing: Vec<(String, EntryKind)> =
             self.files.iter().map(|(name, _)| (name.clone(), EntryKind::File)).collect();
-        listing.push(("sub".into(), EntryKind::Dir));
+        listing.push(("sub".into(), EntryKind::Directory));
         Ok(listing)
     }
 
@@ -99,7 +103,7 @@ pub fn check(data: &[u8]) {
     let skeletons = MemorySkeletons::new(&parts.collect::<Vec<_>>());
     let format = [Format::Text, Format::Json, Format::Sarif, Format::Github][data.len() % 4];
     let files = [SourceFile { path: "templates/template.yaml".into(), text: template.into() }];
-    let _ = trellis::check::check_files(&files, None, &[], format, false, Some(&skeletons));
+    let _ = trellis::check::check_files(&files, &[], None, &[], format, false, Some(&skeletons));
 }
 
 /// Limits smaller than the defaults, so one input stays within the fuzzer's time budget.
@@ -112,18 +116,26 @@ fn fuzz_limits() -> Limits {
 pub fn engine(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let (template, context_json) = text.split_once(PART_SEPARATOR).unwrap_or((text, ""));
-    let context = Context::from_json_text(context_json).unwrap_or_else(|_| {
-        Context::from_json(&json!({
-            "parameters": {"name": "demo", "owner": "group:team", "items": [1, "two", {"three": 3}],
-                "repoUrl": "github.com?owner=o&repo=r"},
-            "steps": {"fetch": {"output": {"path": "x"}}},
-            "user": {"entity": {"metadata": {"name": "me"}}},
-            "secrets": {"token": "s3cr3t"},
-        }))
-    });
+    let context = Context::from_json_text(context_json).unwrap_or_else(|_| task_context());
+    render_everywhere(template, &context, &[false, true]);
+}
+
+/// A task's context, as the render entry points see it.
+fn task_context() -> Context {
+    Context::from_json(&json!({
+        "parameters": {"name": "demo", "owner": "group:team", "items": [1, "two", {"three": 3}],
+            "repoUrl": "github.com?owner=o&repo=r"},
+        "steps": {"fetch": {"output": {"path": "x"}}},
+        "user": {"entity": {"metadata": {"name": "me"}}},
+        "secrets": {"token": "s3cr3t"},
+    }))
+}
+
+/// `template` through every render entry point, read in each of `cookiecutter_modes`, and parsed.
+fn render_everywhere(template: &str, context: &Context, cookiecutter_modes: &[bool]) {
     let extensions = trellis::engine::backstage::extensions(trellis::engine::backstage::default_integrations());
     let plain = Extensions::default();
-    for cookiecutter_compat in [false, true] {
+    for &cookiecutter_compat in cookiecutter_modes {
         let options = RenderOptions {
             cookiecutter_compat,
             trim_blocks: cookiecutter_compat,
@@ -131,15 +143,84 @@ pub fn engine(data: &[u8]) {
             limits: fuzz_limits(),
             ..RenderOptions::default()
         };
-        let _ = render::render_string(template, &context, &options, &extensions);
-        let _ = render::render_value(template, &context, &options, &extensions);
+        let _ = render::render_string(template, context, &options, &extensions);
+        let _ = render::render_value(template, context, &options, &extensions);
         let input = json!({"a": template, "b": [template, 1, null]});
-        let _ = render::render_input(&input, &context, &options, &extensions);
+        let _ = render::render_input(&input, context, &options, &extensions);
     }
     let strict =
         RenderOptions { strict: true, no_regex_execution: true, limits: fuzz_limits(), ..RenderOptions::default() };
-    let _ = render::render_native(template, &context, &strict, &plain);
+    let _ = render::render_native(template, context, &strict, &plain);
     let _ = trellis::engine::parse(template, &trellis::engine::ParseOptions::default());
+}
+
+/// How many times `chains` repeats its unit: up to 32,641, and at most 512 KiB of template.
+fn chain_count(count_byte: u8, unit_len: usize) -> usize {
+    (1 + usize::from(count_byte) * 128).min((512 * 1024) / unit_len.max(1))
+}
+
+/// The template `chains` builds from its input: the first byte sets the count; the rest is a
+/// unit repeated that many times, or `prefix NUL unit NUL suffix` (default prefix `${{ x`,
+/// suffix ` }}`), so a seed such as `\xff | string` stands for 32,641 filters.
+pub fn chain_template(data: &[u8]) -> Option<String> {
+    chain_template_within(data, usize::MAX)
+}
+
+/// [`chain_template`] with the unit repeated at most `max_count` times.
+fn chain_template_within(data: &[u8], max_count: usize) -> Option<String> {
+    let (&count_byte, rest) = data.split_first()?;
+    let text = std::str::from_utf8(rest).ok()?;
+    let parts: Vec<&str> = text.splitn(3, PART_SEPARATOR).collect();
+    let (prefix, unit, suffix) = match parts.as_slice() {
+        [unit] => ("${{ x", *unit, " }}"),
+        [prefix, unit] => (*prefix, *unit, " }}"),
+        [prefix, unit, suffix] => (*prefix, *unit, *suffix),
+        _ => return None,
+    };
+    if unit.is_empty() || unit.len() > 64 {
+        return None;
+    }
+    Some(format!("{prefix}{}{suffix}", unit.repeat(chain_count(count_byte, unit.len()).min(max_count))))
+}
+
+/// How many times `chains` repeats its unit for `check`: past the chain lengths that overflowed
+/// before (about 6,000 operators), short of making tens of thousands of findings (`x | g | g …`
+/// gives one per unknown filter, each costing check about a millisecond).
+const CHECK_COUNT: usize = 8_192;
+
+/// Stack of the thread `chains` runs on: WebAssembly's (1 MB, no guard page, where the npm
+/// package runs the engine) in the optimised fuzz build; an unoptimised build (`cargo test`
+/// replaying saved inputs) needs several times more for the same nesting.
+const CHAINS_STACK: usize = if cfg!(debug_assertions) { 8 << 20 } else { 1 << 20 };
+
+/// a count byte and a pattern (see [`chain_template`]) → a template with the pattern repeated
+/// thousands of times (`1 + 1 + …`, `x | string | …`, `x.a.a…`, `-+-+…`, `((…))`) → parse,
+/// `refs`, every render entry point and `check` (the template as a step input, with the unit
+/// repeated at most [`CHECK_COUNT`] times), on a thread with WebAssembly's stack: long chains
+/// must end in a result or a located error, never in deep recursion.
+pub fn chains(data: &[u8]) {
+    let (Some(template), Some(checked)) = (chain_template(data), chain_template_within(data, CHECK_COUNT)) else {
+        return;
+    };
+    let run = move || {
+        if let Ok(parsed) = trellis::engine::parse(&template, &trellis::engine::ParseOptions::default()) {
+            let _ = trellis::engine::refs::analyze(&parsed);
+        }
+        // Read in Backstage's mode only: the template is up to 512 KiB, and each render of it
+        // counts against the fuzzer's time budget.
+        render_everywhere(&template, &task_context(), &[false]);
+        let yaml = format!(
+            "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {{name: chain}}\nspec:\n  steps:\n    - id: s\n      action: debug:log\n      input:\n        message: {}\n",
+            serde_json::Value::String(checked.replace(['\n', '\r'], " "))
+        );
+        check(yaml.as_bytes());
+    };
+    std::thread::Builder::new()
+        .stack_size(CHAINS_STACK)
+        .spawn(run)
+        .expect("a thread")
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
 }
 
 /// a header (lines: `copyWithoutTemplating` globs; `ext:.njk` for templateFileExtension;

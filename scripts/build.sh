@@ -34,4 +34,14 @@ wasm-bindgen --target nodejs --weak-refs --experimental-reset-state-function --r
 step "building the TypeScript wrapper"
 npx tsc -p plugin-wrapper/tsconfig.json
 chmod +x dist/cli.js
-echo "built: pkg/trellis_bg.wasm ($(wc -c < pkg/trellis_bg.wasm) bytes), dist/"
+
+# The VS Code extension that starts `trellis lsp` (docs/editors.md), packaged offline by vsce.
+vscode=editors/vscode
+if [ ! -f "$vscode/node_modules/.package-lock.json" ] || [ "$vscode/package-lock.json" -nt "$vscode/node_modules/.package-lock.json" ]; then
+  step "installing the VS Code extension's npm dependencies (npm ci in $vscode, once)"
+  (cd "$vscode" && npm ci --no-fund --no-audit)
+fi
+step "packaging the VS Code extension ($vscode/trellis.vsix)"
+cp LICENSE "$vscode/LICENSE"
+(cd "$vscode" && npx vsce package --allow-missing-repository --out trellis.vsix > /dev/null)
+echo "built: pkg/trellis_bg.wasm ($(wc -c < pkg/trellis_bg.wasm) bytes), dist/, $vscode/trellis.vsix"

@@ -4,7 +4,9 @@
 //   the skeleton its first local fetch step names; engine: every templated string of every
 //   Template and every templated skeleton file; skeleton_paths: that skeleton as NUL-separated
 //   path/content pairs (up to 12 text files, directories marked with a trailing `/`) after an
-//   empty header. Usage: node scripts/fuzz-seeds.cjs [corpusDir]
+//   empty header; chains: a count byte and a unit the harness repeats up to 32,641 times (an
+//   operator with its operand, a filter, a lookup, a call, a prefix, an opening bracket or tag),
+//   alone or between a prefix and a suffix. Usage: node scripts/fuzz-seeds.cjs [corpusDir]
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -84,4 +86,16 @@ for (const file of walk(corpus)) {
   if (TEMPLATED.test(text) && text.length < 8 * 1024) engineStrings.add(text);
 }
 for (const text of engineStrings) seed('engine', text);
+
+// `chains` (see chain_template in fuzz/harness.rs): units after the default `${{ x`, and units
+// between their own prefix and suffix.
+const CHAIN_UNITS = [' + 1', ' - 1', ' * 2', ' / 2', ' % 3', ' // 2', ' ** 1', ' ~ "a"', ' and x', ' or x',
+  ' < 1', ' == x', ' in [1]', ' | string', ' | upper', ' | default(1)', '.a', '[0]', "['k']", '[1:2]', '()', '(1)'];
+const CHAIN_FRAMES = [
+  ['${{ not x', ' + 1', ' }}'], ['${{ ', '-+', '1 }}'], ['${{ ', 'not ', '1 }}'], ['${{ ', '(', '1 }}'],
+  ['${{ ', '[', '1 }}'], ['', '{% if x %}', 'y'], ['{% set x = [] %}', '{% set x = [x] %}', '${{ x }}'],
+  ['{% set x = [1] %}', '{% set x = [x, x] %}', '${{ x | dump }}'], ['{{ x', ' | lower', ' }}'],
+];
+for (const [i, unit] of CHAIN_UNITS.entries()) seed('chains', Buffer.concat([Buffer.from([(i * 37) % 256]), Buffer.from(unit)]));
+for (const [i, frame] of CHAIN_FRAMES.entries()) seed('chains', Buffer.concat([Buffer.from([(i * 53 + 7) % 256]), Buffer.from(frame.join('\0'))]));
 console.log(`seeds in ${path.relative(root, out)}: ${JSON.stringify(counts)}`);

@@ -24,19 +24,27 @@
 pub use trellis_engine::{engine, error, jsfmt, jsregex};
 
 pub mod check;
-pub mod cookiecutter;
 pub mod confine;
+pub mod cookiecutter;
 pub mod diagnostics;
 pub mod dryrun;
 pub mod fetch_template;
+pub mod lsp;
 pub mod manifest;
 pub mod params;
+pub mod placeholders;
 pub mod read_limits;
 pub mod render;
 pub mod template;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
+mod heap;
+#[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: heap::GeometricHeap = heap::GeometricHeap;
 
 pub use error::{Span, TrellisError};

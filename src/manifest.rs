@@ -40,6 +40,10 @@ pub struct Named {
     /// The npm package (`name@version`) that registers it, for the module snapshot's entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
+    /// What it does, as `/v2/templating-extensions` describes it (shown on hover by
+    /// `trellis lsp`); not written back out, so `actionManifest()` is unchanged.
+    #[serde(default, skip_serializing)]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

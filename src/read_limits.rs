@@ -32,3 +32,10 @@ pub struct ReadLimits {
 
 /// The one set of read limits (see the module documentation for why these values).
 pub const READ_LIMITS: ReadLimits = ReadLimits { max_entries: 50_000, max_depth: 64, max_bytes: 256 * 1024 * 1024 };
+
+/// The catalog placeholders of one template (src/placeholders.rs) read at most this much text in
+/// all, each inclusion counted (the resolved template holds a copy per placeholder). One included
+/// file is bounded like a template file (`yaml::MAX_SOURCE_BYTES`, 4 MiB) and their number by
+/// [`READ_LIMITS`]' entries; this is four such files, since checking takes about a second per MB
+/// and the value of parsed YAML is several times its text.
+pub const MAX_INCLUDED_BYTES: u64 = 16 * 1024 * 1024;

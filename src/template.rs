@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 
+use crate::check::SkeletonSource;
 use crate::error::TrellisError;
+use crate::placeholders;
 use crate::yaml::{self, Document, SourceMap};
 
 /// A Template entity (`kind: Template`) with its source map.
@@ -10,6 +12,9 @@ use crate::yaml::{self, Document, SourceMap};
 pub struct Template {
     pub entity: Value,
     pub map: SourceMap,
+    /// The texts of the files placeholders included, by file id − 1 (`map.included()` names
+    /// them), for locating inside their strings.
+    pub included: Vec<String>,
 }
 
 /// One form page of `[spec.parameters].flat()`, as the scaffolder builds the wizard.
@@ -70,7 +75,30 @@ impl Template {
                 .at(doc.map.get("").map(|n| n.value))
                 .in_file(file));
         }
-        Ok(Template { entity: doc.value, map: doc.map })
+        Ok(Template { entity: doc.value, map: doc.map, included: Vec::new() })
+    }
+
+    /// [`Template::parse`], then the catalog's `$yaml`/`$json`/`$text` placeholders resolved
+    /// through `files` (src/placeholders.rs) when given: what the scaffolder gets once the catalog
+    /// has ingested the file. A placeholder the catalog would refuse is an error (at the
+    /// placeholder, or at the mistake inside the included file); one Trellis cannot read (an
+    /// absolute URL) stays as written.
+    pub fn parse_with(
+        source: &str,
+        format: SourceFormat,
+        file: Option<&str>,
+        files: Option<&dyn SkeletonSource>,
+    ) -> Result<Template, TrellisError> {
+        let template = Template::parse(source, format, file)?;
+        let Some(files) = files else { return Ok(template) };
+        let path = file.unwrap_or("template.yaml");
+        let resolved = placeholders::resolve(Document { value: template.entity, map: template.map }, path, Some(files));
+        match resolved.first_error(path) {
+            Some(error) => Err(error),
+            None => {
+                Ok(Template { entity: resolved.document.value, map: resolved.document.map, included: resolved.texts })
+            }
+        }
     }
 
     /// `spec.parameters` as the scaffolder sees it: `[spec.parameters ?? []].flat()`.

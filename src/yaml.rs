@@ -1,14 +1,28 @@
-//! YAML 1.2 text into JSON values, keeping where every node came from.
+//! YAML text into JSON values as Backstage's catalog reads it, keeping where every node came from.
 //!
-//! Backstage loads templates with the npm `yaml` package (YAML 1.2 core schema); `saphyr`
-//! follows the same schema (`yes` stays a string, `0o14` is a number) and gives every node a
-//! span, so later stages can point diagnostics at the exact key or value in the file.
+//! The catalog reads entity files with npm `yaml` 2.9.1: `parseAllDocuments(text, { merge:
+//! false })`, refusing a document with errors and converting the others with `toJSON()`
+//! (docs/backstage-behaviour.md, "YAML as the catalog reads it"). This module gives the same
+//! JSON: `saphyr-parser` reads the YAML 1.2 syntax into events ([`compose`] builds a tree from
+//! them, bounding size and nesting before anything recursive runs), and the conversion follows
+//! `yaml`'s rules: core-schema scalars and explicit tags ([`schema`]), anchors and aliases with
+//! its alias limits, duplicate keys refused, `<<` an ordinary key, collection keys stringified
+//! ([`key_text`]), JavaScript property order ([`to_json`]). What `yaml` accepts but a template
+//! author would not expect is kept as an [`Oddity`] for the `yaml-oddity` rule.
+
+mod checks;
+mod compose;
+mod flow_keys;
+mod key_text;
+mod schema;
+mod stand_ins;
+mod to_json;
+
+pub(crate) use to_json::js_property_order;
 
 use std::collections::HashMap;
 
-use saphyr::{MarkedYaml, Scalar, ScanError, YamlData, YamlLoader};
-use saphyr_parser::{Event, Parser, SpannedEventReceiver};
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
 use crate::error::{Span, TrellisError};
 
@@ -23,10 +37,33 @@ pub struct NodeSpan {
     pub chars: (usize, usize),
 }
 
-/// JSON pointer → source span, for one document.
+/// Something the catalog reads without complaint that is probably not what the author meant
+/// (a collection used as a key, an unknown tag, a `<<` key, …), with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Oddity {
+    pub span: Span,
+    pub message: String,
+    pub hint: String,
+}
+
+/// JSON pointer → source span, for one document, and the oddities found in it.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     nodes: HashMap<String, NodeSpan>,
+    oddities: Vec<Oddity>,
+    /// The files placeholders included into the document (src/placeholders.rs): a span with
+    /// `file == k` is in `included[k - 1]`.
+    included: Vec<IncludedFile>,
+}
+
+/// A file whose content stands in a document in place of a catalog placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncludedFile {
+    /// The path, `/`-separated and relative like the template's.
+    pub path: String,
+    /// `$text`: the value is the file's text as it is, so its characters map one to one onto the
+    /// file's (there is no YAML quoting to undo).
+    pub verbatim: bool,
 }
 
 impl SourceMap {
@@ -55,6 +92,67 @@ impl SourceMap {
     pub fn locate_key(&self, pointer: &str) -> Option<Span> {
         self.locate(pointer).map(|node| node.key.unwrap_or(node.value))
     }
+
+    /// What the catalog reads in this document but the author probably did not mean, in
+    /// source order (those of included files carry their file in `span.file`).
+    pub fn oddities(&self) -> &[Oddity] {
+        &self.oddities
+    }
+
+    /// The included file a span is in (`None`: the document's own file).
+    pub fn included_file(&self, span: &Span) -> Option<&IncludedFile> {
+        (span.file as usize).checked_sub(1).and_then(|index| self.included.get(index))
+    }
+
+    /// The path of the file a span is in, `own` for the document's own file.
+    pub fn file_name<'s>(&'s self, span: &Span, own: &'s str) -> &'s str {
+        self.included_file(span).map_or(own, |file| file.path.as_str())
+    }
+
+    /// Every included file, in the order of their ids (id = index + 1).
+    pub fn included(&self) -> &[IncludedFile] {
+        &self.included
+    }
+
+    /// The id spans of `file` get (registering it on first use).
+    pub fn file_id(&mut self, file: IncludedFile) -> u32 {
+        let index = match self.included.iter().position(|known| *known == file) {
+            Some(index) => index,
+            None => {
+                self.included.push(file);
+                self.included.len() - 1
+            }
+        };
+        index as u32 + 1
+    }
+
+    /// Puts the map of an included value at `pointer` in place of what was there: the nodes
+    /// at and below `pointer` are dropped, `other`'s nodes (and its oddities) moved below it with
+    /// their spans in file `file`. The node at `pointer` keeps its key span (the key is written
+    /// in this document) unless it had none.
+    pub fn graft(&mut self, pointer: &str, other: SourceMap, file: u32) {
+        let key = self.nodes.get(pointer).and_then(|node| node.key);
+        let below = format!("{pointer}/");
+        self.nodes.retain(|at, _| at != pointer && !at.starts_with(&below));
+        for (at, node) in other.nodes {
+            let node = NodeSpan {
+                key: if at.is_empty() { key } else { node.key.map(|span| span.in_file(file)) },
+                value: node.value.in_file(file),
+                chars: node.chars,
+            };
+            self.nodes.insert(format!("{pointer}{at}"), node);
+        }
+        self.oddities.extend(other.oddities.into_iter().map(|odd| Oddity { span: odd.span.in_file(file), ..odd }));
+    }
+
+    /// Records `span` (with character range `chars` in its file) as the value at `pointer`,
+    /// dropping what was mapped at and below it (see [`SourceMap::graft`]).
+    pub fn graft_value(&mut self, pointer: &str, span: Span, chars: (usize, usize)) {
+        let key = self.nodes.get(pointer).and_then(|node| node.key);
+        let below = format!("{pointer}/");
+        self.nodes.retain(|at, _| at != pointer && !at.starts_with(&below));
+        self.nodes.insert(pointer.to_string(), NodeSpan { key, value: span, chars });
+    }
 }
 
 /// One YAML document as JSON plus its source map.
@@ -75,211 +173,80 @@ pub fn escape_pointer_segment(segment: &str) -> String {
 /// Templates nest about 15 levels deep.
 pub const MAX_DEPTH: usize = 128;
 
-/// YAML text to saphyr nodes: the event parser driven in a loop (its own `load` recurses per
-/// level) into saphyr's loader (which bounds alias expansion: billion laughs fail), refusing
-/// nesting deeper than [`MAX_DEPTH`].
-fn load(source: &str) -> Result<Vec<MarkedYaml<'_>>, ScanError> {
-    let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
-    let mut depth = 0usize;
-    for event in Parser::new_from_str(source) {
-        let (event, span) = event?;
-        match event {
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    let message = format!("the YAML nests deeper than {MAX_DEPTH} levels");
-                    return Err(ScanError::new(span.start, message));
-                }
-            }
-            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        loader.on_event(event, span);
-        if let Some(error) = loader.error() {
-            return Err(error.clone());
-        }
-    }
-    Ok(loader.into_documents())
-}
-
 /// Largest YAML text read, in bytes (the renderer's source limit is the same 4 Mi). Templates
 /// are a few KB; checking takes about a second per MB, so a bigger file is refused up front.
 pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 
-/// Parses every document in `source`. `file` only labels error messages.
+/// Most nodes that aliases may copy in one file. npm `yaml` refuses an anchor used so often
+/// that uses × nested aliases exceeds 100, but a large anchor used 99 times still copies 99
+/// times its size: this bounds the total, so alias bombs fail fast whatever their shape.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Parses every document in `source` as the catalog reads it. `file` only labels error
+/// messages. A document the catalog refuses refuses the file (`yaml-syntax`).
 pub fn parse_documents(source: &str, file: Option<&str>) -> Result<Vec<Document>, TrellisError> {
+    let syntax_error =
+        |span: Span, message: String| TrellisError::new("yaml-syntax", message).at(Some(span)).in_file(file);
     if source.len() > MAX_SOURCE_BYTES {
         let message = format!(
             "the file is {:.1} MB, more than the {} MB Trellis reads",
             source.len() as f64 / (1024.0 * 1024.0),
             MAX_SOURCE_BYTES / (1024 * 1024)
         );
-        return Err(TrellisError::new("yaml-syntax", message).at(Some(Span::point(1, 1))).in_file(file));
+        return Err(syntax_error(Span::point(1, 1), message));
     }
-    let nodes = load(source).map_err(|error| {
-        let marker = error.marker();
-        TrellisError::new("yaml-syntax", format!("YAML syntax error: {}", error.info()))
-            .at(Some(Span::point(marker.line() as u32, marker.col() as u32 + 1)))
-            .in_file(file)
-    })?;
-    nodes
+    let stand_ins = stand_ins::StandIns::find(source);
+    let mut prepared = stand_ins.hide(source);
+    let mut retries = 0;
+    let stream = loop {
+        match compose::compose(&prepared) {
+            Ok(stream) => break stream,
+            // Read `key:<tab>value` as `key: value`, as `yaml` does (a few times: each is a
+            // new parse).
+            Err(compose::Stop::TabAfterColon(at)) if retries < MAX_TAB_RETRIES => {
+                retries += 1;
+                let byte = prepared.char_indices().nth(at).map_or(0, |(byte, _)| byte);
+                prepared.to_mut().replace_range(byte..byte + 1, " ");
+            }
+            Err(compose::Stop::TabAfterColon(at)) => {
+                let span = Span::point(1, 1);
+                let message = format!(
+                    "more than {MAX_TAB_RETRIES} tabs after `:` (character {at}); Trellis reads only that many"
+                );
+                return Err(syntax_error(span, message));
+            }
+            Err(compose::Stop::Refused(error)) => {
+                // A file with lone CRs as line breaks is one long line to the catalog: say why.
+                let message = if stand_ins.lone_carriage_returns() {
+                    format!("{} {}", error.message, stand_ins::LONE_CR_EXPLANATION)
+                } else {
+                    error.message
+                };
+                return Err(syntax_error(error.span, message));
+            }
+        }
+    };
+    let mut budget = MAX_ALIAS_NODES;
+    stream
+        .documents
         .iter()
-        .map(|node| {
-            let mut map = SourceMap::default();
-            let value = convert(node, String::new(), None, &mut map, file)?;
+        .map(|tree| {
+            let (value, map) = to_json::convert(tree, &stand_ins, &mut budget)
+                .map_err(|error| syntax_error(error.span, error.message))?;
             Ok(Document { value, map })
         })
         .collect()
 }
 
-fn span_of(node: &MarkedYaml) -> Span {
-    let start = node.span.start;
-    let end = node.span.end;
-    Span {
-        line: start.line() as u32,
-        column: start.col() as u32 + 1,
-        end_line: end.line() as u32,
-        end_column: end.col() as u32 + 1,
-    }
-}
+/// Tabs after `:` read as spaces in one file (each costs a parse of the file).
+const MAX_TAB_RETRIES: usize = 64;
 
-fn convert(
-    node: &MarkedYaml,
-    pointer: String,
-    key: Option<Span>,
-    map: &mut SourceMap,
-    file: Option<&str>,
-) -> Result<Value, TrellisError> {
-    let here = span_of(node);
-    let chars = (node.span.start.index(), node.span.end.index());
-    let value = match &node.data {
-        YamlData::Value(scalar) => scalar_to_json(scalar),
-        YamlData::Representation(text, _, _) => Value::String(text.to_string()),
-        YamlData::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (index, item) in items.iter().enumerate() {
-                out.push(convert(item, format!("{pointer}/{index}"), None, map, file)?);
-            }
-            Value::Array(out)
-        }
-        YamlData::Mapping(entries) => {
-            let mut out = Map::with_capacity(entries.len());
-            for (key_node, value_node) in entries {
-                let name = key_to_string(key_node).ok_or_else(|| {
-                    TrellisError::new(
-                        "yaml-syntax",
-                        "a mapping key must be a plain value (string, number, boolean or null)",
-                    )
-                    .at(Some(span_of(key_node)))
-                    .in_file(file)
-                })?;
-                let child = format!("{pointer}/{}", escape_pointer_segment(&name));
-                let converted = convert(value_node, child, Some(span_of(key_node)), map, file)?;
-                out.insert(name, converted);
-            }
-            Value::Object(out)
-        }
-        YamlData::Tagged(_, inner) => return convert(inner, pointer, key, map, file),
-        YamlData::Alias(_) | YamlData::BadValue => {
-            return Err(TrellisError::new(
-                "yaml-syntax",
-                "this YAML node could not be read (an unresolved alias or an invalid value)",
-            )
-            .at(Some(here))
-            .in_file(file))
-        }
-    };
-    map.nodes.insert(pointer, NodeSpan { key, value: here, chars });
-    Ok(value)
-}
-
-fn scalar_to_json(scalar: &Scalar) -> Value {
-    match scalar {
-        Scalar::Null => Value::Null,
-        Scalar::Boolean(b) => Value::Bool(*b),
-        Scalar::Integer(i) => Value::Number((*i).into()),
-        // JSON has no NaN or infinity; JSON.stringify turns them into null as well.
-        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner()).map_or(Value::Null, Value::Number),
-        Scalar::String(s) => Value::String(s.to_string()),
-    }
-}
-
-/// Mapping keys as JavaScript sees them after `yaml` parses them into an object.
-fn key_to_string(node: &MarkedYaml) -> Option<String> {
-    match &node.data {
-        YamlData::Value(Scalar::String(s)) => Some(s.to_string()),
-        YamlData::Value(Scalar::Integer(i)) => Some(i.to_string()),
-        YamlData::Value(Scalar::FloatingPoint(f)) => Some(crate::jsfmt::number(f.into_inner())),
-        YamlData::Value(Scalar::Boolean(b)) => Some(b.to_string()),
-        YamlData::Value(Scalar::Null) => Some("null".to_string()),
-        YamlData::Representation(text, _, _) => Some(text.to_string()),
-        YamlData::Tagged(_, inner) => key_to_string(inner),
-        _ => None,
-    }
+/// A problem that makes the catalog refuse the file, before it becomes a [`TrellisError`].
+#[derive(Debug)]
+struct Refusal {
+    span: Span,
+    message: String,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deep_nesting_and_alias_bombs_are_errors() {
-        let deep = format!("{}x\n", "- ".repeat(10_000));
-        let error = parse_documents(&deep, Some("t.yaml")).unwrap_err();
-        assert_eq!(error.rule, "yaml-syntax");
-        assert!(error.message.contains("nests deeper than 128 levels"), "{}", error.message);
-        assert_eq!(error.span.map(|s| s.line), Some(1));
-        assert!(parse_documents(&format!("{}x\n", "- ".repeat(MAX_DEPTH)), None).is_ok());
-
-        let mut bomb = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
-        for level in 1..10 {
-            let refs = vec![format!("*a{}", level - 1); 9].join(", ");
-            bomb.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
-        }
-        let error = parse_documents(&bomb, None).unwrap_err();
-        assert!(error.message.contains("alias expansion exceeded"), "{}", error.message);
-
-        let huge = format!("a: '{}'\n", "x".repeat(MAX_SOURCE_BYTES));
-        let error = parse_documents(&huge, None).unwrap_err();
-        assert_eq!(error.message, "the file is 4.0 MB, more than the 4 MB Trellis reads");
-    }
-
-    #[test]
-    fn keeps_yaml_1_2_scalars_and_spans() {
-        let docs = parse_documents("a: yes\nb: 0o14\nc:\n  - x\n", None).unwrap();
-        let doc = &docs[0];
-        assert_eq!(doc.value, serde_json::json!({"a": "yes", "b": 12, "c": ["x"]}));
-        let c0 = doc.map.get("/c/0").unwrap();
-        assert_eq!((c0.value.line, c0.value.column), (4, 5));
-        let b = doc.map.get("/b").unwrap();
-        assert_eq!((b.key.unwrap().line, b.key.unwrap().column), (2, 1));
-    }
-
-    #[test]
-    fn spans_count_characters_not_bytes() {
-        let source = "é: ñ\nb: |\n  x ${{ y }}\n";
-        let docs = parse_documents(source, None).unwrap();
-        let b = docs[0].map.get("/b").unwrap();
-        let chars: Vec<char> = source.chars().collect();
-        let raw: String = chars[b.chars.0..b.chars.1].iter().collect();
-        // Block scalars span their content, quoted ones include the quotes.
-        assert_eq!(raw, "x ${{ y }}\n");
-        let e = docs[0].map.get("/é").unwrap();
-        assert_eq!((e.value.line, e.value.column), (1, 4));
-    }
-
-    #[test]
-    fn syntax_error_has_line_and_column() {
-        let error = parse_documents("a: [1, 2\nb: c\n", Some("t.yaml")).unwrap_err();
-        assert_eq!(error.rule, "yaml-syntax");
-        assert!(error.span.is_some());
-        assert!(error.to_string().starts_with("t.yaml:"), "{error}");
-    }
-
-    #[test]
-    fn locate_falls_back_to_the_closest_ancestor() {
-        let docs = parse_documents("a:\n  b: 1\n", None).unwrap();
-        let found = docs[0].map.locate("/a/b/c/d").unwrap();
-        assert_eq!(found.value.line, 2);
-    }
-}
+mod tests;

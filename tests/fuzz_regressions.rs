@@ -1,6 +1,8 @@
 //! Inputs that once crashed, hung or exhausted memory under `cargo fuzz` (see README "Fuzzing"),
-//! replayed through the same code the fuzz targets run (`fuzz/harness.rs`) by plain `cargo test`.
-//! A new finding goes to `tests/fixtures/fuzz/<target>/<name>` together with its fix in `src/`.
+//! and a small set the fuzzers' corpora were minimised to (`cargo fuzz cmin`/`tmin`), replayed
+//! through the same code the fuzz targets run (`fuzz/harness.rs`) by plain `cargo test`. A new
+//! finding goes to `tests/fixtures/fuzz/<target>/<name>` together with its fix in `src/`. Every
+//! target's folder must hold inputs: an empty one would make its test pass without running.
 
 #[path = "../fuzz/harness.rs"]
 mod harness;
@@ -19,6 +21,7 @@ fn replay(target: &str, run: fn(&[u8])) {
         .filter(|path| path.is_file() && path.file_name().is_some_and(|n| n != ".gitkeep"))
         .collect();
     inputs.sort();
+    assert!(!inputs.is_empty(), "{} holds no inputs: this test would replay nothing", dir.display());
     for path in inputs {
         let data = std::fs::read(&path).unwrap();
         let started = Instant::now();
@@ -41,6 +44,11 @@ fn check_regressions() {
 #[test]
 fn engine_regressions() {
     replay("engine", harness::engine);
+}
+
+#[test]
+fn chains_regressions() {
+    replay("chains", harness::chains);
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Golden tests for the offline dry-run (`trellis render`): each folder under
 //! `tests/fixtures/render/` holds `case.json` (`template`: a path from the repository root,
 //! default the folder's `template.yaml`; `values`, `secrets`: objects or paths; `manifest`: a
-//! path from the folder), and the expected results: `expected/` (the rendered tree; absent =
-//! empty) and `report.json`. Skeletons are read in place through `FsSource`.
+//! path from the folder; `now`, `seed`: cookiecutter's clock and random seed), and the expected
+//! results: `expected/` (the rendered tree; absent = empty) and `report.json`. Skeletons are read in place through `FsSource`.
 //! `TRELLIS_BLESS=1` rewrites the expectations; review the diff.
 
 use std::fs;
@@ -83,14 +83,18 @@ fn run_case(dir: &Path) -> (Vec<SkeletonEntry>, Value) {
     let template_path = case["template"].as_str().map_or_else(|| format!("{folder}/template.yaml"), str::to_string);
     let source = fs::read_to_string(repo().join(&template_path)).expect("template");
     let manifest = match case["manifest"].as_str() {
-        Some(path) => Manifest::builtin_merged_with(&Manifest::parse(&fs::read_to_string(dir.join(path)).expect("manifest")).expect("manifest JSON")),
-        None => Manifest::builtin().clone(),
+        Some(path) => Manifest::builtin_merged_with(
+            &Manifest::parse(&fs::read_to_string(dir.join(path)).expect("manifest")).expect("manifest JSON"),
+        ),
+        None => Manifest::builtin_and_modules().clone(),
     };
     let options = DryRunOptions {
         template_path: template_path.clone(),
         values: object(case.get("values")),
         secrets: object(case.get("secrets")),
         manifest,
+        now: case["now"].as_str().map(str::to_string),
+        seed: case["seed"].as_u64(),
         ..DryRunOptions::default()
     };
     let outcome = Template::parse(&source, SourceFormat::Yaml, Some(&template_path))

@@ -30,6 +30,7 @@ fn diagnostic(
         rule,
         message: format!("{rule} at {line}:{column}"),
         hint: hint.map(String::from),
+        suggestion: None,
     }
 }
 

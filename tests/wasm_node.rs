@@ -183,3 +183,23 @@ fn dry_runs_return_the_report_and_files_or_the_failing_step_as_a_js_error() {
     assert_eq!(diff["changed"], serde_json::json!(["a.txt"]));
     assert!(diff["text"].as_str().unwrap().contains("-hi old\n+hi svc"), "{diff}");
 }
+
+/// Past 16 MiB the linear memory grows geometrically (src/heap.rs): 64 MiB allocated 64 KiB at a
+/// time takes a handful of `memory.grow`s, where the allocator alone makes one per block, and V8
+/// may copy the whole memory at each (which made checks of 100,000 steps quadratic).
+#[wasm_bindgen_test]
+fn memory_grows_geometrically() {
+    use std::arch::wasm32::memory_size;
+    let mut blocks = Vec::new();
+    let mut grows_past_16_mib = 0;
+    for _ in 0..1024 {
+        let before = memory_size(0);
+        blocks.push(vec![1u8; 64 * 1024]);
+        if memory_size(0) != before && before * 64 * 1024 >= 16 * 1024 * 1024 {
+            grows_past_16_mib += 1;
+        }
+    }
+    assert!(memory_size(0) * 64 * 1024 >= 64 * 1024 * 1024);
+    assert!(grows_past_16_mib <= 8, "{grows_past_16_mib} grows");
+    drop(blocks);
+}

@@ -14,12 +14,27 @@ pub struct Span {
     pub column: u32,
     pub end_line: u32,
     pub end_column: u32,
+    /// Which file the span is in when one value was assembled from several files (the catalog's
+    /// `$yaml`/`$json`/`$text` placeholders, src/placeholders.rs): 0 is the file being read,
+    /// `k` its `k`-th included file (`SourceMap::file_name` in src/yaml.rs names it).
+    #[serde(skip)]
+    pub file: u32,
 }
 
 impl Span {
+    /// A span in the file being read.
+    pub fn new(line: u32, column: u32, end_line: u32, end_column: u32) -> Span {
+        Span { line, column, end_line, end_column, file: 0 }
+    }
+
     /// A span covering a single position.
     pub fn point(line: u32, column: u32) -> Span {
-        Span { line, column, end_line: line, end_column: column }
+        Span::new(line, column, line, column)
+    }
+
+    /// The same span in file `file` (see [`Span::file`]).
+    pub fn in_file(self, file: u32) -> Span {
+        Span { file, ..self }
     }
 }
 

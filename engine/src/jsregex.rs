@@ -40,14 +40,14 @@ mod tests {
 /// with a clear error rather than run on a slower engine.
 #[derive(Debug)]
 pub struct JsRegex {
-    pub source: String,
-    pub flags: String,
-    pub regex: regex::Regex,
+    pub(crate) source: String,
+    pub(crate) flags: String,
+    pub(crate) regex: regex::Regex,
 }
 
 impl JsRegex {
     /// Compiles `source` with JavaScript flags (`g i m s u y d`).
-    pub fn new(source: &str, flags: &str) -> Result<JsRegex, String> {
+    pub(crate) fn new(source: &str, flags: &str) -> Result<JsRegex, String> {
         for flag in flags.chars() {
             if !"dgimsuy".contains(flag) || flags.matches(flag).count() > 1 {
                 return Err(format!("invalid regular expression flags `{flags}`"));
@@ -69,11 +69,11 @@ impl JsRegex {
         Ok(JsRegex { source: source.to_string(), flags: flags.to_string(), regex })
     }
 
-    pub fn global(&self) -> bool {
+    pub(crate) fn global(&self) -> bool {
         self.flags.contains('g')
     }
 
-    pub fn sticky(&self) -> bool {
+    pub(crate) fn sticky(&self) -> bool {
         self.flags.contains('y')
     }
 }

@@ -12,7 +12,10 @@
 //! * [`jsregex`], [`jsfmt`]: JavaScript regular expressions and number/value printing.
 //! * [`error`]: `TrellisError` and source spans, shared by every part of Trellis.
 //!
-//! The `trellis` crate re-exports these modules under the same names.
+//! The `trellis` crate re-exports these modules under the same names. What is public is what
+//! that crate (its checks, dry-runs and wasm layer), the tests and the fuzz harness use: parsing
+//! and the syntax tree, `refs`, the built-in names, rendering with its options, limits and
+//! extensions, and the values renders return; the interpreter's workings are crate-private.
 
 pub mod engine;
 pub mod error;

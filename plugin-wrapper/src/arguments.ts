@@ -59,6 +59,11 @@ export function toJson(value: unknown, fn: string, what: string): string {
   try {
     json = JSON.stringify(value ?? null);
   } catch (error) {
+    // JSON.stringify recurses per level: thousands of levels exhaust the stack before the core,
+    // which reads at most 128 (engine/src/engine/json.rs), ever sees the value.
+    if (error instanceof RangeError) {
+      throw new TypeError(`${fn}: ${what} nests too deeply to be converted to JSON (the core reads at most 128 levels)`);
+    }
     throw new TypeError(`${fn}: ${what} cannot be converted to JSON: ${(error as Error).message}`);
   }
   if (json === undefined) throw argumentError(fn, what, 'a JSON value', value);

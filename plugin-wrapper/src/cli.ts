@@ -11,9 +11,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { validateParametersReport, type ParameterResult, type TrellisError } from './core';
 import { CHECK_USAGE, RULES_USAGE, runCheck, runRules } from './commands/check';
+import { LSP_USAGE, runLsp } from './commands/lsp';
 import { MANIFEST_USAGE, runManifest } from './commands/manifest';
 import { RENDER_USAGE, runRender } from './commands/render';
 import { commandRoot, confineIfInside, confinePath, displayPath, OUTSIDE_ROOT_HINT, OutsideRootError } from './root';
+import { fileSkeletonReader } from './skeletonReader';
 
 const USAGE = `Usage: trellis <command> [options]
 
@@ -24,6 +26,7 @@ Commands:
   render TEMPLATE --values FILE        run a template offline like Backstage's dry-run
                                        (trellis render --help)
   manifest --url BACKSTAGE_URL         save an instance's scaffolder actions, filters and globals
+  lsp [--stdio]                        run the language server for editors (trellis lsp --help)
 
 Options:
   -h, --help     print this help (also: trellis params --help)
@@ -177,6 +180,7 @@ function runParams(args: string[]): number {
       applyDefaults: flags['apply-defaults'] === true,
       secrets,
       path: shownPath,
+      files: fileSkeletonReader('.', { root }),
     }));
   } catch (error) {
     process.stderr.write(`${formatCoreError(error as TrellisError)}\n`);
@@ -253,6 +257,8 @@ function runRenderCommand(args: string[]): number {
         update: { type: 'boolean' },
         manifest: { type: 'string' },
         root: { type: 'string' },
+        now: { type: 'string' },
+        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     },
@@ -277,6 +283,8 @@ function runRenderCommand(args: string[]): number {
       check: flags.check,
       update: flags.update === true,
       manifest: flags.manifest,
+      now: flags.now,
+      seed: flags.seed,
     });
   } catch (error) {
     if ((error as TrellisError).rule !== undefined || error instanceof OutsideRootError) throw error;
@@ -330,6 +338,35 @@ async function runManifestCommand(args: string[]): Promise<number> {
   return runManifest({ url: flags.url, token: flags.token ?? process.env.BACKSTAGE_TOKEN, out: flags.out });
 }
 
+/** `trellis lsp`: the server runs until the client ends it (vscode-languageserver exits the process). */
+function runLspCommand(args: string[]): Promise<number> | number {
+  const flags = parseCommandArgs(
+    {
+      args,
+      allowPositionals: false,
+      strict: true,
+      // vscode-languageclient adds --clientProcessId (read by vscode-languageserver itself).
+      options: {
+        stdio: { type: 'boolean' },
+        manifest: { type: 'string' },
+        clientProcessId: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    },
+    LSP_USAGE,
+  ).values;
+  if (flags.help) {
+    process.stdout.write(LSP_USAGE);
+    return 0;
+  }
+  try {
+    runLsp({ manifest: flags.manifest, version: version() });
+  } catch (error) {
+    throw new UsageError((error as Error).message, LSP_USAGE);
+  }
+  return new Promise<number>(() => {});
+}
+
 function version(): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
   return `trellis ${manifest.version}`;
@@ -349,6 +386,8 @@ async function main(argv: string[]): Promise<number> {
         return runRenderCommand(rest);
       case 'manifest':
         return await runManifestCommand(rest);
+      case 'lsp':
+        return await runLspCommand(rest);
       case '-h':
       case '--help':
       case 'help':

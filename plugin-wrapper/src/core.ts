@@ -15,6 +15,8 @@ import {
   toJson,
 } from './arguments';
 import { callCore, jsonFor, readJson } from './coreInstance';
+import { repositoryRootOf } from './root';
+import { fileSkeletonReader } from './skeletonReader';
 
 /** Which part of the request an error is about. */
 export type ParameterErrorScope = 'parameters' | 'secrets';
@@ -38,6 +40,9 @@ export interface ParameterError {
   line?: number;
   /** 1-based column of the failing keyword in the template source, when known. */
   column?: number;
+  /** The file `line` and `column` are in, when a catalog placeholder included it (absent: the
+   * template itself). */
+  file?: string;
 }
 
 /** What `validateParameters` returns. */
@@ -73,6 +78,8 @@ export interface ParameterWarning {
   schemaPath: string;
   line?: number;
   column?: number;
+  /** The included file `line` and `column` are in (see {@link ParameterError.file}). */
+  file?: string;
 }
 
 /** Options of `validateParameters`. */
@@ -81,8 +88,19 @@ export interface ValidateParametersOptions {
   applyDefaults?: boolean;
   /** Secrets to check against `spec.secrets.schema`. */
   secrets?: Record<string, unknown>;
-  /** The template's file name, used in messages. */
+  /**
+   * The template's file name, used in messages. For a template given as text, also where its
+   * catalog placeholders (`$yaml`, `$json`, `$text`) are resolved from: the files they include
+   * are read from disk, confined to the template's repository root (the nearest folder above it
+   * holding `.git`, else the current folder), unless `files` is given.
+   */
   path?: string;
+  /**
+   * Reads the files the template's catalog placeholders include (paths relative like `path`),
+   * instead of the disk; `fileSkeletonReader` builds one. A placeholder the catalog would refuse
+   * (missing file, bad YAML, outside the repository) is a {@link TrellisError}.
+   */
+  files?: SkeletonReader;
   /**
    * `'backstage'`: a page npm `jsonschema` reads leniently (`minimum: '5'`, `enum: a`, …) gets
    * Backstage's verdict plus a warning naming the keyword, and a broken page is read only when
@@ -162,8 +180,8 @@ export function validateParameters(
   values: object,
   options: ValidateParametersOptions = {},
 ): ParameterResult {
-  const { source, valuesJson, optionsJson } = parameterArguments('validateParameters', template, values, options);
-  return readJson(callCore((module) => module.validateParameters(source, valuesJson, optionsJson)));
+  const { source, valuesJson, optionsJson, files } = parameterArguments('validateParameters', template, values, options);
+  return readJson(callCore((module) => module.validateParameters(source, valuesJson, optionsJson, files)));
 }
 
 /**
@@ -175,8 +193,8 @@ export function validateParametersReport(
   values: object,
   options: ValidateParametersOptions = {},
 ): { result: ParameterResult; report: string } {
-  const { source, valuesJson, optionsJson } = parameterArguments('validateParameters', template, values, options);
-  return readJson(callCore((module) => module.parametersReport(source, valuesJson, optionsJson)));
+  const { source, valuesJson, optionsJson, files } = parameterArguments('validateParameters', template, values, options);
+  return readJson(callCore((module) => module.parametersReport(source, valuesJson, optionsJson, files)));
 }
 
 /** The core's arguments for validating `values` against `template` (TypeErrors named for `fn`). */
@@ -205,10 +223,18 @@ function parameterArguments(fn: string, template: string | object, values: objec
     path: expectOptionalString(options.path, fn, 'options.path') ?? null,
     compat: options.compat ?? null,
   };
+  // A template file's placeholders are read from its repository, as the CLI reads them.
+  const given = expectOptionalReader(options.files, fn, 'options.files');
+  const files =
+    given ??
+    (coreOptions.path !== null && templateFormat === 'yaml'
+      ? fileSkeletonReader('.', { root: repositoryRootOf })
+      : undefined);
   return {
     source,
     valuesJson: jsonFor('Values', values, fn, 'values'),
     optionsJson: jsonFor('ValidateOptions', coreOptions, fn, 'options'),
+    files,
   };
 }
 
@@ -303,7 +329,8 @@ export function checkTemplate(
  * `skeletons`, the skeletons of fetch steps are read through it.
  */
 export function checkFiles(
-  files: { path: string; source: string }[],
+  /** `failure`: the file could not be checked (its own check failed inside); reported as its finding. */
+  files: { path: string; source: string; failure?: string }[],
   options: {
     format?: ReportFormat;
     colour?: boolean;

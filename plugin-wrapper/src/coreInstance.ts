@@ -47,7 +47,7 @@ export interface CoreJson {
   SyntaxCheck: SyntaxCheck;
   CheckTemplateOptions: { path: string | null };
   CheckResult: CheckResult;
-  CheckFiles: { path: string; source: string }[];
+  CheckFiles: { path: string; source: string; failure?: string }[];
   CheckFilesOptions: { format: ReportFormat; colour: boolean; manifest: string | null; ignore: string[] };
   CheckReport: CheckResult & { report: string };
   Manifest: { actions: ManifestAction[] };
@@ -262,7 +262,7 @@ export function disposeAfter<O extends CoreObject, R>(object: O, use: (object: O
  * wasm-bindgen's finalizer, which skips objects of an older instance, never frees them through
  * the new one.
  */
-export class InstanceCache<K, V extends CoreObject> {
+export class BoundedInstanceCache<K, V extends CoreObject> {
   #entries = new Map<K, { value: V; weight: number; used: number }>();
   #weight = 0;
   /** Counts uses; an entry remembers the count of its last use. */
@@ -302,5 +302,30 @@ export class InstanceCache<K, V extends CoreObject> {
       this.#weight -= entry.weight;
       if (depth === 0) callCore(() => entry.value.free());
     }
+  }
+}
+
+/**
+ * Core objects kept for as long as the JavaScript object they serve (the LSP's workspaces),
+ * keyed by it. A fault that replaces the core instance forgets them all, as in
+ * {@link BoundedInstanceCache}. A value whose key is collected goes with it, and the finalizer
+ * frees its memory.
+ */
+export class InstanceCache<K extends object, V extends CoreObject> {
+  #values = new WeakMap<K, V>();
+
+  constructor() {
+    resetListeners.push(() => {
+      this.#values = new WeakMap();
+    });
+  }
+
+  get(key: K): V | undefined {
+    return this.#values.get(key);
+  }
+
+  set(key: K, value: V): V {
+    this.#values.set(key, value);
+    return value;
   }
 }

@@ -2,6 +2,7 @@
  * The offline dry-run of a template (`trellis render`) and the comparison of rendered trees, in
  * the Rust core (src/dryrun). This file only converts arguments and results.
  */
+import { localNow } from './cookiecutter';
 import type { SkeletonReader, TrellisError } from './core';
 import { checkedEntries, type SkeletonEntry } from './skeleton';
 import { expectOptions, expectReader, expectString } from './arguments';
@@ -19,6 +20,13 @@ export interface DryRunOptions {
   user?: Record<string, unknown>;
   /** Fill schema defaults into the values first, as the form does (default true). */
   applyDefaults?: boolean;
+  /**
+   * The clock of cookiecutter's `{% now %}` in fetch:cookiecutter steps (RFC 3339; its offset is
+   * the `'local'` zone). Default: now, here, as a task renders at its own time.
+   */
+  now?: string;
+  /** Seeds cookiecutter's `random_ascii_string` and `uuid4` (reproducible renders); default: random. */
+  seed?: number;
 }
 
 /** The JSON report of a dry-run (see ARCHITECTURE.md and README.md for its fields). */
@@ -70,7 +78,8 @@ export function dryRunTemplate(source: string, reader: SkeletonReader, options: 
   const fn = 'dryRunTemplate';
   expectString(source, fn, 'the source');
   expectReader(reader, fn, 'the reader');
-  const optionsJson = jsonFor('DryRunOptions', expectOptions(options, fn), fn, 'options');
+  const checked = expectOptions(options, fn);
+  const optionsJson = jsonFor('DryRunOptions', { ...checked, now: checked.now ?? localNow() }, fn, 'options');
   const result = callCore((core) => core.dryRunTemplate(source, optionsJson, reader));
   return { report: readJson(result.report), files: result.files, error: result.error };
 }
@@ -82,6 +91,6 @@ export function dryRunTemplate(source: string, reader: SkeletonReader, options: 
 export function compareTrees(golden: SkeletonEntry[], rendered: SkeletonEntry[], secrets?: Record<string, unknown>): TreeDiff {
   checkedEntries(golden, 'compareTrees', 'golden');
   checkedEntries(rendered, 'compareTrees', 'rendered');
-  const secretsJson = secrets === undefined ? undefined : jsonFor('Secrets', expectOptions(secrets, 'compareTrees'), 'compareTrees', 'secrets');
+  const secretsJson = secrets === undefined ? undefined : jsonFor('Secrets', expectOptions(secrets, 'compareTrees', 'secrets'), 'compareTrees', 'secrets');
   return readJson(callCore((core) => core.compareTrees(golden, rendered, secretsJson)));
 }

@@ -7,7 +7,7 @@
  */
 import type * as Core from '../pkg/trellis';
 import { expectOptions, expectString } from './arguments';
-import { InstanceCache, callCore, disposeAfter, jsonFor, madeJson, objectJsonFor } from './coreInstance';
+import { BoundedInstanceCache, callCore, disposeAfter, jsonFor, madeJson, objectJsonFor } from './coreInstance';
 
 /** Per-render resource limits (defaults: Nunjitsu's). */
 export interface RenderLimits {
@@ -71,7 +71,7 @@ type ContextRecipe =
 /** The core's objects of the `PreparedContext`s used last, in the current core instance, at most
  * 2,048 of them and 8 MiB of their JSON (the others are made again from their recipes when
  * used). */
-const preparedContexts = new InstanceCache<PreparedContext, Core.PreparedContext>(2048, 8 * 1024 * 1024);
+const preparedContexts = new BoundedInstanceCache<PreparedContext, Core.PreparedContext>(2048, 8 * 1024 * 1024);
 
 /** The core's object of a `PreparedContext`, made again from its recipe in a new core instance. */
 let coreContext: (prepared: PreparedContext) => Core.PreparedContext;
@@ -127,7 +127,7 @@ export function prepareContext(context: object): PreparedContext {
  * and its wasm memory released right after (a PreparedContext is the caller's to keep). */
 function withContext<T>(fn: string, context: object | PreparedContext, use: (prepared: Core.PreparedContext) => T): T {
   if (context instanceof PreparedContext) {
-    // Outside `callCore`: making it may free another context (see `InstanceCache`).
+    // Outside `callCore`: making it may free another context (see `BoundedInstanceCache`).
     const prepared = coreContext(context);
     return callCore(() => use(prepared));
   }
@@ -140,7 +140,7 @@ function withContext<T>(fn: string, context: object | PreparedContext, use: (pre
  * globals are set up once, not on every call, whether the caller reuses one options object or
  * writes `{ compat: 'backstage' }` inline. Bounded; a fault that replaces the core instance drops
  * them all. */
-const renderers = new InstanceCache<string, Core.Renderer>(64);
+const renderers = new BoundedInstanceCache<string, Core.Renderer>(64);
 
 /** Numbers standing for host functions in renderer keys: a function is known by its identity. */
 const functionIds = new WeakMap<object, number>();

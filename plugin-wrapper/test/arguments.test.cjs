@@ -76,7 +76,7 @@ const cases = [
   ['renderSkeleton', 'options', (v) => trellis.renderSkeleton([], {}, v), notOptions],
   ['isBinaryContent', 'bytes', (v) => trellis.isBinaryContent(v), notBytes],
   ['readSkeletonDir', 'the directory', (v) => trellis.readSkeletonDir(v), notStrings],
-  ['readSkeletonDir', 'limits', (v) => trellis.readSkeletonDir(root, v), notOptions],
+  ['readSkeletonDir', 'options', (v) => trellis.readSkeletonDir(root, v), notOptions],
   ['writeSkeleton', 'the result', (v) => trellis.writeSkeleton(v, path.join(os.tmpdir(), 'never-written')), { ...primitives, string: 'text', null: null }],
   ['writeSkeleton', 'result.files', (v) => trellis.writeSkeleton({ files: v, skipped: [] }, path.join(os.tmpdir(), 'never-written')), notEntryLists],
   ['writeSkeleton', 'the target directory', (v) => trellis.writeSkeleton({ files: [], skipped: [] }, v), notStrings],
@@ -85,6 +85,7 @@ const cases = [
   ['dryRunTemplate', 'options', (v) => trellis.dryRunTemplate(template, reader, v), notOptions],
   ['compareTrees', 'golden', (v) => trellis.compareTrees(v, []), notEntryLists],
   ['compareTrees', 'rendered', (v) => trellis.compareTrees([], v), notEntryLists],
+  ['compareTrees', 'secrets', (v) => trellis.compareTrees([], [], v), notOptions],
 ];
 
 for (const [fn, argument, call, values] of cases) {

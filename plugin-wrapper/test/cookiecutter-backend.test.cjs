@@ -12,48 +12,20 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { createBackendModule, coreServices } = require('@backstage/backend-plugin-api');
-const { ScmIntegrations } = require('@backstage/integration');
-const { scaffolderActionsExtensionPoint } = require('@backstage/plugin-scaffolder-node');
-const { createFetchCookiecutterAction } = require('@backstage/plugin-scaffolder-backend-module-cookiecutter');
 const { startScaffolder, treesOf } = require('./support/scaffolder-backend.cjs');
-const { sharedDir, venvBin } = require('./support/cookiecutter-real.cjs');
+const { sharedDir, realFetchCookiecutterModule, useLocalCookiecutter } = require('./support/cookiecutter-real.cjs');
 
 let backend;
-let home;
-const savedEnv = {};
-
-/** Backstage's fetch:cookiecutter handler, runnable in a dry-run. */
-const realCookiecutterModule = createBackendModule({
-  pluginId: 'scaffolder',
-  moduleId: 'test-real-cookiecutter',
-  register(reg) {
-    reg.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint, config: coreServices.rootConfig, reader: coreServices.urlReader },
-      async init({ scaffolder, config, reader }) {
-        const action = createFetchCookiecutterAction({ reader, integrations: ScmIntegrations.fromConfig(config) });
-        scaffolder.addActions({ ...action, id: 'test:fetch:cookiecutter', supportsDryRun: true });
-      },
-    });
-  },
-});
+let restoreEnvironment;
 
 before(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-cc-home-'));
-  for (const key of ['PATH', 'HOME', 'TZ']) savedEnv[key] = process.env[key];
-  // fetch:cookiecutter runs `cookiecutter` from PATH when it finds one (command-exists).
-  process.env.PATH = `${venvBin()}:${process.env.PATH}`;
-  process.env.HOME = home;
-  backend = await startScaffolder({ fixtures: true, modules: [realCookiecutterModule] });
+  restoreEnvironment = useLocalCookiecutter(() => fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-cc-home-')));
+  backend = await startScaffolder({ fixtures: true, modules: [realFetchCookiecutterModule()] });
 }, { timeout: 180_000 });
 
 after(async () => {
   if (backend) await backend.stop();
-  for (const [key, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  fs.rmSync(home, { recursive: true, force: true });
+  if (restoreEnvironment) restoreEnvironment();
 });
 
 function differences(a, b) {

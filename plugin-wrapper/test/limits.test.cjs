@@ -5,6 +5,8 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
@@ -50,11 +52,11 @@ test('a YAML alias bomb (billion laughs) is a yaml-syntax error in checkTemplate
   const checked = isolated(new Function(`return (trellis) => trellis.checkTemplate(${JSON.stringify(bomb)})`)());
   const [finding] = checked.result.diagnostics;
   assert.equal(finding.rule, 'yaml-syntax');
-  assert.match(finding.message, /alias expansion exceeded/);
+  assert.match(finding.message, /alias bombs/);
   assert.ok(finding.line > 6);
   const validated = isolated(new Function(`return (trellis) => trellis.validateParameters(${JSON.stringify(bomb)}, {})`)());
   assert.equal(validated.error.rule, 'yaml-syntax');
-  assert.match(validated.error.message, /alias expansion exceeded/);
+  assert.match(validated.error.message, /alias bombs/);
 });
 
 test('YAML nested 10,000 levels deep is a yaml-syntax error, not a stack overflow', () => {
@@ -103,6 +105,142 @@ test('an expression nested 10,000 levels deep is a syntax_error', () => {
   const outcome = isolated((trellis) => trellis.renderString(`\${{ ${'('.repeat(10_000)}1${')'.repeat(10_000)} }}`, {}));
   assert.equal(outcome.error.code, 'syntax_error');
   assert.match(outcome.error.message, /nest/);
+});
+
+// Flat chains are walked in loops, not by recursion per operand (issue #13 item 3): thousands of
+// operators end in the engine's located nesting limit (as Nunjitsu's renderer also refuses them),
+// never in a stack overflow, in the API, in `trellis render` and in `trellis check`.
+const PLUS_CHAIN = `\${{ ${Array(12_000).fill('1').join(' + ')} }}`;
+
+test('flat chains of thousands of operators end in a located limit_error (renderString, renderInput)', () => {
+  // Built in the child: a 30,000-operator template is longer than one command-line argument may be.
+  const outcome = isolated((trellis) => {
+    const chain = (operand, operator, count) => `\${{ ${Array(count).fill(operand).join(operator)} }}`;
+    const chains = {
+      '12,000 terms of +': chain('1', ' + ', 12_000),
+      '30,000 | string filters': `\${{ 1${' | string'.repeat(30_000)} }}`,
+      '30,000 .a member reads': `\${{ x${'.a'.repeat(30_000)} }}`,
+      '12,000 terms of and': chain('1', ' and ', 12_000),
+      '12,000 terms of or': chain('0', ' or ', 12_000),
+      '12,000 terms of ~': chain('1', ' ~ ', 12_000),
+      '12,000 terms of //': chain('1', ' // ', 12_000),
+      '30,000 [0] subscripts': `\${{ x${'[0]'.repeat(30_000)} }}`,
+      '30,000 calls': `\${{ f${'()'.repeat(30_000)} }}`,
+      'not before 12,000 terms of +': `\${{ not ${Array(12_000).fill('1').join(' + ')} }}`,
+      '30,000 prefixes -+': `\${{ ${'-+'.repeat(15_000)}1 }}`,
+    };
+    const attempt = (call) => {
+      try {
+        return call();
+      } catch (e) {
+        return { code: e.code, message: e.message, line: e.line, column: e.column };
+      }
+    };
+    const results = {};
+    for (const [name, template] of Object.entries(chains)) {
+      results[name] = [
+        attempt(() => trellis.renderString(template, { x: {} })),
+        attempt(() => trellis.renderInput({ m: template }, { x: {} })),
+      ];
+    }
+    results.comparisons = attempt(() => trellis.renderString(chain('1', ' < ', 30_000), {}));
+    return results;
+  });
+  const { comparisons, ...chains } = outcome.result;
+  for (const [name, errors] of Object.entries(chains)) {
+    for (const error of errors) {
+      assert.equal(error.code, 'limit_error', `${name}: ${JSON.stringify(error)}`);
+      assert.match(error.message, /^(\/m: )?the template nests deeper than 512 levels/, name);
+    }
+    // Every node of these chains starts where the chain starts.
+    if (!name.includes('prefixes')) assert.deepEqual(errors.map((e) => [e.line, e.column]), [[1, 5], [1, 5]], name);
+  }
+  // Each prefix operator starts its own node: the error points at the one past the limit (a lone
+  // `${{ }}` in renderInput is evaluated two levels higher than inside renderString's text).
+  assert.deepEqual(chains['30,000 prefixes -+'].map((e) => e.column), [515, 517]);
+  // A comparison chain is one node with a list of operands.
+  assert.equal(comparisons, 'false');
+});
+
+test('trellis render and trellis check on a template with a 12,000-term chain', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-chain-'));
+  try {
+    const template = (name, message) => `${TEMPLATE_HEAD.replace('hostile', name)}  parameters:
+    - properties:
+        name: {type: string}
+  steps:
+    - id: log
+      action: debug:log
+      input:
+        message: '${message}'
+`;
+    fs.writeFileSync(path.join(dir, 'chain.yaml'), template('chain', PLUS_CHAIN));
+    fs.writeFileSync(path.join(dir, 'other.yaml'), template('other', '\${{ parameters.missing }}'));
+    fs.writeFileSync(path.join(dir, 'values.json'), '{"name": "x"}');
+    const cli = (...args) => spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+
+    const rendered = cli('render', 'chain.yaml', '--values', 'values.json');
+    assert.equal(rendered.status, 0, rendered.stderr);
+    assert.match(rendered.stderr + rendered.stdout, /chain\.yaml:14:23: the template nests deeper than 512 levels/);
+    assert.doesNotMatch(rendered.stderr + rendered.stdout, /internal error|call stack/);
+
+    // The chain is not a mistake `check` looks for; the other file's finding is still reported.
+    const checked = cli('check', '.', '--format', 'json');
+    assert.equal(checked.status, 1, checked.stderr);
+    const { diagnostics, summary } = JSON.parse(checked.stdout);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.file, d.line, d.rule]),
+      [['other.yaml', 14, 'undeclared-parameter']],
+    );
+    assert.equal(summary.files, 2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Values are walked within bounds (issue #13 item 7): deeper than 256 levels (Nunjitsu's limit) or
+// past the work units is a located limit_error where the value is printed, compared or converted;
+// a value that would contain itself is refused where it is made; deep JSON input is refused with
+// its depth and position.
+test('deep, self-containing and exponentially shared values end in located errors', () => {
+  const outcome = isolated((trellis) => {
+    const nested = (levels, wrap, tail) =>
+      `{% set x = [] %}{% for i in range(${levels}) %}{% set x = ${wrap} %}{% endfor %}${tail}`;
+    const attempt = (call) => {
+      try {
+        return call();
+      } catch (e) {
+        return { code: e.code, message: e.message, column: e.column };
+      }
+    };
+    let deepJson = 1;
+    for (let i = 0; i < 200; i++) deepJson = [deepJson];
+    return {
+      printed: attempt(() => trellis.renderString(nested(50_000, '[x]', '${{ x }}'), {})),
+      dumped: attempt(() => trellis.renderString(nested(50_000, '{a: x}', '${{ x | dump }}'), {})),
+      value: attempt(() => trellis.renderValue(nested(50_000, '[x]', '${{ x }}'), {})),
+      counted: attempt(() => trellis.renderString(nested(50_000, '[x]', '${{ x | length }}'), {})),
+      cycle: attempt(() => trellis.renderString('{% set a = [1] %}${{ a.push([a]) }}${{ a }}', {})),
+      shared: attempt(() => trellis.renderString(nested(40, '[x, x]', '${{ x }}'), {})),
+      context: attempt(() => trellis.renderString('${{ v }}', { v: deepJson })),
+      input: attempt(() => trellis.renderInput({ v: deepJson }, {})),
+    };
+  });
+  const { printed, dumped, value, counted, cycle, shared, context, input } = outcome.result;
+  for (const [error, column] of [[printed, 73], [dumped, 80], [value, 73]]) {
+    assert.equal(error.code, 'limit_error', JSON.stringify(error));
+    assert.match(error.message, /^a value nests deeper than 256 levels/);
+    assert.equal(error.column, column);
+  }
+  assert.equal(counted, '1');
+  assert.equal(cycle.code, 'evaluation_error');
+  assert.match(cycle.message, /^cyclic template values are not supported/);
+  assert.equal(cycle.column, 22);
+  assert.equal(shared.code, 'limit_error');
+  assert.match(shared.message, /work units/);
+  assert.match(context.message, /^the context nests deeper than 128 levels \(at line 1, column \d+ of its JSON text\)/);
+  assert.equal(input.code, 'limit_error');
+  assert.match(input.message, /^the input nests deeper than 128 levels/);
 });
 
 test('range over a billion is a limit_error', () => {
@@ -236,4 +374,31 @@ test('an error about a 100,000-value enum lists 20 values and says how many were
   assert.equal(error.keyword, 'enum');
   assert.match(error.message, /^field: must be one of: v0, v1, .*, v19 … and 99980 more$/);
   assert.ok(error.message.length < 300, `${error.message.length} characters`);
+});
+
+test('values nested far deeper than the core reads are a clear TypeError, not a stack overflow', () => {
+  // JSON.stringify recurses per level; 200,000 levels exhaust V8's stack in the wrapper.
+  const deep = (trellis) => {
+    let value = {};
+    for (let i = 0; i < 200_000; i++) value = { a: value };
+    const errors = [];
+    for (const call of [
+      () => trellis.renderString('${{ a }}', value),
+      () => trellis.renderInput({ x: '${{ a }}' }, { a: 1 }, undefined) && trellis.renderInput(value, {}),
+      () => trellis.validateParameters('spec: {parameters: {properties: {}}}', value),
+    ]) {
+      try {
+        call();
+        errors.push(null);
+      } catch (e) {
+        errors.push({ type: e.constructor.name, message: e.message });
+      }
+    }
+    return errors;
+  };
+  const outcome = isolated(deep);
+  for (const error of outcome.result) {
+    assert.equal(error?.type, 'TypeError', JSON.stringify(error));
+    assert.match(error.message, /nests too deeply to be converted to JSON \(the core reads at most 128 levels\)/);
+  }
 });

@@ -381,6 +381,39 @@ spec:
   );
 });
 
+test('check resolves catalog placeholders from files in the workspace, and reads nothing outside it', async () => {
+  const template = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: with-placeholders
+spec:
+  owner: team-a
+  type: service
+  parameters:
+    - $json: ./parts/page.json
+  steps:
+    - $yaml: ./parts/log.yaml
+    - $yaml: ../../../../../../etc/passwd
+`;
+  const { status, body } = await dryRun({
+    steps: checkSteps({ failOn: 'never' }),
+    files: {
+      'files/template.yaml': template,
+      'files/parts/page.json': '{"title": "Name", "properties": {"name": {"type": "string"}}}',
+      'files/parts/log.yaml': 'id: log\naction: debug:log\ninput:\n  message: ${{ parameters.nmae }}\n',
+    },
+    output: checkOutput,
+  });
+  assert.equal(status, 200, JSON.stringify(body));
+  const found = body.output.diagnostics.map(d => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.rule}`);
+  assert.deepEqual(found, [
+    'template.yaml:12:7 error placeholder-include',
+    'parts/log.yaml:4:27 error undeclared-parameter',
+  ]);
+  assert.match(body.output.diagnostics[0].message, /could not be read \(.*is outside/);
+  assert.doesNotMatch(JSON.stringify(body), /root:x:0:0/);
+});
+
 test('check of a path outside the workspace or a missing file: HTTP 400 naming the problem', async () => {
   for (const escaping of ['../../etc/passwd', '/etc/passwd']) {
     const { status, body } = await dryRun({

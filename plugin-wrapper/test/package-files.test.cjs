@@ -27,8 +27,8 @@ test('the tarball lists its files and size', () => {
   assert.equal(packed.entryCount, packed.files.length);
 });
 
-test('the licence texts are in the tarball: Apache-2.0, the NOTICE, and the vendored Backstage schemas\' licence', () => {
-  for (const file of ['LICENSE', 'NOTICE', 'schemas/entity/LICENSE', 'schemas/entity/README.md']) {
+test('the licence texts are in the tarball: Apache-2.0, the NOTICE, the third-party notices and the vendored Backstage schemas\' licence', () => {
+  for (const file of ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES', 'schemas/entity/LICENSE', 'schemas/entity/README.md']) {
     assert.ok(files.has(file), `${file} is packed`);
   }
   assert.equal(manifest.license, 'Apache-2.0');
@@ -39,6 +39,11 @@ test('the licence texts are in the tarball: Apache-2.0, the NOTICE, and the vend
   assert.equal(licence, fs.readFileSync(path.join(root, 'schemas', 'entity', 'LICENSE'), 'utf8'));
   // Apache-2.0 section 4(d): Backstage's NOTICE ("Copyright 2020 The Backstage Authors") travels with its schemas.
   assert.match(fs.readFileSync(path.join(root, 'NOTICE'), 'utf8'), /Copyright 2020 The Backstage Authors/);
+  // The notices of what pkg/trellis_bg.wasm links (plugin-wrapper/test/third-party-notices.test.cjs
+  // holds the file against Cargo.lock): packed as it is in the repository, with its licence texts.
+  const notices = packed.files.find((f) => f.path === 'THIRD-PARTY-NOTICES');
+  assert.equal(notices.size, fs.statSync(path.join(root, 'THIRD-PARTY-NOTICES')).size);
+  assert.match(fs.readFileSync(path.join(root, 'THIRD-PARTY-NOTICES'), 'utf8'), /^Part 1\. Rust crates compiled into pkg\/trellis_bg\.wasm \(\d+\)$/m);
 });
 
 test('the tarball holds what a user runs: the built wrapper, the wasm core, the schemas', () => {

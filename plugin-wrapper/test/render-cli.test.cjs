@@ -154,6 +154,35 @@ test('a failing render: exit 1, the skeleton file:line:col, and --out untouched'
   assert.equal(report.output, undefined);
 });
 
+test('cookiecutter steps: --now and --seed reproduce the golden tree; without them the run has its own', () => {
+  const cookiecutterCase = `${fixtures}/cookiecutter`;
+  const spec = JSON.parse(fs.readFileSync(path.join(root, cookiecutterCase, 'case.json'), 'utf8'));
+  const values = writeJson(tempDir(), 'values.json', spec.values);
+  const golden = `${cookiecutterCase}/expected`;
+  const run = trellis('render', cookiecutterCase, '--values', values, '--now', spec.now, '--seed', String(spec.seed), '--check', golden);
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /^ {2}ran {5}service \[trellis:fetch:cookiecutter\]$/m);
+  assert.match(run.stdout, /^ {2}ran {5}docs \[fetch:cookiecutter\]$/m);
+  // Another seed: another uuid4() in README.md; the clock of the run: this year in docs/index.md.
+  const reseeded = trellis('render', cookiecutterCase, '--values', values, '--now', spec.now, '--seed', '8', '--check', golden);
+  assert.equal(reseeded.status, 1, reseeded.stdout);
+  assert.match(reseeded.stdout, /-Id: d70d3259-e4e1-4b63-9c66-3cf4d73c4c04/);
+  const dir = tempDir();
+  const today = trellis('render', cookiecutterCase, '--values', values, '--out', dir);
+  assert.equal(today.status, 0, today.stderr);
+  assert.equal(fs.readFileSync(path.join(dir, 'orders', 'docs', 'index.md'), 'utf8'), `# Orders docs\n\nGenerated in ${new Date().getUTCFullYear()}.\n`);
+
+  const badSeed = trellis('render', cookiecutterCase, '--values', values, '--seed', '1.5');
+  assert.equal(badSeed.status, 2);
+  assert.match(badSeed.stderr, /--seed must be a whole number/);
+  const badNow = trellis('render', cookiecutterCase, '--values', values, '--now', 'tomorrow');
+  assert.equal(badNow.status, 2);
+  assert.match(badNow.stderr, /the clock \(now\) is not valid: `now` must be an RFC 3339 time/);
+  const help = trellis('render', '--help').stdout;
+  assert.match(help, /--now TIME/);
+  assert.match(help, /--seed N/);
+});
+
 test('usage errors: exit 2', () => {
   assert.equal(trellis('render', eachCase).status, 2);
   const run = trellis('render', eachCase, '--values', 'nope.json');

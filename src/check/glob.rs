@@ -53,7 +53,7 @@ pub fn expand(pattern: &str, source: &dyn SkeletonSource) -> Result<Expansion, S
             }
             let path = join(&dir, &name);
             match kind {
-                EntryKind::Dir
+                EntryKind::Directory
                     if depth + 1 < READ_LIMITS.max_depth
                         && (!SKIPPED.contains(&name.as_str()) || pattern.contains(name.as_str())) =>
                 {
@@ -82,7 +82,7 @@ mod tests {
             Ok(None)
         }
         fn list(&self, path: &str) -> Result<Vec<(String, EntryKind)>, String> {
-            let (d, f) = (EntryKind::Dir, EntryKind::File);
+            let (d, f) = (EntryKind::Directory, EntryKind::File);
             Ok(match path {
                 "." => vec![("t".into(), d), ("README.md".into(), f)],
                 "t" => vec![("a".into(), d), ("b".into(), d), ("node_modules".into(), d)],

@@ -6,6 +6,7 @@
 //! every character, which is what lets a finding inside `${{ … }}` point at the exact column,
 //! whatever the scalar style.
 
+use super::analysis::work;
 use crate::error::Span;
 
 /// Character index → 1-based (line, column) for one source text.
@@ -30,6 +31,16 @@ impl LineIndex {
         let column = char_index - self.starts[line - 1] + 1;
         (line as u32, column as u32)
     }
+
+    /// The character index of 1-based `line` and `column` (the inverse of [`position`]), when
+    /// the line exists; a column past the end of the line is taken as its end.
+    ///
+    /// [`position`]: LineIndex::position
+    pub fn offset(&self, line: u32, column: u32, total_chars: usize) -> Option<usize> {
+        let start = *self.starts.get((line as usize).checked_sub(1)?)?;
+        let end = self.starts.get(line as usize).map_or(total_chars, |next| next - 1);
+        Some((start + (column.max(1) as usize - 1)).min(end))
+    }
 }
 
 /// The raw characters of a scalar (as in the file) and where they start.
@@ -41,15 +52,22 @@ pub struct RawScalar<'a> {
 impl RawScalar<'_> {
     /// For each character of `value`, its character index in the file (`None` where the raw
     /// text has no counterpart, e.g. a folded line break).
+    ///
+    /// A value character with no counterpart sends the search to the end of the raw text and
+    /// back; the search is bounded (a few times the raw length) so that a scalar full of such
+    /// characters stays linear. Past the bound the remaining characters are unlocated, and a
+    /// finding there points at the whole scalar.
     pub fn map(&self, value: &str) -> Vec<Option<usize>> {
         let raw = self.chars;
         let mut ri = usize::from(matches!(raw.first(), Some('\'') | Some('"')));
         let double_quoted = raw.first() == Some(&'"');
         let mut out = Vec::with_capacity(value.len());
+        let mut probes_left = 8 * raw.len() + 1024;
         for c in value.chars() {
             let mut probe = ri;
             let mut found = None;
-            while probe < raw.len() {
+            while probe < raw.len() && probes_left > 0 {
+                probes_left -= 1;
                 let r = raw[probe];
                 if double_quoted && r == '\\' {
                     // An escape sequence stands for one value character.
@@ -67,6 +85,7 @@ impl RawScalar<'_> {
                 }
                 probe += 1;
             }
+            work::count((probe - ri) as u64 + 1);
             match found {
                 Some((at, next)) => {
                     out.push(Some(self.start + at));
@@ -97,6 +116,15 @@ fn escaped_char(raw: &[char]) -> Option<char> {
     Some(match raw.get(1)? {
         'n' => '\n',
         't' => '\t',
+        'a' => '\u{7}',
+        'b' => '\u{8}',
+        'e' => '\u{1b}',
+        'f' => '\u{c}',
+        'v' => '\u{b}',
+        'N' => '\u{85}',
+        '_' => '\u{a0}',
+        'L' => '\u{2028}',
+        'P' => '\u{2029}',
         'r' => '\r',
         '0' => '\0',
         ' ' => ' ',
@@ -119,11 +147,11 @@ pub fn span_in_value(map: &[Option<usize>], start: usize, end: usize, lines: &Li
         (Some(a), Some(b)) => {
             let (line, column) = lines.position(a);
             let (end_line, end_column) = lines.position(b + 1);
-            Span { line, column, end_line, end_column }
+            Span::new(line, column, end_line, end_column).in_file(fallback.file)
         }
         (Some(a), None) => {
             let (line, column) = lines.position(a);
-            Span { line, column, end_line: line, end_column: column + 1 }
+            Span::new(line, column, line, column + 1).in_file(fallback.file)
         }
         _ => fallback,
     }

@@ -1,10 +1,12 @@
 //! `trellis check`: finds template mistakes that Backstage only shows at run time (or never).
 //!
-//! A template file is parsed once into a [`Context`] (YAML values with spans, every templated
-//! string parsed by the engine's front end); each rule in [`rules`] reads the context and adds
-//! [`Diagnostic`]s. Rules live one per file with a stable id, a one-line description and golden
-//! tests (`tests/fixtures/check/<rule>/`).
+//! A template file is parsed once into a [`Context`] per Template document (YAML values with
+//! spans, every templated string parsed with what it reads, the step ids; `analysis.rs`); the
+//! rules in [`rules`] ride on one walk over it (`walk.rs`) and add [`Diagnostic`]s. Rules live one
+//! per file with a stable id, a one-line description and golden tests
+//! (`tests/fixtures/check/<rule>/`), and never use one another.
 
+mod analysis;
 mod context;
 pub mod glob;
 pub(crate) mod locate;
@@ -13,29 +15,20 @@ mod schema_walk;
 pub mod skeleton;
 mod suggest;
 mod unknown_name;
-mod validators;
+pub(crate) mod validators;
+mod walk;
+
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
 use crate::diagnostics::{self, Diagnostic, Format, Severity, Summary};
+use crate::error::Span;
 use crate::manifest::Manifest;
 
-pub use context::{Context, TemplatedString};
+pub use context::{Context, Place, TemplatedString};
 pub use skeleton::{FsSource, SkeletonSource};
-
-/// How a rule is described to users (`trellis rules`, SARIF).
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct RuleInfo {
-    pub id: &'static str,
-    pub description: &'static str,
-    pub default_severity: Severity,
-}
-
-/// A check over one Template document.
-pub struct Rule {
-    pub info: RuleInfo,
-    pub run: fn(&Context, &mut Vec<Diagnostic>),
-}
+pub use walk::{Rule, RuleInfo, Visitor};
 
 /// Options of one check run.
 #[derive(Debug, Clone, Default)]
@@ -69,10 +62,19 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// The rule id of a file the check failed on (not a rule: `trellis rules` does not list it).
+pub const INTERNAL_ERROR: &str = "internal-error";
+
 /// `trellis check` over several files: every diagnostic, and the report in `format`. With
 /// `skeletons`, the skeletons of fetch steps are read through it (paths relative like the files').
+/// `failures[i]`, when given, says why `files[i]` could not be checked (the caller's check of it
+/// failed inside: on wasm32 a panic aborts the whole call): that file gets this failure as its
+/// finding, so the other files' findings stand; `&[]` when there is none. A file whose check
+/// panics here (where panics unwind: natively) is reported the same way and the others are
+/// still checked.
 pub fn check_files(
     files: &[SourceFile],
+    failures: &[Option<String>],
     manifest: Option<&Manifest>,
     ignore: &[String],
     format: Format,
@@ -81,18 +83,40 @@ pub fn check_files(
 ) -> (Vec<Diagnostic>, Summary, String) {
     let mut diagnostics = Vec::new();
     let mut skeleton_texts = Vec::new();
-    for file in files {
+    for (index, file) in files.iter().enumerate() {
+        if let Some(Some(error)) = failures.get(index) {
+            diagnostics.push(failure(&file.path, error));
+            continue;
+        }
         let options =
             CheckOptions { path: Some(file.path.clone()), manifest: manifest.cloned(), ignore: ignore.to_vec() };
-        let result = check_source_with(&file.text, &options, skeletons);
-        diagnostics.extend(result.diagnostics);
-        skeleton_texts.extend(result.sources);
+        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check_source_with(&file.text, &options, skeletons)
+        }));
+        match checked {
+            Ok(result) => {
+                diagnostics.extend(result.diagnostics);
+                skeleton_texts.extend(result.sources);
+            }
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic");
+                diagnostics.push(failure(&file.path, &format!("panicked: {what}")));
+            }
+        }
     }
     let summary = Summary::of(&diagnostics, files.len());
-    let sources = |path: &str| {
-        let template = files.iter().find(|f| f.path == path).map(|f| &f.text);
-        template.or_else(|| skeleton_texts.iter().find(|(p, _)| p == path).map(|(_, t)| t)).cloned()
-    };
+    // The first file of a path wins, as a search in order would find it.
+    let mut texts: HashMap<&str, &String> = HashMap::new();
+    for (path, text) in
+        skeleton_texts.iter().rev().map(|(p, t)| (p, t)).chain(files.iter().rev().map(|f| (&f.path, &f.text)))
+    {
+        texts.insert(path.as_str(), text);
+    }
+    let sources = |path: &str| texts.get(path).map(|text| text.to_string());
     let report = match format {
         Format::Text => diagnostics::text::render_report(&diagnostics, &sources, &summary, colour),
         Format::Json => diagnostics::json::render(&diagnostics, &summary),
@@ -107,47 +131,107 @@ pub fn check_source(source: &str, options: &CheckOptions) -> CheckResult {
     check_source_with(source, options, None)
 }
 
-/// Checks every Template document in `source`, reading the skeletons of its fetch steps
-/// through `skeletons` when given.
+/// Checks every Template document in `source`, reading the skeletons of its fetch steps and the
+/// files its catalog placeholders include through `skeletons` when given.
 pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option<&dyn SkeletonSource>) -> CheckResult {
     let file = options.path.clone().unwrap_or_else(|| "template.yaml".into());
     let mut diagnostics = Vec::new();
     let mut sources: Vec<(String, String)> = Vec::new();
+    // Where placeholders were left as written (file, span): other rules' findings there are about
+    // the placeholder mapping, which the placeholder's own finding explains.
+    let mut unresolved: Vec<(String, Span)> = Vec::new();
+    let mut included: Vec<(String, String)> = Vec::new();
     match crate::yaml::parse_documents(source, Some(&file)) {
         Err(error) => diagnostics.push(rules::yaml_syntax::from_error(&file, &error)),
         Ok(documents) => {
+            diagnostics.extend(rules::entity_structure::not_entities(&file, &documents));
             let merged = options.manifest.as_ref().map(Manifest::builtin_merged_with);
             let manifest = merged.as_ref().unwrap_or_else(|| Manifest::builtin_and_modules());
             for document in documents {
                 if document.value.get("kind").and_then(|k| k.as_str()) != Some("Template") {
                     continue;
                 }
-                let context = Context::new(&file, source, document, manifest, skeletons);
-                for rule in rules::ALL {
-                    (rule.run)(&context, &mut diagnostics);
-                }
+                let resolved = crate::placeholders::resolve(document, &file, skeletons);
+                let context = Context::new(&file, source, resolved, manifest, skeletons);
+                walk::run_rules(&context, &mut diagnostics);
                 keep_skeleton_texts(&context, &diagnostics, &mut sources);
+                keep_included_texts(&context, &diagnostics, &mut included);
+                unresolved.extend(
+                    context
+                        .placeholder_problems
+                        .iter()
+                        .filter_map(|problem| context.map.get(&problem.pointer))
+                        .map(|node| (context.file_of(&node.value).to_string(), node.value)),
+                );
             }
         }
     }
-    let suppressed = suppressions(source);
-    diagnostics.retain(|d| !options.ignore.iter().any(|r| r == d.rule) && !(d.file == file && suppressed.silences(d)));
+    for diagnostic in &mut diagnostics {
+        diagnostic.bound_texts();
+    }
+    // `# trellis-ignore` comments of the template and of the files it includes.
+    let suppressed: Vec<(&str, Suppressions)> = std::iter::once((file.as_str(), suppressions(source)))
+        .chain(included.iter().map(|(path, text)| (path.as_str(), suppressions(text))))
+        .collect();
+    diagnostics.retain(|d| {
+        !options.ignore.iter().any(|r| r == d.rule)
+            && !suppressed.iter().any(|(path, comments)| d.file == *path && comments.silences(d))
+            && (d.rule.starts_with("placeholder-")
+                || !unresolved.iter().any(|(at, span)| *at == d.file && contains(span, d)))
+    });
     // The template's own findings first, then those in skeleton files by path.
     diagnostics.sort_by(|a, b| {
         (a.file != file, &a.file, a.line, a.column, a.rule).cmp(&(b.file != file, &b.file, b.line, b.column, b.rule))
     });
     diagnostics.dedup();
+    drop(suppressed);
+    sources.extend(included);
     let summary = Summary::of(&diagnostics, 1);
     CheckResult { diagnostics, summary, sources }
 }
 
+/// The finding of a file that could not be checked.
+fn failure(file: &str, error: &str) -> Diagnostic {
+    let mut diagnostic = context::diagnostic_in(
+        file.to_string(),
+        INTERNAL_ERROR,
+        Severity::Error,
+        crate::error::Span::point(1, 1),
+        format!("Trellis failed on this file with an internal error, so it was not checked: {error}"),
+        Some(
+            "this is a bug in Trellis, not in your template: please report it with this file; the other files \
+             were checked"
+                .into(),
+        ),
+    );
+    diagnostic.bound_texts();
+    diagnostic
+}
+
+/// Whether diagnostic `d` starts inside `span`.
+fn contains(span: &Span, d: &Diagnostic) -> bool {
+    (span.line, span.column) <= (d.line, d.column) && (d.line, d.column) <= (span.end_line, span.end_column)
+}
+
+/// The texts of included files that diagnostics point into, for code frames.
+fn keep_included_texts(context: &Context, diagnostics: &[Diagnostic], out: &mut Vec<(String, String)>) {
+    for (file, included) in context.map.included().iter().zip(&context.included) {
+        let pointed_at = diagnostics.iter().any(|d| d.file == file.path);
+        if pointed_at && !out.iter().any(|(path, _)| *path == file.path) {
+            out.push((file.path.clone(), included.text.clone()));
+        }
+    }
+}
+
 /// The texts of skeleton files that diagnostics point into.
 fn keep_skeleton_texts(context: &Context, diagnostics: &[Diagnostic], out: &mut Vec<(String, String)>) {
+    let pointed_at: HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+    let mut kept: HashSet<String> = out.iter().map(|(p, _)| p.clone()).collect();
     for skeleton in &context.skeletons {
         for entry in skeleton.entries() {
             let skeleton::Content::Rendered { text, .. } = &entry.content else { continue };
             let path = skeleton.file_of(entry);
-            if diagnostics.iter().any(|d| d.file == path) && !out.iter().any(|(p, _)| *p == path) {
+            if pointed_at.contains(path.as_str()) && kept.insert(path.clone()) {
                 out.push((path, text.clone()));
             }
         }
@@ -157,21 +241,22 @@ fn keep_skeleton_texts(context: &Context, diagnostics: &[Diagnostic], out: &mut 
 /// In-file suppressions: a comment `# trellis-ignore rule-a, rule-b` (or `# trellis-ignore` for
 /// every rule) silences findings on its own line and on the next line.
 struct Suppressions {
-    /// (line, rules; empty = all)
-    lines: Vec<(u32, Vec<String>)>,
+    /// line → rules (empty = all)
+    lines: HashMap<u32, Vec<String>>,
 }
 
 impl Suppressions {
     fn silences(&self, d: &Diagnostic) -> bool {
-        self.lines.iter().any(|(line, rules)| {
-            (d.line == *line || d.line == line + 1) && (rules.is_empty() || rules.iter().any(|r| r == d.rule))
+        [Some(d.line), d.line.checked_sub(1)].into_iter().flatten().any(|line| {
+            analysis::work::count(1);
+            self.lines.get(&line).is_some_and(|rules| rules.is_empty() || rules.iter().any(|r| r == d.rule))
         })
     }
 }
 
 fn suppressions(source: &str) -> Suppressions {
     const MARKER: &str = "# trellis-ignore";
-    let mut lines = Vec::new();
+    let mut lines = HashMap::new();
     for (index, text) in source.lines().enumerate() {
         let Some(at) = text.find(MARKER) else { continue };
         let rest = &text[at + MARKER.len()..];
@@ -184,7 +269,10 @@ fn suppressions(source: &str) -> Suppressions {
             .filter(|r| !r.is_empty())
             .map(str::to_string)
             .collect();
-        lines.push((index as u32 + 1, rules));
+        lines.insert(index as u32 + 1, rules);
     }
     Suppressions { lines }
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,9 +11,11 @@ use crate::confine::FetchUrl;
 use crate::fetch_template::{renders_content, template_extension, CopyPattern};
 use serde_json::Value;
 
-use crate::engine::{self, ast, ParseOptions, SyntaxError};
+use super::analysis::Parsed;
+use crate::engine::{self, ParseOptions};
 use crate::error::Span;
 use crate::read_limits::READ_LIMITS;
+pub use crate::render::skeleton::EntryKind;
 
 /// Files bigger than this are not read: the checker parses every file it reads and keeps it
 /// for its rules (entries and depth are bounded by [`READ_LIMITS`]).
@@ -21,15 +23,6 @@ pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 /// Bytes read (and parsed) per skeleton, within [`READ_LIMITS`]' bound on reading.
 pub const MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
 const _: () = assert!(MAX_TOTAL_BYTES <= READ_LIMITS.max_bytes);
-
-/// What a path is. Symlinks are never followed (Backstage copies them as they are).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryKind {
-    File,
-    Dir,
-    Symlink,
-    Other,
-}
 
 /// Why a file was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +73,7 @@ fn kind_of(file_type: std::fs::FileType) -> EntryKind {
     if file_type.is_symlink() {
         EntryKind::Symlink
     } else if file_type.is_dir() {
-        EntryKind::Dir
+        EntryKind::Directory
     } else if file_type.is_file() {
         EntryKind::File
     } else {
@@ -128,9 +121,14 @@ impl SkeletonSource for FsSource {
         std::fs::read_link(self.root.join(path)).ok().map(|t| t.to_string_lossy().into_owned())
     }
 
-    /// Confined to the folder it reads from.
-    fn root(&self, _template_path: &str) -> Option<String> {
-        Some(".".into())
+    /// Confined to the folder it reads from, named as the template path names files: `.` for a
+    /// relative path, the folder itself for an absolute one.
+    fn root(&self, template_path: &str) -> Option<String> {
+        if !template_path.starts_with('/') {
+            return Some(".".into());
+        }
+        let folder = self.root.to_string_lossy().replace('\\', "/");
+        Some(if folder.starts_with('/') { join(&folder, ".") } else { "/".into() })
     }
 }
 
@@ -249,7 +247,7 @@ pub struct Render {
 /// What became of a file's content.
 pub enum Content {
     /// Rendered by Backstage: the text (UTF-8, invalid bytes replaced as Node does) and its parse.
-    Rendered { text: String, parsed: Result<ast::Template, SyntaxError> },
+    Rendered { text: String, parsed: Parsed },
     /// Copied as it is (binary, symlink, `copyWithoutTemplating`, not the template extension).
     Copied,
     /// Not checked: too large, unreadable or over the byte budget (a note says why).
@@ -264,7 +262,7 @@ pub struct Entry {
     pub path: String,
     pub kind: EntryKind,
     /// Parse of the entry's own name when Backstage renders it.
-    pub name: Option<Result<ast::Template, SyntaxError>>,
+    pub name: Option<Parsed>,
     pub content: Content,
 }
 
@@ -326,7 +324,7 @@ impl Skeleton {
 pub fn span_in(text: &str, start: usize, end: usize) -> Span {
     let (line, column) = engine::position(text, start);
     let (end_line, end_column) = engine::position(text, end.max(start + 1));
-    Span { line, column, end_line, end_column }
+    Span::new(line, column, end_line, end_column)
 }
 
 /// Reads the skeleton of every fetch step of a template at `template_path`.
@@ -376,11 +374,11 @@ pub fn collect(steps: &[Value], template_path: &str, source: &dyn SkeletonSource
             }
             (Ok(Some(EntryKind::Symlink)) | Err(_), _) => continue,
             (Ok(None), _) => Found::Missing,
-            (Ok(Some(EntryKind::Dir)), false) | (Ok(Some(EntryKind::File)), true) => Found::Entries(Vec::new()),
+            (Ok(Some(EntryKind::Directory)), false) | (Ok(Some(EntryKind::File)), true) => Found::Entries(Vec::new()),
             (Ok(Some(other)), _) => Found::WrongKind(other),
         };
         if matches!(skeleton.found, Found::Missing) {
-            let wanted = if kind.wants_file() { EntryKind::File } else { EntryKind::Dir };
+            let wanted = if kind.wants_file() { EntryKind::File } else { EntryKind::Directory };
             let listing = source.list(parent(&skeleton.path)).unwrap_or_default();
             skeleton.siblings =
                 listing.into_iter().filter(|(_, k)| *k == wanted).map(|(name, _)| name).take(1000).collect();
@@ -453,13 +451,13 @@ fn read_entries(skeleton: &Skeleton, source: &dyn SkeletonSource, notes: &mut Ve
         return vec![entry];
     }
     let mut entries = list_tree(&skeleton.path, source, notes);
-    let dirs: Vec<String> = entries.iter().filter(|e| e.kind == EntryKind::Dir).map(|e| e.path.clone()).collect();
+    let dirs: Vec<String> = entries.iter().filter(|e| e.kind == EntryKind::Directory).map(|e| e.path.clone()).collect();
     let is_dir = |path: &str| dirs.binary_search_by(|d| d.as_str().cmp(path)).is_ok();
     let mut budget = MAX_TOTAL_BYTES;
     for entry in &mut entries {
         let name = entry.path.rsplit('/').next().unwrap_or_default();
-        entry.name = Some(engine::parse(name, &render.parse));
-        if entry.kind == EntryKind::Dir {
+        entry.name = Some(Parsed::new(name, &render.parse));
+        if entry.kind == EntryKind::Directory {
             entry.content = Content::Dir;
             continue;
         }
@@ -504,7 +502,7 @@ fn list_tree(root: &str, source: &dyn SkeletonSource, notes: &mut Vec<Note>) -> 
                 break 'dirs;
             }
             let path = if dir.is_empty() { name } else { format!("{dir}/{name}") };
-            if kind == EntryKind::Dir {
+            if kind == EntryKind::Directory {
                 if depth + 1 >= READ_LIMITS.max_depth {
                     let message = format!("`{path}` is nested more than {} deep; not checked", READ_LIMITS.max_depth);
                     notes.push(Note { message });
@@ -536,7 +534,7 @@ fn read_content(
             }
             // Valid UTF-8 (nearly every file) is taken as it is, without a copy.
             let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            let parsed = engine::parse(&text, parse);
+            let parsed = Parsed::new(&text, parse);
             Content::Rendered { text, parsed }
         }
         Err(ReadError::TooLarge(size)) if max < MAX_FILE_BYTES => {
@@ -596,11 +594,11 @@ mod tests {
             if path.starts_with("..") {
                 return Err("outside".into());
             }
-            Ok(Some(if path.ends_with(".txt") { EntryKind::File } else { EntryKind::Dir }))
+            Ok(Some(if path.ends_with(".txt") { EntryKind::File } else { EntryKind::Directory }))
         }
         fn list(&self, _: &str) -> Result<Vec<(String, EntryKind)>, String> {
             let mut out: Vec<_> = (0..self.width).map(|i| (format!("f{i}.txt"), EntryKind::File)).collect();
-            out.push(("sub".into(), EntryKind::Dir));
+            out.push(("sub".into(), EntryKind::Directory));
             Ok(out)
         }
         fn read(&self, _: &str, max: u64) -> Result<Vec<u8>, ReadError> {

@@ -5,7 +5,9 @@
 //! custom action at every step gets one finding, not one per step). docs/manifest.md says so
 //! to users.
 
-use super::suggest;
+use std::collections::{HashMap, HashSet};
+
+use super::suggest::Suggestions;
 use crate::diagnostics::Diagnostic;
 
 pub enum Verdict<'a> {
@@ -18,18 +20,28 @@ pub enum Verdict<'a> {
 }
 
 /// `known`: every name that exists for this run; `complete`: they are the whole instance's.
-pub fn verdict<'a>(name: &str, known: &'a [String], complete: bool) -> Verdict<'a> {
-    match suggest::typo_of(name, known) {
+pub fn verdict<'a>(name: &str, known: &'a [String], complete: bool, suggestions: &Suggestions) -> Verdict<'a> {
+    match suggestions.typo_of(name, known) {
         Some(near) => Verdict::Typo(near),
         None if complete => Verdict::NotInInstance,
         None => Verdict::Unlisted,
     }
 }
 
-/// Whether `out` already holds this rule's `message` for `file` (from an earlier use, or an
-/// earlier Template document of the same file).
-pub fn reported_in_file(out: &[Diagnostic], rule: &str, file: &str, message: &str) -> bool {
-    out.iter().any(|d| d.rule == rule && d.file == file && d.message == message)
+/// The messages of `rule` that `out` already holds for `file` (from an earlier Template document
+/// of the same file): a rule reads them once per document, then adds the ones it reports, so a
+/// once-per-file warning is a set lookup, not a search of every finding.
+pub fn reported_in_file(out: &[Diagnostic], rule: &str, file: &str) -> HashSet<String> {
+    out.iter().filter(|d| d.rule == rule && d.file == file).map(|d| d.message.clone()).collect()
+}
+
+/// How many times each name occurs in `names`, for the once-per-file warning's hint.
+pub fn use_counts<'n>(names: impl IntoIterator<Item = &'n str>) -> HashMap<&'n str, usize> {
+    let mut counts = HashMap::new();
+    for name in names {
+        *counts.entry(name).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// The end of a once-per-file warning's hint: how many uses it stands for, when more than one.

@@ -105,6 +105,19 @@ pub fn first_violation(dialect: Dialect, schema: &Value, value: &Value) -> Optio
     Some(first.map_or(Ok(()), Err))
 }
 
+/// `params::first_violation_at` (the first error's JSON pointer inside `value` and message, as
+/// Backstage's npm `jsonschema` words it) with the form schema compiled once per run: the dry-run
+/// checks every step's input against its action's schema, the same few schemas for every step.
+pub fn first_violation_at(schema: &Value, value: &Value) -> Option<Result<(), (String, String)>> {
+    let compiled = compiled(Dialect::Form, schema);
+    let validator = compiled.as_ref().as_ref().ok()?;
+    let first = validator
+        .iter_errors(value)
+        .next()
+        .map(|e| (e.instance_path().to_string(), crate::params::messages::describe(e.kind())));
+    Some(first.map_or(Ok(()), Err))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -130,6 +143,22 @@ mod tests {
             json!({"type": "string", "title": 5}),
         ] {
             assert_eq!(only_type(&compiled), None, "{compiled}");
+        }
+    }
+
+    #[test]
+    fn remembered_input_verdicts_are_the_dry_runs() {
+        let schemas = [
+            json!({"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}),
+            json!({"type": "strnig"}),
+            json!({"type": "object", "properties": {"n": {"type": "integer", "minimum": 3}}}),
+        ];
+        for schema in &schemas {
+            for input in [json!({"message": "x"}), json!({"message": 1}), json!({}), json!([]), json!({"n": 2})] {
+                for _ in 0..2 {
+                    assert_eq!(first_violation_at(schema, &input), crate::params::first_violation_at(schema, &input));
+                }
+            }
         }
     }
 }

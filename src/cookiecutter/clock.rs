@@ -54,6 +54,18 @@ pub(super) fn parse_now(text: &str) -> Result<Moment, String> {
     Ok(Moment { micros: (local - i64::from(offset)) * 1_000_000 + micros, offset, utc: offset == 0 })
 }
 
+/// The host's clock in UTC as `parse_now` reads it, for callers given no clock (the JavaScript
+/// wrapper passes its local time instead, so `'local'` is the host's zone there).
+pub(super) fn host_now_utc() -> String {
+    #[cfg(target_arch = "wasm32")]
+    let micros = (js_sys::Date::now() * 1000.0) as i64;
+    #[cfg(not(target_arch = "wasm32"))]
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+    strftime(Moment { micros, offset: 0, utc: true }, "%Y-%m-%dT%H:%M:%S.%f+00:00")
+}
+
 /// `±HH:MM`, `±HHMM` or `±HH` (arrow's offset forms) → seconds.
 fn parse_offset(text: &str) -> Option<i32> {
     let sign = match text.chars().next()? {

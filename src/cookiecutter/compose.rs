@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::{EntryKind, Options, SkeletonError, SkeletonEntry};
+use super::{EntryKind, Options, SkeletonEntry, SkeletonError};
 
 /// One entry below the project template directory.
 pub(super) struct Entry<'a> {
@@ -250,9 +250,4 @@ fn js_stringify(value: &Json) -> String {
         },
         other => other.to_string(),
     }
-}
-
-#[cfg(test)]
-pub(super) fn js_stringify_for_test(value: &Json) -> String {
-    js_stringify(value)
 }

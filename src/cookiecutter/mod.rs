@@ -24,7 +24,7 @@ mod slugify;
 
 use serde_json::Value as Json;
 
-pub use crate::render::skeleton::{EntryKind, SkeletonError, SkeletonEntry, SkippedEntry};
+pub use crate::render::skeleton::{EntryKind, SkeletonEntry, SkeletonError, SkippedEntry};
 pub use binary::is_binary as cookiecutter_is_binary;
 pub use slugify::{slugify, SlugifyOptions};
 
@@ -105,6 +105,16 @@ pub struct CookiecutterResult {
     pub context: Json,
     /// What Trellis did not do that cookiecutter would have (hooks).
     pub warnings: Vec<String>,
+}
+
+/// Whether `now` is a clock `Options::now` accepts; `Err` says what it must look like.
+pub fn check_now(now: &str) -> Result<(), String> {
+    clock::parse_now(now).map(|_| ())
+}
+
+/// The host's clock (UTC) in the form `Options::now` takes.
+pub fn host_now() -> String {
+    clock::host_now_utc()
 }
 
 /// Renders a cookiecutter template. `values` is the extra context in plain mode (what

@@ -92,6 +92,7 @@ mod tests {
             rule: "expression-syntax",
             message: "`&&` is JavaScript, not Nunjucks: write `and`".into(),
             hint: hint.map(String::from),
+            suggestion: None,
         }
     }
 

@@ -37,6 +37,7 @@ mod tests {
                 rule: "expression-syntax",
                 message: "`&&` is JavaScript, not Nunjucks: write `and`".into(),
                 hint: Some("write `parameters.a and parameters.b`".into()),
+                suggestion: None,
             },
             Diagnostic {
                 file: "templates/app/template.yaml".into(),
@@ -48,6 +49,7 @@ mod tests {
                 rule: "unused-parameter",
                 message: "parameter \"owner\" is never used".into(),
                 hint: None,
+                suggestion: None,
             },
         ]
     }

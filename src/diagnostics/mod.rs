@@ -54,6 +54,52 @@ pub struct Diagnostic {
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The edit a did-you-mean hint proposes, for editors' quick fixes (`trellis lsp`); not part
+    /// of any printed report.
+    #[serde(skip)]
+    pub suggestion: Option<Suggestion>,
+}
+
+/// Replace the text at `span` (in the diagnostic's file) with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub span: crate::error::Span,
+    pub replacement: String,
+}
+
+impl Diagnostic {
+    /// The diagnostic with the edit its did-you-mean hint proposes.
+    pub fn with_suggestion(mut self, span: crate::error::Span, replacement: impl Into<String>) -> Diagnostic {
+        self.suggestion = Some(Suggestion { span, replacement: replacement.into() });
+        self
+    }
+}
+
+/// The most characters a message or a hint keeps. A longer one (a message quoting a 200 KB value
+/// from the template) keeps its start and its end around a note saying how much was left out, so
+/// that every format stays bounded.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+impl Diagnostic {
+    /// Cuts the message and the hint to [`MAX_TEXT_CHARS`].
+    pub fn bound_texts(&mut self) {
+        bound_text(&mut self.message);
+        if let Some(hint) = &mut self.hint {
+            bound_text(hint);
+        }
+    }
+}
+
+fn bound_text(text: &mut String) {
+    let count = text.chars().count();
+    if count <= MAX_TEXT_CHARS {
+        return;
+    }
+    let (head, tail) = (MAX_TEXT_CHARS * 6 / 10, MAX_TEXT_CHARS * 3 / 10);
+    let head_end = text.char_indices().nth(head).map_or(text.len(), |(at, _)| at);
+    let tail_start = text.char_indices().nth(count - tail).map_or(text.len(), |(at, _)| at);
+    *text =
+        format!("{} ... ({} characters left out) ... {}", &text[..head_end], count - head - tail, &text[tail_start..]);
 }
 
 /// Counts per severity.
@@ -165,6 +211,31 @@ mod tests {
     }
 
     #[test]
+    fn long_texts_keep_their_start_and_end() {
+        let mut d = Diagnostic {
+            file: "t.yaml".into(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 2,
+            severity: Severity::Error,
+            rule: "r",
+            message: format!("`steps.{}é` refers to no step", "x".repeat(200_000)),
+            hint: Some("short".into()),
+            suggestion: None,
+        };
+        d.bound_texts();
+        assert_eq!(d.hint.as_deref(), Some("short"));
+        assert!(d.message.starts_with(&format!("`steps.{} ... (199127 characters left out) ... ", "x".repeat(593))));
+        assert!(d.message.ends_with(&format!("{}é` refers to no step", "x".repeat(280))), "{}", d.message);
+        assert!(d.message.chars().count() < MAX_TEXT_CHARS + 50);
+        let mut exact = d.clone();
+        exact.message = "y".repeat(MAX_TEXT_CHARS);
+        exact.bound_texts();
+        assert_eq!(exact.message.len(), MAX_TEXT_CHARS);
+    }
+
+    #[test]
     fn summary_counts_distinct_files() {
         let at = |file: &str, severity| Diagnostic {
             file: file.into(),
@@ -176,6 +247,7 @@ mod tests {
             rule: "r",
             message: "m".into(),
             hint: None,
+            suggestion: None,
         };
         let diagnostics =
             [at("a.yaml", Severity::Error), at("b.yaml", Severity::Warning), at("a.yaml", Severity::Error)];

@@ -15,7 +15,14 @@ use crate::params::{ParameterResult, Scope};
 /// The report of `result` for the template at `file`.
 pub fn parameters_text(result: &ParameterResult, file: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
-    let mut entry = |severity: &str, keyword: &str, message: &str, at: Option<(u32, Option<u32>)>, label: String| {
+    // `included`: the file a placeholder included, when the keyword is written there.
+    let mut entry = |severity: &str,
+                     keyword: &str,
+                     message: &str,
+                     at: Option<(u32, Option<u32>)>,
+                     included: &Option<String>,
+                     label: String| {
+        let file = included.as_deref().unwrap_or(file);
         lines.push(format!("{severity}[{keyword}]: {message}"));
         match at {
             Some((line, column)) => lines.push(format!("  --> {file}:{line}:{}{label}", column.unwrap_or(1))),
@@ -25,11 +32,18 @@ pub fn parameters_text(result: &ParameterResult, file: &str) -> String {
     };
     for warning in &result.warnings {
         let label = page_label(warning.scope, warning.page, warning.page_title.as_deref());
-        entry("warning", &warning.keyword, &warning.message, warning.line.map(|l| (l, warning.column)), label);
+        entry(
+            "warning",
+            &warning.keyword,
+            &warning.message,
+            warning.line.map(|l| (l, warning.column)),
+            &warning.file,
+            label,
+        );
     }
     for error in &result.errors {
         let label = page_label(error.scope, error.page, error.page_title.as_deref());
-        entry("error", &error.keyword, &error.message, error.line.map(|l| (l, error.column)), label);
+        entry("error", &error.keyword, &error.message, error.line.map(|l| (l, error.column)), &error.file, label);
     }
     let visible = result.visible_pages.iter().filter(|shown| **shown).count();
     let hidden = result.visible_pages.len() - visible;
@@ -85,6 +99,7 @@ mod tests {
             schema_path: "/required".into(),
             line,
             column: line.map(|_| 9),
+            file: None,
         }
     }
 
@@ -138,6 +153,7 @@ mod tests {
             schema_path: "/properties/n/minimum".into(),
             line: Some(7),
             column: Some(9),
+            file: None,
         };
         let mut valid = result(true, &[true], vec![]);
         valid.warnings.push(warning);

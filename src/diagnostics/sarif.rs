@@ -179,6 +179,7 @@ mod tests {
                 rule: "expression-syntax",
                 message: "`&&` is JavaScript, not Nunjucks: write `and`".into(),
                 hint: Some("write `parameters.a and parameters.b`".into()),
+                suggestion: None,
             },
             Diagnostic {
                 file: "templates\\other dir\\template.yaml".into(),
@@ -190,6 +191,7 @@ mod tests {
                 rule: "unused-parameter",
                 message: "parameter `owner` is never used".into(),
                 hint: None,
+                suggestion: None,
             },
             Diagnostic {
                 file: "templates/app/template.yaml".into(),
@@ -201,6 +203,7 @@ mod tests {
                 rule: "not-in-catalogue",
                 message: "something else".into(),
                 hint: None,
+                suggestion: None,
             },
         ]
     }

@@ -16,6 +16,8 @@
 //!   goes on past its first line is underlined to the end of that line. A column past the end of
 //!   the line points just after its last character.
 //! - Tabs are shown as 4 spaces and the carets move with them; other characters count 1 each.
+//! - A line longer than 400 characters is cut to 400 around the span (100 before its start), and
+//!   `...` stands where text was cut: a finding on a 200 KB line prints a short frame.
 //! - Without the file's source (the `sources` closure returns `None`) or when the line does not
 //!   exist, only the header, the `-->` line and the hint are printed.
 //! - Diagnostics are separated by a blank line and followed by a summary line such as
@@ -36,6 +38,12 @@ const BOLD_CYAN: &str = "\x1b[1;36m";
 
 /// How many columns a tab takes in a code frame.
 const TAB_WIDTH: usize = 4;
+/// The most characters of a source line a code frame shows; a longer line is cut around the span.
+const SHOWN_CHARACTERS: usize = 400;
+/// Characters kept before the span's start when a line is cut.
+const SHOWN_BEFORE: usize = 100;
+/// What stands where a line was cut.
+const CUT: &str = "...";
 
 /// Renders `diagnostics` without colour. `sources` gives the text of a file by the name used in
 /// [`Diagnostic::file`], or `None` when it is not available. The summary line counts the
@@ -59,13 +67,14 @@ pub fn render_report(
 ) -> String {
     let paint = Paint { colour };
     let mut out = String::new();
-    // Consecutive diagnostics are usually in the same file: ask for its source once.
-    let mut cached: Option<(&str, Option<String>)> = None;
+    // Consecutive diagnostics are usually in the same file: ask for its source, and find where
+    // its lines start, once.
+    let mut cached: Option<(&str, Option<Lines>)> = None;
     for diagnostic in diagnostics {
         if cached.as_ref().map(|(file, _)| *file) != Some(diagnostic.file.as_str()) {
-            cached = Some((diagnostic.file.as_str(), sources(&diagnostic.file)));
+            cached = Some((diagnostic.file.as_str(), sources(&diagnostic.file).map(Lines::new)));
         }
-        let source = cached.as_ref().and_then(|(_, source)| source.as_deref());
+        let source = cached.as_ref().and_then(|(_, source)| source.as_ref());
         render_one(&mut out, diagnostic, source, paint);
         out.push('\n');
     }
@@ -126,7 +135,29 @@ impl Paint {
     }
 }
 
-fn render_one(out: &mut String, d: &Diagnostic, source: Option<&str>, paint: Paint) {
+/// A source text with the byte offset where each of its lines starts.
+struct Lines {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: String) -> Lines {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
+        Lines { text, starts }
+    }
+
+    /// Line `line` (1-based) without its line ending, if the source has it.
+    fn line(&self, line: u32) -> Option<&str> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *self.starts.get(index)?;
+        let end = self.starts.get(index + 1).map_or(self.text.len(), |next| next - 1);
+        let text = &self.text[start..end];
+        Some(text.strip_suffix('\r').unwrap_or(text))
+    }
+}
+
+fn render_one(out: &mut String, d: &Diagnostic, source: Option<&Lines>, paint: Paint) {
     let style = severity_style(d.severity);
     let width = d.line.max(1).to_string().len();
     let blank = " ".repeat(width);
@@ -146,11 +177,10 @@ fn render_one(out: &mut String, d: &Diagnostic, source: Option<&str>, paint: Pai
     }
     out.push_str(&format!("{blank}{} {location}\n", paint.apply(BOLD_BLUE, "-->")));
 
-    if let Some(text) = source.and_then(|source| source_line(source, d.line)) {
-        let (padding, carets) = underline(text, d);
+    if let Some(text) = source.and_then(|source| source.line(d.line)) {
+        let (shown, padding, carets) = frame_line(text, d);
         let bar = paint.apply(BOLD_BLUE, "|");
         out.push_str(&format!("{blank} {bar}\n"));
-        let shown = expand_tabs(text);
         let number = paint.apply(BOLD_BLUE, &d.line.to_string());
         if shown.is_empty() {
             out.push_str(&format!("{number} {bar}\n"));
@@ -169,29 +199,44 @@ fn render_one(out: &mut String, d: &Diagnostic, source: Option<&str>, paint: Pai
     }
 }
 
-/// Line `line` (1-based) of `source` without its line ending, if the source has it.
-fn source_line(source: &str, line: u32) -> Option<&str> {
-    let index = usize::try_from(line).ok()?.checked_sub(1)?;
-    let text = source.split('\n').nth(index)?;
-    Some(text.strip_suffix('\r').unwrap_or(text))
-}
-
-fn expand_tabs(text: &str) -> String {
-    text.replace('\t', &" ".repeat(TAB_WIDTH))
-}
-
-/// (spaces before the first caret, number of carets) for `d` on its first line `text`.
-fn underline(text: &str, d: &Diagnostic) -> (usize, usize) {
-    let widths: Vec<usize> = text.chars().map(|c| if c == '\t' { TAB_WIDTH } else { 1 }).collect();
-    let len = widths.len();
+/// The line as shown (tabs expanded, cut around the span when long), the spaces before the first
+/// caret and the number of carets, for `d` on its first line `text`.
+fn frame_line(text: &str, d: &Diagnostic) -> (String, usize, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    let len = chars.len();
     // Character positions past the end of the line count one column each; a start past the end
     // is pulled back to just after the last character.
-    let width_at = |i: usize| widths.get(i).copied().unwrap_or(1);
+    let width_at = |i: usize| match chars.get(i) {
+        Some('\t') => TAB_WIDTH,
+        _ => 1,
+    };
     let start = (d.column.max(1) as usize - 1).min(len);
     let end = if d.end_line > d.line { len } else { (d.end_column.max(1) as usize - 1).min(len + 1) };
-    let padding: usize = (0..start).map(width_at).sum();
-    let carets: usize = (start..end.max(start)).map(width_at).sum();
-    (padding, carets.max(1))
+    let (from, to) = if len <= SHOWN_CHARACTERS {
+        (0, len)
+    } else {
+        let to = (start.saturating_sub(SHOWN_BEFORE) + SHOWN_CHARACTERS).min(len);
+        (to - SHOWN_CHARACTERS, to)
+    };
+    let (cut_before, cut_after) = (from > 0, to < len);
+    let mut shown = String::new();
+    if cut_before {
+        shown.push_str(CUT);
+    }
+    for &c in &chars[from..to] {
+        match c {
+            '\t' => shown.push_str(&" ".repeat(TAB_WIDTH)),
+            c => shown.push(c),
+        }
+    }
+    if cut_after {
+        shown.push_str(CUT);
+    }
+    // Carets stop where the line is cut.
+    let last = if cut_after { end.min(to) } else { end };
+    let padding = if cut_before { CUT.len() } else { 0 } + (from..start).map(width_at).sum::<usize>();
+    let carets: usize = (start..last.max(start)).map(width_at).sum();
+    (shown, padding, carets.max(1))
 }
 
 #[cfg(test)]
@@ -209,6 +254,7 @@ mod tests {
             rule: "expression-syntax",
             message: "`&&` is JavaScript, not Nunjucks: write `and`".into(),
             hint: None,
+            suggestion: None,
         }
     }
 
@@ -418,5 +464,33 @@ mod tests {
         let out = render_with(&[w], &|_: &str| None, true);
         assert!(out.starts_with("\x1b[1;33mwarning[expression-syntax]\x1b[0m"), "{out:?}");
         assert!(out.ends_with("\x1b[1;33m1 warning\x1b[0m in 1 file\n"), "{out:?}");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_span() {
+        // A finding at column 100,001 of a 200,000-character line.
+        let line = format!("{}{}{}", "a".repeat(100_000), "XYZ", "b".repeat(99_997));
+        let d = diagnostic(Severity::Error, 1, 100_001, 1, 100_004);
+        let out = render(&[d], &source_of(Box::leak(line.into_boxed_str())));
+        assert!(out.len() < 800, "{} bytes", out.len());
+        let frame: Vec<&str> = out.lines().filter(|l| l.starts_with("1 |") || l.starts_with("  |")).collect();
+        let shown = format!("1 | ...{}XYZ{}...", "a".repeat(100), "b".repeat(297));
+        assert_eq!(frame, ["  |", shown.as_str(), &format!("  | {}^^^", " ".repeat(103))]);
+
+        // Near the start only the end is cut; near the end only the start.
+        let d = diagnostic(Severity::Error, 1, 3, 1, 4);
+        let out = render(&[d], &source_of(Box::leak("x".repeat(1000).into_boxed_str())));
+        assert!(out.contains(&format!("1 | {}...\n  |   ^\n", "x".repeat(400))), "{out}");
+        let d = diagnostic(Severity::Error, 1, 999, 1, 1200);
+        let out = render(&[d], &source_of(Box::leak("x".repeat(1000).into_boxed_str())));
+        assert!(out.contains(&format!("1 | ...{}\n  | {}^^^\n", "x".repeat(400), " ".repeat(3 + 398))), "{out}");
+        // A span running past the cut stops at it; tabs still count 4.
+        let d = diagnostic(Severity::Error, 1, 2, 1, 900);
+        let out = render(&[d], &source_of(Box::leak(format!("\t{}", "y".repeat(999)).into_boxed_str())));
+        assert!(out.contains(&format!("1 |     {}...\n  |     {}\n", "y".repeat(399), "^".repeat(399))), "{out}");
+        // 400 characters are shown whole.
+        let d = diagnostic(Severity::Error, 1, 390, 1, 391);
+        let out = render(&[d], &source_of(Box::leak("z".repeat(400).into_boxed_str())));
+        assert!(out.contains(&format!("1 | {}\n", "z".repeat(400))), "{out}");
     }
 }

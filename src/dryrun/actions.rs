@@ -1,7 +1,12 @@
 //! The actions an offline dry-run runs itself, on the in-memory workspace, as scaffolder-backend
 //! 4.3.0's handlers do (docs/backstage-behaviour.md): `fetch:template` (and `trellis:fetch:template`),
 //! `fetch:template:file`, `fetch:plain`, `fetch:plain:file`, `fs:rename`, `fs:delete`,
-//! `debug:log`, `trellis:parameters:validate`.
+//! `fs:readdir`, `debug:log`, `trellis:template:check`; `fetch:cookiecutter` and
+//! `trellis:fetch:cookiecutter` in `actions/cookiecutter.rs`, `trellis:parameters:validate` in
+//! `actions/parameters.rs`.
+
+mod cookiecutter;
+mod parameters;
 
 use serde_json::{json, Value};
 
@@ -11,7 +16,9 @@ use crate::confine::{fetch_url, outside_root_message, refused_by_reader, Escape,
 use crate::error::{Span, TrellisError};
 use crate::manifest::Manifest;
 use crate::read_limits::READ_LIMITS;
-use crate::render::skeleton::{render_skeleton, EntryKind, SkeletonEntry, SkeletonError, SkeletonOptions};
+use crate::render::skeleton::{
+    render_skeleton, EntryKind, SkeletonEntry, SkeletonError, SkeletonOptions, SkippedEntry,
+};
 
 /// Outputs of one run (`ctx.output(name, value)` calls).
 type Outputs = Vec<(String, Value)>;
@@ -39,6 +46,7 @@ pub fn run(
     let mut call = Call { runner, pointer, step_id, input, report };
     match action {
         "fetch:template" | "trellis:fetch:template" => call.fetch_template(action == "trellis:fetch:template"),
+        "fetch:cookiecutter" | "trellis:fetch:cookiecutter" => call.fetch_cookiecutter(action != "fetch:cookiecutter"),
         "fetch:template:file" => call.fetch_template_file(),
         "fetch:plain" => call.fetch_plain(false),
         "fetch:plain:file" => call.fetch_plain(true),
@@ -115,7 +123,7 @@ impl Call<'_, '_> {
 
     /// Checks that what the url names exists and is a directory (or a file).
     fn expect_kind(&self, path: &str, file: bool) -> Result<(), TrellisError> {
-        let wanted = if file { SourceKind::File } else { SourceKind::Dir };
+        let wanted = if file { SourceKind::File } else { SourceKind::Directory };
         match self.runner.source.kind(path) {
             Ok(Some(kind)) if kind == wanted => Ok(()),
             Ok(Some(kind)) => Err(self.error(
@@ -196,7 +204,7 @@ impl Call<'_, '_> {
             }
             let full = join(root, &path);
             let entry = match kind {
-                SourceKind::Dir => {
+                SourceKind::Directory => {
                     if depth + 1 >= READ_LIMITS.max_depth {
                         return Err(self.error(
                             "skeleton-too-large",
@@ -244,6 +252,20 @@ impl Call<'_, '_> {
         out
     }
 
+    /// Records the entries a render left out in the report; their `skipped` output
+    /// (`[{path, renderedPath, reason}]`, paths in the skeleton).
+    fn report_skipped(&mut self, root: &str, skipped: &[SkippedEntry]) -> Value {
+        for entry in skipped {
+            self.runner.skipped.push(SkippedEntryReport {
+                step: self.step_id.to_string(),
+                path: join(root, &entry.path),
+                rendered_path: entry.rendered_path.clone(),
+                reason: entry.reason.clone(),
+            });
+        }
+        skipped.iter().map(|s| json!({"path": s.path, "renderedPath": s.rendered_path, "reason": s.reason})).collect()
+    }
+
     fn fetch_template(&mut self, trellis: bool) -> Result<Outputs, TrellisError> {
         let target = self.target("targetPath", self.text("targetPath").unwrap_or("./"))?;
         let mut options = SkeletonOptions::from_inputs(
@@ -269,14 +291,7 @@ impl Call<'_, '_> {
         let files = self.read_skeleton(&root, false)?;
         let values = self.input.get("values").cloned().unwrap_or(Value::Null);
         let result = render_skeleton(&files, &values, &options).map_err(|e| self.skeleton_error(&root, e))?;
-        for skipped in &result.skipped {
-            self.runner.skipped.push(SkippedEntryReport {
-                step: self.step_id.to_string(),
-                path: join(&root, &skipped.path),
-                rendered_path: skipped.rendered_path.clone(),
-                reason: skipped.reason.clone(),
-            });
-        }
+        let skipped = self.report_skipped(&root, &result.skipped);
         let replace = self.flag("replace");
         // trellis:fetch:template's outputs (writeSkeleton's report): files and links written or
         // kept, by their path under targetPath; fetch:template has none.
@@ -304,15 +319,10 @@ impl Call<'_, '_> {
         if !trellis {
             return Ok(Vec::new());
         }
-        let skipped = result
-            .skipped
-            .iter()
-            .map(|s| json!({"path": s.path, "renderedPath": s.rendered_path, "reason": s.reason}))
-            .collect();
         Ok(vec![
             ("written".into(), Value::Array(written)),
             ("kept".into(), Value::Array(kept)),
-            ("skipped".into(), Value::Array(skipped)),
+            ("skipped".into(), skipped),
         ])
     }
 
@@ -446,40 +456,6 @@ impl Call<'_, '_> {
             }
         }
         Ok(Vec::new())
-    }
-
-    fn validate_parameters(&mut self) -> Result<Outputs, TrellisError> {
-        let inline = json!({
-            "apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template", "metadata": {"name": "inline"},
-            "spec": {"type": "inline", "steps": [], "parameters": self.input.get("schema").cloned().unwrap_or(Value::Null)}
-        });
-        let template = crate::template::Template { entity: inline, map: Default::default() };
-        let values = self.input.get("values").cloned().unwrap_or_else(|| json!({}));
-        let result = crate::params::validate_parameters(&template, &values, &Default::default()).map_err(|e| {
-            self.error("invalid-action-input", "schema", format!("Invalid input to trellis:parameters:validate: {e}"))
-        })?;
-        let errors: Vec<Value> = result
-            .errors
-            .iter()
-            .map(|e| {
-                json!({"scope": e.scope, "page": e.page, "pageTitle": e.page_title, "path": e.path, "keyword": e.keyword,
-                    "message": e.message, "schemaPath": e.schema_path})
-            })
-            .collect();
-        if !result.valid {
-            let summary: Vec<&str> = result.errors.iter().map(|e| e.message.as_str()).collect();
-            let message = format!(
-                "Parameter validation failed with {} error{}: {}",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" },
-                summary.join("; ")
-            );
-            if self.input.get("failOnError") != Some(&Value::Bool(false)) {
-                return Err(self.error("invalid-values", "values", message));
-            }
-            self.log(message);
-        }
-        Ok(vec![("valid".into(), Value::Bool(result.valid)), ("errors".into(), Value::Array(errors))])
     }
 
     /// `trellis:template:check` as plugin-wrapper/src/actions/templateCheck.ts runs it: `trellis

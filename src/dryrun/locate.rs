@@ -6,17 +6,27 @@ use crate::error::{Span, TrellisError};
 use crate::render::RenderError;
 use crate::template::Template;
 
-/// The template's text and source map, for locating errors.
+/// The template's text and source map, for locating errors (and the texts of the files its
+/// placeholders included: an error in an included node is in that file).
 pub struct Locator<'a> {
     pub template: &'a Template,
     pub file: &'a str,
-    chars: Vec<char>,
-    lines: LineIndex,
+    /// Characters and line starts of the template (index 0) and of each included file.
+    texts: Vec<(Vec<char>, LineIndex)>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(template: &'a Template, source: &str, file: &'a str) -> Locator<'a> {
-        Locator { template, file, chars: source.chars().collect(), lines: LineIndex::new(source) }
+        let texts = std::iter::once(source)
+            .chain(template.included.iter().map(String::as_str))
+            .map(|text| (text.chars().collect(), LineIndex::new(text)))
+            .collect();
+        Locator { template, file, texts }
+    }
+
+    /// The file a span of the template's map is in.
+    pub fn file_of(&self, span: Option<Span>) -> &'a str {
+        span.map_or(self.file, |span| self.template.map.file_name(&span, self.file))
     }
 
     /// The span of the node at `pointer` (or its closest ancestor).
@@ -26,7 +36,8 @@ impl<'a> Locator<'a> {
 
     /// An error at the node at `pointer`.
     pub fn error(&self, rule: &'static str, pointer: &str, message: impl Into<String>) -> TrellisError {
-        TrellisError::new(rule, message).at(self.node(pointer)).in_file(Some(self.file))
+        let span = self.node(pointer);
+        TrellisError::new(rule, message).at(span).in_file(Some(self.file_of(span)))
     }
 
     /// The file span of a render error in the string at `pointer` (its 1-based line and
@@ -37,11 +48,16 @@ impl<'a> Locator<'a> {
             return Some(fallback);
         };
         let Some(node) = self.template.map.get(pointer) else { return Some(fallback) };
-        let Some(raw) = self.chars.get(node.chars.0..node.chars.1) else { return Some(fallback) };
-        let map = RawScalar { chars: raw, start: node.chars.0 }.map(value);
+        let Some((chars, lines)) = self.texts.get(node.value.file as usize) else { return Some(fallback) };
+        let Some(raw) = chars.get(node.chars.0..node.chars.1) else { return Some(fallback) };
+        let map = match self.template.map.included_file(&node.value) {
+            // `$text`: the value is the file's text itself.
+            Some(file) if file.verbatim => (node.chars.0..node.chars.0 + value.chars().count()).map(Some).collect(),
+            _ => RawScalar { chars: raw, start: node.chars.0 }.map(value),
+        };
         let index = char_index(value, error.line, error.column);
         let end = char_index(value, error.end_line, error.end_column).max(index + 1);
-        Some(span_in_value(&map, index, end, &self.lines, fallback))
+        Some(span_in_value(&map, index, end, lines, fallback))
     }
 }
 

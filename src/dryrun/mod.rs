@@ -18,6 +18,7 @@ mod redact;
 mod workspace;
 
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -46,7 +47,9 @@ pub struct DryRunOptions {
     pub values: Value,
     /// `task.secrets`: an object.
     pub secrets: Value,
-    /// The actions Backstage offers (output schemas for the faked outputs, input schemas).
+    /// The actions Backstage offers (output schemas for the faked outputs, input schemas): what
+    /// `trellis check` knows, `Manifest::builtin_and_modules` without an instance manifest,
+    /// `Manifest::builtin_merged_with` the instance's with one.
     pub manifest: Manifest,
     /// `user` in the context (`{entity?, ref?}`).
     pub user: Value,
@@ -54,6 +57,11 @@ pub struct DryRunOptions {
     pub apply_defaults: bool,
     /// `context.task.id` (a dry-run's workspace name).
     pub task_id: String,
+    /// The clock of cookiecutter's `{% now %}` (RFC 3339; its offset is the `'local'` zone).
+    /// `None`: the host's clock, as the real action runs at the task's time.
+    pub now: Option<String>,
+    /// Seeds cookiecutter's `random_ascii_string` and `uuid4`; `None` draws from the OS.
+    pub seed: Option<u64>,
 }
 
 impl Default for DryRunOptions {
@@ -62,10 +70,12 @@ impl Default for DryRunOptions {
             template_path: "template.yaml".into(),
             values: json!({}),
             secrets: json!({}),
-            manifest: Manifest::builtin().clone(),
+            manifest: Manifest::builtin_and_modules().clone(),
             user: json!({}),
             apply_defaults: true,
             task_id: "dry-run-trellis".into(),
+            now: None,
+            seed: None,
         }
     }
 }
@@ -191,10 +201,14 @@ pub struct DryRunResult {
 }
 
 /// Actions the scaffolder runs in a dry-run (`supportsDryRun: true` in 4.3.0, and Trellis' own)
-/// that Trellis runs offline too.
+/// that Trellis runs offline too; and `fetch:cookiecutter`, which Backstage's dry-run skips (it
+/// does not declare dry-run support) but a task runs: offline it writes what the task would, and
+/// its output is `{}` either way (it has no output schema and sets none).
 const LOCAL_ACTIONS: &[&str] = &[
     "fetch:template",
     "trellis:fetch:template",
+    "fetch:cookiecutter",
+    "trellis:fetch:cookiecutter",
     "fetch:template:file",
     "fetch:plain",
     "fetch:plain:file",
@@ -261,6 +275,11 @@ pub fn run(
     options: &DryRunOptions,
     source: &dyn SkeletonSource,
 ) -> Result<DryRunResult, TrellisError> {
+    if let Some(now) = &options.now {
+        crate::cookiecutter::check_now(now).map_err(|message| {
+            TrellisError::new("invalid-argument", format!("the clock (now) is not valid: {message}"))
+        })?;
+    }
     let file = options.template_path.as_str();
     let locator = Locator::new(template, template_source, file);
     // A value a secret schema refuses may be quoted in the message.
@@ -298,7 +317,7 @@ fn validated_parameters(template: &Template, options: &DryRunOptions) -> Result<
         let span = first.line.map(|line| crate::error::Span::point(line, first.column.unwrap_or(1)));
         return Err(TrellisError::new("invalid-values", format!("the values are not valid: {}", all.join("; ")))
             .at(span)
-            .in_file(Some(file))
+            .in_file(Some(first.file.as_deref().unwrap_or(file)))
             .with_hint("fix the values file (trellis params shows every error with its place)"));
     }
     Ok(checked.values)
@@ -325,8 +344,19 @@ struct Runner<'a> {
     steps: Vec<StepReport>,
     skipped: Vec<SkippedEntryReport>,
     warnings: Vec<Warning>,
+    /// `(message, line, column)` of every warning in `warnings`.
+    warned: HashSet<(String, Option<u32>, Option<u32>)>,
     first_error: Option<TrellisError>,
     parameters: Value,
+    /// Steps whose output was made up.
+    faked: HashSet<String>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Step outputs recorded by copying the context's `steps` record: done for every step, that
+    /// copy made the dry-run quadratic in the number of steps (a test counts them).
+    static COPIED_OUTPUTS: Cell<usize> = const { Cell::new(0) };
 }
 
 impl<'a> Runner<'a> {
@@ -360,8 +390,10 @@ impl<'a> Runner<'a> {
             steps: Vec::new(),
             skipped: Vec::new(),
             warnings: Vec::new(),
+            warned: HashSet::new(),
             first_error: None,
             parameters,
+            faked: HashSet::new(),
         }
     }
 
@@ -380,20 +412,23 @@ impl<'a> Runner<'a> {
                     error.message,
                     self.locator.template.entity.pointer(&at).and_then(Value::as_str).unwrap_or_default()
                 ),
-                file: self.locator.file.to_string(),
+                file: self.locator.file_of(span).to_string(),
                 line: span.map(|s| s.line),
                 column: span.map(|s| s.column),
             };
             // An `if` or input rendered once per iteration fails the same way each time: say it once.
-            let known = self
-                .warnings
-                .iter()
-                .any(|w| (&w.message, w.line, w.column) == (&warning.message, warning.line, warning.column));
-            if !known {
-                self.warnings.push(warning);
-            }
+            self.push_warning(warning);
         }
         render_input(value, context, &self.compat, &self.extensions).ok().flatten()
+    }
+
+    /// Adds a warning unless the same one (message and place) is there already.
+    /// Adds `warning` unless the same one was given already (looked up by hash: a template may
+    /// hold a broken string in each of 100,000 steps).
+    fn push_warning(&mut self, warning: Warning) {
+        if self.warned.insert((warning.message.clone(), warning.line, warning.column)) {
+            self.warnings.push(warning);
+        }
     }
 
     fn redacted(&self, value: &Value) -> Value {
@@ -476,7 +511,8 @@ impl<'a> Runner<'a> {
         }
         let manifest_action = self.options.manifest.action(action);
         let local = LOCAL_ACTIONS.contains(&action);
-        if !local && manifest_action.is_none() && !DRY_RUN_ONLY_ONLINE.contains(&action) {
+        // fetch:cookiecutter is a module's: an instance manifest without it means the instance lacks it.
+        if manifest_action.is_none() && !DRY_RUN_ONLY_ONLINE.contains(&action) {
             if self.options.manifest.complete {
                 return Err(self
                     .locator
@@ -487,10 +523,12 @@ impl<'a> Runner<'a> {
                     )
                     .with_hint("check the action id, or pass the manifest of the instance that has it (--manifest)"));
             }
-            self.warnings.push(self.warning(
-                &format!("{pointer}/action"),
-                format!("`{action}` is not a built-in action; its output is `{{}}` (pass --manifest to use the instance's output schema)"),
-            ));
+            if !local {
+                self.warnings.push(self.warning(
+                    &format!("{pointer}/action"),
+                    format!("`{action}` is neither a built-in action nor one of a known module; its output is `{{}}` (pass --manifest to use the instance's output schema)"),
+                ));
+            }
         }
         let input_context = self.context.with_value(&["secrets"], &self.options.secrets);
         let input_pointer = format!("{pointer}/input");
@@ -502,10 +540,26 @@ impl<'a> Runner<'a> {
             // The dry-run logs the input, then skips the action and makes its output up.
             let input = input_of(self, &input_context);
             report.input = Some(self.redacted(&input));
+            // The dry-run skips the step before the input check a task makes: say so, not fail;
+            // and not at all when the input reads a made-up output (the task's would differ).
+            let checked = !step.get("input").is_some_and(|raw| reads_output_of(raw, &self.faked));
+            self.faked.insert(id.to_string());
+            if let Err(error) = checked.then(|| self.check_input(pointer, action, None, &input)).unwrap_or(Ok(())) {
+                let message = redact::redact_text(&error.message, &self.secrets);
+                self.push_warning(Warning {
+                    message: format!(
+                        "{message} (a task fails here; Backstage's dry-run skips this step before checking its input)"
+                    ),
+                    file: error.file.clone().unwrap_or_else(|| self.locator.file.to_string()),
+                    line: error.span.map(|s| s.line),
+                    column: error.span.map(|s| s.column),
+                });
+            }
             let output = faked_output(actions::output_schema(action, &self.options.manifest).as_ref());
             report.status = StepStatus::Faked;
             report.reason =
                 Some(format!("{action} does not run in a dry-run; its output is made up from its output schema"));
+            drop(input_context);
             self.set_output(id, &output, report);
             return Ok(());
         }
@@ -589,12 +643,19 @@ impl<'a> Runner<'a> {
                 }
             }
         }
+        drop(input_context);
         self.set_output(id, &Value::Object(outputs), report);
         Ok(())
     }
 
+    /// Adds `steps.<id>.output` to the context. Every context made for the step is gone by now, so
+    /// the `steps` record is changed in place rather than copied with all earlier outputs.
     fn set_output(&mut self, id: &str, output: &Value, report: &mut StepReport) {
-        self.context = self.context.with_value(&["steps", id], &json!({ "output": output }));
+        let in_place = self.context.set_value(&["steps", id], &json!({ "output": output }));
+        #[cfg(test)]
+        COPIED_OUTPUTS.with(|copied| copied.set(copied.get() + usize::from(!in_place)));
+        #[cfg(not(test))]
+        let _ = in_place;
         report.output = Some(self.redacted(output));
     }
 
@@ -603,8 +664,17 @@ impl<'a> Runner<'a> {
     fn check_input(&self, pointer: &str, action: &str, key: Option<&str>, input: &Value) -> Result<(), TrellisError> {
         let schema = actions::input_schema(action, &self.options.manifest);
         let Some(schema) = schema else { return Ok(()) };
-        match params::first_violation_at(&schema, input) {
+        match crate::check::validators::first_violation_at(&schema, input) {
             Some(Err((at, message))) => {
+                // An input the action does not declare is named (the validator says only that the
+                // object has one), at its own place.
+                let (at, message) = match undeclared_input(&schema, input).filter(|_| at.is_empty()) {
+                    Some(name) => (
+                        format!("/{}", name.replace('~', "~0").replace('/', "~1")),
+                        format!("is not an input {action} declares"),
+                    ),
+                    None => (at, message),
+                };
                 let label = key.map_or_else(|| action.to_string(), |k| format!("{action}[{k}]"));
                 let field = if at.is_empty() { "input".to_string() } else { format!("input{at}") };
                 // The YAML node of the offending value when the template writes it literally.
@@ -623,7 +693,7 @@ impl<'a> Runner<'a> {
         let span = self.locator.node(pointer);
         Warning {
             message,
-            file: self.locator.file.to_string(),
+            file: self.locator.file_of(span).to_string(),
             line: span.map(|s| s.line),
             column: span.map(|s| s.column),
         }
@@ -674,6 +744,32 @@ impl<'a> Runner<'a> {
             steps: self.steps,
         };
         DryRunResult { files, report, error: self.first_error }
+    }
+}
+
+/// The first key of `input` that a closed input schema (`additionalProperties: false`, no
+/// `patternProperties`) does not declare.
+fn undeclared_input<'v>(schema: &Value, input: &'v Value) -> Option<&'v str> {
+    if schema.get("additionalProperties") != Some(&Value::Bool(false)) || schema.get("patternProperties").is_some() {
+        return None;
+    }
+    let declared = schema.get("properties").and_then(Value::as_object);
+    input.as_object()?.keys().map(String::as_str).find(|key| !declared.is_some_and(|d| d.contains_key(*key)))
+}
+
+/// Whether a templated string of `input` reads `steps.<id>` of one of `steps` (or of a step it
+/// cannot name statically).
+fn reads_output_of(input: &Value, steps: &HashSet<String>) -> bool {
+    match input {
+        Value::String(text) if text.contains("${{") => {
+            let Ok(parsed) = crate::engine::parse(text, &crate::engine::ParseOptions::default()) else { return false };
+            crate::engine::refs::references(&parsed)
+                .iter()
+                .any(|r| r.root == "steps" && r.path.first().is_none_or(|step| steps.contains(step)))
+        }
+        Value::Array(items) => items.iter().any(|item| reads_output_of(item, steps)),
+        Value::Object(map) => map.values().any(|item| reads_output_of(item, steps)),
+        _ => false,
     }
 }
 

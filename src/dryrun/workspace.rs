@@ -172,31 +172,23 @@ fn inside(path: &str) -> Result<String, String> {
     resolve_safe("", path).map_err(|_| format!("{path} is outside the task workspace"))
 }
 
-fn source_kind(kind: EntryKind) -> crate::check::skeleton::EntryKind {
-    match kind {
-        EntryKind::Directory => crate::check::skeleton::EntryKind::Dir,
-        EntryKind::File => crate::check::skeleton::EntryKind::File,
-        EntryKind::Symlink => crate::check::skeleton::EntryKind::Symlink,
-    }
-}
-
 /// The workspace as `trellis:template:check` reads it (plugin-wrapper/src/actions/templateCheck.ts:
 /// `fileSkeletonReader(workspace, {confine: true})`).
 impl crate::check::SkeletonSource for Workspace {
-    fn kind(&self, path: &str) -> Result<Option<crate::check::skeleton::EntryKind>, String> {
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
         let path = inside(path)?;
         if path.is_empty() {
-            return Ok(Some(crate::check::skeleton::EntryKind::Dir));
+            return Ok(Some(EntryKind::Directory));
         }
-        Ok(self.entries.get(&path).map(|entry| source_kind(entry.kind)))
+        Ok(self.entries.get(&path).map(|entry| entry.kind))
     }
 
-    fn list(&self, path: &str) -> Result<Vec<(String, crate::check::skeleton::EntryKind)>, String> {
+    fn list(&self, path: &str) -> Result<Vec<(String, EntryKind)>, String> {
         let path = inside(path)?;
         let children = self.children(&path).ok_or_else(|| format!("ENOTDIR: not a directory, scandir '{path}'"))?;
         Ok(children
             .into_iter()
-            .map(|entry| (entry.path.rsplit('/').next().unwrap_or_default().to_string(), source_kind(entry.kind)))
+            .map(|entry| (entry.path.rsplit('/').next().unwrap_or_default().to_string(), entry.kind))
             .collect())
     }
 

@@ -89,6 +89,9 @@ pub struct ParameterWarning {
     pub line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<u32>,
+    /// The included file `line` and `column` are in (see [`ParameterError::file`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// Which object an error is about.
@@ -120,6 +123,10 @@ pub struct ParameterError {
     pub line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<u32>,
+    /// The file `line` and `column` are in when a catalog placeholder included it (absent: the
+    /// template itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// The verdict on one set of values.
@@ -203,6 +210,7 @@ pub fn validate_parameters(
                 schema_path: String::new(),
                 line: broken.span.map(|s| s.line),
                 column: broken.span.map(|s| s.column),
+                file: included_path(&template.map, broken.span),
             }),
             (Ok(_), false) => {}
         }
@@ -313,7 +321,7 @@ fn compile<'a>(
         )
         .with_hint(PAGE_SCHEMA_HINT)
         .at(map.locate_key(&format!("{pointer}{}", problem.pointer)))
-        .in_file(file)
+        .in_file(included_path(map, map.locate_key(&format!("{pointer}{}", problem.pointer))).as_deref().or(file))
     })?;
     Ok(CompiledSchema { validator, pointer: pointer.to_string(), page, lenient })
 }
@@ -333,6 +341,7 @@ fn warnings_of(schema: &CompiledSchema, scope: Scope, map: &SourceMap) -> Vec<Pa
                 schema_path: lenient.pointer.clone(),
                 line: located.map(|s| s.line),
                 column: located.map(|s| s.column),
+                file: included_path(map, located),
             }
         })
         .collect()
@@ -437,7 +446,7 @@ fn collect_errors(
                     )
                     .with_hint(PAGE_SCHEMA_HINT)
                     .at(located)
-                    .in_file(file));
+                    .in_file(included_path(map, located).as_deref().or(file)));
                 }
                 lenient::Effect::Fails(message) => out.push(ParameterError {
                     scope,
@@ -449,6 +458,7 @@ fn collect_errors(
                     schema_path: lenient.pointer.clone(),
                     line: located.map(|s| s.line),
                     column: located.map(|s| s.column),
+                    file: included_path(map, located),
                 }),
             }
             continue;
@@ -478,10 +488,16 @@ fn collect_errors(
                 schema_path: schema_path.clone(),
                 line: located.map(|s| s.line),
                 column: located.map(|s| s.column),
+                file: included_path(map, located),
             });
         }
     }
     Ok(())
+}
+
+/// The path of the included file `span` is in, when a placeholder brought it in.
+fn included_path(map: &SourceMap, span: Option<crate::error::Span>) -> Option<String> {
+    span.and_then(|span| map.included_file(&span)).map(|file| file.path.clone())
 }
 
 /// Where the failing rule is written. For a missing field, its declaration under `properties`

@@ -82,7 +82,7 @@ pub fn evaluate_condition(condition: &Value, parameters: &Value) -> bool {
             let context = render::Context::from_json(&serde_json::json!({ "parameters": parameters }));
             let options = render::RenderOptions { no_regex_execution: true, ..Default::default() };
             match render::render_native(&source, &context, &options, &Extensions::default()) {
-                Ok(EngineValue::Array(items)) => !items.borrow().is_empty(),
+                Ok(EngineValue::Array(ref items)) => !items.borrow().is_empty(),
                 Ok(value) => value.truthy(),
                 Err(_) => true,
             }

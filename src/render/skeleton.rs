@@ -10,12 +10,16 @@ use super::{render_string, Context, RenderError, RenderOptions};
 use crate::engine::eval::{ErrorKind, Extensions, Limits};
 use crate::fetch_template::{is_binary, is_skipped_path, renders_content, CopyPattern};
 
-/// What a skeleton entry is.
+/// What a skeleton entry is: in a tree to render or rendered, and in a directory listing
+/// (`check::SkeletonSource`). Symlinks are never followed (Backstage copies them as they are).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
     File,
     Directory,
     Symlink,
+    /// A socket, device or fifo in a listing: nothing a template ships, and never in a rendered
+    /// tree (rendered as nothing, like a directory's content).
+    Other,
 }
 
 /// One entry of a skeleton (input) or of the rendered tree (output): a file, a directory or a
@@ -231,7 +235,7 @@ pub fn render_skeleton_with(
                     text.into_owned().into_bytes()
                 }
             }
-            EntryKind::Directory | EntryKind::Symlink => Vec::new(),
+            EntryKind::Directory | EntryKind::Symlink | EntryKind::Other => Vec::new(),
         };
         total = total.saturating_add(content.len());
         if total > options.max_total_output {
@@ -288,7 +292,14 @@ fn checked_extension(options: &SkeletonOptions) -> Result<Option<String>, Skelet
 
 /// Options `fetch:template` refuses (no file: the step's inputs are at fault).
 fn option_error(message: String, hint: &str) -> SkeletonError {
-    SkeletonError { path: String::new(), line: None, column: None, code: "invalid_option", message, hint: Some(hint.into()) }
+    SkeletonError {
+        path: String::new(),
+        line: None,
+        column: None,
+        code: "invalid_option",
+        message,
+        hint: Some(hint.into()),
+    }
 }
 
 /// The proper ancestors of a relative path, nearest last (`a/b/c` → `a`, `a/b`).

@@ -37,6 +37,7 @@ fn tree(result: &SkeletonResult) -> Vec<String> {
             EntryKind::Directory => format!("{}/", f.path),
             EntryKind::Symlink => format!("{} -> {}", f.path, f.link_target.as_deref().unwrap_or("")),
             EntryKind::File => format!("{}={}", f.path, String::from_utf8_lossy(&f.content)),
+            EntryKind::Other => format!("{}?", f.path),
         })
         .collect()
 }

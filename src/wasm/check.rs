@@ -10,6 +10,7 @@ use super::options::{effective_manifest, instance_manifest, parse_options};
 use super::reader::JsSource;
 use crate::check::{self, SkeletonSource};
 use crate::error::TrellisError;
+use crate::manifest::Manifest;
 
 /// Options of `checkTemplateSyntax`.
 #[derive(Deserialize, Default)]
@@ -85,6 +86,9 @@ struct CheckFilesOptions {
 struct CheckFile {
     path: String,
     source: String,
+    /// Set by the CLI for a file whose own check failed inside: reported, not checked again.
+    #[serde(default)]
+    failure: Option<String>,
 }
 
 /// `checkFiles(filesJson, optionsJson, reader?)`: `trellis check` over `[{path, source}]`;
@@ -104,12 +108,14 @@ pub fn check_files(
         .unwrap_or("text")
         .parse()
         .map_err(|e: crate::diagnostics::UnknownFormat| invalid_argument(e.to_string()))?;
+    let failures: Vec<Option<String>> = files.iter().map(|f| f.failure.clone()).collect();
     let files: Vec<check::SourceFile> =
         files.into_iter().map(|f| check::SourceFile { path: f.path, text: f.source }).collect();
     let manifest = instance_manifest(options.manifest.as_deref())?;
     let source = JsSource::optional(reader);
     let (diagnostics, summary, report) = check::check_files(
         &files,
+        &failures,
         manifest.as_ref(),
         &options.ignore,
         format,
@@ -124,7 +130,7 @@ pub fn check_files(
 /// built-in one (scaffolder-backend 4.3.0 and Trellis' own actions), merged with an instance's.
 #[wasm_bindgen(js_name = actionManifest, unchecked_return_type = "Json<\"Manifest\">")]
 pub fn action_manifest(instance_json: Option<String>) -> JsResult<String> {
-    to_json(&effective_manifest(instance_json.as_deref())?)
+    to_json(&effective_manifest(instance_json.as_deref(), Manifest::builtin())?)
 }
 
 /// `listRules()`: JSON `[{id, description, defaultSeverity}]`.

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 use super::error::{js_error, CookiecutterFailure, JsResult};
+use super::skeleton::entry_type;
 use crate::cookiecutter::{self, EntryKind, Mode, SkeletonEntry, SkeletonError};
 
 /// One input entry's metadata (its bytes are at the same index of the contents array).
@@ -57,14 +58,6 @@ fn argument_error(message: String) -> JsValue {
         message,
         hint: None,
     }))
-}
-
-fn kind_name(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::Directory => "directory",
-        EntryKind::Symlink => "symlink",
-        EntryKind::File => "file",
-    }
 }
 
 /// `renderCookiecutter(entriesJson, contents, valuesJson, optionsJson)` →
@@ -122,7 +115,7 @@ pub fn render_cookiecutter(
     let result =
         cookiecutter::render_cookiecutter(&files, &values, &options).map_err(|e| js_error(CookiecutterFailure(e)))?;
     let out_entries: Vec<Value> =
-        result.files.iter().map(|f| json!({"path": f.path, "type": kind_name(f.kind), "mode": f.mode})).collect();
+        result.files.iter().map(|f| json!({"path": f.path, "type": entry_type(f.kind), "mode": f.mode})).collect();
     let out_contents = js_sys::Array::new();
     for file in &result.files {
         out_contents.push(&js_sys::Uint8Array::from(file.content.as_slice()).into());

@@ -8,6 +8,7 @@ use super::error::{js_error, parse_json, to_json, JsResult};
 use super::options::{effective_manifest, parse_options};
 use super::reader::JsSource;
 use super::skeleton::{entries_from_js, entries_to_js};
+use crate::manifest::Manifest;
 use crate::template::{SourceFormat, Template};
 
 /// Options of `dryRunTemplate`, as the TypeScript wrapper sends them.
@@ -23,6 +24,9 @@ struct DryRunOptionsJson {
     user: Option<Value>,
     apply_defaults: Option<bool>,
     task_id: Option<String>,
+    /// cookiecutter's clock (RFC 3339) and random seed.
+    now: Option<String>,
+    seed: Option<u64>,
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -51,14 +55,17 @@ pub fn dry_run_template(
         template_path: options.path.unwrap_or(defaults.template_path),
         values: options.values.unwrap_or(defaults.values),
         secrets: options.secrets.unwrap_or(defaults.secrets),
-        manifest: effective_manifest(options.manifest.as_deref())?,
+        manifest: effective_manifest(options.manifest.as_deref(), Manifest::builtin_and_modules())?,
         user: options.user.unwrap_or(defaults.user),
         apply_defaults: options.apply_defaults.unwrap_or(defaults.apply_defaults),
         task_id: options.task_id.unwrap_or(defaults.task_id),
+        now: options.now,
+        seed: options.seed,
     };
     let file = Some(dry_run_options.template_path.as_str());
-    let template = Template::parse(source, SourceFormat::Yaml, file).map_err(js_error)?;
     let reader = JsSource::required(reader, "dryRunTemplate")?;
+    // The catalog's placeholders resolved as it resolves them before the scaffolder runs.
+    let template = Template::parse_with(source, SourceFormat::Yaml, file, Some(&reader)).map_err(js_error)?;
     let result = crate::dryrun::run(&template, source, &dry_run_options, &reader).map_err(js_error)?;
     let out = js_sys::Object::new();
     let set = |key: &str, value: &JsValue| {

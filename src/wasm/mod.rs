@@ -17,22 +17,26 @@ mod check;
 mod cookiecutter;
 mod dryrun;
 mod error;
+mod lsp;
 mod options;
 mod panic;
 mod params;
 mod reader;
 mod render;
 mod skeleton;
+mod yaml;
 
 // The exports, also under `trellis::wasm::` for Rust callers (tests/wasm_node.rs).
 pub use check::{action_manifest, check_files, check_template, check_template_syntax, expand_glob, list_rules};
 pub use cookiecutter::render_cookiecutter;
 pub use dryrun::{compare_trees, dry_run_template};
+pub use lsp::LspWorkspace;
 pub use panic::{panic_for_test, take_panic_message};
 pub use params::{parameters_report, validate_parameters};
 pub use reader::read_limits;
 pub use render::{prepare_context_json, render_tasks_for_bench, PreparedContext, Renderer};
 pub use skeleton::{fetch_template_inputs, is_binary_file, SkeletonBuilder, SkeletonOutput};
+pub use yaml::parse_yaml;
 
 #[wasm_bindgen(typescript_custom_section)]
 const SHARED_TYPES: &str = r#"

@@ -20,10 +20,11 @@ pub fn instance_manifest(text: Option<&str>) -> JsResult<Option<Manifest>> {
     text.map(|text| Manifest::parse(text).map_err(|e| js_error(TrellisError::new("invalid-manifest", e)))).transpose()
 }
 
-/// The manifest checks and dry-runs use: the built-in one, with the instance's merged in.
-pub fn effective_manifest(text: Option<&str>) -> JsResult<Manifest> {
+/// The built-in manifest with the instance's merged in; without an instance manifest, `otherwise`
+/// (dry-runs, like checks, also know the module snapshot: `Manifest::builtin_and_modules`).
+pub fn effective_manifest(text: Option<&str>, otherwise: &Manifest) -> JsResult<Manifest> {
     Ok(match instance_manifest(text)? {
         Some(instance) => Manifest::builtin_merged_with(&instance),
-        None => Manifest::builtin().clone(),
+        None => otherwise.clone(),
     })
 }

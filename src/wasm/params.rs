@@ -6,6 +6,8 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{js_error, parse_json, to_json, JsResult};
 use super::options::parse_options;
+use super::reader::JsSource;
+use crate::check::SkeletonSource;
 use crate::params::{self, ParameterOptions, ParameterResult};
 use crate::template::{SourceFormat, Template};
 
@@ -21,14 +23,22 @@ struct ValidateOptions {
     compat: Option<String>,
 }
 
-/// The verdict on the values, and the template's path (for the report).
-fn validate(template_source: &str, values_json: &str, options_json: &str) -> JsResult<(ParameterResult, String)> {
+/// The verdict on the values, and the template's path (for the report). With `reader`, the
+/// template's catalog placeholders are resolved through it first (src/placeholders.rs).
+fn validate(
+    template_source: &str,
+    values_json: &str,
+    options_json: &str,
+    reader: JsValue,
+) -> JsResult<(ParameterResult, String)> {
     let options: ValidateOptions = parse_options(options_json)?;
     let format = match options.template_format.as_deref() {
         Some("json") => SourceFormat::Json,
         _ => SourceFormat::Yaml,
     };
-    let template = Template::parse(template_source, format, options.path.as_deref()).map_err(js_error)?;
+    let files = JsSource::optional(reader);
+    let files = files.as_ref().map(|f| f as &dyn SkeletonSource);
+    let template = Template::parse_with(template_source, format, options.path.as_deref(), files).map_err(js_error)?;
     let values = parse_json(values_json, "values")?;
     let path = options.path.clone().unwrap_or_default();
     let options = ParameterOptions {
@@ -41,14 +51,16 @@ fn validate(template_source: &str, values_json: &str, options_json: &str) -> JsR
     Ok((result, path))
 }
 
-/// `validateParameters(templateSource, valuesJson, optionsJson)` → the `ParameterResult`.
+/// `validateParameters(templateSource, valuesJson, optionsJson, reader?)` → the
+/// `ParameterResult`; the files the template's placeholders include are read through `reader`.
 #[wasm_bindgen(js_name = validateParameters, unchecked_return_type = "Json<\"ParameterResult\">")]
 pub fn validate_parameters(
     template_source: &str,
     #[wasm_bindgen(unchecked_param_type = "Json<\"Values\">")] values_json: &str,
     #[wasm_bindgen(unchecked_param_type = "Json<\"ValidateOptions\">")] options_json: &str,
+    #[wasm_bindgen(unchecked_param_type = "SkeletonReader | undefined")] reader: JsValue,
 ) -> JsResult<String> {
-    to_json(&validate(template_source, values_json, options_json)?.0)
+    to_json(&validate(template_source, values_json, options_json, reader)?.0)
 }
 
 /// `parametersReport(templateSource, valuesJson, optionsJson)` → `{result, report}`: the
@@ -59,8 +71,9 @@ pub fn parameters_report(
     template_source: &str,
     #[wasm_bindgen(unchecked_param_type = "Json<\"Values\">")] values_json: &str,
     #[wasm_bindgen(unchecked_param_type = "Json<\"ValidateOptions\">")] options_json: &str,
+    #[wasm_bindgen(unchecked_param_type = "SkeletonReader | undefined")] reader: JsValue,
 ) -> JsResult<String> {
-    let (result, path) = validate(template_source, values_json, options_json)?;
+    let (result, path) = validate(template_source, values_json, options_json, reader)?;
     let report = crate::diagnostics::parameters::parameters_text(&result, &path);
     Ok(serde_json::json!({"result": result, "report": report}).to_string())
 }

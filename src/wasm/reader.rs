@@ -55,7 +55,7 @@ impl JsSource {
 fn entry_kind(value: &JsValue) -> Option<EntryKind> {
     Some(match value.as_string()?.as_str() {
         "file" => EntryKind::File,
-        "dir" => EntryKind::Dir,
+        "dir" => EntryKind::Directory,
         "symlink" => EntryKind::Symlink,
         _ => EntryKind::Other,
     })

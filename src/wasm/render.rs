@@ -279,7 +279,7 @@ impl Renderer {
     pub fn render_value(&self, source: &str, context: &PreparedContext) -> String {
         match crate::render::render_value_raw(source, &context.context, &self.options, &self.extensions) {
             Ok(None) => outcome::UNDEFINED.to_string(),
-            Ok(Some(crate::engine::value::Value::Str(text))) => tagged(outcome::TEXT, &text),
+            Ok(Some(crate::engine::value::Value::Str(ref text))) => tagged(outcome::TEXT, text),
             Ok(Some(value)) => {
                 let mut out = outcome::JSON.to_string();
                 crate::engine::filters::write_json(&value, "", 0, &mut out);

@@ -138,11 +138,13 @@ pub fn is_binary_file(bytes: &[u8]) -> bool {
 }
 
 /// `"file" | "directory" | "symlink"`, as entries are typed in JavaScript.
-fn entry_type(kind: EntryKind) -> &'static str {
+pub(super) fn entry_type(kind: EntryKind) -> &'static str {
     match kind {
         EntryKind::File => "file",
         EntryKind::Directory => "directory",
         EntryKind::Symlink => "symlink",
+        // Only in directory listings; a rendered tree never holds one.
+        EntryKind::Other => "other",
     }
 }
 

@@ -198,9 +198,71 @@ pub enum NodeKind {
     },
 }
 
+/// Flat chains (`a + b + c`, `x | f | g`, `a.b.c`, `f()()`) are trees as deep as they are long:
+/// each node holds the chain before it as its [`Expr::chain_operand`]. Everything that walks a
+/// tree (evaluation, `refs`, dropping it) follows that operand in a loop, never by recursion, so a
+/// chain of any length fits WebAssembly's 1 MB stack. Other children are reached by recursion:
+/// they nest only through brackets, arguments and `not`, which the parser bounds
+/// (`parser::MAX_NESTING`), or through the fixed levels of operator precedence.
+impl Drop for Expr {
+    fn drop(&mut self) {
+        // Each chain operand is taken out of its node before the node is dropped, so no drop
+        // reaches the next one.
+        let mut next = self.take_chain_operand();
+        while let Some(mut expr) = next {
+            next = expr.take_chain_operand();
+        }
+    }
+}
+
+/// The kinds that have a chain operand, binding it to `$operand`: the one list of them.
+macro_rules! with_chain_operand {
+    ($operand:ident) => {
+        ExprKind::Binary { left: $operand, .. }
+            | ExprKind::Compare { first: $operand, .. }
+            | ExprKind::Filter { value: $operand, .. }
+            | ExprKind::Attr { object: $operand, .. }
+            | ExprKind::Index { object: $operand, .. }
+            | ExprKind::Slice { object: $operand, .. }
+            | ExprKind::Call { callee: $operand, .. }
+            | ExprKind::Unary { operand: $operand, .. }
+    };
+}
+pub(crate) use with_chain_operand;
+
 impl Expr {
+    /// The operand a chain continues through: the left side of an operator, the value of a
+    /// filter, the object of a lookup, the callee of a call, the operand of a unary operator.
+    /// It is evaluated first, before anything else the node holds, so evaluation can walk a
+    /// chain down in a loop and apply the operators on the way back up.
+    pub(crate) fn chain_operand(&self) -> Option<&Expr> {
+        match &self.kind {
+            with_chain_operand!(operand) => Some(operand),
+            _ => None,
+        }
+    }
+
+    /// Moves the chain operand out (a `null` literal takes its place).
+    fn take_chain_operand(&mut self) -> Option<Expr> {
+        let with_chain_operand!(operand) = &mut self.kind else { return None };
+        let placeholder = Expr { kind: ExprKind::Literal(Literal::Null), range: operand.range };
+        Some(std::mem::replace(&mut **operand, placeholder))
+    }
+
+    /// Calls `f` with this expression and every expression inside it, parents before children
+    /// and children in source order (object keys excluded), without recursion.
+    pub fn walk<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        let mut pending = vec![self];
+        let mut children = Vec::new();
+        while let Some(expr) = pending.pop() {
+            f(expr);
+            expr.for_each_child(&mut |child| children.push(child));
+            pending.extend(children.drain(..).rev());
+        }
+    }
+
     /// Calls `f` with each direct sub-expression, in source order (object keys excluded).
-    pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+    pub(crate) fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         let args = |args: &'a Args, f: &mut dyn FnMut(&'a Expr)| {
             args.positional.iter().chain(args.keyword.iter().map(|(_, e)| e)).for_each(&mut *f)
         };
@@ -250,7 +312,7 @@ impl Expr {
 
     /// For a `Test`'s test expression: the test name and its arguments, when it is a name or a
     /// call of a name.
-    pub fn as_test_call(&self) -> Option<(&str, Option<&Args>)> {
+    pub(crate) fn as_test_call(&self) -> Option<(&str, Option<&Args>)> {
         match &self.kind {
             ExprKind::Name(name) => Some((name, None)),
             ExprKind::Call { callee, args } => match &callee.kind {

@@ -65,7 +65,7 @@ fn text_arg(args: &[Json]) -> String {
 }
 
 /// `parseRepoUrl`: `host?owner=…&repo=…` into its parts, checked against the integrations.
-pub fn parse_repo_url(url: &str, integrations: &BTreeMap<String, String>) -> Result<Json, String> {
+pub(crate) fn parse_repo_url(url: &str, integrations: &BTreeMap<String, String>) -> Result<Json, String> {
     let (authority, query) = match url.find(['?', '#']) {
         Some(i) if url.as_bytes()[i] == b'?' => {
             let rest = &url[i + 1..];
@@ -146,7 +146,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// catalog-model's `parseEntityRef(ref, {defaultKind, defaultNamespace})`.
-pub fn parse_entity_ref(reference: &Json, context: Option<&Json>) -> Result<Json, String> {
+pub(crate) fn parse_entity_ref(reference: &Json, context: Option<&Json>) -> Result<Json, String> {
     let option = |name: &str| context.and_then(|c| c.get(name)).and_then(Json::as_str).filter(|s| !s.is_empty());
     let empty = match reference {
         Json::Null | Json::Bool(false) => true,
@@ -200,7 +200,7 @@ pub fn parse_entity_ref(reference: &Json, context: Option<&Json>) -> Result<Json
 }
 
 /// lodash `get(object, path)`: `a.b[0].c`, `a['b']`.
-pub fn lodash_get<'a>(object: &'a Json, path: &str) -> Option<&'a Json> {
+pub(crate) fn lodash_get<'a>(object: &'a Json, path: &str) -> Option<&'a Json> {
     let mut current = object;
     for key in path_keys(path) {
         current = match current {

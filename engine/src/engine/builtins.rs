@@ -1,53 +1,9 @@
 //! The names Backstage's template engine knows without any module: Nunjitsu 0.7.0's built-in
 //! filters, tests and globals (the list of Nunjucks 3.2.4) and the filters and globals
-//! scaffolder-backend 4.3.0 adds.
+//! scaffolder-backend 4.3.0 adds (docs/backstage-behaviour.md, "Template engine").
 
-/// Nunjitsu's built-in filters.
-pub const FILTERS: &[&str] = &[
-    "abs",
-    "batch",
-    "capitalize",
-    "center",
-    "d",
-    "default",
-    "dictsort",
-    "dump",
-    "e",
-    "escape",
-    "first",
-    "float",
-    "forceescape",
-    "groupby",
-    "indent",
-    "int",
-    "join",
-    "last",
-    "length",
-    "list",
-    "lower",
-    "nl2br",
-    "random",
-    "reject",
-    "rejectattr",
-    "replace",
-    "reverse",
-    "round",
-    "safe",
-    "select",
-    "selectattr",
-    "slice",
-    "sort",
-    "string",
-    "striptags",
-    "sum",
-    "title",
-    "trim",
-    "truncate",
-    "upper",
-    "urlencode",
-    "urlize",
-    "wordcount",
-];
+/// Nunjitsu's built-in filters: the names of `filters::TABLE`, where each is implemented.
+pub const FILTERS: &[&str] = super::filters::NAMES;
 
 /// Filters that exist only with `cookiecutterCompat`.
 pub const COOKIECUTTER_FILTERS: &[&str] = &["jsonify"];

@@ -21,3 +21,32 @@ pub enum Callable {
     /// What `joiner(sep)` returns: "" on the first call, `sep` after.
     Joiner { separator: Value, used: Cell<bool> },
 }
+
+impl Callable {
+    /// Calls `f` with each value this callable holds.
+    pub(crate) fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        match self {
+            Callable::Method { receiver, .. } => f(receiver),
+            Callable::Cycler { items, current, .. } => {
+                items.iter().for_each(&mut *f);
+                f(&current.borrow());
+            }
+            Callable::Joiner { separator, .. } => f(separator),
+            Callable::Macro(_) | Callable::Builtin(_) | Callable::Host(_) => {}
+        }
+    }
+
+    /// Moves the values this callable holds into `out` (for dropping deep values without
+    /// recursion: see `Value`'s `Drop`).
+    pub(crate) fn move_values_to(&mut self, out: &mut Vec<Value>) {
+        match self {
+            Callable::Method { receiver, .. } => out.push(std::mem::replace(receiver, Value::Undefined)),
+            Callable::Cycler { items, current, .. } => {
+                out.append(items);
+                out.push(current.replace(Value::Undefined));
+            }
+            Callable::Joiner { separator, .. } => out.push(std::mem::replace(separator, Value::Undefined)),
+            Callable::Macro(_) | Callable::Builtin(_) | Callable::Host(_) => {}
+        }
+    }
+}

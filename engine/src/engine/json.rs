@@ -12,9 +12,31 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::value::{Entries, Fnv, Value};
 
+/// How deep JSON text may nest: serde_json's reader (recursive) refuses deeper text, which
+/// keeps every value read from JSON, and every walk over it, within the stack.
+pub const MAX_JSON_DEPTH: usize = 128;
+
 /// Parses JSON text into a template value (objects in JavaScript property order).
 pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
     serde_json::from_str::<Parsed>(text).map(|p| p.0)
+}
+
+/// Whether JSON text was refused for nesting deeper than [`MAX_JSON_DEPTH`].
+pub fn is_too_deep(error: &serde_json::Error) -> bool {
+    error.to_string().starts_with("recursion limit exceeded")
+}
+
+/// Why `what` (such as "the context") could not be read from JSON text.
+pub fn read_error(what: &str, error: &serde_json::Error) -> String {
+    if is_too_deep(error) {
+        format!(
+            "{what} nests deeper than {MAX_JSON_DEPTH} levels (at line {}, column {} of its JSON text)",
+            error.line(),
+            error.column()
+        )
+    } else {
+        format!("{what} is not valid JSON: {error}")
+    }
 }
 
 struct Parsed(Value);

@@ -581,15 +581,23 @@ fn array_method(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool
     })
 }
 
+/// `items.flat(depth)`, walking nested arrays within the bounds of [`super::walk`].
 fn flatten(items: &[Value], depth: f64) -> Vec<Value> {
     let mut out = Vec::new();
+    flatten_into(items, depth, 1, &mut out);
+    out
+}
+
+fn flatten_into(items: &[Value], depth: f64, level: usize, out: &mut Vec<Value>) {
     for item in items {
+        if !super::walk::step(level) {
+            return;
+        }
         match item {
-            Value::Array(inner) if depth >= 1.0 => out.extend(flatten(&inner.borrow(), depth - 1.0)),
+            Value::Array(inner) if depth >= 1.0 => flatten_into(&inner.borrow(), depth - 1.0, level + 1, out),
             other => out.push(other.clone()),
         }
     }
-    out
 }
 
 /// `text.replace(regex, replacement)`: the first match, or every match with the `g` flag.

@@ -9,22 +9,23 @@
 pub mod ast;
 pub mod backstage;
 pub mod builtins;
-pub mod callable;
+mod callable;
 pub mod eval;
 pub mod filters;
-pub mod json;
-pub mod lexer;
-pub mod methods;
-pub mod parser;
-pub mod predicates;
+pub(crate) mod json;
+mod lexer;
+pub(crate) mod methods;
+mod parser;
+mod predicates;
 pub mod refs;
 pub mod value;
+pub(crate) mod walk;
 
-use crate::error::{Span, TrellisError};
+use crate::error::Span;
 
 /// Tag delimiters.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delimiters {
+pub(crate) struct Delimiters {
     pub variable_start: String,
     pub variable_end: String,
     pub block_start: String,
@@ -35,12 +36,12 @@ pub struct Delimiters {
 
 impl Delimiters {
     /// Backstage's: `${{ }}`, `{% %}`, `{# #}`.
-    pub fn backstage() -> Delimiters {
+    pub(crate) fn backstage() -> Delimiters {
         Delimiters::with_variables("${{", "}}")
     }
 
     /// `cookiecutterCompat`: `{{ }}` variables.
-    pub fn cookiecutter() -> Delimiters {
+    pub(crate) fn cookiecutter() -> Delimiters {
         Delimiters::with_variables("{{", "}}")
     }
 
@@ -65,7 +66,7 @@ pub struct SyntaxError {
 }
 
 impl SyntaxError {
-    pub fn new(message: impl Into<String>, start: usize, end: usize) -> SyntaxError {
+    pub(crate) fn new(message: impl Into<String>, start: usize, end: usize) -> SyntaxError {
         SyntaxError { message: message.into(), start, end }
     }
 
@@ -73,12 +74,7 @@ impl SyntaxError {
     pub fn locate(&self, source: &str) -> Span {
         let (line, column) = position(source, self.start);
         let (end_line, end_column) = position(source, self.end.max(self.start));
-        Span { line, column, end_line, end_column }
-    }
-
-    pub fn into_error(self, source: &str) -> TrellisError {
-        let span = self.locate(source);
-        TrellisError::new("template-syntax", format!("template syntax error: {}", self.message)).at(Some(span))
+        Span::new(line, column, end_line, end_column)
     }
 }
 

@@ -5,7 +5,8 @@
 //! leftmost operand of arithmetic), `in`, `is`, equality (`==` `===` `!=` `!==`), relational
 //! (`<` `<=` `>` `>=`), `+` `-` `~` (one level), `*` `/` `%` `//` (left to right, `//` flooring
 //! its run), `**`, unary `-`/`+`, then filters (`|`) on a primary with its postfixes (`.name`,
-//! `[…]`, `(…)`). The tree keeps that shape because JavaScript coercions make it observable.
+//! `[…]`, `(…)`). The tree keeps that shape because JavaScript coercions make it observable
+//! (docs/backstage-behaviour.md, "Operator grouping").
 
 use super::ast::*;
 use super::lexer::{Token, TokenKind};
@@ -36,17 +37,6 @@ pub fn parse(tokens: &[Token]) -> Result<Template, SyntaxError> {
     }
 }
 
-/// Parses a lone expression (the text between `${{` and `}}`), as `check` needs for
-/// `if:`/`when:` conditions given without delimiters.
-pub fn parse_expression(tokens: &[Token]) -> Result<Expr, SyntaxError> {
-    let mut parser = Parser { tokens, pos: 0, captures: Vec::new(), blocks: Vec::new(), depth: 0 };
-    let expr = parser.expr()?;
-    match &parser.peek().kind {
-        TokenKind::Eof => Ok(expr),
-        _ => Err(parser.unexpected("the end of the expression")),
-    }
-}
-
 struct Parser<'t> {
     tokens: &'t [Token],
     pos: usize,
@@ -62,7 +52,9 @@ struct Parser<'t> {
 /// an error instead of exhausting the stack. Nunjitsu allows 512, but WebAssembly runs on the
 /// JavaScript engine's native stack (about 1 MB in Node), where 512 levels of this recursive
 /// descent parser do not fit (measured: 450 did, 500 did not); 200 leaves room for evaluation
-/// and for callers deep in their own stack. Real templates nest a few levels.
+/// and for callers deep in their own stack. Real templates nest a few levels. Flat chains
+/// (`a + b + c`, `x | f | g`, `a.b.c`, `-+-x`) are not nesting: they are read in loops, and
+/// walked without recursion later (`ast::Expr::chain_operand`), at any length.
 pub const MAX_NESTING: usize = 200;
 
 type NodesEnd = Option<(String, Range)>;
@@ -560,27 +552,47 @@ impl<'t> Parser<'t> {
 
     /// Nunjucks compiles `not a + b` to the JavaScript text `!a + b`, so the `not` applies to the
     /// leftmost operand of arithmetic and comparisons; Nunjitsu keeps that observable shape.
+    /// The chain is followed down in a loop (it may be thousands of operators long).
     fn lower_not(target: Expr, start: usize) -> Expr {
-        let range = (start, target.range.1);
-        match target.kind {
-            ExprKind::Binary { op, left, right }
-                if matches!(
-                    op,
-                    BinaryOp::Add | BinaryOp::Concat | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod
-                ) =>
-            {
-                let left = Self::lower_not(*left, start);
-                Expr { kind: ExprKind::Binary { op, left: Box::new(left), right }, range }
+        /// The operand `not` moves on to, if any.
+        fn lowered_operand(expr: &mut Expr) -> Option<&mut Expr> {
+            match &mut expr.kind {
+                ExprKind::Binary { op, left, .. }
+                    if matches!(
+                        op,
+                        BinaryOp::Add
+                            | BinaryOp::Concat
+                            | BinaryOp::Sub
+                            | BinaryOp::Mul
+                            | BinaryOp::Div
+                            | BinaryOp::Mod
+                    ) =>
+                {
+                    Some(left)
+                }
+                ExprKind::Compare { first, .. } => Some(first),
+                _ => None,
             }
-            ExprKind::Compare { first, rest } => {
-                let first = Self::lower_not(*first, start);
-                Expr { kind: ExprKind::Compare { first: Box::new(first), rest }, range }
-            }
-            kind => Expr {
-                kind: ExprKind::Unary { op: UnaryOp::Not, operand: Box::new(Expr { kind, range: target.range }) },
-                range,
-            },
         }
+        let placeholder = || Expr { kind: ExprKind::Literal(Literal::Null), range: (start, start) };
+        // Down the chain in a loop (it may be thousands of operators long), taking each operand out.
+        let mut passed = Vec::new();
+        let mut leftmost = target;
+        while let Some(operand) = lowered_operand(&mut leftmost).map(|slot| std::mem::replace(slot, placeholder())) {
+            passed.push(leftmost);
+            leftmost = operand;
+        }
+        let range = (start, leftmost.range.1);
+        let mut node = Expr { kind: ExprKind::Unary { op: UnaryOp::Not, operand: Box::new(leftmost) }, range };
+        // Back up: each node gets its operand back (the placeholder's slot) and starts at the `not`.
+        while let Some(mut parent) = passed.pop() {
+            parent.range.0 = start;
+            if let Some(slot) = lowered_operand(&mut parent) {
+                *slot = node;
+            }
+            node = parent;
+        }
+        node
     }
 
     fn in_(&mut self) -> Result<Expr, SyntaxError> {
@@ -723,41 +735,43 @@ impl<'t> Parser<'t> {
     }
 
     fn pow(&mut self) -> Result<Expr, SyntaxError> {
-        let mut node = self.unary(false)?;
+        let mut node = self.unary()?;
         while self.skip_op("**") {
-            node = Self::binary(node, BinaryOp::Pow, self.unary(false)?);
+            node = Self::binary(node, BinaryOp::Pow, self.unary()?);
         }
         Ok(node)
     }
 
-    fn unary(&mut self, no_filters: bool) -> Result<Expr, SyntaxError> {
-        let start = self.peek().start;
-        for op in ["-", "+"] {
-            if self.at_op(op) && matches!(self.peek_at(1).kind, TokenKind::Op(next) if next == op) {
-                let second = self.peek_at(1);
-                return Err(SyntaxError::new(
-                    format!("repeated unary `{op}` needs parentheses: write `{op}({op}x)`"),
-                    second.start,
-                    second.end,
-                ));
+    /// Prefix `-`/`+` (read in a loop: `-+-+x` may be long), then a primary; filters apply to
+    /// the whole (`-x | abs` is `abs(-x)`).
+    fn unary(&mut self) -> Result<Expr, SyntaxError> {
+        let mut prefixes = Vec::new();
+        loop {
+            for op in ["-", "+"] {
+                if self.at_op(op) && matches!(self.peek_at(1).kind, TokenKind::Op(next) if next == op) {
+                    let second = self.peek_at(1);
+                    return Err(SyntaxError::new(
+                        format!("repeated unary `{op}` needs parentheses: write `{op}({op}x)`"),
+                        second.start,
+                        second.end,
+                    ));
+                }
+            }
+            let start = self.peek().start;
+            if self.skip_op("-") {
+                prefixes.push((UnaryOp::Neg, start));
+            } else if self.skip_op("+") {
+                prefixes.push((UnaryOp::Pos, start));
+            } else {
+                break;
             }
         }
-        let node = if self.skip_op("-") {
-            let operand = self.unary(true)?;
-            let range = (start, operand.range.1);
-            Expr { kind: ExprKind::Unary { op: UnaryOp::Neg, operand: Box::new(operand) }, range }
-        } else if self.skip_op("+") {
-            let operand = self.unary(true)?;
-            let range = (start, operand.range.1);
-            Expr { kind: ExprKind::Unary { op: UnaryOp::Pos, operand: Box::new(operand) }, range }
-        } else {
-            self.primary()?
-        };
-        if no_filters {
-            Ok(node)
-        } else {
-            self.filters(node)
+        let mut node = self.primary()?;
+        for (op, start) in prefixes.into_iter().rev() {
+            let range = (start, node.range.1);
+            node = Expr { kind: ExprKind::Unary { op, operand: Box::new(node) }, range };
         }
+        self.filters(node)
     }
 
     fn filters(&mut self, mut node: Expr) -> Result<Expr, SyntaxError> {

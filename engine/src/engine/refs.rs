@@ -138,122 +138,121 @@ impl Walker {
         }
     }
 
-    fn args(&mut self, args: &Args) {
-        for e in &args.positional {
-            self.expr(e);
-        }
-        for (_, e) in &args.keyword {
-            self.expr(e);
-        }
-    }
-
-    /// The static path of a lookup chain, if it is rooted at a context name.
+    /// The static path of a lookup chain, if it is rooted at a context name (followed down in
+    /// a loop: a chain may be thousands of lookups long).
     fn chain(expr: &Expr) -> Option<(String, Vec<String>, Vec<Range>)> {
-        match &expr.kind {
-            ExprKind::Name(n) => Some((n.clone(), Vec::new(), Vec::new())),
-            ExprKind::Attr { object, name } => {
-                let (root, mut path, mut ranges) = Self::chain(object)?;
-                path.push(name.clone());
-                ranges.push((expr.range.1 - name.len(), expr.range.1));
-                Some((root, path, ranges))
+        let mut path = Vec::new();
+        let mut ranges = Vec::new();
+        let mut node = expr;
+        let root = loop {
+            match &node.kind {
+                ExprKind::Name(n) => break n.clone(),
+                ExprKind::Attr { object, name } => {
+                    path.push(name.clone());
+                    ranges.push((node.range.1 - name.len(), node.range.1));
+                    node = object;
+                }
+                ExprKind::Index { object, index } => {
+                    let segment = match &index.kind {
+                        ExprKind::Literal(Literal::Str(s)) => s.clone(),
+                        ExprKind::Literal(Literal::Number(n)) => crate::jsfmt::number(*n),
+                        _ => return None,
+                    };
+                    path.push(segment);
+                    ranges.push(index.range);
+                    node = object;
+                }
+                _ => return None,
             }
-            ExprKind::Index { object, index } => {
-                let (root, mut path, mut ranges) = Self::chain(object)?;
-                let segment = match &index.kind {
-                    ExprKind::Literal(Literal::Str(s)) => s.clone(),
-                    ExprKind::Literal(Literal::Number(n)) => crate::jsfmt::number(*n),
-                    _ => return None,
-                };
-                path.push(segment);
-                ranges.push(index.range);
-                Some((root, path, ranges))
-            }
-            _ => None,
+        };
+        path.reverse();
+        ranges.reverse();
+        Some((root, path, ranges))
+    }
+
+    /// Every expression inside `expr`, in the order a recursive walk would visit them, from an
+    /// explicit stack (flat chains are as deep as they are long).
+    fn expr(&mut self, expr: &Expr) {
+        let mut pending = vec![expr];
+        while let Some(expr) = pending.pop() {
+            let before = pending.len();
+            self.visit(expr, &mut pending);
+            // Children were pushed in source order; the first must come off first.
+            pending[before..].reverse();
         }
     }
 
-    fn expr(&mut self, expr: &Expr) {
+    /// Records what `expr` itself uses and pushes the sub-expressions still to visit.
+    fn visit<'a>(&mut self, expr: &'a Expr, pending: &mut Vec<&'a Expr>) {
+        let args = |args: &'a Args, pending: &mut Vec<&'a Expr>| {
+            pending.extend(args.positional.iter().chain(args.keyword.iter().map(|(_, e)| e)));
+        };
         if let Some((root, path, segment_ranges)) = Self::chain(expr) {
             if !self.bound.contains(&root) {
                 self.out.references.push(Reference { root, path, range: expr.range, segment_ranges });
             }
             // Dynamic subscripts inside the chain still read the context.
-            self.subscripts(expr);
+            let start = pending.len();
+            let mut node = expr;
+            loop {
+                match &node.kind {
+                    ExprKind::Attr { object, .. } => node = object,
+                    ExprKind::Index { object, index } => {
+                        if !matches!(index.kind, ExprKind::Literal(_)) {
+                            pending.push(index);
+                        }
+                        node = object;
+                    }
+                    _ => break,
+                }
+            }
+            // Found outermost first; visited innermost first.
+            pending[start..].reverse();
             return;
         }
         match &expr.kind {
             ExprKind::Literal(_) | ExprKind::Regex { .. } | ExprKind::Name(_) => {}
-            ExprKind::Array(items) | ExprKind::Group(items) => items.iter().for_each(|e| self.expr(e)),
-            ExprKind::Object(pairs) => pairs.iter().for_each(|(_, v)| self.expr(v)),
-            ExprKind::Attr { object, .. } => self.expr(object),
-            ExprKind::Index { object, index } => {
-                self.expr(object);
-                self.expr(index);
-            }
-            ExprKind::Slice { object, start, stop, step } => {
-                self.expr(object);
-                for part in [start, stop, step].into_iter().flatten() {
-                    self.expr(part);
-                }
-            }
-            ExprKind::Call { callee, args } => {
+            ExprKind::Call { callee, args: a } => {
                 // A called name is a function (global or macro), not a context value.
                 match &callee.kind {
                     ExprKind::Name(name) if !self.bound.contains(name) => {
                         self.out.functions.push(Usage { name: name.clone(), range: callee.range })
                     }
                     ExprKind::Name(_) => {}
-                    _ => self.expr(callee),
+                    _ => pending.push(callee),
                 }
-                self.args(args);
+                args(a, pending);
             }
-            ExprKind::Filter { value, args, name, name_range } => {
+            ExprKind::Filter { value, args: a, name, name_range } => {
                 self.out.filters.push(Usage { name: name.clone(), range: *name_range });
-                self.expr(value);
-                self.args(args);
+                pending.push(value);
+                args(a, pending);
             }
             ExprKind::Test { value, test, .. } => {
-                self.expr(value);
+                pending.push(value);
                 // A test name is not a context value; its arguments and other shapes are read.
                 match test.as_test_call() {
-                    Some((name, args)) => {
+                    Some((name, test_args)) => {
                         self.out.tests.push(Usage { name: name.to_string(), range: test.range });
-                        if let Some(args) = args {
-                            self.args(args);
+                        if let Some(a) = test_args {
+                            args(a, pending);
                         }
                     }
-                    None => self.expr(test),
+                    None => pending.push(test),
                 }
-            }
-            ExprKind::Unary { operand, .. } => self.expr(operand),
-            ExprKind::Binary { left, right, .. } => {
-                self.expr(left);
-                self.expr(right);
-            }
-            ExprKind::Compare { first, rest } => {
-                self.expr(first);
-                rest.iter().for_each(|(_, e)| self.expr(e));
             }
             ExprKind::InlineIf { cond, then, otherwise } => {
-                self.expr(cond);
-                self.expr(then);
-                if let Some(o) = otherwise {
-                    self.expr(o);
-                }
+                pending.push(cond);
+                pending.push(then);
+                pending.extend(otherwise.as_deref());
             }
+            _ => expr.for_each_child(&mut |child| pending.push(child)),
         }
     }
 
-    fn subscripts(&mut self, expr: &Expr) {
-        match &expr.kind {
-            ExprKind::Attr { object, .. } => self.subscripts(object),
-            ExprKind::Index { object, index } => {
-                self.subscripts(object);
-                if !matches!(index.kind, ExprKind::Literal(_)) {
-                    self.expr(index);
-                }
-            }
-            _ => {}
+    fn args(&mut self, args: &Args) {
+        for e in args.positional.iter().chain(args.keyword.iter().map(|(_, e)| e)) {
+            self.expr(e);
         }
     }
 }

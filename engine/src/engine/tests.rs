@@ -71,11 +71,11 @@ fn comparisons_chain_and_inline_if_is_loosest() {
 
 #[test]
 fn regex_literals_and_object_literals() {
-    match output_expr("${{ r/a+b/gi }}").kind {
+    match &output_expr("${{ r/a+b/gi }}").kind {
         ExprKind::Regex { pattern, flags } => assert_eq!((pattern.as_str(), flags.as_str()), ("a+b", "gi")),
         other => panic!("{other:?}"),
     }
-    match output_expr("${{ {a: 1, 'b': [2, 3]} }}").kind {
+    match &output_expr("${{ {a: 1, 'b': [2, 3]} }}").kind {
         ExprKind::Object(pairs) => assert_eq!(pairs.len(), 2),
         other => panic!("{other:?}"),
     }

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::callable::Callable;
+use super::walk;
 use crate::jsregex::JsRegex;
 
 /// A record's entries, in JavaScript property order (integer keys first, then insertion).
@@ -56,29 +57,29 @@ pub enum Value {
 }
 
 impl Value {
-    pub fn str(text: impl Into<Rc<str>>) -> Value {
+    pub(crate) fn str(text: impl Into<Rc<str>>) -> Value {
         Value::Str(text.into())
     }
 
-    pub fn array(items: Vec<Value>) -> Value {
+    pub(crate) fn array(items: Vec<Value>) -> Value {
         Value::Array(Rc::new(RefCell::new(items)))
     }
 
     /// A record from entries, reordered as JavaScript orders property keys.
-    pub fn object(entries: Entries) -> Value {
+    pub(crate) fn object(entries: Entries) -> Value {
         Value::Object(Rc::new(js_key_order(entries)))
     }
 
-    pub fn is_undefined(&self) -> bool {
+    pub(crate) fn is_undefined(&self) -> bool {
         matches!(self, Value::Undefined)
     }
 
-    pub fn is_nullish(&self) -> bool {
+    pub(crate) fn is_nullish(&self) -> bool {
         matches!(self, Value::Undefined | Value::Null)
     }
 
     /// `typeof`-like name used in messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Value::Undefined => "undefined",
             Value::Null => "null",
@@ -93,7 +94,7 @@ impl Value {
     }
 
     /// The text of a string or safe string.
-    pub fn as_text(&self) -> Option<&str> {
+    pub(crate) fn as_text(&self) -> Option<&str> {
         match self {
             Value::Str(s) | Value::Safe(s) => Some(s),
             _ => None,
@@ -112,7 +113,7 @@ impl Value {
     }
 
     /// ToPrimitive: arrays join their items, records are `[object Object]`.
-    pub fn to_primitive(&self) -> Value {
+    pub(crate) fn to_primitive(&self) -> Value {
         match self {
             Value::Safe(s) => Value::Str(s.clone()),
             Value::Array(_) | Value::Object(_) | Value::Regex(_) | Value::Callable(_) => {
@@ -123,6 +124,7 @@ impl Value {
     }
 
     /// ToString (`String(v)`): `undefined`, `null`, `true`, `1e+21`, `a,b`, `[object Object]`.
+    /// Nested arrays are walked within the bounds of [`walk`].
     pub fn to_js_string(&self) -> String {
         match self {
             Value::Undefined => "undefined".into(),
@@ -130,22 +132,32 @@ impl Value {
             Value::Bool(b) => b.to_string(),
             Value::Number(n) => number_to_string(*n),
             Value::Str(s) | Value::Safe(s) => s.to_string(),
-            Value::Array(items) => {
-                let items = items.borrow();
+            Value::Array(_) => {
                 let mut out = String::new();
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    if !item.is_nullish() {
-                        out.push_str(&item.to_js_string());
-                    }
-                }
+                self.join_into(1, &mut out);
                 out
             }
             Value::Object(_) => "[object Object]".into(),
             Value::Regex(r) => r.to_string(),
             Value::Callable(_) => "function".into(),
+        }
+    }
+
+    /// `Array.prototype.join(",")` of an array's items, `depth` containers down.
+    fn join_into(&self, depth: usize, out: &mut String) {
+        let Value::Array(items) = self else { return out.push_str(&self.to_js_string()) };
+        for (i, item) in items.borrow().iter().enumerate() {
+            if !walk::step(depth) {
+                return;
+            }
+            if i > 0 {
+                out.push(',');
+            }
+            match item {
+                Value::Array(_) => item.join_into(depth + 1, out),
+                Value::Undefined | Value::Null => {}
+                other => out.push_str(&other.to_js_string()),
+            }
         }
     }
 
@@ -170,7 +182,7 @@ impl Value {
     }
 
     /// Reference identity for containers, value identity for primitives (`===`).
-    pub fn strict_equals(&self, other: &Value) -> bool {
+    pub(crate) fn strict_equals(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Undefined, Value::Undefined) | (Value::Null, Value::Null) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -186,7 +198,7 @@ impl Value {
     }
 
     /// SameValueZero (`includes`): like `===` but NaN equals NaN.
-    pub fn same_value_zero(&self, other: &Value) -> bool {
+    pub(crate) fn same_value_zero(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Number(a), Value::Number(b)) if a.is_nan() && b.is_nan() => true,
             _ => self.strict_equals(other),
@@ -206,7 +218,7 @@ impl Value {
     }
 
     /// Relational comparison: `Some(ordering)`, or `None` when a side is NaN.
-    pub fn compare(&self, other: &Value) -> Option<std::cmp::Ordering> {
+    pub(crate) fn compare(&self, other: &Value) -> Option<std::cmp::Ordering> {
         let (left, right) = (self.to_primitive(), other.to_primitive());
         if let (Value::Str(a), Value::Str(b)) = (&left, &right) {
             return Some(compare_code_units(a, b));
@@ -215,7 +227,7 @@ impl Value {
     }
 
     /// `a + b`: string concatenation when either primitive is a string, else numeric addition.
-    pub fn add(&self, other: &Value) -> Value {
+    pub(crate) fn add(&self, other: &Value) -> Value {
         let (left, right) = (self.to_primitive(), other.to_primitive());
         if matches!(left, Value::Str(_)) || matches!(right, Value::Str(_)) {
             let mut text = left.to_js_string();
@@ -228,7 +240,7 @@ impl Value {
     /// A property found on the value itself, as JavaScript reads it: a record's key, an array's
     /// index or `length`, a string's code unit or `length`. `None` when there is no such own
     /// property (a method of that name may still exist); an index past the end is `undefined`.
-    pub fn own_property(&self, key: &str) -> Option<Value> {
+    pub(crate) fn own_property(&self, key: &str) -> Option<Value> {
         match self {
             Value::Object(entries) => entries.get(key).cloned(),
             Value::Array(items) if key == "length" => Some(Value::Number(items.borrow().len() as f64)),
@@ -238,6 +250,61 @@ impl Value {
                 array_index(key).map(|i| code_unit_at(s, i).map_or(Value::Undefined, Value::str))
             }
             _ => None,
+        }
+    }
+}
+
+/// A value a template builds can be nested as deep as its loops go (`{% set x = [x] %}`, or
+/// arrays inside functions inside arrays); dropping it must not recurse once per level. The
+/// containers only this value holds are emptied onto a stack, one level at a time.
+impl Drop for Value {
+    fn drop(&mut self) {
+        if !self.holds_containers_alone() {
+            return;
+        }
+        let mut pending = vec![std::mem::replace(self, Value::Undefined)];
+        while let Some(mut value) = pending.pop() {
+            value.move_contents_to(&mut pending);
+            // `value` is dropped here with nothing left inside it.
+        }
+    }
+}
+
+impl Value {
+    /// Whether dropping this value would drop a container inside another one.
+    fn holds_containers_alone(&self) -> bool {
+        let nested = |v: &Value| matches!(v, Value::Array(_) | Value::Object(_) | Value::Callable(_));
+        match self {
+            Value::Array(items) => Rc::strong_count(items) == 1 && items.borrow().iter().any(nested),
+            Value::Object(entries) => Rc::strong_count(entries) == 1 && entries.values().any(nested),
+            Value::Callable(callable) if Rc::strong_count(callable) == 1 => {
+                let mut holds = false;
+                callable.for_each_value(&mut |v| holds |= nested(v));
+                holds
+            }
+            _ => false,
+        }
+    }
+
+    /// Moves what only this value holds into `out`.
+    fn move_contents_to(&mut self, out: &mut Vec<Value>) {
+        match self {
+            Value::Array(items) => {
+                if let Some(items) = Rc::get_mut(items) {
+                    out.append(items.get_mut());
+                }
+            }
+            Value::Object(entries) => {
+                if let Some(entries) = Rc::get_mut(entries) {
+                    out.extend(entries.drain(..).map(|(_, v)| v));
+                }
+            }
+            Value::Callable(callable) => {
+                if let Some(callable) = Rc::get_mut(callable) {
+                    callable.move_values_to(out);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -257,7 +324,7 @@ fn primitive_loose_equals(left: &Value, right: &Value) -> bool {
 }
 
 /// Orders strings by UTF-16 code units, as JavaScript's `<` does.
-pub fn compare_code_units(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn compare_code_units(a: &str, b: &str) -> std::cmp::Ordering {
     if a.is_ascii() && b.is_ascii() {
         return a.cmp(b);
     }
@@ -274,7 +341,7 @@ pub fn utf16_len(s: &str) -> usize {
 
 /// Reorders record entries as JavaScript enumerates own properties: canonical array indices
 /// ascending, then the other keys in insertion order.
-pub fn js_key_order(entries: Entries) -> Entries {
+pub(crate) fn js_key_order(entries: Entries) -> Entries {
     if !entries.keys().any(|k| array_index(k).is_some()) {
         return entries;
     }
@@ -304,7 +371,7 @@ pub fn array_index(key: &str) -> Option<usize> {
 }
 
 /// The string's UTF-16 code units as one-unit strings (a lone surrogate half becomes U+FFFD).
-pub fn code_units(s: &str) -> Vec<Value> {
+pub(crate) fn code_units(s: &str) -> Vec<Value> {
     if s.is_ascii() {
         return s.chars().map(|c| Value::str(c.to_string())).collect();
     }
@@ -312,7 +379,7 @@ pub fn code_units(s: &str) -> Vec<Value> {
 }
 
 /// The UTF-16 code unit at `index`, as a one-unit string.
-pub fn code_unit_at(s: &str, index: usize) -> Option<String> {
+pub(crate) fn code_unit_at(s: &str, index: usize) -> Option<String> {
     if s.is_ascii() {
         return s.get(index..index + 1).map(str::to_string);
     }
@@ -320,7 +387,7 @@ pub fn code_unit_at(s: &str, index: usize) -> Option<String> {
 }
 
 /// JavaScript's whitespace for `trim` and ToNumber.
-pub fn is_js_whitespace(c: char) -> bool {
+pub(crate) fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
         '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
@@ -355,7 +422,7 @@ pub fn string_to_number(text: &str) -> f64 {
 }
 
 /// Length of the longest prefix of `s` that is a JavaScript decimal literal (no sign).
-pub fn decimal_literal_len(s: &str) -> Option<usize> {
+pub(crate) fn decimal_literal_len(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
     let mut i = 0;
     let int_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -449,7 +516,12 @@ impl Value {
     /// The value as JSON, as `JSON.parse(JSON.stringify(v))` would give it: `undefined` record
     /// entries dropped, `undefined` array items and non-finite numbers become `null`. A top-level
     /// `undefined` (or a callable) is `None`.
+    /// Containers are walked within the bounds of [`walk`].
     pub fn to_json(&self) -> Option<serde_json::Value> {
+        self.to_json_at(1)
+    }
+
+    fn to_json_at(&self, depth: usize) -> Option<serde_json::Value> {
         Some(match self {
             Value::Undefined | Value::Callable(_) => return None,
             Value::Null => serde_json::Value::Null,
@@ -457,10 +529,20 @@ impl Value {
             Value::Number(n) => json_number(*n),
             Value::Str(s) | Value::Safe(s) => serde_json::Value::String(s.to_string()),
             Value::Array(items) => serde_json::Value::Array(
-                items.borrow().iter().map(|v| v.to_json().unwrap_or(serde_json::Value::Null)).collect(),
+                items
+                    .borrow()
+                    .iter()
+                    .map_while(|v| {
+                        walk::step(depth).then(|| v.to_json_at(depth + 1).unwrap_or(serde_json::Value::Null))
+                    })
+                    .collect(),
             ),
             Value::Object(entries) => serde_json::Value::Object(
-                entries.iter().filter_map(|(k, v)| v.to_json().map(|j| (k.to_string(), j))).collect(),
+                entries
+                    .iter()
+                    .map_while(|(k, v)| walk::step(depth).then(|| v.to_json_at(depth + 1).map(|j| (k.to_string(), j))))
+                    .flatten()
+                    .collect(),
             ),
             Value::Regex(_) => serde_json::Value::Object(serde_json::Map::new()),
         })

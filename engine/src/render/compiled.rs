@@ -53,8 +53,8 @@ pub(super) fn render_input_text(
 
 fn read(input_json: &str) -> Result<Input, RenderError> {
     serde_json::from_str(input_json).map_err(|e| RenderError {
-        kind: ErrorKind::Evaluation,
-        message: format!("the input is not valid JSON: {e}"),
+        kind: if crate::engine::json::is_too_deep(&e) { ErrorKind::Limit } else { ErrorKind::Evaluation },
+        message: crate::engine::json::read_error("the input", &e),
         line: 1,
         column: 1,
         end_line: 1,

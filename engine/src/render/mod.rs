@@ -1,4 +1,5 @@
-//! Rendering templated values the way Backstage's scaffolder does (spec §3.3).
+//! Rendering templated values the way Backstage's scaffolder does (docs/backstage-behaviour.md,
+//! "Template engine").
 //!
 //! * [`render_string`]: a template to text.
 //! * [`render_value`]: Nunjitsu's `renderValue(…, {coercion: 'json'})`: a lone `${{ }}` keeps its
@@ -17,7 +18,7 @@ use serde_json::Value as Json;
 
 use crate::engine::eval::{ErrorKind, EvalError, EvalOptions, Evaluator, Extensions, Limits, Output};
 use crate::engine::value::{utf16_len, Entries, Value};
-use crate::engine::{ast, methods, ParseOptions};
+use crate::engine::{ast, methods, walk, ParseOptions};
 
 /// How templates are read and run.
 #[derive(Clone, Default)]
@@ -68,20 +69,21 @@ pub struct Context {
 impl Context {
     /// The top-level names of a JSON object (anything else gives an empty context).
     pub fn from_json(json: &Json) -> Context {
-        match Value::from_json(json) {
-            Value::Object(entries) => Context { entries: (*entries).clone() },
+        match &Value::from_json(json) {
+            Value::Object(entries) => Context { entries: (**entries).clone() },
             _ => Context::default(),
         }
     }
 
     /// The top-level names of JSON text (an object; anything else gives an empty context).
     pub fn from_json_text(text: &str) -> Result<Context, String> {
-        match crate::engine::json::parse(text) {
+        match crate::engine::json::parse(text).as_mut() {
             Ok(Value::Object(entries)) => {
+                let entries = std::mem::take(entries);
                 Ok(Context { entries: Rc::try_unwrap(entries).unwrap_or_else(|shared| (*shared).clone()) })
             }
             Ok(_) => Ok(Context::default()),
-            Err(e) => Err(format!("the context is not valid JSON: {e}")),
+            Err(e) => Err(crate::engine::json::read_error("the context", e)),
         }
     }
 
@@ -90,6 +92,14 @@ impl Context {
         let mut entries = self.entries.clone();
         set_path(&mut entries, path, Value::from_json(value));
         Context { entries }
+    }
+
+    /// [`with_value`](Context::with_value) in place: the records on `path` are changed where this
+    /// context is their only owner, so a dry-run adding one step output after another does not
+    /// copy every earlier output each time. Returns false when a record was shared with another
+    /// context and had to be copied.
+    pub fn set_value(&mut self, path: &[&str], value: &Json) -> bool {
+        set_path_in_place(&mut self.entries, path, Value::from_json(value), true)
     }
 
     /// Deep copy of arrays, so a template calling `push`/`pop` cannot change a shared context.
@@ -110,6 +120,33 @@ fn set_path(entries: &mut Entries, path: &[&str], value: Value) {
     };
     set_path(&mut inner, rest, value);
     entries.insert((*first).into(), Value::object(inner));
+}
+
+/// `set_path` without copying records this context owns alone. Records below the top keep
+/// JavaScript's key order, as [`Value::object`] gives them: only a new array-index key moves others.
+fn set_path_in_place(entries: &mut Entries, path: &[&str], value: Value, top: bool) -> bool {
+    let Some((first, rest)) = path.split_first() else { return true };
+    let added_index_key = !top && !entries.contains_key(*first) && crate::engine::value::array_index(first).is_some();
+    let in_place = match entries.get_mut(*first) {
+        Some(Value::Object(existing)) if !rest.is_empty() => {
+            let unshared = Rc::get_mut(existing).is_some();
+            set_path_in_place(Rc::make_mut(existing), rest, value, false) && unshared
+        }
+        _ if rest.is_empty() => {
+            entries.insert((*first).into(), value);
+            true
+        }
+        _ => {
+            let mut inner = Entries::default();
+            set_path(&mut inner, rest, value);
+            entries.insert((*first).into(), Value::object(inner));
+            true
+        }
+    };
+    if added_index_key {
+        *entries = crate::engine::value::js_key_order(std::mem::take(entries));
+    }
+    in_place
 }
 
 fn deep_copy(value: &Value) -> Value {
@@ -270,6 +307,7 @@ fn with_evaluator<T>(
         context
     };
     let eval_options = eval_options(options);
+    let _walks = walk::Metered::start();
     let mut evaluator = Evaluator::new(&context.entries, &eval_options, extensions);
     run(&mut evaluator, &parsed.template.body).map_err(|e| {
         let mut error = located(e, source);
@@ -375,11 +413,13 @@ pub fn render_native(
     extensions: &Extensions,
 ) -> Result<Value, RenderError> {
     with_evaluator(&*parse(source, options)?, source, context, options, extensions, |evaluator, body| {
-        if let [ast::Node { kind: ast::NodeKind::Output(expr), .. }] = body {
+        if let [ast::Node { kind: ast::NodeKind::Output(expr), range }] = body {
+            let value = evaluator.eval_top(expr)?;
+            evaluator.check_walkable(&value).map_err(|e| EvalError { range: *range, ..e })?;
             // The value leaves the renderer as plain data: a safe string is a string again.
-            return match evaluator.eval_top(expr)? {
-                Value::Safe(text) => Ok(Value::Str(text)),
-                other => Ok(other),
+            return match &value {
+                Value::Safe(text) => Ok(Value::Str(text.clone())),
+                _ => Ok(value),
             };
         }
         let mut out = Output { text: String::new(), json: None };

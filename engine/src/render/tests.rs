@@ -197,3 +197,29 @@ fn secrets_never_appear_in_error_messages() {
         assert!(!message.contains("S3cret"), "{source} leaked: {message}");
     }
 }
+
+#[test]
+fn set_value_changes_an_unshared_context_in_place_like_with_value() {
+    let mut context = ctx(json!({"steps": {}, "parameters": {"a": 1}}));
+    let mut expected = ctx(json!({"steps": {}, "parameters": {"a": 1}}));
+    for (id, output) in [("b", json!({"x": 1})), ("2", json!([1])), ("a", json!(null)), ("1", json!("y"))] {
+        expected = expected.with_value(&["steps", id], &json!({ "output": output }));
+        assert!(context.set_value(&["steps", id], &json!({ "output": output })), "the steps record is not shared");
+    }
+    let read = |c: &Context| {
+        render_string("${{ steps | dump }}", c, &RenderOptions::default(), &Extensions::default()).unwrap()
+    };
+    assert_eq!(read(&context), read(&expected));
+    assert_eq!(read(&context), r#"{"1":{"output":"y"},"2":{"output":[1]},"b":{"output":{"x":1}},"a":{"output":null}}"#);
+    // A context sharing the record (a clone) is left as it was.
+    let before = context.clone();
+    assert!(!context.set_value(&["steps", "c"], &json!({})));
+    assert_ne!(read(&context), read(&before));
+}
+
+#[test]
+fn batch_pads_only_with_a_truthy_fill_as_nunjitsu_does() {
+    assert_eq!(text("${{ [1, 2, 3] | batch(2, 0) | dump }}", json!({})), "[[1,2],[3]]");
+    assert_eq!(text("${{ [1, 2, 3] | batch(2, '') | dump }}", json!({})), "[[1,2],[3]]");
+    assert_eq!(text("${{ [1, 2, 3] | batch(2, 'x') | dump }}", json!({})), "[[1,2],[3,\"x\"]]");
+}

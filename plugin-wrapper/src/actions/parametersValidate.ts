@@ -56,7 +56,7 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-function where(error: ParameterError): string {
+function where(error: Pick<ParameterError, 'scope' | 'page' | 'pageTitle'>): string {
   if (error.page === null) {
     return error.scope;
   }
@@ -105,6 +105,11 @@ export function createParametersValidateAction(): TemplateAction<
       const errors = result.errors.map(toOutputError);
       ctx.output('valid', result.valid);
       ctx.output('errors', errors);
+      // Keywords read leniently, as Backstage's own form check reads them: valid for the task,
+      // but not what the author meant (the offline dry-run logs the same lines, src/dryrun).
+      for (const warning of result.warnings ?? []) {
+        ctx.logger.warn(`${warning.message} (${where(warning)}, keyword ${warning.keyword})`);
+      }
 
       const visible = result.visiblePages.filter(Boolean).length;
       const hidden = result.visiblePages.length - visible;

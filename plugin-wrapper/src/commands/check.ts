@@ -42,8 +42,8 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'target']);
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 const FORMATS: ReportFormat[] = ['text', 'json', 'sarif', 'github'];
 
-/** Template files under `root`, in a stable order. */
-function findTemplates(root: string, out: string[]): void {
+/** Template files under `root`, in a stable order (also the language server's workspace scan). */
+export function findTemplates(root: string, out: string[]): void {
   const entries = fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     const full = path.join(root, entry.name);
@@ -114,7 +114,7 @@ export function runCheck(options: CheckCommandOptions): number {
   if (unknownRule !== undefined) {
     throw new Error(`--ignore ${unknownRule}: no such rule (trellis rules lists them)`);
   }
-  const result = checkFiles(sources, {
+  const result = checkContained(sources, {
     format: options.format as ReportFormat,
     colour: options.colour,
     manifest,
@@ -126,6 +126,30 @@ export function runCheck(options: CheckCommandOptions): number {
   process.stdout.write(result.report);
   const threshold = SEVERITY_RANK[options.maxSeverity as Severity];
   return result.diagnostics.some(d => SEVERITY_RANK[d.severity] >= threshold) ? 1 : 0;
+}
+
+/**
+ * `checkFiles`, where a file the core fails on (an internal error: the core is restarted) becomes
+ * that file's finding instead of the end of the run: each file is then checked alone to find which
+ * fail, and the run is made again with those marked as failed.
+ */
+function checkContained(sources: { path: string; source: string }[], options: Parameters<typeof checkFiles>[1]) {
+  const isInternal = (error: unknown) => (error as { code?: string })?.code === 'internal_error';
+  try {
+    return checkFiles(sources, options);
+  } catch (error) {
+    if (!isInternal(error)) throw error;
+  }
+  const marked = sources.map(file => {
+    try {
+      checkFiles([file], { ...options, format: 'json' });
+      return file;
+    } catch (error) {
+      if (!isInternal(error)) throw error;
+      return { ...file, failure: (error as Error).message };
+    }
+  });
+  return checkFiles(marked, options);
 }
 
 export const RULES_USAGE = `Usage: trellis rules [--format text|markdown]

@@ -19,10 +19,13 @@ step's \`if\` and \`each\`, renders step inputs, and runs these actions against 
 to the template and an in-memory workspace, with the outputs the real dry-run gives:
   fetch:template, fetch:template:file, fetch:plain, fetch:plain:file, fs:rename, fs:delete,
   fs:readdir, debug:log, trellis:fetch:template, trellis:parameters:validate,
-  trellis:template:check.
+  trellis:template:check, trellis:fetch:cookiecutter, and fetch:cookiecutter (which the
+  dry-run skips: offline it writes what a task would, with a local cookiecutter 2.7.1).
 Other actions do not run: their outputs are made up from their output schemas, as the dry-run
 does for actions without dry-run support (also for catalog:fetch, which would need the
-catalog, and catalog:write, whose file is not written). Then it renders spec.output.
+catalog, and catalog:write, whose file is not written); the schemas are Backstage's built-in
+actions', the known modules' (publish:github, …; docs/manifest.md) and, with --manifest, your
+instance's. Then it renders spec.output.
 
 Options:
   --values FILE         parameter values: a JSON or YAML object (required); schema defaults
@@ -37,7 +40,13 @@ Options:
                         differing file and exit 1 when they differ
   --update              with --check: make GOLDEN_DIR hold exactly the rendered files
   --manifest FILE       your instance's actions (from \`trellis manifest --url …\`): their output
-                        schemas are used for the made-up outputs
+                        schemas are used for the made-up outputs, and an action it does not
+                        list fails the step (the instance does not have it)
+  --now TIME            the clock of cookiecutter's {% now %} (RFC 3339, its offset being the
+                        'local' zone, e.g. 2024-05-01T12:00:00+02:00) (default: the time of the
+                        run, here, as a task renders at its own time)
+  --seed N              seeds cookiecutter's random_ascii_string() and uuid4() (a whole number;
+                        default: random); with --now, makes golden trees (--check) reproducible
   --root DIR            the repository root: nothing outside it is read, and a fetch url
                         leaving it fails the step (url-outside-root) (default: the nearest
                         folder above the template holding .git, else the current folder;
@@ -59,6 +68,19 @@ export interface RenderCommandOptions {
   check?: string;
   update: boolean;
   manifest?: string;
+  /** cookiecutter's clock (RFC 3339) and random seed (a whole number, as given). */
+  now?: string;
+  seed?: string;
+}
+
+/** `--seed N`: a whole number JavaScript holds exactly. */
+export function parseSeed(given: string | undefined): number | undefined {
+  if (given === undefined) return undefined;
+  const seed = Number(given);
+  if (!/^\d+$/.test(given) || !Number.isSafeInteger(seed)) {
+    throw new Error(`--seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${given}`);
+  }
+  return seed;
 }
 
 /**
@@ -181,6 +203,7 @@ export function runRender(options: RenderCommandOptions): number {
   if (options.update && options.check === undefined) {
     throw new Error('--update needs --check GOLDEN_DIR (the tree to rewrite)');
   }
+  const seed = parseSeed(options.seed);
   // Every place written to is checked first: a failure after rendering would waste the work.
   if (options.out !== undefined) checkWritableFolder(`--out ${options.out}`, options.out);
   if (options.update && options.check !== undefined) checkWritableFolder(`--check ${options.check}`, options.check);
@@ -200,6 +223,8 @@ export function runRender(options: RenderCommandOptions): number {
       values: options.values,
       secrets: options.secrets,
       manifest,
+      now: options.now,
+      seed,
     });
   } catch (error) {
     const trellisError = error as TrellisError;

@@ -100,4 +100,60 @@ function firstDifference(a, b) {
   return ` at line ${line}: cookiecutter ${show(a)}, Trellis ${show(b)}`;
 }
 
-module.exports = { root, sharedDir, venvBin, cookiecutterEnv, runCookiecutter, readTree, treeOf, diffTrees };
+/**
+ * A backend module registering Backstage's own fetch:cookiecutter handler
+ * (@backstage/plugin-scaffolder-backend-module-cookiecutter) as `test:fetch:cookiecutter` with
+ * dry-run support, so a dry-run runs it (the action declares none); the handler is unchanged.
+ */
+function realFetchCookiecutterModule() {
+  const { createBackendModule, coreServices } = require('@backstage/backend-plugin-api');
+  const { ScmIntegrations } = require('@backstage/integration');
+  const { scaffolderActionsExtensionPoint } = require('@backstage/plugin-scaffolder-node');
+  const { createFetchCookiecutterAction } = require('@backstage/plugin-scaffolder-backend-module-cookiecutter');
+  return createBackendModule({
+    pluginId: 'scaffolder',
+    moduleId: 'test-real-cookiecutter',
+    register(reg) {
+      reg.registerInit({
+        deps: { scaffolder: scaffolderActionsExtensionPoint, config: coreServices.rootConfig, reader: coreServices.urlReader },
+        async init({ scaffolder, config, reader }) {
+          const action = createFetchCookiecutterAction({ reader, integrations: ScmIntegrations.fromConfig(config) });
+          scaffolder.addActions({ ...action, id: 'test:fetch:cookiecutter', supportsDryRun: true });
+        },
+      });
+    },
+  });
+}
+
+/**
+ * Puts the real cookiecutter on PATH (fetch:cookiecutter runs a local one when command-exists
+ * finds it) with a fresh HOME (no user config, replay files out of the way) for a backend started
+ * in this process; returns the function that restores the environment and removes that HOME.
+ */
+function useLocalCookiecutter(makeHome) {
+  const home = makeHome();
+  const saved = {};
+  for (const key of ['PATH', 'HOME']) saved[key] = process.env[key];
+  process.env.PATH = `${venvBin()}:${process.env.PATH}`;
+  process.env.HOME = home;
+  return () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    fs.rmSync(home, { recursive: true, force: true });
+  };
+}
+
+module.exports = {
+  root,
+  sharedDir,
+  venvBin,
+  cookiecutterEnv,
+  runCookiecutter,
+  readTree,
+  treeOf,
+  diffTrees,
+  realFetchCookiecutterModule,
+  useLocalCookiecutter,
+};

@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use crate::check::validators::{first_violation, Dialect};
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -16,8 +16,10 @@ pub const RULE: Rule = Rule {
         description: "step inputs must match the action's input schema",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(ActionInput),
 };
+
+struct ActionInput;
 
 /// Whether a value has any templated string inside (then its final shape is unknown here).
 fn is_templated(value: &Value) -> bool {
@@ -29,10 +31,10 @@ fn is_templated(value: &Value) -> bool {
     }
 }
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    for (index, step) in context.steps().iter().enumerate() {
-        let Some(action_id) = step.get("action").and_then(|a| a.as_str()) else { continue };
-        let Some(schema) = context.manifest.action(action_id).and_then(|a| a.schema.input.as_ref()) else { continue };
+impl Visitor for ActionInput {
+    fn step(&mut self, context: &Context, index: usize, step: &Value, out: &mut Vec<Diagnostic>) {
+        let Some(action_id) = step.get("action").and_then(|a| a.as_str()) else { return };
+        let Some(schema) = context.manifest.action(action_id).and_then(|a| a.schema.input.as_ref()) else { return };
         let base = format!("/spec/steps/{index}");
         let empty = serde_json::Map::new();
         let input = step.get("input").and_then(Value::as_object).unwrap_or(&empty);
@@ -60,16 +62,25 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
             let Some(property) = properties.and_then(|p| p.get(name)) else {
                 if closed {
                     let names: Vec<String> = properties.map(|p| p.keys().cloned().collect()).unwrap_or_default();
-                    out.push(context.diagnostic(
+                    let span = context.node_span(&pointer, true);
+                    let near = context.closest(name, &names);
+                    let diagnostic = context.diagnostic(
                         RULE.info.id,
                         Severity::Error,
-                        context.node_span(&pointer, true),
+                        span,
                         format!("`{action_id}` has no input `{name}`; the task fails before its first step"),
-                        Some(match crate::check::suggest::closest(name, &names) {
+                        Some(match near {
                             Some(near) => format!("did you mean `{near}`?"),
                             None => format!("its inputs are: {}", names.join(", ")),
                         }),
-                    ));
+                    );
+                    // A plain key's span is exactly its name; a quoted key gets no edit.
+                    let plain =
+                        span.line == span.end_line && span.end_column - span.column == name.chars().count() as u32;
+                    out.push(match near {
+                        Some(near) if plain => diagnostic.with_suggestion(span, near),
+                        _ => diagnostic,
+                    });
                 }
                 continue;
             };

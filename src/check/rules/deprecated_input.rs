@@ -2,7 +2,9 @@
 //! `fetch:template` was replaced by `copyWithoutTemplating` in scaffolder-backend 2.0; the files
 //! it names are rendered anyway.
 
-use crate::check::{Context, Rule, RuleInfo};
+use serde_json::Value;
+
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -11,15 +13,17 @@ pub const RULE: Rule = Rule {
         description: "inputs that Backstage accepts but ignores",
         default_severity: Severity::Warning,
     },
-    run,
+    visitor: |_| Box::new(DeprecatedInput),
 };
+
+struct DeprecatedInput;
 
 /// (action, input, what to use instead)
 const IGNORED: &[(&str, &str, &str)] = &[("fetch:template", "copyWithoutRender", "copyWithoutTemplating")];
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    for (index, step) in context.steps().iter().enumerate() {
-        let Some(action) = step.get("action").and_then(|a| a.as_str()) else { continue };
+impl Visitor for DeprecatedInput {
+    fn step(&mut self, context: &Context, index: usize, step: &Value, out: &mut Vec<Diagnostic>) {
+        let Some(action) = step.get("action").and_then(|a| a.as_str()) else { return };
         for (ignored_by, input, instead) in IGNORED {
             if action != *ignored_by || step.pointer(&format!("/input/{input}")).is_none() {
                 continue;

@@ -1,10 +1,9 @@
 //! `each-outside-each`: `each.key`/`each.value` in a step that has no `each:`; there it is
 //! undefined and renders empty.
 
-use crate::check::context::Place;
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::{Context, Place, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::engine::refs::references;
+use crate::engine::refs::Reference;
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
@@ -12,35 +11,38 @@ pub const RULE: Rule = Rule {
         description: "`each` can only be used in a step with `each:`",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(EachOutsideEach),
 };
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let steps = context.steps();
-    for string in &context.strings {
+struct EachOutsideEach;
+
+impl Visitor for EachOutsideEach {
+    fn reference(&mut self, context: &Context, string: &TemplatedString, read: &Reference, out: &mut Vec<Diagnostic>) {
+        if read.root != "each" {
+            return;
+        }
         let in_each_step = match string.step {
-            Some(index) => steps.get(index).is_some_and(|s| s.get("each").is_some()) && string.place != Place::Each,
+            Some(index) => {
+                context.steps().get(index).is_some_and(|s| s.get("each").is_some()) && string.place != Place::Each
+            }
             None => false,
         };
-        let Ok(parsed) = &string.parsed else { continue };
         if in_each_step {
-            continue;
+            return;
         }
-        for reference in references(parsed).into_iter().filter(|r| r.root == "each") {
-            let (start, end) = (reference.range.0, reference.range.0 + 4);
-            let place = match string.place {
-                Place::Each => "the `each:` expression itself",
-                Place::Output => "the template output",
-                Place::When => "a page condition",
-                _ => "a step without `each:`",
-            };
-            out.push(context.diagnostic(
-                RULE.info.id,
-                Severity::Error,
-                context.span_in_string(string, start, end),
-                format!("`each` is undefined in {place}, so this renders empty"),
-                Some("add `each:` to the step to repeat it, or use the value directly".into()),
-            ));
-        }
+        let (start, end) = (read.range.0, read.range.0 + 4);
+        let place = match string.place {
+            Place::Each => "the `each:` expression itself",
+            Place::Output => "the template output",
+            Place::When => "a page condition",
+            _ => "a step without `each:`",
+        };
+        out.push(context.diagnostic(
+            RULE.info.id,
+            Severity::Error,
+            context.span_in_string(string, start, end),
+            format!("`each` is undefined in {place}, so this renders empty"),
+            Some("add `each:` to the step to repeat it, or use the value directly".into()),
+        ));
     }
 }

@@ -9,11 +9,12 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Registry, ValidationError, Validator};
 use serde_json::Value;
 
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::context::diagnostic_in;
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Span;
 use crate::params::messages;
-use crate::yaml::escape_pointer_segment;
+use crate::yaml::{escape_pointer_segment, Document};
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
@@ -21,8 +22,10 @@ pub const RULE: Rule = Rule {
         description: "the Template document must match Backstage's Entity and Template v1beta3 schemas",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(EntityStructure),
 };
+
+struct EntityStructure;
 
 /// `(resolvable $id, schema text)`. The schemas refer to each other by bare `$id`s
 /// (`Entity`, `common#relation`), which resolve against the validator's default base URI.
@@ -66,17 +69,68 @@ struct Finding {
     hint: String,
 }
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(validator) = validator() else { return };
-    let mut findings: Vec<Finding> = Vec::new();
-    for error in validator.iter_errors(&context.entity) {
-        explain(context, &error, &mut findings);
+impl Visitor for EntityStructure {
+    fn document(&mut self, context: &Context, out: &mut Vec<Diagnostic>) {
+        let Some(validator) = validator() else { return };
+        let mut findings: Vec<Finding> = Vec::new();
+        for error in validator.iter_errors(&context.entity) {
+            explain(context, &error, &mut findings);
+        }
+        findings.sort_by(|a, b| (&a.pointer, a.rank).cmp(&(&b.pointer, b.rank)));
+        findings.dedup_by(|later, first| later.pointer == first.pointer);
+        for finding in findings {
+            out.push(context.diagnostic(
+                RULE.info.id,
+                Severity::Error,
+                finding.span,
+                finding.message,
+                Some(finding.hint),
+            ));
+        }
     }
-    findings.sort_by(|a, b| (&a.pointer, a.rank).cmp(&(&b.pointer, b.rank)));
-    findings.dedup_by(|later, first| later.pointer == first.pointer);
-    for finding in findings {
-        out.push(context.diagnostic(RULE.info.id, Severity::Error, finding.span, finding.message, Some(finding.hint)));
+}
+
+/// Findings about the file's documents themselves, before any Template is looked at. The catalog
+/// (@backstage/plugin-catalog-node 3.0.0, `processing/parse.cjs.js` `parseEntityYaml`) skips a
+/// document that is `null` and rejects one that is not a mapping ("Expected object at root, got
+/// …", with JavaScript's `typeof`): a list, a string, a number or a boolean. A file with no
+/// entity at all (empty, only comments, only `null`) gives the catalog no template.
+pub fn not_entities(file: &str, documents: &[Document]) -> Vec<Diagnostic> {
+    let hint = "a template document is a mapping with `apiVersion`, `kind: Template`, `metadata` and `spec`";
+    if documents.iter().all(|document| document.value.is_null()) {
+        return vec![diagnostic_in(
+            file.to_string(),
+            RULE.info.id,
+            Severity::Error,
+            Span::point(1, 1),
+            "the file holds no entity (it is empty, or only comments or `null`), so the catalog finds no template in it"
+                .into(),
+            Some(format!("{hint}; or leave this file out of the check")),
+        )];
     }
+    let mut out = Vec::new();
+    for document in documents {
+        let (shape, type_of) = match &document.value {
+            Value::Null | Value::Object(_) => continue,
+            Value::Array(_) => ("a list", "object"),
+            Value::String(_) => ("a string", "string"),
+            Value::Number(_) => ("a number", "number"),
+            Value::Bool(_) => ("a boolean", "boolean"),
+        };
+        let span = document.map.get("").map_or(Span::point(1, 1), |node| node.value);
+        out.push(diagnostic_in(
+            file.to_string(),
+            RULE.info.id,
+            Severity::Error,
+            span,
+            format!(
+                "this document is {shape}, not a mapping: the catalog rejects it (\"Expected object at root, got \
+                 {type_of}\") and shows no template from it"
+            ),
+            Some(hint.into()),
+        ));
+    }
+    out
 }
 
 /// `spec.steps[2].action` in backticks; the document itself for the root.
@@ -152,7 +206,7 @@ fn explain(context: &Context, error: &ValidationError, out: &mut Vec<Finding>) {
                     format!("move `{name}` under `spec:`")
                 } else {
                     let allowed: Vec<String> = TOP_LEVEL.iter().map(|s| s.to_string()).collect();
-                    match crate::check::suggest::closest(name, &allowed) {
+                    match context.closest(name, &allowed) {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => format!("a Template has only {} at the top level", TOP_LEVEL.join(", ")),
                     }

@@ -2,8 +2,7 @@
 //! passing the raw text on (step inputs, `if`, `output`) or by showing the page (`when`), so
 //! the mistake surfaces later as a wrong value, never as an error.
 
-use crate::check::context::Place;
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::{Context, Place, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -12,12 +11,14 @@ pub const RULE: Rule = Rule {
         description: "every ${{ }} expression and {% %} tag must parse",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(ExpressionSyntax),
 };
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    for string in &context.strings {
-        let Err(error) = &string.parsed else { continue };
+struct ExpressionSyntax;
+
+impl Visitor for ExpressionSyntax {
+    fn string(&mut self, context: &Context, string: &TemplatedString, out: &mut Vec<Diagnostic>) {
+        let Err(error) = &string.parsed.template else { return };
         let consequence = match string.place {
             Place::When => "Backstage shows this page whatever the answers",
             Place::If => "Backstage keeps the raw text, which is truthy: the step always runs",

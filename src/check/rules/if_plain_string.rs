@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -12,14 +12,16 @@ pub const RULE: Rule = Rule {
         description: "a step `if:` must be a boolean or a ${{ }} expression",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(IfPlainString),
 };
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    for (index, step) in context.steps().iter().enumerate() {
-        let Some(Value::String(condition)) = step.get("if") else { continue };
+struct IfPlainString;
+
+impl Visitor for IfPlainString {
+    fn step(&mut self, context: &Context, index: usize, step: &Value, out: &mut Vec<Diagnostic>) {
+        let Some(Value::String(condition)) = step.get("if") else { return };
         if condition.contains("${{") || condition.contains("{%") {
-            continue;
+            return;
         }
         let trimmed = condition.trim();
         let pointer = format!("/spec/steps/{index}/if");
@@ -32,7 +34,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 "`if: \"true\"` is a string; it is always true, so the condition does nothing".into(),
                 Some("remove the `if`, or write a boolean `if: true`".into()),
             ));
-            continue;
+            return;
         }
         let hint = if trimmed.is_empty() || trimmed == "false" || trimmed == "0" {
             "write the boolean `if: false` (unquoted) to skip the step".to_string()

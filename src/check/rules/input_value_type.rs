@@ -5,10 +5,11 @@
 //! task. Only types that can be inferred are judged: literals, and `parameters.X` whose form
 //! field declares one `type`.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
-use crate::check::context::Place;
-use crate::check::{Context, Rule, RuleInfo, TemplatedString};
+use crate::check::{Context, Place, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::ast::{ExprKind, Literal, NodeKind};
 
@@ -18,8 +19,13 @@ pub const RULE: Rule = Rule {
         description: "templated step inputs must render to a type the action's input schema accepts",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |context| Box::new(InputValueType { types: parameter_types(context) }),
 };
+
+struct InputValueType<'c> {
+    /// What `parameter_types` finds.
+    types: HashMap<&'c str, Option<&'c str>>,
+}
 
 /// What a templated value renders to, as far as it can be told without the values.
 enum Rendered {
@@ -41,33 +47,40 @@ fn literal_type(literal: &Literal) -> &'static str {
     }
 }
 
-/// The one `type` every page that declares `name` at its top level gives it.
-fn parameter_type(context: &Context, name: &str) -> Option<String> {
-    let mut found: Option<String> = None;
-    for (_, page) in crate::check::schema_walk::pages(&context.entity) {
-        let Some(field) = page.pointer(&format!("/properties/{}", crate::yaml::escape_pointer_segment(name))) else {
-            continue;
-        };
-        let declared = field.get("type").and_then(Value::as_str)?;
-        if found.as_deref().is_some_and(|f| f != declared) {
-            return None;
+/// Per field declared at the top level of a page, the one `type` every page declaring it gives
+/// it (`None` when a page gives none, or pages disagree).
+fn parameter_types<'c>(context: &'c Context) -> HashMap<&'c str, Option<&'c str>> {
+    let mut types: HashMap<&str, Option<&str>> = HashMap::new();
+    for (_, page) in context.pages() {
+        let Some(Value::Object(properties)) = page.get("properties") else { continue };
+        for (name, field) in properties {
+            let declared = field.get("type").and_then(Value::as_str);
+            types
+                .entry(name)
+                .and_modify(|known| {
+                    if *known != declared {
+                        *known = None;
+                    }
+                })
+                .or_insert(declared);
         }
-        found = Some(declared.to_string());
     }
-    found
+    types
 }
 
-fn rendered(context: &Context, string: &TemplatedString) -> Option<Rendered> {
-    let Ok(parsed) = &string.parsed else { return None };
+fn rendered(types: &HashMap<&str, Option<&str>>, string: &TemplatedString) -> Option<Rendered> {
+    let Ok(parsed) = &string.parsed.template else { return None };
     match parsed.body.as_slice() {
         [] => None,
         [only] => match &only.kind {
             NodeKind::Output(expr) => match &expr.kind {
                 ExprKind::Literal(literal) => Some(Rendered::Literal(literal_type(literal))),
                 ExprKind::Attr { object, name } => match &object.kind {
-                    ExprKind::Name(root) if root == "parameters" => {
-                        parameter_type(context, name).map(|t| Rendered::Parameter(name.clone(), t))
-                    }
+                    ExprKind::Name(root) if root == "parameters" => types
+                        .get(name.as_str())
+                        .copied()
+                        .flatten()
+                        .map(|t| Rendered::Parameter(name.clone(), t.to_string())),
                     _ => None,
                 },
                 _ => None,
@@ -85,23 +98,27 @@ fn accepts(allowed: &[&str], actual: &str) -> bool {
     allowed.contains(&actual) || (actual == "integer" && allowed.contains(&"number"))
 }
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let steps = context.steps();
-    for string in context.strings.iter().filter(|s| s.place == Place::Input) {
-        let Some(index) = string.step else { continue };
-        let Some(action) = steps.get(index).and_then(|s| s.get("action")).and_then(Value::as_str) else { continue };
-        let Some(schema) = context.manifest.action(action).and_then(|a| a.schema.input.as_ref()) else { continue };
+impl Visitor for InputValueType<'_> {
+    fn string(&mut self, context: &Context, string: &TemplatedString, out: &mut Vec<Diagnostic>) {
+        if string.place != Place::Input {
+            return;
+        }
+        let Some(index) = string.step else { return };
+        let Some(action) = context.steps().get(index).and_then(|s| s.get("action")).and_then(Value::as_str) else {
+            return;
+        };
+        let Some(schema) = context.manifest.action(action).and_then(|a| a.schema.input.as_ref()) else { return };
         // Top-level inputs only: `/spec/steps/<i>/input/<name>`.
         let prefix = format!("/spec/steps/{index}/input/");
-        let Some(name) = string.pointer.strip_prefix(&prefix).filter(|n| !n.contains('/')) else { continue };
+        let Some(name) = string.pointer.strip_prefix(&prefix).filter(|n| !n.contains('/')) else { return };
         let name = name.replace("~1", "/").replace("~0", "~");
-        let Some(property) = schema.get("properties").and_then(|p| p.get(&name)) else { continue };
+        let Some(property) = schema.get("properties").and_then(|p| p.get(&name)) else { return };
         let allowed: Vec<&str> = match property.get("type") {
             Some(Value::String(t)) => vec![t.as_str()],
             Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).collect(),
-            _ => continue,
+            _ => return,
         };
-        let Some(rendered) = rendered(context, string) else { continue };
+        let Some(rendered) = rendered(&self.types, string) else { return };
         let expected = allowed.join(" or ");
         let span = context.node_span(&string.pointer, false);
         let (severity, message, hint) = match rendered {
@@ -130,7 +147,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 ),
                 format!("declare `{parameter}` as `type: {expected}` on its form page, or convert the value"),
             ),
-            _ => continue,
+            _ => return,
         };
         out.push(context.diagnostic(RULE.info.id, severity, span, message, Some(hint)));
     }

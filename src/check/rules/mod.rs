@@ -1,4 +1,6 @@
-//! The rules, one per file. Each exports `RULE` with its id, description and default severity.
+//! The rules, one per file. Each exports `RULE` with its id, description and default severity and
+//! its visitor (the hooks of `walk.rs` it implements); rules never use one another: what several
+//! need is computed beside the context (`context.rs`, `analysis.rs`).
 
 pub mod action_input;
 pub mod deprecated_input;
@@ -11,6 +13,8 @@ pub mod input_value_type;
 pub mod parameter_default_invalid;
 pub mod parameter_required_undeclared;
 pub mod parameter_schema_invalid;
+pub mod placeholder_include;
+pub mod placeholder_nested;
 pub mod secret_looking_field;
 pub mod skeleton_ci_expression;
 pub mod skeleton_glob_unmatched;
@@ -28,6 +32,7 @@ pub mod unknown_global;
 pub mod unknown_ui_field;
 pub mod url_outside_root;
 pub mod v1beta2_syntax;
+pub mod yaml_oddity;
 pub mod yaml_syntax;
 
 use super::Rule;
@@ -35,6 +40,9 @@ use super::Rule;
 /// Every rule, in the order they run.
 pub const ALL: &[&Rule] = &[
     &yaml_syntax::RULE,
+    &yaml_oddity::RULE,
+    &placeholder_include::RULE,
+    &placeholder_nested::RULE,
     &entity_structure::RULE,
     &expression_syntax::RULE,
     &duplicate_step_id::RULE,

@@ -2,10 +2,9 @@
 //! `apiKey`) that is a plain text input. Its value is shown while typed, stored with the task's
 //! parameters and readable in the task log; `ui:field: Secret` keeps it out of all three.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::check::schema_walk::{each_schema, pages};
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::yaml::escape_pointer_segment;
 
@@ -15,8 +14,10 @@ pub const RULE: Rule = Rule {
         description: "fields named like secrets should use `ui:field: Secret`",
         default_severity: Severity::Warning,
     },
-    run,
+    visitor: |_| Box::new(SecretLookingField),
 };
+
+struct SecretLookingField;
 
 /// Last words that make a name a secret.
 const SECRET_WORDS: &[&str] =
@@ -82,30 +83,28 @@ pub fn looks_secret(name: &str) -> bool {
     }
 }
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    for (pointer, page) in pages(&context.entity) {
-        each_schema(page, &pointer, &mut |schema, at| {
-            let Some(Value::Object(properties)) = schema.get("properties") else { return };
-            for (name, field) in properties {
-                if !looks_secret(name) || !is_plain_text(field) {
-                    continue;
-                }
-                let key = format!("{at}/properties/{}", escape_pointer_segment(name));
-                out.push(context.diagnostic(
-                    RULE.info.id,
-                    Severity::Warning,
-                    context.node_span(&key, true),
-                    format!(
-                        "`{name}` looks like a secret but is a plain text field: the value shows while typed, is \
-                         stored with the task's parameters and can appear in its log"
-                    ),
-                    Some(format!(
-                        "add `ui:field: Secret` and read it in steps as `${{{{ secrets.{name} }}}}` instead of \
-                         `parameters.{name}`"
-                    )),
-                ));
+impl Visitor for SecretLookingField {
+    fn schema(&mut self, context: &Context, schema: &Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>) {
+        let Some(Value::Object(properties)) = schema.get("properties") else { return };
+        for (name, field) in properties {
+            if !looks_secret(name) || !is_plain_text(field) {
+                continue;
             }
-        });
+            let key = format!("{at}/properties/{}", escape_pointer_segment(name));
+            out.push(context.diagnostic(
+                RULE.info.id,
+                Severity::Warning,
+                context.node_span(&key, true),
+                format!(
+                    "`{name}` looks like a secret but is a plain text field: the value shows while typed, is \
+                         stored with the task's parameters and can appear in its log"
+                ),
+                Some(format!(
+                    "add `ui:field: Secret` and read it in steps as `${{{{ secrets.{name} }}}}` instead of \
+                         `parameters.{name}`"
+                )),
+            ));
+        }
     }
 }
 

@@ -2,8 +2,8 @@
 //! skeleton, or a `templateFileExtension` no skeleton file has. Usually a path that moved or
 //! a typo, and the files it meant to protect are rendered (or none is).
 
-use crate::check::skeleton::{extname, EntryKind, FetchKind};
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::skeleton::{extname, EntryKind, FetchKind, Skeleton};
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -12,16 +12,18 @@ pub const RULE: Rule = Rule {
         description: "copyWithoutTemplating patterns and templateFileExtension must match skeleton files",
         default_severity: Severity::Warning,
     },
-    run,
+    visitor: |_| Box::new(SkeletonGlobUnmatched),
 };
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    for skeleton in &context.skeletons {
-        let Some(render) = &skeleton.render else { continue };
+struct SkeletonGlobUnmatched;
+
+impl Visitor for SkeletonGlobUnmatched {
+    fn skeleton(&mut self, context: &Context, skeleton: &Skeleton, out: &mut Vec<Diagnostic>) {
+        let Some(render) = &skeleton.render else { return };
         let entries = skeleton.entries();
         // Only a fully listed skeleton tells that nothing matches.
         if skeleton.kind != FetchKind::Template || entries.is_empty() || !skeleton.notes.is_empty() {
-            continue;
+            return;
         }
         for pattern in &render.copy_without_templating {
             let message = match &pattern.matcher {

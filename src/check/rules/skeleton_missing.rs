@@ -2,8 +2,8 @@
 //! a file where the action needs a directory, or the reverse). Backstage fails the step at run
 //! time, after the form has been filled in.
 
-use crate::check::skeleton::{EntryKind, Found};
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::skeleton::{EntryKind, Found, Skeleton};
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -12,20 +12,22 @@ pub const RULE: Rule = Rule {
         description: "a fetch step's local url must name an existing skeleton directory (or file)",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(SkeletonMissing),
 };
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    for skeleton in &context.skeletons {
+struct SkeletonMissing;
+
+impl Visitor for SkeletonMissing {
+    fn skeleton(&mut self, context: &Context, skeleton: &Skeleton, out: &mut Vec<Diagnostic>) {
         let wanted = if skeleton.kind.wants_file() { "file" } else { "directory" };
         let (message, hint) = match &skeleton.found {
-            Found::Entries(_) | Found::OutsideRoot { .. } => continue,
+            Found::Entries(_) | Found::OutsideRoot { .. } => return,
             Found::Missing => (
                 format!(
                     "`{}` does not exist (looked for `{}`); the step fails at run time",
                     skeleton.url, skeleton.path
                 ),
-                match crate::check::suggest::closest(last_segment(&skeleton.path), &skeleton.siblings) {
+                match context.closest(last_segment(&skeleton.path), &skeleton.siblings) {
                     Some(near) => format!("did you mean `{}`?", with_last_segment(&skeleton.url, near)),
                     None => format!("create the {wanted} or fix the url (relative to the template file)"),
                 },
@@ -36,7 +38,7 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                     skeleton.url,
                     match kind {
                         EntryKind::File => "a file",
-                        EntryKind::Dir => "a directory",
+                        EntryKind::Directory => "a directory",
                         EntryKind::Symlink => "a symbolic link",
                         EntryKind::Other => "not a regular file",
                     },

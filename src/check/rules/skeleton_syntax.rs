@@ -3,8 +3,8 @@
 //! Parts of a skeleton over the read limits are reported here as not checked.
 
 use crate::check::context::diagnostic_in;
-use crate::check::skeleton::{span_in, Content, EntryKind};
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::skeleton::{span_in, Content, Entry, EntryKind, Skeleton};
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Span;
 
@@ -14,47 +14,26 @@ pub const RULE: Rule = Rule {
         description: "skeleton files and names that fetch:template renders must parse",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(SkeletonSyntax),
 };
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    for skeleton in &context.skeletons {
-        let hint = || {
-            let delimiters = match skeleton.render.as_ref().is_some_and(|r| r.parse.cookiecutter_compat) {
-                true => "`{{ }}` (cookiecutterCompat)",
-                false => "`${{ }}`",
-            };
-            Some(format!(
-                "step `{}` renders this with {delimiters}, `{{% %}}` and `{{# #}}`; fix it, or wrap text meant \
-                 literally in `{{% raw %}}…{{% endraw %}}`",
-                skeleton.step_id
-            ))
-        };
-        for entry in skeleton.entries() {
-            let file = skeleton.file_of(entry);
-            if let Some(Err(error)) = &entry.name {
-                let what = if entry.kind == EntryKind::Dir { "directory" } else { "file" };
-                let name = entry.path.rsplit('/').next().unwrap_or_default();
-                out.push(diagnostic_in(
-                    file.clone(),
-                    RULE.info.id,
-                    Severity::Error,
-                    Span::point(1, 1),
-                    format!("template syntax error in the {what} name `{name}`: {}", error.message),
-                    hint(),
-                ));
-            }
-            if let Content::Rendered { text, parsed: Err(error) } = &entry.content {
-                out.push(diagnostic_in(
-                    file,
-                    RULE.info.id,
-                    Severity::Error,
-                    span_in(text, error.start, error.end),
-                    format!("template syntax error: {}", error.message),
-                    hint(),
-                ));
-            }
-        }
+struct SkeletonSyntax;
+
+/// How the step renders its skeleton, and what to do about text meant literally.
+fn hint(skeleton: &Skeleton) -> Option<String> {
+    let delimiters = match skeleton.render.as_ref().is_some_and(|r| r.parse.cookiecutter_compat) {
+        true => "`{{ }}` (cookiecutterCompat)",
+        false => "`${{ }}`",
+    };
+    Some(format!(
+        "step `{}` renders this with {delimiters}, `{{% %}}` and `{{# #}}`; fix it, or wrap text meant literally in \
+         `{{% raw %}}…{{% endraw %}}`",
+        skeleton.step_id
+    ))
+}
+
+impl Visitor for SkeletonSyntax {
+    fn skeleton(&mut self, context: &Context, skeleton: &Skeleton, out: &mut Vec<Diagnostic>) {
         for note in &skeleton.notes {
             out.push(context.diagnostic(
                 RULE.info.id,
@@ -63,6 +42,34 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 format!("skeleton `{}` only partly checked: {}", skeleton.url, note.message),
                 None,
             ));
+        }
+    }
+
+    fn skeleton_entry(&mut self, _: &Context, skeleton: &Skeleton, entry: &Entry, out: &mut Vec<Diagnostic>) {
+        let file = skeleton.file_of(entry);
+        if let Some(Err(error)) = entry.name.as_ref().map(|name| &name.template) {
+            let what = if entry.kind == EntryKind::Directory { "directory" } else { "file" };
+            let name = entry.path.rsplit('/').next().unwrap_or_default();
+            out.push(diagnostic_in(
+                file.clone(),
+                RULE.info.id,
+                Severity::Error,
+                Span::point(1, 1),
+                format!("template syntax error in the {what} name `{name}`: {}", error.message),
+                hint(skeleton),
+            ));
+        }
+        if let Content::Rendered { text, parsed } = &entry.content {
+            if let Err(error) = &parsed.template {
+                out.push(diagnostic_in(
+                    file,
+                    RULE.info.id,
+                    Severity::Error,
+                    span_in(text, error.start, error.end),
+                    format!("template syntax error: {}", error.message),
+                    hint(skeleton),
+                ));
+            }
         }
     }
 }

@@ -7,11 +7,11 @@
 //! the step does not pass may keep from rendering (its `else` still renders, and is checked).
 
 use crate::check::context::diagnostic_in;
-use crate::check::skeleton::{span_in, Content};
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::skeleton::{span_in, Content, Entry, Skeleton};
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::ast::{BinaryOp, Expr, ExprKind, Node, NodeKind, Range};
-use crate::engine::refs::{references, Reference};
+use crate::engine::refs::Reference;
 use crate::error::Span;
 
 pub const RULE: Rule = Rule {
@@ -20,55 +20,66 @@ pub const RULE: Rule = Rule {
         description: "values.<name> read in a skeleton must be passed in the step's values",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(SkeletonValues),
 };
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    for skeleton in &context.skeletons {
-        let Some(render) = &skeleton.render else { continue };
+struct SkeletonValues;
+
+impl Visitor for SkeletonValues {
+    fn skeleton_entry(&mut self, context: &Context, skeleton: &Skeleton, entry: &Entry, out: &mut Vec<Diagnostic>) {
+        let Some(render) = &skeleton.render else { return };
         // Values given as one expression (`${{ parameters }}`) cannot be checked.
-        let Some(passed) = &render.values else { continue };
-        for entry in skeleton.entries() {
-            let name = entry.path.rsplit('/').next().unwrap_or_default();
-            let sources = [
-                entry.name.as_ref().and_then(|n| n.as_ref().ok()).map(|t| (t, None)),
-                match &entry.content {
-                    Content::Rendered { text, parsed: Ok(t) } => Some((t, Some(text.as_str()))),
-                    _ => None,
-                },
-            ];
-            for (template, text) in sources.into_iter().flatten() {
-                let all = references(template);
-                let mut optional = Optional { root: render.root, passed, references: &all, ranges: Vec::new() };
-                optional.nodes(&template.body);
-                for reference in &all {
-                    let Some(key) = reference.path.first() else { continue };
-                    if reference.root != render.root || passed.contains(key) || optional.covers(reference.range) {
-                        continue;
-                    }
-                    let (span, place) = match text {
-                        Some(text) => (span_in(text, reference.range.0, reference.range.1), String::new()),
-                        None => (Span::point(1, 1), format!(" (in the name `{name}`)")),
-                    };
-                    let hint = match crate::check::suggest::closest(key, passed) {
-                        Some(near) => format!("did you mean `{}.{near}`?", render.root),
-                        None => format!(
-                            "add `{key}` to the `values` of step `{}` (e.g. `{key}: ${{{{ parameters.{key} }}}}`)",
-                            skeleton.step_id
-                        ),
-                    };
-                    out.push(diagnostic_in(
-                        skeleton.file_of(entry),
-                        RULE.info.id,
-                        Severity::Error,
-                        span,
-                        format!(
-                            "`{}.{key}`{place} is not passed by step `{}` of {}, so it renders as empty",
-                            render.root, skeleton.step_id, context.file
-                        ),
-                        Some(hint),
-                    ));
+        let Some(passed) = &render.values else { return };
+        let name = entry.path.rsplit('/').next().unwrap_or_default();
+        let sources = [
+            entry.name.as_ref().map(|parsed| (parsed, None)),
+            match &entry.content {
+                Content::Rendered { text, parsed } => Some((parsed, Some(text.as_str()))),
+                _ => None,
+            },
+        ];
+        for (parsed, text) in sources.into_iter().flatten() {
+            let Ok(template) = &parsed.template else { continue };
+            let all = parsed.references();
+            let mut optional = Optional { root: render.root, passed, references: all, ranges: Vec::new() };
+            optional.nodes(&template.body);
+            for reference in all {
+                let Some(key) = reference.path.first() else { continue };
+                if reference.root != render.root || passed.contains(key) || optional.covers(reference.range) {
+                    continue;
                 }
+                let (span, place) = match text {
+                    Some(text) => (span_in(text, reference.range.0, reference.range.1), String::new()),
+                    None => (Span::point(1, 1), format!(" (in the name `{name}`)")),
+                };
+                let near = context.closest(key, passed);
+                let hint = match near {
+                    Some(near) => format!("did you mean `{}.{near}`?", render.root),
+                    None => format!(
+                        "add `{key}` to the `values` of step `{}` (e.g. `{key}: ${{{{ parameters.{key} }}}}`)",
+                        skeleton.step_id
+                    ),
+                };
+                let diagnostic = diagnostic_in(
+                    skeleton.file_of(entry),
+                    RULE.info.id,
+                    Severity::Error,
+                    span,
+                    format!(
+                        "`{}.{key}`{place} is not passed by step `{}` of {}, so it renders as empty",
+                        render.root, skeleton.step_id, context.file
+                    ),
+                    Some(hint),
+                );
+                // In a file's text (not its name), the name itself is replaced.
+                let at = text.zip(near).and_then(|(text, near)| {
+                    let (start, end) = crate::check::suggest::name_range(text, reference.segment_ranges[0], near)?;
+                    Some((span_in(text, start, end), near))
+                });
+                out.push(match at {
+                    Some((span, near)) => diagnostic.with_suggestion(span, near),
+                    None => diagnostic,
+                });
             }
         }
     }
@@ -147,13 +158,12 @@ impl Optional<'_> {
     }
 
     fn expr(&mut self, expr: &Expr) {
-        match &expr.kind {
+        expr.walk(|expr| match &expr.kind {
             ExprKind::Filter { value, name, .. } if name == "default" || name == "d" => self.ranges.push(value.range),
             ExprKind::Test { value, .. } => self.ranges.push(value.range),
             ExprKind::Binary { op: BinaryOp::Or, left, .. } => self.ranges.push(left.range),
             ExprKind::InlineIf { cond, then, .. } => self.guard(cond, Some(then.range)),
             _ => {}
-        }
-        expr.for_each_child(&mut |child| self.expr(child));
+        });
     }
 }

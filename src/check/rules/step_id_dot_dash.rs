@@ -1,9 +1,9 @@
 //! `step-id-dot-dash`: `steps.publish-github.output.url` reads as `steps.publish - github…`,
 //! a subtraction, which Backstage renders as `NaN`. Ids with dashes need `steps['publish-github']`.
 
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::{Context, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::engine::refs::{references, Reference};
+use crate::engine::refs::Reference;
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
@@ -11,36 +11,24 @@ pub const RULE: Rule = Rule {
         description: "step ids containing `-` must be written steps['id'], not steps.id",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(StepIdDotDash),
 };
 
-/// The dashed step id that `reference` (a `steps.<prefix>` read) starts to spell in `source`.
-pub fn dashed_id_at<'a>(ids: &'a [String], source: &str, reference: &Reference) -> Option<&'a String> {
-    let (start, _) = *reference.segment_ranges.first()?;
-    let prefix = reference.path.first()?;
-    let source_from = source.get(start..)?;
-    ids.iter()
-        .filter(|id| id.contains('-') && id.starts_with(prefix.as_str()) && source_from.starts_with(id.as_str()))
-        .max_by_key(|id| id.len())
-}
+struct StepIdDotDash;
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let ids = super::step_reference::step_ids(context);
-    for string in &context.strings {
-        let Ok(parsed) = &string.parsed else { continue };
-        for reference in references(parsed) {
-            if reference.root != "steps" {
-                continue;
-            }
-            let Some(id) = dashed_id_at(&ids, &string.source, &reference) else { continue };
-            let id_start = reference.segment_ranges[0].0;
-            out.push(context.diagnostic(
-                RULE.info.id,
-                Severity::Error,
-                context.span_in_string(string, reference.range.0, id_start + id.len()),
-                format!("`steps.{id}` is read as a subtraction (`steps.{} - …`) and renders as NaN", reference.path[0]),
-                Some(format!("write `steps['{id}']`")),
-            ));
+impl Visitor for StepIdDotDash {
+    fn reference(&mut self, context: &Context, string: &TemplatedString, read: &Reference, out: &mut Vec<Diagnostic>) {
+        if read.root != "steps" {
+            return;
         }
+        let Some(id) = context.step_ids.dashed_id_at(&string.source, read) else { return };
+        let id_start = read.segment_ranges[0].0;
+        out.push(context.diagnostic(
+            RULE.info.id,
+            Severity::Error,
+            context.span_in_string(string, read.range.0, id_start + id.len()),
+            format!("`steps.{id}` is read as a subtraction (`steps.{} - …`) and renders as NaN", read.path[0]),
+            Some(format!("write `steps['{id}']`")),
+        ));
     }
 }

@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::analysis::{segment_under, Names};
+use crate::check::{Context, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::engine::refs::references;
+use crate::engine::refs::Reference;
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
@@ -13,7 +14,7 @@ pub const RULE: Rule = Rule {
         description: "parameters.<name> must be declared on a form page",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |context| Box::new(UndeclaredParameter::new(context)),
 };
 
 /// Field names a page declares at its top level, through the schema keywords that add fields.
@@ -49,38 +50,48 @@ fn declared_fields(schema: &Value, root: &Value, depth: usize, out: &mut Vec<Str
     }
 }
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let pages: Vec<&Value> = crate::check::schema_walk::pages(&context.entity).into_iter().map(|(_, p)| p).collect();
-    // A page that accepts any field makes every name possible.
-    if pages.iter().any(|p| p.get("additionalProperties").is_some_and(|a| a == &Value::Bool(true) || a.is_object())) {
-        return;
-    }
-    let mut declared = Vec::new();
-    for page in &pages {
-        declared_fields(page, page, 0, &mut declared);
-    }
-    for string in &context.strings {
-        let Ok(parsed) = &string.parsed else { continue };
-        for reference in references(parsed) {
-            if reference.root != "parameters" {
-                continue;
-            }
-            let Some(name) = reference.path.first() else { continue };
-            if declared.contains(name) {
-                continue;
-            }
-            let range = reference.segment_ranges[0];
-            let suggestion = crate::check::suggest::closest(name, &declared);
-            out.push(context.diagnostic(
-                RULE.info.id,
-                Severity::Error,
-                context.span_in_string(string, range.0, range.1),
-                format!("`parameters.{name}` is not declared on any form page, so it is always empty"),
-                Some(match suggestion {
-                    Some(s) => format!("did you mean `parameters.{s}`?"),
-                    None => "declare it under `properties` of a page in spec.parameters, or fix the name".into(),
-                }),
-            ));
+/// The names the form declares, for one document: `None` when a page accepts any field, which
+/// makes every name possible.
+struct UndeclaredParameter {
+    declared: Option<Names>,
+}
+
+impl UndeclaredParameter {
+    fn new(context: &Context) -> UndeclaredParameter {
+        let pages: Vec<&Value> = context.pages().into_iter().map(|(_, p)| p).collect();
+        let open = pages
+            .iter()
+            .any(|p| p.get("additionalProperties").is_some_and(|a| a == &Value::Bool(true) || a.is_object()));
+        if open {
+            return UndeclaredParameter { declared: None };
         }
+        let mut declared = Vec::new();
+        for page in &pages {
+            declared_fields(page, page, 0, &mut declared);
+        }
+        UndeclaredParameter { declared: Some(Names::new(declared)) }
+    }
+}
+
+impl Visitor for UndeclaredParameter {
+    fn reference(&mut self, context: &Context, string: &TemplatedString, read: &Reference, out: &mut Vec<Diagnostic>) {
+        let Some(declared) = &self.declared else { return };
+        let Some(name) = segment_under(read, "parameters") else { return };
+        if declared.contains(name) {
+            return;
+        }
+        let range = read.segment_ranges[0];
+        let suggestion = context.closest(name, declared.all());
+        let diagnostic = context.diagnostic(
+            RULE.info.id,
+            Severity::Error,
+            context.span_in_string(string, range.0, range.1),
+            format!("`parameters.{name}` is not declared on any form page, so it is always empty"),
+            Some(match suggestion {
+                Some(s) => format!("did you mean `parameters.{s}`?"),
+                None => "declare it under `properties` of a page in spec.parameters, or fix the name".into(),
+            }),
+        );
+        out.push(crate::check::suggest::offer(diagnostic, context, string, range, suggestion));
     }
 }

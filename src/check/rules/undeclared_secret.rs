@@ -4,9 +4,10 @@
 
 use serde_json::Value;
 
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::analysis::{segment_under, Names};
+use crate::check::{Context, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::engine::refs::references;
+use crate::engine::refs::Reference;
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
@@ -14,7 +15,7 @@ pub const RULE: Rule = Rule {
         description: "secrets.<name> must be in spec.secrets.schema or a `ui:field: Secret` field",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |context| Box::new(UndeclaredSecret::new(context)),
 };
 
 /// Secrets Backstage adds to every task.
@@ -50,32 +51,42 @@ fn secret_fields(schema: &Value, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let mut declared: Vec<String> = ALWAYS_PRESENT.iter().map(|s| s.to_string()).collect();
-    if let Some(Value::Object(properties)) = context.entity.pointer("/spec/secrets/schema/properties") {
-        declared.extend(properties.keys().cloned());
-    }
-    for (_, page) in crate::check::schema_walk::pages(&context.entity) {
-        secret_fields(page, &mut declared, 0);
-    }
-    for string in &context.strings {
-        let Ok(parsed) = &string.parsed else { continue };
-        for reference in references(parsed).into_iter().filter(|r| r.root == "secrets") {
-            let Some(name) = reference.path.first() else { continue };
-            if declared.contains(name) {
-                continue;
-            }
-            let range = reference.segment_ranges[0];
-            out.push(context.diagnostic(
-                RULE.info.id,
-                Severity::Error,
-                context.span_in_string(string, range.0, range.1),
-                format!("`secrets.{name}` is declared nowhere, so it is always empty"),
-                Some(match crate::check::suggest::closest(name, &declared) {
-                    Some(near) => format!("did you mean `secrets.{near}`?"),
-                    None => "add it to spec.secrets.schema, or give a form field `ui:field: Secret`".into(),
-                }),
-            ));
+/// The secrets a task of this template can have.
+struct UndeclaredSecret {
+    declared: Names,
+}
+
+impl UndeclaredSecret {
+    fn new(context: &Context) -> UndeclaredSecret {
+        let mut declared: Vec<String> = ALWAYS_PRESENT.iter().map(|s| s.to_string()).collect();
+        if let Some(Value::Object(properties)) = context.entity.pointer("/spec/secrets/schema/properties") {
+            declared.extend(properties.keys().cloned());
         }
+        for (_, page) in context.pages() {
+            secret_fields(page, &mut declared, 0);
+        }
+        UndeclaredSecret { declared: Names::new(declared) }
+    }
+}
+
+impl Visitor for UndeclaredSecret {
+    fn reference(&mut self, context: &Context, string: &TemplatedString, read: &Reference, out: &mut Vec<Diagnostic>) {
+        let Some(name) = segment_under(read, "secrets") else { return };
+        if self.declared.contains(name) {
+            return;
+        }
+        let range = read.segment_ranges[0];
+        let near = context.closest(name, self.declared.all());
+        let diagnostic = context.diagnostic(
+            RULE.info.id,
+            Severity::Error,
+            context.span_in_string(string, range.0, range.1),
+            format!("`secrets.{name}` is declared nowhere, so it is always empty"),
+            Some(match near {
+                Some(near) => format!("did you mean `secrets.{near}`?"),
+                None => "add it to spec.secrets.schema, or give a form field `ui:field: Secret`".into(),
+            }),
+        );
+        out.push(crate::check::suggest::offer(diagnostic, context, string, range, near));
     }
 }

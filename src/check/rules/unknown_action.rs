@@ -7,8 +7,12 @@
 //! warning per id and file. With `--manifest` (the whole instance) every unlisted action is an
 //! error, and a known module's action names the package the instance lacks.
 
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
 use crate::check::unknown_name::{self, Verdict};
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::manifest::{Action, Manifest};
 
@@ -18,25 +22,49 @@ pub const RULE: Rule = Rule {
         description: "step actions must be registered in Backstage",
         default_severity: Severity::Warning,
     },
-    run,
+    visitor: |context| Box::new(UnknownAction::new(context)),
 };
 
 const MANIFEST_HINT: &str =
     "run `trellis manifest --url <your Backstage>` and pass the file with `--manifest` to check \
                              against the actions your instance really has";
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let manifest = context.manifest;
-    // Typos are looked for among every action Trellis knows, so a typo of a module action the
-    // instance lacks still gets its did-you-mean.
-    let mut known = manifest.action_ids();
-    known.extend(Manifest::modules().actions.iter().filter(|a| manifest.action(&a.id).is_none()).map(|a| a.id.clone()));
-    for (index, step) in context.steps().iter().enumerate() {
-        let Some(action) = step.get("action").and_then(|a| a.as_str()) else { continue };
+struct UnknownAction<'c> {
+    /// Every action Trellis knows, for typos: a typo of a module action the instance lacks still
+    /// gets its did-you-mean.
+    known: Vec<String>,
+    /// How many steps of the document use each action.
+    uses: HashMap<&'c str, usize>,
+    /// The once-per-file warnings already given for this file.
+    reported: HashSet<String>,
+}
+
+impl<'c> UnknownAction<'c> {
+    fn new(context: &'c Context<'c>) -> UnknownAction<'c> {
+        let manifest = context.manifest;
+        let mut known = manifest.action_ids();
+        known.extend(
+            Manifest::modules().actions.iter().filter(|a| manifest.action(&a.id).is_none()).map(|a| a.id.clone()),
+        );
+        let actions = context.steps().iter().filter_map(|s| s.get("action").and_then(Value::as_str));
+        UnknownAction { known, uses: unknown_name::use_counts(actions), reported: HashSet::new() }
+    }
+}
+
+impl Visitor for UnknownAction<'_> {
+    fn document(&mut self, context: &Context, out: &mut Vec<Diagnostic>) {
+        self.reported = unknown_name::reported_in_file(out, RULE.info.id, context.file);
+    }
+
+    fn step(&mut self, context: &Context, index: usize, step: &Value, out: &mut Vec<Diagnostic>) {
+        let manifest = context.manifest;
+        let Some(action) = step.get("action").and_then(|a| a.as_str()) else { return };
         if manifest.action(action).is_some() {
-            continue;
+            return;
         }
-        let span = context.node_span(&format!("/spec/steps/{index}/action"), false);
+        let pointer = format!("/spec/steps/{index}/action");
+        let span = context.node_span(&pointer, false);
+        let mut near = None;
         let not_registered = format!("action `{action}` is not registered; the task fails at this step");
         let (severity, message, hint) = match Manifest::module_action(action) {
             // Only with an instance manifest: without one, every module action is known.
@@ -45,8 +73,11 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                 format!("action `{action}` is not registered in the instance the manifest describes; the task fails at this step"),
                 format!("it comes from {}, which that instance does not have: {}", package_name(module), install_hint(module)),
             ),
-            None => match unknown_name::verdict(action, &known, manifest.complete) {
-                Verdict::Typo(near) => (Severity::Error, not_registered, did_you_mean(near, manifest)),
+            None => match unknown_name::verdict(action, &self.known, manifest.complete, &context.suggestions) {
+                Verdict::Typo(typo_of) => {
+                    near = Some(typo_of);
+                    (Severity::Error, not_registered, did_you_mean(typo_of, manifest))
+                }
                 Verdict::NotInInstance => (
                     Severity::Error,
                     not_registered,
@@ -59,20 +90,17 @@ fn run(context: &Context, out: &mut Vec<Diagnostic>) {
                         "action `{action}` is neither built into scaffolder-backend nor from a module Trellis knows; \
                          it needs a module that provides it"
                     );
-                    if unknown_name::reported_in_file(out, RULE.info.id, context.file, &message) {
-                        continue;
+                    if !self.reported.insert(message.clone()) {
+                        return;
                     }
-                    (Severity::Warning, message, format!("{MANIFEST_HINT}{}", unknown_name::once_note(uses(context, action))))
+                    let uses = self.uses.get(action).copied().unwrap_or(1);
+                    (Severity::Warning, message, format!("{MANIFEST_HINT}{}", unknown_name::once_note(uses)))
                 }
             },
         };
-        out.push(context.diagnostic(RULE.info.id, severity, span, message, Some(hint)));
+        let diagnostic = context.diagnostic(RULE.info.id, severity, span, message, Some(hint));
+        out.push(crate::check::suggest::offer_value(diagnostic, context, &pointer, action, near));
     }
-}
-
-/// How many steps of this document use `action`.
-fn uses(context: &Context, action: &str) -> usize {
-    context.steps().iter().filter(|s| s.get("action").and_then(|a| a.as_str()) == Some(action)).count()
 }
 
 fn did_you_mean(near: &str, manifest: &Manifest) -> String {

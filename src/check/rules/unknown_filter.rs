@@ -7,11 +7,13 @@
 //! error with did-you-mean and any other name one warning per name and file; with `--manifest`
 //! (its `filters` are the instance's templating extensions) any unlisted name is an error.
 
+use std::collections::{HashMap, HashSet};
+
+use crate::check::analysis::Names;
 use crate::check::unknown_name::{self, Verdict};
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::{Context, Rule, RuleInfo, TemplatedString, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::engine::builtins::{BACKSTAGE_FILTERS, FILTERS};
-use crate::engine::refs::analyze;
 
 pub const RULE: Rule = Rule {
     info: RuleInfo {
@@ -19,48 +21,74 @@ pub const RULE: Rule = Rule {
         description: "filters must be Nunjucks built-ins or Backstage's",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |context| Box::new(UnknownFilter::new(context)),
 };
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let mut known: Vec<String> = FILTERS.iter().chain(BACKSTAGE_FILTERS).map(|s| s.to_string()).collect();
-    known.extend(context.manifest.filters.iter().map(|f| f.name.clone()));
-    let mut unknown = Vec::new();
-    for string in &context.strings {
-        let Ok(parsed) = &string.parsed else { continue };
-        unknown.extend(analyze(parsed).filters.into_iter().filter(|u| !known.contains(&u.name)).map(|u| (string, u)));
+struct UnknownFilter<'c> {
+    /// The filters known in this run: built in, and the manifest's.
+    known: Names,
+    /// How many times the document uses each filter.
+    uses: HashMap<&'c str, usize>,
+    /// The once-per-file warnings already given for this file.
+    reported: HashSet<String>,
+}
+
+impl<'c> UnknownFilter<'c> {
+    fn new(context: &'c Context<'c>) -> UnknownFilter<'c> {
+        let mut known: Vec<String> = FILTERS.iter().chain(BACKSTAGE_FILTERS).map(|s| s.to_string()).collect();
+        known.extend(context.manifest.filters.iter().map(|f| f.name.clone()));
+        let names = context.strings.iter().flat_map(|s| s.parsed.uses.filters.iter().map(|u| u.name.as_str()));
+        UnknownFilter { known: Names::new(known), uses: unknown_name::use_counts(names), reported: HashSet::new() }
     }
-    for (string, usage) in &unknown {
-        let name = &usage.name;
-        let fails = format!("unknown filter `{name}`: Backstage fails this render and passes the raw text on");
-        let (severity, message, hint) = match unknown_name::verdict(name, &known, context.manifest.complete) {
-            Verdict::Typo(near) => (Severity::Error, fails, format!("did you mean `{near}`?")),
-            Verdict::NotInInstance => (
-                Severity::Error,
-                fails,
-                "the instance manifest given with `--manifest` does not list it among its filters: check the name, or \
-                 install the module that registers it and export the manifest again"
-                    .into(),
-            ),
-            Verdict::Unlisted => {
-                let message = format!(
-                    "unknown filter `{name}`: unless a module of your Backstage registers it, Backstage fails this \
-                     render and passes the raw text on"
-                );
-                if unknown_name::reported_in_file(out, RULE.info.id, context.file, &message) {
-                    continue;
-                }
-                let uses = unknown.iter().filter(|(_, u)| u.name == *name).count();
-                let hint = format!(
-                    "run `trellis manifest --url <your Backstage>` and pass the file with `--manifest`: it lists the \
-                     filters your instance really has{}",
-                    unknown_name::once_note(uses)
-                );
-                (Severity::Warning, message, hint)
+}
+
+impl Visitor for UnknownFilter<'_> {
+    fn document(&mut self, context: &Context, out: &mut Vec<Diagnostic>) {
+        self.reported = unknown_name::reported_in_file(out, RULE.info.id, context.file);
+    }
+
+    fn string(&mut self, context: &Context, string: &TemplatedString, out: &mut Vec<Diagnostic>) {
+        for usage in &string.parsed.uses.filters {
+            let name = &usage.name;
+            if self.known.contains(name) {
+                continue;
             }
-        };
-        let span = context.span_in_string(string, usage.range.0, usage.range.1);
-        out.push(context.diagnostic(RULE.info.id, severity, span, message, Some(hint)));
+            let fails = format!("unknown filter `{name}`: Backstage fails this render and passes the raw text on");
+            let verdict =
+                unknown_name::verdict(name, self.known.all(), context.manifest.complete, &context.suggestions);
+            let near = match verdict {
+                Verdict::Typo(near) => Some(near),
+                _ => None,
+            };
+            let (severity, message, hint) = match verdict {
+                Verdict::Typo(near) => (Severity::Error, fails, format!("did you mean `{near}`?")),
+                Verdict::NotInInstance => (
+                    Severity::Error,
+                    fails,
+                    "the instance manifest given with `--manifest` does not list it among its filters: check the name, \
+                     or install the module that registers it and export the manifest again"
+                        .into(),
+                ),
+                Verdict::Unlisted => {
+                    let message = format!(
+                        "unknown filter `{name}`: unless a module of your Backstage registers it, Backstage fails this \
+                         render and passes the raw text on"
+                    );
+                    if !self.reported.insert(message.clone()) {
+                        continue;
+                    }
+                    let hint = format!(
+                        "run `trellis manifest --url <your Backstage>` and pass the file with `--manifest`: it lists \
+                         the filters your instance really has{}",
+                        unknown_name::once_note(self.uses.get(name.as_str()).copied().unwrap_or(1))
+                    );
+                    (Severity::Warning, message, hint)
+                }
+            };
+            let span = context.span_in_string(string, usage.range.0, usage.range.1);
+            let diagnostic = context.diagnostic(RULE.info.id, severity, span, message, Some(hint));
+            out.push(crate::check::suggest::offer(diagnostic, context, string, usage.range, near));
+        }
     }
 }
 

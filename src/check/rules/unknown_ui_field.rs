@@ -3,11 +3,10 @@
 //! field silently renders as the plain input for its type; an unknown widget makes the form fail
 //! to render the field.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::check::schema_walk::{each_schema, pages};
-use crate::check::suggest::closest;
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::suggest::offer_value;
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -16,8 +15,24 @@ pub const RULE: Rule = Rule {
         description: "`ui:field` and `ui:widget` must name a field extension or widget the form has",
         default_severity: Severity::Warning,
     },
-    run,
+    visitor: |context| Box::new(UnknownUiField::new(context)),
 };
+
+/// The field extensions and widgets the form knows.
+struct UnknownUiField {
+    fields: Vec<String>,
+    widgets: Vec<String>,
+}
+
+impl UnknownUiField {
+    fn new(context: &Context) -> UnknownUiField {
+        let mut fields: Vec<String> = FIELDS.iter().map(|s| s.to_string()).collect();
+        fields.extend(context.manifest.fields.iter().map(|f| f.name.clone()));
+        let widgets =
+            STRING_ALIASES.iter().chain(OTHER_ALIASES).chain(REGISTERED_WIDGETS).map(|s| s.to_string()).collect();
+        UnknownUiField { fields, widgets }
+    }
+}
 
 /// The scaffolder frontend's default field extensions (`DEFAULT_SCAFFOLDER_FIELD_EXTENSIONS` of
 /// @backstage/plugin-scaffolder; `RepoOwnerPicker` since 2025), then react-jsonschema-form's own
@@ -95,69 +110,72 @@ const REGISTERED_WIDGETS: &[&str] = &[
     "UpDownWidget",
 ];
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let mut fields: Vec<String> = FIELDS.iter().map(|s| s.to_string()).collect();
-    fields.extend(context.manifest.fields.iter().map(|f| f.name.clone()));
-    let widgets: Vec<String> =
-        STRING_ALIASES.iter().chain(OTHER_ALIASES).chain(REGISTERED_WIDGETS).map(|s| s.to_string()).collect();
-    for (pointer, page) in pages(&context.entity) {
-        each_schema(page, &pointer, &mut |schema, at| {
-            if let Some(Value::String(name)) = schema.get("ui:field") {
-                if !fields.contains(name) {
-                    let hint = match closest(name, &fields) {
-                        _ if widgets.contains(name) => format!("`{name}` is a widget: write `ui:widget: {name}`"),
-                        Some(near) => format!("did you mean `{near}`?"),
-                        None => "if your Backstage app registers this field extension, list it under `fields` in the \
+impl Visitor for UnknownUiField {
+    fn schema(&mut self, context: &Context, schema: &Map<String, Value>, at: &str, out: &mut Vec<Diagnostic>) {
+        let (fields, widgets) = (&self.fields, &self.widgets);
+        if let Some(Value::String(name)) = schema.get("ui:field") {
+            if !fields.contains(name) {
+                let near = if widgets.contains(name) { None } else { context.closest(name, fields) };
+                let hint = match near {
+                    _ if widgets.contains(name) => format!("`{name}` is a widget: write `ui:widget: {name}`"),
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "if your Backstage app registers this field extension, list it under `fields` in the \
                                  manifest given with --manifest"
-                            .to_string(),
-                    };
-                    out.push(context.diagnostic(
-                        RULE.info.id,
-                        Severity::Warning,
-                        context.node_span(&format!("{at}/ui:field"), false),
-                        format!(
-                            "`ui:field: {name}` is not a built-in field extension: without one of that name the form \
+                        .to_string(),
+                };
+                let pointer = format!("{at}/ui:field");
+                let diagnostic = context.diagnostic(
+                    RULE.info.id,
+                    Severity::Warning,
+                    context.node_span(&pointer, false),
+                    format!(
+                        "`ui:field: {name}` is not a built-in field extension: without one of that name the form \
                              shows a plain input instead"
-                        ),
-                        Some(hint),
-                    ));
-                }
+                    ),
+                    Some(hint),
+                );
+                out.push(offer_value(diagnostic, context, &pointer, name, near));
             }
-            if let Some(Value::String(name)) = schema.get("ui:widget") {
-                if !widgets.contains(name) {
-                    let hint = match closest(name, &widgets) {
-                        _ if fields.contains(name) => {
-                            format!("`{name}` is a field extension: write `ui:field: {name}`")
-                        }
-                        Some(near) => format!("did you mean `{near}`?"),
-                        None => "use one of react-jsonschema-form's widgets (text, textarea, password, select, radio, \
+        }
+        if let Some(Value::String(name)) = schema.get("ui:widget") {
+            if !widgets.contains(name) {
+                let near = if fields.contains(name) { None } else { context.closest(name, widgets) };
+                let hint = match near {
+                    _ if fields.contains(name) => {
+                        format!("`{name}` is a field extension: write `ui:field: {name}`")
+                    }
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "use one of react-jsonschema-form's widgets (text, textarea, password, select, radio, \
                                  checkboxes, …), or `ui:field` for a field extension"
-                            .to_string(),
-                    };
+                        .to_string(),
+                };
+                let pointer = format!("{at}/ui:widget");
+                let diagnostic = context.diagnostic(
+                    RULE.info.id,
+                    Severity::Warning,
+                    context.node_span(&pointer, false),
+                    format!(
+                        "`ui:widget: {name}` is not a react-jsonschema-form widget: the form cannot render this field"
+                    ),
+                    Some(hint),
+                );
+                out.push(offer_value(diagnostic, context, &pointer, name, near));
+            } else if let Some((type_name, allowed)) = aliases_for(schema.get("type")) {
+                // An alias is looked up per type (a registered name such as `TextWidget` is not).
+                if !REGISTERED_WIDGETS.contains(&name.as_str()) && !allowed.contains(&name.as_str()) {
                     out.push(context.diagnostic(
                         RULE.info.id,
                         Severity::Warning,
                         context.node_span(&format!("{at}/ui:widget"), false),
-                        format!("`ui:widget: {name}` is not a react-jsonschema-form widget: the form cannot render this field"),
-                        Some(hint),
-                    ));
-                } else if let Some((type_name, allowed)) = aliases_for(schema.get("type")) {
-                    // An alias is looked up per type (a registered name such as `TextWidget` is not).
-                    if !REGISTERED_WIDGETS.contains(&name.as_str()) && !allowed.contains(&name.as_str()) {
-                        out.push(context.diagnostic(
-                            RULE.info.id,
-                            Severity::Warning,
-                            context.node_span(&format!("{at}/ui:widget"), false),
-                            format!(
-                                "react-jsonschema-form has no `{name}` widget for `type: {type_name}`: the form \
+                        format!(
+                            "react-jsonschema-form has no `{name}` widget for `type: {type_name}`: the form \
                                  cannot render this field"
-                            ),
-                            Some(format!("for `type: {type_name}` use one of: {}", allowed.join(", "))),
-                        ));
-                    }
+                        ),
+                        Some(format!("for `type: {type_name}` use one of: {}", allowed.join(", "))),
+                    ));
                 }
             }
-        });
+        }
     }
 }
 

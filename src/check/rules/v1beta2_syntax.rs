@@ -5,8 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::check::context::walk_strings;
-use crate::check::{Context, Rule, RuleInfo};
+use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -15,8 +14,10 @@ pub const RULE: Rule = Rule {
         description: "v1beta3 templates use ${{ }}, not {{ }}",
         default_severity: Severity::Error,
     },
-    run,
+    visitor: |_| Box::new(V1beta2Syntax),
 };
+
+struct V1beta2Syntax;
 
 fn pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -25,33 +26,25 @@ fn pattern() -> &'static Regex {
     })
 }
 
-fn run(context: &Context, out: &mut Vec<Diagnostic>) {
-    let api_version = context.entity.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("");
-    if !api_version.ends_with("/v1beta3") {
-        return;
-    }
-    let mut places: Vec<(String, String)> = Vec::new();
-    for (index, step) in context.steps().iter().enumerate() {
-        for key in ["input", "if", "each"] {
-            if let Some(value) = step.get(key) {
-                walk_strings(value, &format!("/spec/steps/{index}/{key}"), &mut |p, s| places.push((p, s.to_string())));
+impl Visitor for V1beta2Syntax {
+    /// Every string Backstage renders, with template syntax or not (`{{ }}` alone is not).
+    fn document(&mut self, context: &Context, out: &mut Vec<Diagnostic>) {
+        let api_version = context.entity.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("");
+        if !api_version.ends_with("/v1beta3") {
+            return;
+        }
+        context.each_rendered_string(&mut |pointer, text, _, _| {
+            for found in pattern().captures_iter(text) {
+                let Some(braces) = found.get(2) else { continue };
+                let expression = braces.as_str();
+                out.push(context.diagnostic(
+                    RULE.info.id,
+                    Severity::Error,
+                    context.span_in_text(&pointer, text, 0, braces.start(), braces.end()),
+                    format!("`{expression}` is v1beta2 syntax; in a v1beta3 template it is output literally"),
+                    Some(format!("write `${expression}`")),
+                ));
             }
-        }
-    }
-    if let Some(output) = context.entity.pointer("/spec/output") {
-        walk_strings(output, "/spec/output", &mut |p, s| places.push((p, s.to_string())));
-    }
-    for (pointer, text) in places {
-        for found in pattern().captures_iter(&text) {
-            let Some(braces) = found.get(2) else { continue };
-            let expression = braces.as_str();
-            out.push(context.diagnostic(
-                RULE.info.id,
-                Severity::Error,
-                context.span_in_text(&pointer, &text, 0, braces.start(), braces.end()),
-                format!("`{expression}` is v1beta2 syntax; in a v1beta3 template it is output literally"),
-                Some(format!("write `${expression}`")),
-            ));
-        }
+        });
     }
 }
