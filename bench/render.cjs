@@ -156,7 +156,7 @@ function benchRender({ corpus, runs, trellis }) {
   return { tasks: all.length, steps, strings: cases.length, runs, rows };
 }
 
-module.exports = { benchRender, corpusTasks: tasks };
+module.exports = { benchRender, corpusTasks: tasks, GLOBALS };
 
 if (require.main === module) {
   const r = benchRender(benchSetup({ needsIndex: true }));

@@ -315,34 +315,3 @@ pub fn render_tasks_for_bench(renderer: &Renderer, tasks_json: &str, passes: u32
     let steps = crate::render::bench::render_tasks(&tasks, passes as usize, &renderer.options, &renderer.extensions);
     Ok(steps as u32)
 }
-
-/// TEMPORARY A/B (issue 18 item 6): rendered inputs crossing as JSON text or as objects built by
-/// serde-wasm-bindgen.
-#[wasm_bindgen]
-pub struct CrossingBench {
-    texts: Vec<String>,
-    values: Vec<Value>,
-}
-
-#[wasm_bindgen]
-impl CrossingBench {
-    #[wasm_bindgen(constructor)]
-    pub fn new(outputs_json: &str) -> CrossingBench {
-        let texts: Vec<String> = serde_json::from_str(outputs_json).unwrap_or_default();
-        let values = texts.iter().map(|t| serde_json::from_str(t).unwrap_or(Value::Null)).collect();
-        CrossingBench { texts, values }
-    }
-    pub fn text(&self, i: usize) -> String {
-        tagged(outcome::JSON, &self.texts[i])
-    }
-    pub fn value(&self, i: usize) -> JsValue {
-        use serde::Serialize;
-        self.values[i].serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
-    }
-    /// The whole path: parse the text, then serde-wasm-bindgen.
-    pub fn parsed_value(&self, i: usize) -> JsValue {
-        use serde::Serialize;
-        let value: Value = serde_json::from_str(&self.texts[i]).unwrap_or(Value::Null);
-        value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
-    }
-}
