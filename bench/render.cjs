@@ -7,7 +7,8 @@
 //     the input through `renderValue(…, {coercion: 'json'})` inside
 //     `JSON.parse(JSON.stringify(input), reviver)`, an error keeping the raw string;
 //   Trellis: `prepareContext` once per task, then one `renderInput(input, prepared,
-//     {compat: 'backstage'})` call per step.
+//     {compat: 'backstage', globals})` call per step, the options object written inline in the
+//     call (a new object each time, as users write it) or one object reused for every call.
 //
 // Inputs and contexts come from every Template of the shared corpus (support/render-corpus.cjs
 // builds the same plausible task contexts the parity test uses). Each run times both engines
@@ -39,18 +40,36 @@ function tasks(corpus) {
   return out;
 }
 
-/** Step-input engines: the whole input of every step of every task, `passes` times. */
-function stepEngines(trellis) {
+/** nunjitsu as Backstage runs it: the whole input of every step of every task, `passes` times. */
+function nunjitsuSteps(all, passes) {
+  const renderer = nunjitsuRenderer();
+  for (let p = 0; p < passes; p++) {
+    for (const task of all) {
+      const context = renderer.prepareContext(task.context);
+      for (const input of task.inputs) renderStepInput(renderer, input, context);
+    }
+  }
+}
+
+/** Step-input engines, Trellis with its options written inline in every call. */
+function stepEnginesInline(trellis) {
   return {
-    nunjitsu(all, passes) {
-      const renderer = nunjitsuRenderer();
+    nunjitsu: nunjitsuSteps,
+    trellis(all, passes) {
       for (let p = 0; p < passes; p++) {
         for (const task of all) {
-          const context = renderer.prepareContext(task.context);
-          for (const input of task.inputs) renderStepInput(renderer, input, context);
+          const context = trellis.prepareContext(task.context);
+          for (const input of task.inputs) trellis.renderInput(input, context, { compat: 'backstage', globals: GLOBALS });
         }
       }
     },
+  };
+}
+
+/** Step-input engines, Trellis with one options object for every call. */
+function stepEnginesReused(trellis) {
+  return {
+    nunjitsu: nunjitsuSteps,
     trellis(all, passes) {
       const options = { compat: 'backstage', globals: GLOBALS };
       for (let p = 0; p < passes; p++) {
@@ -80,11 +99,10 @@ function stringEngines(trellis) {
       }
     },
     trellis(cases, passes) {
-      const options = { globals: GLOBALS };
       for (let p = 0; p < passes; p++) {
         for (const c of cases) {
           try {
-            trellis.renderValue(c.source, c.prepared.trellis, options);
+            trellis.renderValue(c.source, c.prepared.trellis, { globals: GLOBALS });
           } catch {
             // counted
           }
@@ -94,6 +112,8 @@ function stringEngines(trellis) {
   };
 }
 
+/** Rates (ops/s, medians) of nunjitsu and Trellis on `work`, alternating which goes first; the
+ * ratio is taken per run. Each rate is also given as microseconds per unit (`micros`). */
 function measure(runs, label, pool, work, units, passes) {
   // Warm-up: JIT for nunjitsu, wasm compile and caches for Trellis.
   pool.nunjitsu(work, 1);
@@ -112,7 +132,8 @@ function measure(runs, label, pool, work, units, passes) {
     rates.trellis.push((units * passes) / seconds.trellis);
     ratios.push(seconds.nunjitsu / seconds.trellis);
   }
-  return { label, units, nunjitsu: median(rates.nunjitsu), trellis: median(rates.trellis), ratio: median(ratios) };
+  const [nunjitsu, trellis] = [median(rates.nunjitsu), median(rates.trellis)];
+  return { label, units, nunjitsu, trellis, ratio: median(ratios), micros: { nunjitsu: 1e6 / nunjitsu, trellis: 1e6 / trellis } };
 }
 
 /**
@@ -128,21 +149,24 @@ function benchRender({ corpus, runs, trellis }) {
     prepared: { nunjitsu: nunjitsuRenderer().prepareContext(c.context), trellis: trellis.prepareContext(c.context) },
   }));
   const rows = [
-    measure(runs, 'step inputs (renderInput per step)', stepEngines(trellis), all, steps, 5),
-    measure(runs, 'templated strings (renderValue each)', stringEngines(trellis), cases, cases.length, 5),
+    measure(runs, 'step inputs, options inline (renderInput per step)', stepEnginesInline(trellis), all, steps, 5),
+    measure(runs, 'step inputs, one options object reused', stepEnginesReused(trellis), all, steps, 5),
+    measure(runs, 'templated strings (renderValue each, options inline)', stringEngines(trellis), cases, cases.length, 5),
   ];
   return { tasks: all.length, steps, strings: cases.length, runs, rows };
 }
 
-module.exports = { benchRender, corpusTasks: tasks };
+module.exports = { benchRender, corpusTasks: tasks, GLOBALS };
 
 if (require.main === module) {
   const r = benchRender(benchSetup({ needsIndex: true }));
   console.log(`corpus: ${r.tasks} tasks, ${r.steps} step inputs, ${r.strings} templated strings; ${r.runs} runs, median`);
   console.log('');
-  console.log('| unit | count | nunjitsu (ops/s) | Trellis (ops/s) | ratio (per-run median) |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log('| unit | count | nunjitsu (ops/s) | Trellis (ops/s) | Trellis µs each | ratio (per-run median) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
   for (const row of r.rows) {
-    console.log(`| ${row.label} | ${row.units} | ${Math.round(row.nunjitsu)} | ${Math.round(row.trellis)} | ${row.ratio.toFixed(2)}× |`);
+    console.log(
+      `| ${row.label} | ${row.units} | ${Math.round(row.nunjitsu)} | ${Math.round(row.trellis)} | ${row.micros.trellis.toFixed(1)} | ${row.ratio.toFixed(2)}× |`,
+    );
   }
 }

@@ -255,12 +255,68 @@ export function disposeAfter<O extends CoreObject, R>(object: O, use: (object: O
 }
 
 /**
- * Core objects kept for reuse (a renderer per options object, a prepared context per
- * `PreparedContext`), keyed by the JavaScript object they serve. A fault that replaces the core
- * instance forgets them all: the next `get` misses and the caller makes a new object in the new
- * instance. The old objects are then unreachable; wasm-bindgen's finalizer, which skips objects
- * of an older instance, never frees them through the new one. A value whose key is collected
- * goes with it, and the finalizer frees its memory.
+ * Core objects kept for reuse, at most `limit` of them and at most `budget` of their weights
+ * (what each costs, in the owner's unit): a renderer per options key, a prepared context per
+ * `PreparedContext` weighing its JSON text (render.ts). Adding one past either bound frees the
+ * least recently used quarter, which their owners make again when next needed: JavaScript has no destructor the core could wait
+ * for, and finalizers only run when the event loop turns, so a caller preparing a context per
+ * task in a synchronous loop would otherwise grow the wasm memory with every one. An object that
+ * may be in use further up the stack (the eviction happens inside a call into the core, from a
+ * host filter) is not freed but dropped, for wasm-bindgen's FinalizationRegistry.
+ *
+ * A fault that replaces the core instance forgets them all: the next `get` misses and the
+ * caller makes a new object in the new instance. The old objects are then unreachable;
+ * wasm-bindgen's finalizer, which skips objects of an older instance, never frees them through
+ * the new one.
+ */
+export class BoundedInstanceCache<K, V extends CoreObject> {
+  #entries = new Map<K, { value: V; weight: number; used: number }>();
+  #weight = 0;
+  /** Counts uses; an entry remembers the count of its last use. */
+  #clock = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly budget = Infinity,
+  ) {
+    resetListeners.push(() => {
+      this.#entries = new Map();
+      this.#weight = 0;
+    });
+  }
+
+  get(key: K): V | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    entry.used = ++this.#clock;
+    return entry.value;
+  }
+
+  set(key: K, value: V, weight = 0): V {
+    if (this.#entries.size >= this.limit || this.#weight + weight > this.budget) this.#evict(weight);
+    this.#entries.set(key, { value, weight, used: ++this.#clock });
+    this.#weight += weight;
+    return value;
+  }
+
+  /** Frees the least recently used entries until a quarter of each bound is free (room for
+   * `weight` more), so evictions come in batches rather than one scan per addition. */
+  #evict(weight: number): void {
+    const oldestFirst = [...this.#entries].sort(([, a], [, b]) => a.used - b.used);
+    for (const [key, entry] of oldestFirst) {
+      if (this.#entries.size <= (this.limit * 3) / 4 && this.#weight + weight <= (this.budget * 3) / 4) break;
+      this.#entries.delete(key);
+      this.#weight -= entry.weight;
+      if (depth === 0) callCore(() => entry.value.free());
+    }
+  }
+}
+
+/**
+ * Core objects kept for as long as the JavaScript object they serve (the LSP's workspaces),
+ * keyed by it. A fault that replaces the core instance forgets them all, as in
+ * {@link BoundedInstanceCache}. A value whose key is collected goes with it, and the finalizer
+ * frees its memory.
  */
 export class InstanceCache<K extends object, V extends CoreObject> {
   #values = new WeakMap<K, V>();

@@ -7,7 +7,7 @@
  */
 import type * as Core from '../pkg/trellis';
 import { expectOptions, expectString } from './arguments';
-import { InstanceCache, callCore, disposeAfter, jsonFor, madeJson, objectJsonFor } from './coreInstance';
+import { BoundedInstanceCache, callCore, disposeAfter, jsonFor, madeJson, objectJsonFor } from './coreInstance';
 
 /** Per-render resource limits (defaults: Nunjitsu's). */
 export interface RenderLimits {
@@ -68,8 +68,10 @@ type ContextRecipe =
   | { contextJson: string }
   | { parent: PreparedContext; path: string; valueJson: string };
 
-/** The core's object of each `PreparedContext`, in the current core instance. */
-const preparedContexts = new InstanceCache<PreparedContext, Core.PreparedContext>();
+/** The core's objects of the `PreparedContext`s used last, in the current core instance, at most
+ * 2,048 of them and 8 MiB of their JSON (the others are made again from their recipes when
+ * used). */
+const preparedContexts = new BoundedInstanceCache<PreparedContext, Core.PreparedContext>(2048, 8 * 1024 * 1024);
 
 /** The core's object of a `PreparedContext`, made again from its recipe in a new core instance. */
 let coreContext: (prepared: PreparedContext) => Core.PreparedContext;
@@ -77,14 +79,15 @@ let coreContext: (prepared: PreparedContext) => Core.PreparedContext;
 /**
  * A context converted into the core once (Nunjitsu's `prepareContext`). It keeps how it was
  * made, not the core's object (see `preparedContexts`): when a fault replaced the core instance
- * (coreInstance.ts), it is converted again on next use, and nothing of the old instance stays
- * reachable.
+ * (coreInstance.ts), or more recently used contexts took its place, it is converted again on
+ * next use, and nothing of an old instance stays reachable.
  */
 export class PreparedContext {
   readonly #recipe: ContextRecipe;
 
   static {
-    coreContext = (prepared) => preparedContexts.get(prepared) ?? preparedContexts.set(prepared, prepared.#make());
+    coreContext = (prepared) =>
+      preparedContexts.get(prepared) ?? preparedContexts.set(prepared, prepared.#make(), prepared.#weight());
   }
 
   /** @internal */
@@ -102,6 +105,12 @@ export class PreparedContext {
     return callCore(() => parent.withValueJson(recipe.path, madeJson('Value', recipe.valueJson)));
   }
 
+  /** What its core object costs, roughly: the length of the JSON it is made of. */
+  #weight(): number {
+    const recipe = this.#recipe;
+    return 'contextJson' in recipe ? recipe.contextJson.length : recipe.valueJson.length + recipe.path.length;
+  }
+
   /** A copy with `path` (dot-separated, e.g. `steps.fetch.output`) set to `value`. */
   withValue(path: string, value: unknown): PreparedContext {
     expectString(path, 'withValue', 'the path');
@@ -117,29 +126,83 @@ export function prepareContext(context: object): PreparedContext {
 /** Runs `use` with the core's form of `context`; a plain object is converted for this call only
  * and its wasm memory released right after (a PreparedContext is the caller's to keep). */
 function withContext<T>(fn: string, context: object | PreparedContext, use: (prepared: Core.PreparedContext) => T): T {
-  if (context instanceof PreparedContext) return callCore(() => use(coreContext(context)));
+  if (context instanceof PreparedContext) {
+    // Outside `callCore`: making it may free another context (see `BoundedInstanceCache`).
+    const prepared = coreContext(context);
+    return callCore(() => use(prepared));
+  }
   const json = objectJsonFor('Context', context, fn);
   const prepared = callCore((core) => core.prepareContextJson(json));
   return disposeAfter(prepared, () => callCore(() => use(prepared)));
 }
 
-/** One core renderer per options object (and one for "no options"), so options, filters and
- * globals are set up once, not on every call. Options objects are treated as immutable; a
- * renderer whose options object is collected is freed by the core's FinalizationRegistry
- * (wasm-bindgen `--weak-refs`). A fault that replaces the core instance drops them all. */
-const renderers = new InstanceCache<RenderOptions, Core.Renderer>();
-/** The key of the renderer for calls without options. */
-const NO_OPTIONS: RenderOptions = {};
+/** Core renderers by the value of their options (see `rendererFor`), so options, filters and
+ * globals are set up once, not on every call, whether the caller reuses one options object or
+ * writes `{ compat: 'backstage' }` inline. Bounded; a fault that replaces the core instance drops
+ * them all. */
+const renderers = new BoundedInstanceCache<string, Core.Renderer>(64);
 
+/** Numbers standing for host functions in renderer keys: a function is known by its identity. */
+const functionIds = new WeakMap<object, number>();
+let functionsSeen = 0;
+
+/** A host's filters or globals as a key: each name with its function's number, or the JSON of
+ * a value (what the core keeps of it). */
+function hostKey(host: Record<string, unknown>): string {
+  let key = '';
+  for (const name of Object.keys(host)) {
+    const value = host[name];
+    let id: string | undefined;
+    if (typeof value === 'function') {
+      let n = functionIds.get(value);
+      if (n === undefined) functionIds.set(value, (n = functionsSeen++));
+      id = `#${n}`;
+    } else {
+      id = `=${JSON.stringify(value)}`;
+    }
+    key += `${JSON.stringify(name)}${id},`;
+  }
+  return key;
+}
+
+/** The key of each filters or globals object last seen, with the values it was made from. */
+const hostKeys = new WeakMap<object, { key: string; names: string[]; values: unknown[] }>();
+
+/** {@link hostKey}, remembered per object while its own values stay the same (identical
+ * functions and primitives; an object value is compared by its JSON again). */
+function hostKeyOf(host: Record<string, unknown> | undefined): string {
+  if (host === undefined || host === null) return '';
+  const names = Object.keys(host);
+  const known = hostKeys.get(host);
+  if (known !== undefined && known.names.length === names.length) {
+    const same = names.every((name, i) => {
+      const value = host[name];
+      return name === known.names[i] && value === known.values[i] && (typeof value !== 'object' || value === null);
+    });
+    if (same) return known.key;
+  }
+  const key = hostKey(host);
+  hostKeys.set(host, { key, names, values: names.map((name) => host[name]) });
+  return key;
+}
+
+/** The renderer for `given` options: the options' JSON (as the core reads them) and their host
+ * functions by identity make the key, so equal options share one renderer. */
 function rendererFor(fn: string, given: RenderOptions | undefined): Core.Renderer {
-  const options = given ?? NO_OPTIONS;
-  const cached = renderers.get(options);
-  if (cached) return cached;
-  const { filters, globals, ...rest } = expectOptions(options, fn);
+  const { filters, globals, ...rest } = expectOptions(given, fn);
   if (filters !== undefined) expectOptions(filters, fn, 'options.filters');
   if (globals !== undefined) expectOptions(globals, fn, 'options.globals');
   const json = jsonFor('RenderOptions', rest, fn, 'options');
-  return renderers.set(options, callCore((core) => new core.Renderer(json, filters, globals)));
+  let key: string | undefined;
+  try {
+    key = `${json}\n${hostKeyOf(filters)}\n${hostKeyOf(globals)}`;
+  } catch {
+    // A global value JSON cannot hold: the core skips it, and this renderer is not kept.
+  }
+  const cached = key === undefined ? undefined : renderers.get(key);
+  if (cached) return cached;
+  const renderer = callCore((core) => new core.Renderer(json, filters, globals));
+  return key === undefined ? renderer : renderers.set(key, renderer);
 }
 
 const TEXT = 's'.charCodeAt(0);

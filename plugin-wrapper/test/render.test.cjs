@@ -60,6 +60,23 @@ test('a prepared context is reused and extended with withValue', () => {
   assert.equal(renderValue('${{ parameters.name }}', after), 'svc');
 });
 
+test('prepared contexts hold a bounded amount of wasm memory, however many are kept, and all still render', () => {
+  // A caller preparing a context per task in a synchronous loop: finalizers never get to run.
+  const before = core.memoryBytes();
+  const kept = [];
+  const blob = 'x'.repeat(16 * 1024);
+  for (let i = 0; i < 3000; i++) kept.push(prepareContext({ parameters: { i, blob } }));
+  // 48 MB of context JSON; 8 MiB of it is kept in the core.
+  const grown = core.memoryBytes() - before;
+  assert.ok(grown <= 16 * 1024 * 1024, `wasm memory grew by ${grown} bytes for 3,000 kept contexts`);
+  assert.equal(renderValue('${{ parameters.i }}', kept[0]), 0, 'the first one is made again');
+  assert.equal(renderValue('${{ parameters.i }}', kept[2999]), 2999);
+  // A chain of withValue copies longer than what is kept.
+  let chain = prepareContext({ parameters: { n: 0 } });
+  for (let n = 1; n <= 200; n++) chain = chain.withValue(`steps.s${n}.output`, { n });
+  assert.equal(renderValue('${{ steps.s1.output.n + steps.s200.output.n }}', chain), 201);
+});
+
 test('host filters and globals receive JSON copies and must be synchronous', () => {
   const seen = [];
   const options = {
@@ -73,6 +90,55 @@ test('host filters and globals receive JSON copies and must be synchronous', () 
   assert.deepEqual(record, { a: 1 }, 'the filter got a copy');
   assert.throws(() => renderValue('${{ later() }}', context, options), /synchronous/);
   assert.throws(() => renderValue('${{ parameters.name | shout(x=1) }}', context, options), /positional/);
+});
+
+test('equal options share one core renderer, written inline or reused; different options get their own', () => {
+  // Counts the core's Renderer constructions: render.ts makes them through the glue's export.
+  const Original = core.Renderer;
+  let made = 0;
+  core.Renderer = class extends Original {
+    constructor(...args) {
+      super(...args);
+      made += 1;
+    }
+  };
+  try {
+    const shout = (s) => String(s).toUpperCase();
+    const render = (options) => renderValue('${{ parameters.name | shout }}', context, options);
+    for (let i = 0; i < 50; i++) assert.equal(render({ compat: 'backstage', filters: { shout } }), 'SVC');
+    assert.equal(made, 1, 'fifty inline options objects of equal value, one renderer');
+    const reused = { compat: 'backstage', filters: { shout } };
+    render(reused);
+    render(reused);
+    assert.equal(made, 1, 'a reused object of the same value shares it');
+
+    assert.equal(render({ compat: 'backstage', filters: { shout: (s) => `${s}!` } }), 'svc!', 'another function');
+    assert.equal(render({ filters: { shout } }), 'SVC', 'other option values');
+    assert.equal(made, 3);
+    const global = (x) => renderValue('${{ x }}', {}, { globals: { x } });
+    assert.equal(global(1), 1);
+    assert.equal(global(1), 1);
+    assert.equal(global({ a: [2] }).a[0], 2, 'global values are keyed by their JSON');
+    assert.equal(made, 5);
+
+    // An options object changed between calls renders with its new value.
+    const mutable = { globals: { x: 1 } };
+    assert.equal(renderValue('${{ x }}', {}, mutable), 1);
+    mutable.globals.x = 2;
+    assert.equal(renderValue('${{ x }}', {}, mutable), 2);
+
+    // Bounded: after many other option sets, the first is made again.
+    made = 0;
+    const limits = (n) => renderValue('${{ 1 }}', {}, { limits: { workUnits: 1000 + n } });
+    for (let n = 0; n < 100; n++) limits(n);
+    assert.equal(made, 100);
+    limits(99);
+    assert.equal(made, 100, 'a recent one is kept');
+    limits(0);
+    assert.equal(made, 101, 'the oldest was let go');
+  } finally {
+    core.Renderer = Original;
+  }
 });
 
 test('always() and failure() exist as in the workflow runner; a host global replaces them', () => {

@@ -304,3 +304,14 @@ impl Renderer {
         }
     }
 }
+
+/// The loop of `trellis_engine::render::bench` inside wasm, for `npm run bench` (bench/native.cjs):
+/// every step input of `tasksJson` (`[{"context", "inputs"}]`) rendered `passes` times with this
+/// renderer, without crossing the boundary per step. The JavaScript API's time per step minus
+/// this loop's is what the crossing costs. Returns the number of steps rendered.
+#[wasm_bindgen(js_name = __trellisRenderTasksForBench)]
+pub fn render_tasks_for_bench(renderer: &Renderer, tasks_json: &str, passes: u32) -> JsResult<u32> {
+    let tasks = crate::render::bench::tasks(tasks_json).map_err(invalid_argument)?;
+    let steps = crate::render::bench::render_tasks(&tasks, passes as usize, &renderer.options, &renderer.extensions);
+    Ok(steps as u32)
+}

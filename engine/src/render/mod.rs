@@ -189,8 +189,16 @@ fn is_plain(source: &str) -> bool {
     !bytes.iter().enumerate().any(|(i, b)| *b == b'{' || (*b == b'#' && bytes.get(i + 1) == Some(&b'}')))
 }
 
-/// Parses `source` with the options' delimiters and whitespace rules (cached).
+/// Parses `source` with the options' delimiters and whitespace rules (cached), within the
+/// options' source-length limit.
 fn parse(source: &str, options: &RenderOptions) -> Result<Rc<Parsed>, RenderError> {
+    // Before the cache: a template cached for a renderer with a larger limit is still refused.
+    check_source_length(source, options)?;
+    parse_any_length(source, options)
+}
+
+/// [`parse`] without the source-length limit (compiled inputs check it when they render).
+fn parse_any_length(source: &str, options: &RenderOptions) -> Result<Rc<Parsed>, RenderError> {
     let cacheable = source.len() <= CACHED_SOURCE_BYTES;
     let key = parse_key(options);
     if cacheable {
@@ -236,7 +244,6 @@ fn check_source_length(source: &str, options: &RenderOptions) -> Result<(), Rend
 }
 
 fn parse_uncached(source: &str, options: &RenderOptions) -> Result<ast::Template, RenderError> {
-    check_source_length(source, options)?;
     let parse_options = ParseOptions {
         cookiecutter_compat: options.cookiecutter_compat,
         trim_blocks: options.trim_blocks,
@@ -282,16 +289,16 @@ fn eval_options(options: &RenderOptions) -> EvalOptions {
     }
 }
 
-/// Parses `source` (cached) and runs `run` with an evaluator over `context`: the context's own
-/// copy when the template mutates arrays. Errors are located in `source`.
+/// Runs `run` with an evaluator of `source`, parsed, over `context`: the context's own copy when
+/// the template mutates arrays. Errors are located in `source`.
 fn with_evaluator<T>(
+    parsed: &Parsed,
     source: &str,
     context: &Context,
     options: &RenderOptions,
     extensions: &Extensions,
     run: impl for<'t, 'e> FnOnce(&mut Evaluator<'t, 'e>, &'t [ast::Node]) -> Result<T, EvalError>,
 ) -> Result<T, RenderError> {
-    let parsed = parse(source, options)?;
     let isolated;
     let context = if parsed.mutates {
         isolated = context.isolated();
@@ -320,7 +327,7 @@ pub fn render_string(
         check_source_length(source, options)?;
         return Ok(source.to_string());
     }
-    with_evaluator(source, context, options, extensions, |evaluator, body| {
+    with_evaluator(&*parse(source, options)?, source, context, options, extensions, |evaluator, body| {
         let mut out = Output { text: String::new(), json: None };
         evaluator.render(body, &mut out)?;
         Ok(out.text)
@@ -349,7 +356,18 @@ pub fn render_value_raw(
         check_source_length(source, options)?;
         return Ok((!source.is_empty()).then(|| Value::str(source)));
     }
-    with_evaluator(source, context, options, extensions, |evaluator, body| {
+    value_of_parsed(&*parse(source, options)?, source, context, options, extensions)
+}
+
+/// [`render_value_raw`] of a template already parsed.
+fn value_of_parsed(
+    parsed: &Parsed,
+    source: &str,
+    context: &Context,
+    options: &RenderOptions,
+    extensions: &Extensions,
+) -> Result<Option<Value>, RenderError> {
+    with_evaluator(parsed, source, context, options, extensions, |evaluator, body| {
         // A lone `${{ expr }}`: the value itself, without JSON text in between.
         if let [ast::Node { kind: ast::NodeKind::Output(expr), range }] = body {
             let value = evaluator.eval_top(expr)?;
@@ -373,98 +391,17 @@ pub fn render_value_raw(
     })
 }
 
-/// [`render_input`] from and to JSON text, without building JSON trees: the input is read
-/// into strings and scalars, each string rendered, the output written as it goes. `Ok(None)`
-/// is an input that renders to `undefined`.
+/// [`render_input`] from and to JSON text, without building JSON trees: the input compiled
+/// once per text (`compiled.rs`: templates parsed, the rest kept as the JSON it is written
+/// as), then each template evaluated and the output written as it goes. `Ok(None)` is an
+/// input that renders to `undefined`.
 pub fn render_input_text(
     input_json: &str,
     context: &Context,
     options: &RenderOptions,
     extensions: &Extensions,
 ) -> Result<Option<String>, RenderError> {
-    let input: crate::engine::json::Input = serde_json::from_str(input_json).map_err(|e| RenderError {
-        kind: if crate::engine::json::is_too_deep(&e) { ErrorKind::Limit } else { ErrorKind::Evaluation },
-        message: crate::engine::json::read_error("the input", &e),
-        line: 1,
-        column: 1,
-        end_line: 1,
-        end_column: 1,
-        pointer: None,
-    })?;
-    let mut out = String::with_capacity(input_json.len());
-    let mut path = Vec::new();
-    let written = write_rendered(&input, context, options, extensions, &mut path, &mut out)?;
-    Ok(written.then_some(out))
-}
-
-/// Writes the rendered `input` as JSON; false (nothing written) when it renders to `undefined`.
-fn write_rendered<'a>(
-    input: &'a crate::engine::json::Input,
-    context: &Context,
-    options: &RenderOptions,
-    extensions: &Extensions,
-    path: &mut Vec<Step<'a>>,
-    out: &mut String,
-) -> Result<bool, RenderError> {
-    use crate::engine::filters::{write_json, write_json_string};
-    use crate::engine::json::Input;
-    match input {
-        Input::Str(source) => match render_value_raw(source, context, options, extensions) {
-            Ok(Some(value)) => Ok(write_json(&value, "", 0, out)),
-            Ok(None) => Ok(false),
-            Err(_) if options.backstage_compat => {
-                write_json_string(source, out);
-                Ok(true)
-            }
-            Err(mut error) => {
-                error.pointer = Some(pointer(path));
-                Err(error)
-            }
-        },
-        Input::Scalar(text) => {
-            out.push_str(text);
-            Ok(true)
-        }
-        Input::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                path.push(Step::Index(i));
-                // An `undefined` item leaves a hole, which JSON writes as null.
-                if !write_rendered(item, context, options, extensions, path, out)? {
-                    out.push_str("null");
-                }
-                path.pop();
-            }
-            out.push(']');
-            Ok(true)
-        }
-        Input::Object(entries) => {
-            out.push('{');
-            let mut first = true;
-            for (key, item) in entries {
-                let mark = out.len();
-                if !first {
-                    out.push(',');
-                }
-                write_json_string(key, out);
-                out.push(':');
-                path.push(Step::Key(key));
-                let written = write_rendered(item, context, options, extensions, path, out)?;
-                path.pop();
-                if written {
-                    first = false;
-                } else {
-                    // `undefined` deletes the key.
-                    out.truncate(mark);
-                }
-            }
-            out.push('}');
-            Ok(true)
-        }
-    }
+    compiled::render_input_text(input_json, context, options, extensions)
 }
 
 /// Nunjitsu's `renderValue` without coercion: a lone `${{ expr }}` gives the expression's value
@@ -475,7 +412,7 @@ pub fn render_native(
     options: &RenderOptions,
     extensions: &Extensions,
 ) -> Result<Value, RenderError> {
-    with_evaluator(source, context, options, extensions, |evaluator, body| {
+    with_evaluator(&*parse(source, options)?, source, context, options, extensions, |evaluator, body| {
         if let [ast::Node { kind: ast::NodeKind::Output(expr), range }] = body {
             let value = evaluator.eval_top(expr)?;
             evaluator.check_walkable(&value).map_err(|e| EvalError { range: *range, ..e })?;
@@ -504,28 +441,12 @@ pub fn render_input(
     Ok(rendered.and_then(|text| serde_json::from_str(&text).ok()))
 }
 
-/// One step from a container to a child, kept cheap; the JSON pointer is built on error only.
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn pointer(path: &[Step]) -> String {
-    if path.is_empty() {
-        return "/".into();
-    }
-    let mut out = String::new();
-    for step in path {
-        out.push('/');
-        match step {
-            Step::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
-            Step::Index(i) => out.push_str(&i.to_string()),
-        }
-    }
-    out
-}
-
+#[doc(hidden)]
+pub mod bench;
+mod compiled;
 pub mod secrets;
+
+pub use compiled::cached_inputs;
 
 #[cfg(test)]
 mod tests;
