@@ -396,7 +396,7 @@ export function expandGlob(pattern: string, reader: SkeletonReader): { pattern: 
 
 /** Every rule `trellis check` runs. */
 export function listRules(): RuleDescription[] {
-  return readJson(callCore((module) => module.listRules()));
+  return callCore((module) => module.listRules());
 }
 
 /**

@@ -13,14 +13,13 @@ import type {
   ManifestAction,
   ParameterResult,
   ReportFormat,
-  RuleDescription,
   SyntaxCheck,
   SyntaxCheckOptions,
 } from './core';
 import type { CookiecutterLimits, CookiecutterOptions, CookiecutterResult } from './cookiecutter';
 import type { DryRunOptions, DryRunReport, TreeDiff } from './dryRun';
 import type { RenderOptions } from './render';
-import type { ReadLimits, SkeletonOptions, SkippedEntry, TemplateInputs } from './skeleton';
+import type { SkeletonOptions, SkippedEntry, TemplateInputs } from './skeleton';
 
 /** The module pkg/trellis.js exports. */
 export type CoreModule = typeof Core;
@@ -58,14 +57,12 @@ export interface CoreJson {
   };
   CheckReport: CheckResult & { report: string; baselined: number; baseline: string | null };
   Manifest: { actions: ManifestAction[] };
-  RuleDescriptions: RuleDescription[];
   GlobExpansion: { pattern: boolean; files: string[]; truncated: boolean };
   RenderOptions: Omit<RenderOptions, 'filters' | 'globals'>;
   SkeletonRenderOptions: Omit<SkeletonOptions, 'filters' | 'globals'>;
   SkippedEntries: SkippedEntry[];
   FetchTemplateInputs: { copyWithoutTemplating?: unknown; templateFileExtension?: unknown; cookiecutterCompat: boolean };
   TemplateInputs: TemplateInputs;
-  ReadLimits: Required<ReadLimits>;
   DryRunOptions: DryRunOptions;
   DryRunReport: DryRunReport;
   TreeDiff: TreeDiff;

@@ -215,7 +215,7 @@ let coreReadLimits: Required<ReadLimits> | undefined;
 
 /** The read limits every walker uses, the core's (`trellis check`'s path patterns cite them too). */
 export function readLimits(): Required<ReadLimits> {
-  coreReadLimits ??= readJson(callCore((core) => core.readLimits()));
+  coreReadLimits ??= callCore((core) => core.readLimits());
   return { ...coreReadLimits };
 }
 

@@ -2,10 +2,9 @@
 //! `listRules`, `expandGlob`, `actionManifest`.
 
 use serde::Deserialize;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::error::{deserialize, invalid_argument, js_error, to_json, JsResult};
+use super::error::{deserialize, invalid_argument, js_error, to_json, to_object, JsResult};
 use super::options::{effective_manifest, instance_manifest, parse_options};
 use super::reader::JsSource;
 use crate::check::{self, SkeletonSource};
@@ -162,14 +161,26 @@ pub fn action_manifest(instance_json: Option<String>) -> JsResult<String> {
     to_json(&effective_manifest(instance_json.as_deref(), Manifest::builtin())?)
 }
 
-/// `listRules()`: JSON `[{id, description, defaultSeverity}]`.
-#[wasm_bindgen(js_name = listRules, unchecked_return_type = "Json<\"RuleDescriptions\">")]
-pub fn list_rules() -> String {
-    let rules: Vec<Value> = check::rule_catalogue()
+/// One rule as `listRules()` lists it.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleDescription {
+    id: &'static str,
+    description: &'static str,
+    default_severity: crate::diagnostics::Severity,
+}
+
+/// `listRules()`: `[{id, description, defaultSeverity}]`, an array of plain objects.
+#[wasm_bindgen(
+    js_name = listRules,
+    unchecked_return_type = "Array<{ id: string; description: string; defaultSeverity: 'error' | 'warning' | 'info' }>"
+)]
+pub fn list_rules() -> JsResult<JsValue> {
+    let rules: Vec<RuleDescription> = check::rule_catalogue()
         .into_iter()
-        .map(|(id, description, severity)| serde_json::json!({"id": id, "description": description, "defaultSeverity": severity}))
+        .map(|(id, description, default_severity)| RuleDescription { id, description, default_severity })
         .collect();
-    Value::Array(rules).to_string()
+    to_object(&rules)
 }
 
 /// `expandGlob(pattern, reader)`: the files a `trellis check` path pattern names, walked through

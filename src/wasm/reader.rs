@@ -7,7 +7,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::error::{invalid_argument, to_json, JsResult};
+use super::error::{invalid_argument, to_object, JsResult};
 use super::panic::propagate_fault;
 use crate::check::skeleton::{EntryKind, ReadError};
 use crate::check::SkeletonSource;
@@ -119,9 +119,12 @@ impl JsSource {
     }
 }
 
-/// `readLimits()`: the one set of read limits every walker uses (`crate::read_limits`), as JSON
-/// `{maxEntries, maxDepth, maxBytes}`, for the wrapper's own walk (`readSkeletonDir`).
-#[wasm_bindgen(js_name = readLimits, unchecked_return_type = "Json<\"ReadLimits\">")]
-pub fn read_limits() -> JsResult<String> {
-    to_json(&crate::read_limits::READ_LIMITS)
+/// `readLimits()`: the one set of read limits every walker uses (`crate::read_limits`), as an
+/// object `{maxEntries, maxDepth, maxBytes}`, for the wrapper's own walk (`readSkeletonDir`).
+#[wasm_bindgen(
+    js_name = readLimits,
+    unchecked_return_type = "{ maxEntries: number; maxDepth: number; maxBytes: number }"
+)]
+pub fn read_limits() -> JsResult<JsValue> {
+    to_object(&crate::read_limits::READ_LIMITS)
 }
