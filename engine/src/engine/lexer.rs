@@ -282,13 +282,14 @@ impl<'a> Lexer<'a> {
             i += 1;
         }
         self.tokens.push(Token { kind: start_kind, start, end: i });
+        let what = if opener == Opener::Variable { "expression" } else { "tag" };
+        let unclosed = || SyntaxError::new(format!("unclosed {what}: expected `{close}`"), start, self.src.len());
         // Nesting of brackets, so `}}` inside `{ {a: 1}}` closes only at depth 0.
         let mut depth = 0usize;
         loop {
             i += self.src[i..].len() - self.src[i..].trim_start().len();
             if i >= self.src.len() {
-                let what = if opener == Opener::Variable { "expression" } else { "tag" };
-                return Err(SyntaxError::new(format!("unclosed {what}: expected `{close}`"), start, self.src.len()));
+                return Err(unclosed());
             }
             let rest = &self.src[i..];
             if depth == 0 {
@@ -302,7 +303,16 @@ impl<'a> Lexer<'a> {
                     return Ok(());
                 }
             }
-            let (kind, len) = self.code_token(i)?;
+            // When no closing delimiter follows anywhere, the text after the opener was never
+            // meant as code (`${{ x` then prose with a `'`): the opener is the mistake, not what
+            // the tokens trip on. Looked for only on this error path, so lexing stays linear.
+            let (kind, len) = self.code_token(i).map_err(|error| {
+                if self.src[start..].contains(close.as_str()) {
+                    error
+                } else {
+                    unclosed()
+                }
+            })?;
             match kind {
                 TokenKind::Op("(") | TokenKind::Op("[") | TokenKind::Op("{") => depth += 1,
                 TokenKind::Op(")") | TokenKind::Op("]") | TokenKind::Op("}") => depth = depth.saturating_sub(1),
