@@ -630,10 +630,16 @@ fn seeded_mistakes_are_caught_on_their_lines() {
             rate * 100.0,
             kind.rule()
         );
-        if rate < REQUIRED_RATE || seeded < 50 {
+        // Seeds the harness could not place must stay rare, or the rate would hide where they are.
+        if rate < REQUIRED_RATE || seeded < 50 || unreadable * 100 > (seeded + unreadable) * 3 {
             low.push(format!("{}: {hit}/{seeded}", kind.name()));
         }
     }
     println!("missed ({}):\n{}", misses.len(), misses.join("\n"));
-    assert!(low.is_empty(), "recall below {} % (or under 50 seeds): {}", REQUIRED_RATE * 100.0, low.join(", "));
+    assert!(
+        low.is_empty(),
+        "recall below {} % (or under 50 seeds, or over 3 % not read back): {}",
+        REQUIRED_RATE * 100.0,
+        low.join(", ")
+    );
 }
