@@ -283,13 +283,13 @@ impl<'a> Lexer<'a> {
         }
         self.tokens.push(Token { kind: start_kind, start, end: i });
         let what = if opener == Opener::Variable { "expression" } else { "tag" };
-        let unclosed = || SyntaxError::new(format!("unclosed {what}: expected `{close}`"), start, self.src.len());
+        let unclosed = |end: usize| SyntaxError::new(format!("unclosed {what}: expected `{close}`"), start, end);
         // Nesting of brackets, so `}}` inside `{ {a: 1}}` closes only at depth 0.
         let mut depth = 0usize;
         loop {
             i += self.src[i..].len() - self.src[i..].trim_start().len();
             if i >= self.src.len() {
-                return Err(unclosed());
+                return Err(unclosed(self.src.len()));
             }
             let rest = &self.src[i..];
             if depth == 0 {
@@ -304,13 +304,20 @@ impl<'a> Lexer<'a> {
                 }
             }
             // When no closing delimiter follows anywhere, the text after the opener was never
-            // meant as code (`${{ x` then prose with a `'`): the opener is the mistake, not what
-            // the tokens trip on. Looked for only on this error path, so lexing stays linear.
+            // meant as code (`${{ x` then prose with a `'`), and when the tokens trip on the next
+            // opener (`${{ a and ${{ b }}`), this one was left open: either way the opener is the
+            // mistake, not what the tokens trip on. Looked for only on this error path, so lexing
+            // stays linear.
             let (kind, len) = self.code_token(i).map_err(|error| {
-                if self.src[start..].contains(close.as_str()) {
+                let next_opener = [&self.delimiters.variable_start, &self.delimiters.block_start]
+                    .iter()
+                    .any(|opener| self.src[i..].starts_with(opener.as_str()));
+                if next_opener {
+                    unclosed(i)
+                } else if self.src[start..].contains(close.as_str()) {
                     error
                 } else {
-                    unclosed()
+                    unclosed(self.src.len())
                 }
             })?;
             match kind {

@@ -147,6 +147,11 @@ fn an_opener_never_closed_is_the_error_not_the_prose_after_it() {
     let error = parse(source, &ParseOptions::default()).unwrap_err();
     assert_eq!(error.message, "unclosed expression: expected `}}`");
     assert_eq!((error.start, error.end), (6, source.len()));
+    // Left open before the next expression: the finding is at the first, up to the second.
+    let source = "a: ${{ x\nb: ${{ y }}";
+    let error = parse(source, &ParseOptions::default()).unwrap_err();
+    assert_eq!(error.message, "unclosed expression: expected `}}`");
+    assert_eq!((error.start, error.end), (3, 12));
     let error = parse("{% if x == 'a\n%}", &ParseOptions::default()).unwrap_err();
     assert_eq!(error.message, "unterminated string", "a `%}}` follows: the quote is the likelier mistake");
     let error = parse("{% if x == 'a }}", &ParseOptions::default()).unwrap_err();
