@@ -15,8 +15,8 @@
 //!    left out: the form can fill in an undeclared name there.
 //! 2. `step`: `steps.x` / `steps['x']` renamed to no step's id.
 //! 3. `action`: a step's `action` naming a built-in or known-module action, one letter dropped.
-//! 4. `expression`: `${{ x }}` made `${{ x | }}` (a filter without a name), or, for every other
-//!    string's last expression, left unclosed (`${{ x`).
+//! 4. `expression`: `${{ x }}` made `${{ x | }}` (a filter without a name), or, every other
+//!    time, left unclosed (`${{ x`).
 //! 5. `filter`: a built-in filter's name with a letter dropped; an expression without a filter
 //!    gets `| uppr`.
 //!
@@ -89,8 +89,8 @@ struct Seed {
     start: usize,
     end: usize,
     replacement: String,
-    /// The region of the string the mistake spans (an expression from its `${{`): a finding on
-    /// any of its lines is on the seeded line.
+    /// Where the mistake starts (an unclosed expression: at its `${{`): a finding that starts on
+    /// a line from here to the change is on the seeded line.
     region_start: usize,
 }
 
@@ -404,7 +404,7 @@ fn seeds_of(
             return;
         }
         let Some(regions) = regions(text) else { return };
-        for (r, region) in regions.iter().enumerate() {
+        for region in &regions {
             if !open_form {
                 for (s, e, dotted) in reads_of(text, region, "parameters") {
                     *counter += 1;
@@ -424,8 +424,7 @@ fn seeds_of(
             }
             *counter += 1;
             let code_end = region.code.1;
-            let last = r + 1 == regions.len() && !text[region.end..].contains("}}");
-            if last && *counter % 2 == 1 {
+            if *counter % 2 == 1 {
                 // Unclosed: the closing delimiter and the blanks before it removed.
                 let trimmed = text[..code_end].trim_end().len().max(region.code.0);
                 push(Kind::Expression, &pointer, trimmed, region.end, String::new(), region.start);
@@ -515,7 +514,7 @@ fn line_of(text: &str, byte: usize) -> u32 {
     text[..byte].bytes().filter(|b| *b == b'\n').count() as u32 + 1
 }
 
-/// Whether the check of `source` finds a new error of the seed's rule on lines `lines`.
+/// Whether the check of `source` finds a new error of the seed's rule starting on lines `lines`.
 fn caught(corpus: &Corpus, seed: &Seed, source: &str, lines: (u32, u32)) -> bool {
     let key = |d: &Diagnostic| (d.rule, d.line, d.message.clone());
     let mut before: HashMap<_, usize> = HashMap::new();
@@ -524,7 +523,7 @@ fn caught(corpus: &Corpus, seed: &Seed, source: &str, lines: (u32, u32)) -> bool
     }
     check(&corpus.path, source).iter().filter(|d| d.severity == Severity::Error).any(|d| {
         let old = before.get_mut(&key(d)).filter(|n| **n > 0).map(|n| *n -= 1).is_some();
-        !old && d.rule == seed.kind.rule() && d.file == corpus.path && d.line <= lines.1 && d.end_line >= lines.0
+        !old && d.rule == seed.kind.rule() && d.file == corpus.path && d.line >= lines.0 && d.line <= lines.1
     })
 }
 
