@@ -303,21 +303,21 @@ impl<'a> Lexer<'a> {
                     return Ok(());
                 }
             }
-            // When no closing delimiter follows anywhere, the text after the opener was never
-            // meant as code (`${{ x` then prose with a `'`), and when the tokens trip on the next
-            // opener (`${{ a and ${{ b }}`), this one was left open: either way the opener is the
-            // mistake, not what the tokens trip on. Looked for only on this error path, so lexing
-            // stays linear.
+            // When the next opener comes before any closing delimiter (`${{ a**` then prose and
+            // `${{ b }}`), or no closing delimiter follows at all, the text after this opener was
+            // never meant as code: the opener left open is the mistake, not what the tokens trip
+            // on. Looked for only on this error path, so lexing stays linear.
             let (kind, len) = self.code_token(i).map_err(|error| {
+                let after = start + open_len;
+                let find = |text: &str| self.src[after..].find(text).map(|at| after + at);
                 let next_opener = [&self.delimiters.variable_start, &self.delimiters.block_start]
                     .iter()
-                    .any(|opener| self.src[i..].starts_with(opener.as_str()));
-                if next_opener {
-                    unclosed(i)
-                } else if self.src[start..].contains(close.as_str()) {
-                    error
-                } else {
-                    unclosed(self.src.len())
+                    .filter_map(|opener| find(opener.as_str()))
+                    .min();
+                match (next_opener, find(close.as_str())) {
+                    (Some(opener), Some(closer)) if opener < closer => unclosed(opener),
+                    (_, None) => unclosed(self.src.len()),
+                    _ => error,
                 }
             })?;
             match kind {

@@ -152,6 +152,13 @@ fn an_opener_never_closed_is_the_error_not_the_prose_after_it() {
     let error = parse(source, &ParseOptions::default()).unwrap_err();
     assert_eq!(error.message, "unclosed expression: expected `}}`");
     assert_eq!((error.start, error.end), (3, 12));
+    // Prose after it that trips the lexer (the backtick) before the next expression: the same.
+    let source = "**${{ a**\n\n- **Repo:** `${{ b }}`";
+    let error = parse(source, &ParseOptions::default()).unwrap_err();
+    assert_eq!(error.message, "unclosed expression: expected `}}`");
+    assert_eq!((error.start, error.end), (2, 24));
+    let error = parse("${{ a & b }} ${{ c }}", &ParseOptions::default()).unwrap_err();
+    assert_eq!(error.message, "unexpected character `&`", "closed before the next opener");
     let error = parse("{% if x == 'a\n%}", &ParseOptions::default()).unwrap_err();
     assert_eq!(error.message, "unterminated string", "a `%}}` follows: the quote is the likelier mistake");
     let error = parse("{% if x == 'a }}", &ParseOptions::default()).unwrap_err();
