@@ -11,6 +11,8 @@
 //! fill in with `sed` before it is YAML): `duplicate-step-id`, `v1beta2-syntax` and
 //! `if-plain-string` are covered by their golden fixtures, and must find nothing here.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -93,18 +95,6 @@ const KNOWN_MISTAKES: &[&str] = &[
 /// Rules for kinds of mistake this sample does not contain: any finding is a false one.
 const ABSENT_HERE: &[&str] = &["duplicate-step-id", "v1beta2-syntax", "if-plain-string"];
 
-fn corpus_root() -> PathBuf {
-    let root = std::env::var_os("TRELLIS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    assert!(
-        root.is_dir(),
-        "corpus not found at {}: clone this repository next to shared/ or set TRELLIS_CORPUS",
-        root.display()
-    );
-    root
-}
-
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> =
         fs::read_dir(dir).expect("readable corpus dir").map(|e| e.expect("entry").path()).collect();
@@ -120,7 +110,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn corpus_checks_without_crashing_and_official_examples_are_clean() {
-    let root = corpus_root();
+    let root = common::corpus_root();
     let mut files = Vec::new();
     yaml_files(&root, &mut files);
     let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();

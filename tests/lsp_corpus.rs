@@ -4,24 +4,14 @@
 //! `.` and `|` with the rest of the line cut off (as while typing). Nothing may panic; every
 //! answer must point inside the file; the findings must be `trellis check`'s.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use trellis::check::{check_source_with, CheckOptions, FsSource};
 use trellis::error::Span;
 use trellis::lsp::{Position, Workspace};
-
-fn corpus_root() -> PathBuf {
-    let root = std::env::var_os("TRELLIS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    assert!(
-        root.is_dir(),
-        "corpus not found at {}: clone this repository next to shared/ or set TRELLIS_CORPUS",
-        root.display()
-    );
-    root.canonicalize().expect("the corpus path resolves")
-}
 
 /// The first template file (sorted) under `dir`.
 fn first_template(dir: &Path) -> Option<PathBuf> {
@@ -59,7 +49,7 @@ fn inside(span: &Span, lines: &[&str]) -> bool {
 
 #[test]
 fn expressions_of_a_template_per_repository_answer_without_panicking() {
-    let corpus = corpus_root();
+    let corpus = common::corpus_root().canonicalize().expect("the corpus path resolves");
     let root = corpus.to_string_lossy().replace('\\', "/");
     let mut repositories: Vec<PathBuf> =
         fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();

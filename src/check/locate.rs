@@ -63,7 +63,15 @@ impl RawScalar<'_> {
         let double_quoted = raw.first() == Some(&'"');
         let mut out = Vec::with_capacity(value.len());
         let mut probes_left = 8 * raw.len() + 1024;
-        for c in value.chars() {
+        // A block scalar's text starts at its first content line: the line breaks of the blank
+        // lines above it (`|` then an empty line) begin the value but have no counterpart here.
+        // Searching for them would match later line breaks and lose every position after them.
+        let leading_blank_lines = match raw.first() {
+            Some('\'' | '"' | '\n') | None => 0,
+            Some(_) => value.chars().take_while(|c| *c == '\n').count(),
+        };
+        out.extend(std::iter::repeat_n(None, leading_blank_lines));
+        for c in value.chars().skip(leading_blank_lines) {
             let mut probe = ri;
             let mut found = None;
             while probe < raw.len() && probes_left > 0 {
@@ -180,5 +188,14 @@ mod tests {
         assert_eq!(locate(src, 5, 20, "one\ntwo ${{ z }}\n", "z"), (3, 11));
         let src = "a: folded\n  ${{ w }}\n";
         assert_eq!(locate(src, 3, 18, "folded ${{ w }}", "w"), (2, 7));
+    }
+
+    #[test]
+    fn block_scalars_starting_with_blank_lines() {
+        // The raw text starts at `---` (line 3); the value's first line break is the blank line.
+        let src = "a: |\n\n  ---\n  x ${{ y }}\n";
+        assert_eq!(locate(src, 8, 17, "\n---\nx ${{ y }}\n", "y"), (4, 9));
+        let src = "a: >\n\n\n  b\n  c ${{ z }}\n";
+        assert_eq!(locate(src, 9, 15, "\n\nb c ${{ z }}\n", "z"), (5, 9));
     }
 }

@@ -282,13 +282,14 @@ impl<'a> Lexer<'a> {
             i += 1;
         }
         self.tokens.push(Token { kind: start_kind, start, end: i });
+        let what = if opener == Opener::Variable { "expression" } else { "tag" };
+        let unclosed = |end: usize| SyntaxError::new(format!("unclosed {what}: expected `{close}`"), start, end);
         // Nesting of brackets, so `}}` inside `{ {a: 1}}` closes only at depth 0.
         let mut depth = 0usize;
         loop {
             i += self.src[i..].len() - self.src[i..].trim_start().len();
             if i >= self.src.len() {
-                let what = if opener == Opener::Variable { "expression" } else { "tag" };
-                return Err(SyntaxError::new(format!("unclosed {what}: expected `{close}`"), start, self.src.len()));
+                return Err(unclosed(self.src.len()));
             }
             let rest = &self.src[i..];
             if depth == 0 {
@@ -302,7 +303,23 @@ impl<'a> Lexer<'a> {
                     return Ok(());
                 }
             }
-            let (kind, len) = self.code_token(i)?;
+            // When the next opener comes before any closing delimiter (`${{ a**` then prose and
+            // `${{ b }}`), or no closing delimiter follows at all, the text after this opener was
+            // never meant as code: the opener left open is the mistake, not what the tokens trip
+            // on. Looked for only on this error path, so lexing stays linear.
+            let (kind, len) = self.code_token(i).map_err(|error| {
+                let after = start + open_len;
+                let find = |text: &str| self.src[after..].find(text).map(|at| after + at);
+                let next_opener = [&self.delimiters.variable_start, &self.delimiters.block_start]
+                    .iter()
+                    .filter_map(|opener| find(opener.as_str()))
+                    .min();
+                match (next_opener, find(close.as_str())) {
+                    (Some(opener), Some(closer)) if opener < closer => unclosed(opener),
+                    (_, None) => unclosed(self.src.len()),
+                    _ => error,
+                }
+            })?;
             match kind {
                 TokenKind::Op("(") | TokenKind::Op("[") | TokenKind::Op("{") => depth += 1,
                 TokenKind::Op(")") | TokenKind::Op("]") | TokenKind::Op("}") => depth = depth.saturating_sub(1),

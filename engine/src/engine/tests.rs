@@ -140,6 +140,33 @@ fn syntax_errors_point_at_the_offending_token() {
     assert!(error.message.contains("not supported"), "{}", error.message);
 }
 
+#[test]
+fn an_opener_never_closed_is_the_error_not_the_prose_after_it() {
+    // `${{` left open: the `'` of "don't" two lines down is no string the author wrote.
+    let source = "see **${{ steps.a.output.path**\n\n- files that don't exist\n";
+    let error = parse(source, &ParseOptions::default()).unwrap_err();
+    assert_eq!(error.message, "unclosed expression: expected `}}`");
+    assert_eq!((error.start, error.end), (6, source.len()));
+    // Left open before the next expression: the finding is at the first, up to the second.
+    let source = "a: ${{ x\nb: ${{ y }}";
+    let error = parse(source, &ParseOptions::default()).unwrap_err();
+    assert_eq!(error.message, "unclosed expression: expected `}}`");
+    assert_eq!((error.start, error.end), (3, 12));
+    // Prose after it that trips the lexer (the backtick) before the next expression: the same.
+    let source = "**${{ a**\n\n- **Repo:** `${{ b }}`";
+    let error = parse(source, &ParseOptions::default()).unwrap_err();
+    assert_eq!(error.message, "unclosed expression: expected `}}`");
+    assert_eq!((error.start, error.end), (2, 24));
+    let error = parse("${{ a & b }} ${{ c }}", &ParseOptions::default()).unwrap_err();
+    assert_eq!(error.message, "unexpected character `&`", "closed before the next opener");
+    let error = parse("{% if x == 'a\n%}", &ParseOptions::default()).unwrap_err();
+    assert_eq!(error.message, "unterminated string", "a `%}}` follows: the quote is the likelier mistake");
+    let error = parse("{% if x == 'a }}", &ParseOptions::default()).unwrap_err();
+    assert_eq!(error.message, "unclosed tag: expected `%}`");
+    let error = parse("${{ 'a }}", &ParseOptions::default()).unwrap_err();
+    assert_eq!(error.message, "unterminated string", "the `}}}}` is inside the string");
+}
+
 fn syntax_error(source: &str) -> String {
     parse(source, &ParseOptions::default()).map(|_| String::new()).unwrap_or_else(|e| e.message)
 }
