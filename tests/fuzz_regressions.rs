@@ -47,3 +47,8 @@ fn engine_regressions() {
 fn skeleton_paths_regressions() {
     replay("skeleton_paths", harness::skeleton_paths);
 }
+
+#[test]
+fn placeholders_regressions() {
+    replay("placeholders", harness::placeholders);
+}
