@@ -81,6 +81,12 @@ const KNOWN = {
     'npm yaml joins the halves into one JavaScript string, saphyr-parser 0.3 refuses each half as no Unicode scalar value. ' +
     'The same holds for a template\'s own YAML (src/yaml.rs), so it is a YAML difference, not a placeholder one; ' +
     '$json reads the same file alike on both sides.',
+  $constructor:
+    'the resolvers are a plain object, so the catalog "resolves" `$constructor` with `Object` and puts the resolver\'s ' +
+    'arguments in place of the mapping; Trellis reports the key (placeholder-include) instead of imitating that.',
+  $toString:
+    'as for $constructor: the catalog calls Object.prototype.toString and puts "[object Undefined]" in place of the ' +
+    'mapping; Trellis reports the key instead. (The other inherited names make the catalog throw: both refuse.)',
 };
 
 function cases() {
@@ -116,6 +122,10 @@ function cases() {
   add('below a $schema', { $schema: 'x', p: { $yaml: './x.yaml' } });
   add('an unknown resolver', { $ref: '#/x' });
   add('$yaml uppercase', { $YAML: './x.yaml' });
+  // Names the resolvers' plain object inherits from Object.prototype.
+  for (const inherited of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__']) {
+    add(`$${inherited}`, { [`$${inherited}`]: './x.yaml' });
+  }
   for (const argument of [1, null, true, [], {}, ['./x.yaml']]) {
     add(`$yaml: ${JSON.stringify(argument)}`, { $yaml: argument });
   }
