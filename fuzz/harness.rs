@@ -95,12 +95,17 @@ impl SkeletonSource for MemorySkeletons {
     }
 }
 
+/// A UTF-8 input's template and the NUL-separated parts after it.
+fn template_and_parts(data: &[u8]) -> Option<(&str, Vec<&str>)> {
+    let mut parts = std::str::from_utf8(data).ok()?.split(PART_SEPARATOR);
+    let template = parts.next().unwrap_or_default();
+    Some((template, parts.collect()))
+}
+
 /// template text (then skeleton files) → every rule, with skeletons, → a report.
 pub fn check(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let mut parts = text.split(PART_SEPARATOR);
-    let template = parts.next().unwrap_or_default();
-    let skeletons = MemorySkeletons::new(&parts.collect::<Vec<_>>());
+    let Some((template, parts)) = template_and_parts(data) else { return };
+    let skeletons = MemorySkeletons::new(&parts);
     let format = [Format::Text, Format::Json, Format::Sarif, Format::Github][data.len() % 4];
     let files = [SourceFile { path: "templates/template.yaml".into(), text: template.into() }];
     let _ = trellis::check::check_files(&files, &[], None, &[], format, false, Some(&skeletons));
@@ -258,4 +263,124 @@ pub fn skeleton_paths(data: &[u8]) {
         .collect();
     let values = json!({"name": "demo", "owner": "group:team", "list": [1, 2], "nested": {"a": "../x"}});
     let _ = render_skeleton(&files, &values, &options);
+}
+
+/// The folder the `placeholders` target's repository sits in, and its template.
+const REPOSITORY_ROOT: &str = "repo";
+const PLACEHOLDER_TEMPLATE: &str = "repo/templates/t/template.yaml";
+
+/// An in-memory repository for placeholder includes: a few default files (a step, a page, a
+/// text, a file that includes itself, a file outside the root), then the input's NUL-separated
+/// path/content pairs under `repo/` (a later pair replaces an earlier file). It records every
+/// path it is asked about, so the harness can tell that nothing outside the root was touched.
+pub struct MemoryRepository {
+    files: Vec<(String, Vec<u8>)>,
+    asked: std::cell::RefCell<Vec<String>>,
+}
+
+impl MemoryRepository {
+    pub fn new(pairs: &[&str]) -> MemoryRepository {
+        let mut files: Vec<(String, Vec<u8>)> = [
+            ("repo/steps/s.yaml", "id: s\naction: debug:log\ninput:\n  message: ${{ parameters.name }}\n"),
+            ("repo/templates/t/page.json", r#"{"title": "P", "properties": {"name": {"type": "string"}}}"#),
+            ("repo/templates/t/d.txt", "A description\n"),
+            ("repo/templates/t/self.yaml", "again:\n  $yaml: ./self.yaml\n"),
+            ("outside.yaml", "secret: 1\n"),
+        ]
+        .iter()
+        .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
+        .collect();
+        for pair in pairs.chunks(2) {
+            let path = format!("{REPOSITORY_ROOT}/{}", pair[0].trim_start_matches('/'));
+            let content = pair.get(1).copied().unwrap_or_default().as_bytes().to_vec();
+            files.retain(|(known, _)| *known != path);
+            files.push((path, content));
+        }
+        MemoryRepository { files, asked: std::cell::RefCell::new(Vec::new()) }
+    }
+
+    fn ask(&self, path: &str) {
+        self.asked.borrow_mut().push(path.to_string());
+    }
+
+    /// Panics (a fuzzing finding) if any path asked about is outside the repository root.
+    pub fn assert_confined(&self) {
+        for path in self.asked.borrow().iter() {
+            assert!(trellis::confine::within_root(REPOSITORY_ROOT, path), "read outside the root: {path:?}");
+        }
+    }
+}
+
+impl SkeletonSource for MemoryRepository {
+    fn kind(&self, path: &str) -> Result<Option<EntryKind>, String> {
+        self.ask(path);
+        if self.files.iter().any(|(known, _)| known == path) {
+            return Ok(Some(EntryKind::File));
+        }
+        let folder = format!("{}/", path.trim_end_matches('/'));
+        Ok(self.files.iter().any(|(known, _)| known.starts_with(&folder)).then_some(EntryKind::Directory))
+    }
+
+    fn list(&self, path: &str) -> Result<Vec<(String, EntryKind)>, String> {
+        self.ask(path);
+        let folder = format!("{}/", path.trim_end_matches('/'));
+        let mut listing: Vec<(String, EntryKind)> = Vec::new();
+        for (known, _) in &self.files {
+            let Some(rest) = known.strip_prefix(&folder) else { continue };
+            let entry = match rest.split_once('/') {
+                Some((name, _)) => (name.to_string(), EntryKind::Directory),
+                None => (rest.to_string(), EntryKind::File),
+            };
+            if !listing.contains(&entry) {
+                listing.push(entry);
+            }
+        }
+        Ok(listing)
+    }
+
+    fn read(&self, path: &str, max: u64) -> Result<Vec<u8>, ReadError> {
+        self.ask(path);
+        let Some((_, bytes)) = self.files.iter().find(|(known, _)| known == path) else {
+            return Err(ReadError::Failed(format!("no file {path}")));
+        };
+        if bytes.len() as u64 > max {
+            return Err(ReadError::TooLarge(bytes.len() as u64));
+        }
+        Ok(bytes.clone())
+    }
+
+    fn root(&self, _template_path: &str) -> Option<String> {
+        Some(REPOSITORY_ROOT.into())
+    }
+}
+
+/// template text (then NUL-separated path/content pairs of its repository) → placeholders
+/// resolved through the in-memory reader, then every rule and parameter validation on the
+/// result. Besides returning normally: nothing outside the root is asked for, and every node of
+/// the resolved value names a file that was included.
+pub fn placeholders(data: &[u8]) {
+    let Some((template, parts)) = template_and_parts(data) else { return };
+    let repository = MemoryRepository::new(&parts);
+    if let Ok(documents) = trellis::yaml::parse_documents(template, Some(PLACEHOLDER_TEMPLATE)) {
+        for document in documents {
+            let resolved = trellis::placeholders::resolve(document, PLACEHOLDER_TEMPLATE, Some(&repository));
+            let map = &resolved.document.map;
+            assert_eq!(resolved.texts.len(), map.included().len(), "one text per included file");
+            for (pointer, node) in map.nodes() {
+                assert!(map.included_file(&node.value).is_some() || node.value.file == 0, "{pointer}: unknown file");
+            }
+            for problem in &resolved.problems {
+                assert!(map.included_file(&problem.span).is_some() || problem.span.file == 0, "{}", problem.message);
+            }
+        }
+    }
+    let files = [SourceFile { path: PLACEHOLDER_TEMPLATE.into(), text: template.into() }];
+    let _ = trellis::check::check_files(&files, &[], None, &[], Format::Text, false, Some(&repository));
+    if let Ok(parsed) =
+        Template::parse_with(template, SourceFormat::Yaml, Some(PLACEHOLDER_TEMPLATE), Some(&repository))
+    {
+        let options = ParameterOptions { file: Some(PLACEHOLDER_TEMPLATE.into()), ..ParameterOptions::default() };
+        let _ = validate_parameters(&parsed, &json!({"name": "x"}), &options);
+    }
+    repository.assert_confined();
 }

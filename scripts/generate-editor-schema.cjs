@@ -10,7 +10,10 @@
 //   Trellis' own actions, plus an instance's with --manifest): each step's `input` is checked
 //   against its action's input schema (`if`/`then` on `action`), where every value constrained
 //   to something other than a plain string also accepts a `${{ }}` string, because Backstage
-//   renders those before the action sees them.
+//   renders those before the action sees them;
+// - a catalog placeholder (`{$yaml: ./steps/x.yaml}`, `$json`, `$text`) accepted wherever a value
+//   may stand, because the catalog replaces it with the included file before anyone checks the
+//   template (src/placeholders.rs; docs/backstage-behaviour.md, "Catalog placeholders").
 //
 // Usage: node scripts/generate-editor-schema.cjs [--manifest FILE] [--out FILE]   (after a build)
 // plugin-wrapper/test/editor-schema.test.cjs regenerates the file and fails on drift.
@@ -24,6 +27,7 @@ const ENTITY_SCHEMAS = ['common', 'EntityMeta', 'Entity', 'EntityEnvelope', 'Tem
 const TEMPLATED = '#/definitions/templatedString';
 /** Keywords that describe a schema without constraining its value (kept on the outside for hovers). */
 const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', '$comment', 'deprecated', 'markdownDescription']);
+const PLACEHOLDER = '#/definitions/placeholder';
 const STRING_CONSTRAINTS = ['enum', 'const', 'pattern', 'format', 'maxLength', 'not', 'if', 'anyOf', 'oneOf', 'allOf', '$ref'];
 
 /**
@@ -94,10 +98,56 @@ function templatable(schema, wrap = true) {
     }
   }
   if (!wrap || acceptsAnyString(out)) return out;
+  return orElse(out, { $ref: TEMPLATED });
+}
+
+/** `schema` accepting `alternative` too, its annotations kept outside (for hovers). */
+function orElse(schema, alternative) {
   const outside = {};
   const inside = {};
-  for (const [key, value] of Object.entries(out)) (ANNOTATIONS.has(key) ? outside : inside)[key] = value;
-  return { ...outside, anyOf: [inside, { $ref: TEMPLATED }] };
+  for (const [key, value] of Object.entries(schema)) (ANNOTATIONS.has(key) ? outside : inside)[key] = value;
+  const keys = Object.keys(inside);
+  // Already `anyOf` alone (a templatable value): one more alternative, not one more level.
+  if (keys.length === 1 && keys[0] === 'anyOf') return { ...outside, anyOf: [...inside.anyOf, alternative] };
+  return { ...outside, anyOf: [inside, alternative] };
+}
+
+/** Keywords whose schemas describe a value inside this one (a property, an item). */
+const VALUE_KEYWORDS = new Set(['additionalProperties', 'items', 'additionalItems']);
+const VALUE_MAP_KEYWORDS = new Set(['properties', 'patternProperties']);
+/** Keywords whose schemas describe this same value (so the value positions below them count). */
+const SAME_VALUE_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'then', 'else']);
+
+/**
+ * `schema` with a catalog placeholder accepted at every value position below it (not `schema`
+ * itself: the document's root is no placeholder). Conditions (`if`, `not`, `contains`) are left
+ * as they are: a placeholder there would change what they test.
+ */
+function placeholdersAllowed(schema) {
+  if (Array.isArray(schema)) return schema.map(placeholdersAllowed);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (VALUE_KEYWORDS.has(key)) {
+      out[key] = Array.isArray(value) ? value.map(placeholderOrValue) : placeholderOrValue(value);
+    } else if (VALUE_MAP_KEYWORDS.has(key) || key === 'definitions') {
+      const each = key === 'definitions' ? placeholdersAllowed : placeholderOrValue;
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, each(sub)]));
+    } else if (SAME_VALUE_KEYWORDS.has(key)) {
+      out[key] = placeholdersAllowed(value);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** A value's schema that also accepts a placeholder (unless it accepts anything already). */
+function placeholderOrValue(schema) {
+  const inner = placeholdersAllowed(schema);
+  if (inner === true || !inner || typeof inner !== 'object') return inner;
+  if (Object.keys(inner).every(key => ANNOTATIONS.has(key))) return inner;
+  return orElse(inner, { $ref: PLACEHOLDER });
 }
 
 /** `if action is X then input follows X's input schema`, one per action with an input schema. */
@@ -127,6 +177,16 @@ function generate({ manifest } = {}) {
     pattern: '\\$\\{\\{[\\s\\S]*\\}\\}',
     description: 'A value written as a `${{ }}` expression: Backstage renders it before the action checks its input.',
   };
+  const placeholderPath = { type: 'string', description: 'A path relative to this file (`/…` from the repository root) or a URL.' };
+  const placeholderDefinition = {
+    type: 'object',
+    description:
+      'A catalog placeholder: when the catalog reads the template it replaces this mapping with the named file, parsed (`$yaml`, `$json`) or as text (`$text`).',
+    properties: { $yaml: placeholderPath, $json: placeholderPath, $text: placeholderPath },
+    additionalProperties: false,
+    minProperties: 1,
+    maxProperties: 1,
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'Backstage Software Template (scaffolder.backstage.io/v1beta3)',
@@ -135,7 +195,7 @@ function generate({ manifest } = {}) {
     if: { properties: { kind: { const: 'Template' } }, required: ['kind'] },
     then: { $ref: '#/definitions/TemplateV1beta3' },
     else: { $ref: '#/definitions/EntityEnvelope' },
-    definitions,
+    definitions: { ...placeholdersAllowed({ definitions }).definitions, placeholder: placeholderDefinition },
   };
 }
 

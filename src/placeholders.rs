@@ -63,6 +63,42 @@ impl Resolver {
     }
 }
 
+/// The names every JavaScript object inherits from `Object.prototype`, as `$` keys. The
+/// catalog's resolvers are a plain object (`CatalogBuilder`: `{json, yaml, text}`), so
+/// `resolvers["constructor"]` is `Object`, `resolvers["toString"]` is `Object.prototype.toString`…:
+/// a mapping whose only key is one of these is "resolved" by calling that function.
+const INHERITED_KEYS: [&str; 12] = [
+    "$constructor",
+    "$__defineGetter__",
+    "$__defineSetter__",
+    "$hasOwnProperty",
+    "$__lookupGetter__",
+    "$__lookupSetter__",
+    "$isPrototypeOf",
+    "$propertyIsEnumerable",
+    "$toString",
+    "$valueOf",
+    "$__proto__",
+    "$toLocaleString",
+];
+
+/// What the processor's walk finds at a mapping whose only key starts with `$`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    Placeholder(Resolver),
+    /// A key in [`INHERITED_KEYS`]: no placeholder, but the catalog treats it as one.
+    Inherited(&'static str),
+}
+
+impl Found {
+    fn key(self) -> &'static str {
+        match self {
+            Found::Placeholder(resolver) => resolver.key(),
+            Found::Inherited(key) => key,
+        }
+    }
+}
+
 /// Whether a problem stops the catalog (it refuses the whole entity) or only stops Trellis from
 /// seeing the content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,18 +171,29 @@ pub fn resolve(document: Document, template_path: &str, reader: Option<&dyn Skel
         total_bytes: 0,
         count: 0,
     };
-    for (pointer, resolver) in placeholders {
-        let key_pointer = format!("{pointer}/{}", escape_pointer_segment(resolver.key()));
+    for (pointer, found) in placeholders {
+        let key_pointer = format!("{pointer}/{}", escape_pointer_segment(found.key()));
         let at = resolved.document.map.locate_key(&key_pointer).unwrap_or(Span::point(1, 1));
         let argument = resolved.document.value.pointer(&key_pointer).cloned().unwrap_or(Value::Null);
+        let resolver = match found {
+            Found::Placeholder(resolver) => resolver,
+            Found::Inherited(key) => {
+                resolved.problems.push(inherited_problem(key, at, pointer));
+                continue;
+            }
+        };
         match session.include(resolver, &argument, &mut resolved) {
             Ok((value, map, file)) => {
                 let mut nested = Vec::new();
                 find(&value, String::new(), &mut nested);
-                for (inner, inner_resolver) in nested {
+                // Only real placeholders: an inherited key in an included file is not looked up.
+                for (inner, inner_resolver) in nested.into_iter().filter_map(|(inner, found)| match found {
+                    Found::Placeholder(resolver) => Some((inner, resolver)),
+                    Found::Inherited(_) => None,
+                }) {
                     let inner_key = format!("{inner}/{}", escape_pointer_segment(inner_resolver.key()));
                     let span = map.locate_key(&inner_key).unwrap_or(Span::point(1, 1)).in_file(file);
-                    resolved.problems.push(nested_problem(inner_resolver, &argument, span, &pointer, inner));
+                    resolved.problems.push(nested_problem(inner_resolver.key(), &argument, span, &pointer, inner));
                 }
                 if let Some(slot) = resolved.document.value.pointer_mut(&pointer) {
                     *slot = value;
@@ -160,7 +207,7 @@ pub fn resolve(document: Document, template_path: &str, reader: Option<&dyn Skel
 }
 
 /// Every placeholder under `value`, in document order, as the processor's walk finds them.
-fn find(value: &Value, pointer: String, out: &mut Vec<(String, Resolver)>) {
+fn find(value: &Value, pointer: String, out: &mut Vec<(String, Found)>) {
     match value {
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
@@ -173,8 +220,11 @@ fn find(value: &Value, pointer: String, out: &mut Vec<(String, Resolver)>) {
             }
         }
         Value::Object(entries) if entries.len() == 1 => {
-            if let Some(resolver) = entries.keys().next().and_then(|key| Resolver::of(key)) {
-                out.push((pointer, resolver));
+            let Some(key) = entries.keys().next() else { return };
+            if let Some(resolver) = Resolver::of(key) {
+                out.push((pointer, Found::Placeholder(resolver)));
+            } else if let Some(inherited) = INHERITED_KEYS.iter().find(|inherited| *inherited == key) {
+                out.push((pointer, Found::Inherited(inherited)));
             }
         }
         _ => {}
@@ -285,9 +335,27 @@ impl Failure {
     }
 }
 
+/// A mapping whose only key the catalog finds on `Object.prototype` (see [`INHERITED_KEYS`]).
+fn inherited_problem(key: &'static str, at: Span, pointer: String) -> Problem {
+    let name = &key[1..];
+    let what = match name {
+        "constructor" => "finds `Object`, which every JavaScript object inherits, and calls it: the mapping is replaced with the resolver's own arguments (`key`, `value`, `baseUrl`) instead of a file's content".to_string(),
+        "toString" => "finds `Object.prototype.toString` and calls it: the mapping is replaced with the text `[object Undefined]`".to_string(),
+        _ => format!("finds `Object.prototype.{name}`, which is no resolver, and calling it fails (a TypeError): the catalog refuses the template"),
+    };
+    Problem {
+        rule: INCLUDE_RULE,
+        gravity: Gravity::Error,
+        span: at,
+        message: format!("`{key}` is no placeholder, but the catalog looks `{name}` up among its placeholder resolvers (a plain JavaScript object) and {what}"),
+        hint: "rename the key (a mapping whose only key starts with `$` is taken for a placeholder), or include a file with `$yaml`, `$json` or `$text`".into(),
+        pointer,
+    }
+}
+
 /// A placeholder found inside the value an include brought in.
 fn nested_problem(
-    inner: Resolver,
+    inner_key: &str,
     outer_argument: &Value,
     span: Span,
     pointer: &str,
@@ -299,12 +367,10 @@ fn nested_problem(
         gravity: Gravity::Error,
         span,
         message: format!(
-            "`{}` inside a file that a placeholder includes (`{outer}`) is not resolved: the catalog resolves placeholders of the template file only, so the scaffolder gets this mapping as it is written",
-            inner.key()
+            "`{inner_key}` inside a file that a placeholder includes (`{outer}`) is not resolved: the catalog resolves placeholders of the template file only, so the scaffolder gets this mapping as it is written"
         ),
         hint: format!(
-            "move this `{}` into the template file itself, or put the content of the file it names here",
-            inner.key()
+            "move this `{inner_key}` into the template file itself, or put the content of the file it names here"
         ),
         pointer: format!("{pointer}{inner_pointer}"),
     }

@@ -81,6 +81,11 @@ impl SourceMap {
         }
     }
 
+    /// Every node with its pointer, in no particular order.
+    pub fn nodes(&self) -> impl Iterator<Item = (&String, &NodeSpan)> {
+        self.nodes.iter()
+    }
+
     /// The span of exactly this node, if it exists.
     pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
         self.nodes.get(pointer).copied()

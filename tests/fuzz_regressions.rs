@@ -55,3 +55,8 @@ fn chains_regressions() {
 fn skeleton_paths_regressions() {
     replay("skeleton_paths", harness::skeleton_paths);
 }
+
+#[test]
+fn placeholders_regressions() {
+    replay("placeholders", harness::placeholders);
+}

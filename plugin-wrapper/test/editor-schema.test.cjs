@@ -63,6 +63,27 @@ test('step inputs are checked against their action, `${{ }}` accepted where valu
   assert.ok(errorsOf({ ...templateWithSteps([]), spec: { type: 'service' } }).some(e => /required property 'steps'/.test(e)));
 });
 
+test('a catalog placeholder stands wherever a value may (src/placeholders.rs resolves it first)', () => {
+  const check = input => templateWithSteps([{ id: 'check', action: 'trellis:template:check', input }]);
+  assert.deepEqual(errorsOf(templateWithSteps([{ $yaml: '../steps/publish.yaml' }])), []);
+  assert.deepEqual(errorsOf(check({ $yaml: './check-input.yaml' })), []);
+  assert.deepEqual(errorsOf(check({ path: { $text: './path.txt' }, failOn: { $text: './fail-on.txt' } })), []);
+  const described = templateWithSteps([]);
+  described.metadata.description = { $text: './README.md' };
+  described.spec.parameters = [{ $json: './pages/first.json' }, { title: 'Second', properties: { name: { $yaml: './name.yaml' } } }];
+  assert.deepEqual(errorsOf(described), []);
+  assert.deepEqual(errorsOf({ ...templateWithSteps([]), spec: { $yaml: './spec.yaml' } }), []);
+
+  // Not placeholders: the catalog refuses a non-string argument and leaves other mappings alone.
+  for (const notPlaceholder of [{ $yaml: 1 }, { $yaml: './a.yaml', $json: './b.json' }, { $ref: './step.yaml' }, { $yaml: './a.yaml', id: 'x' }]) {
+    assert.ok(
+      errorsOf(templateWithSteps([notPlaceholder])).some(e => e.startsWith('/spec/steps/0')),
+      JSON.stringify(notPlaceholder),
+    );
+  }
+  assert.ok(errorsOf(check({ failOn: { $text: 2 } })).some(e => e.startsWith('/spec/steps/0/input/failOn')));
+});
+
 test('other kinds in the same file are checked only as entities', () => {
   const location = { apiVersion: 'backstage.io/v1alpha1', kind: 'Location', metadata: { name: 'x' }, spec: { targets: ['./a.yaml'] } };
   assert.deepEqual(errorsOf(location), []);
@@ -82,6 +103,23 @@ test('the examples are valid', () => {
     const modeline = fs.readFileSync(file, 'utf8').split('\n')[0];
     assert.equal(modeline, '# yaml-language-server: $schema=../../schemas/template.schema.json', file);
   }
+});
+
+test('the corpus templates stay valid with their steps, pages and descriptions included by placeholders', () => {
+  const { templates } = loadCorpusTemplates(corpusDir());
+  let included = 0;
+  for (const template of templates) {
+    if (errorsOf(template.entity).length > 0) continue;
+    const entity = structuredClone(template.entity);
+    const spec = entity.spec ?? {};
+    if (Array.isArray(spec.steps)) spec.steps = spec.steps.map((_, i) => ({ $yaml: `./steps/${i}.yaml` }));
+    if (Array.isArray(spec.parameters)) spec.parameters = spec.parameters.map((_, i) => ({ $json: `./pages/${i}.json` }));
+    if (entity.metadata) entity.metadata.description = { $text: './description.md' };
+    assert.deepEqual(errorsOf(entity), [], template.id);
+    included += 1;
+  }
+  console.log(`  ${included} corpus templates valid with placeholders for their steps, pages and description`);
+  assert.ok(included >= 50, `only ${included} corpus templates were valid to begin with`);
 });
 
 test('no error on the upstream samples; counts for the rest of the corpus', () => {

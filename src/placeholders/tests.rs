@@ -115,6 +115,30 @@ fn what_the_processor_does_not_resolve_stays_as_written() {
 }
 
 #[test]
+fn a_key_every_javascript_object_inherits_is_looked_up_as_a_resolver() {
+    // The catalog's resolvers are a plain object: `$valueOf` finds Object.prototype.valueOf,
+    // which throws, `$toString` and `$constructor` replace the mapping with something unrelated.
+    let files = Files::new(&[("templates/a/x.yaml", "inner: {$valueOf: ./x.yaml}\n")]);
+    let template = "a: {$valueOf: ./x.yaml}\nb:\n  $toString: x\nc: {$constructor: x}\nd: {$valueOf: x, other: 1}\ne: {$yaml: ./x.yaml}\n";
+    let resolved = resolve_text(template, &files);
+    let found: Vec<(&str, u32, u32, &str)> =
+        resolved.problems.iter().map(|p| (p.pointer.as_str(), p.span.line, p.span.column, p.rule)).collect();
+    assert_eq!(found, [("/a", 1, 5, INCLUDE_RULE), ("/b", 3, 3, INCLUDE_RULE), ("/c", 4, 5, INCLUDE_RULE)]);
+    assert!(
+        resolved.problems[0].message.contains("the catalog refuses the template"),
+        "{}",
+        resolved.problems[0].message
+    );
+    assert!(resolved.problems[1].message.contains("`[object Undefined]`"), "{}", resolved.problems[1].message);
+    assert!(resolved.problems[2].message.contains("the resolver's own arguments"), "{}", resolved.problems[2].message);
+    // Left as written; beside another key it is no placeholder; inside an included file the
+    // catalog looks nothing up.
+    assert_eq!(resolved.document.value["a"], json!({"$valueOf": "./x.yaml"}));
+    assert_eq!(resolved.document.value["e"], json!({"inner": {"$valueOf": "./x.yaml"}}));
+    assert!(resolved.first_error(TEMPLATE).is_some());
+}
+
+#[test]
 fn nested_placeholders_are_not_resolved_and_are_reported_where_they_are() {
     // a includes b, b includes a: the catalog resolves a's placeholder only.
     let files = Files::new(&[("templates/a/b.yaml", "title: B\nnext:\n  $yaml: ./template.yaml\n")]);
