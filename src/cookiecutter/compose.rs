@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::{EntryKind, Options, SkeletonError, SkeletonEntry};
+use super::{EntryKind, Options, SkeletonEntry, SkeletonError};
 
 /// One entry below the project template directory.
 pub(super) struct Entry<'a> {

@@ -9,7 +9,9 @@ use serde_json::{Map, Value as Json};
 use super::compose::Template;
 use super::context;
 use super::environment::{Failure, Jinja, Sources};
-use super::{binary, fnmatch, CookiecutterResult, EntryKind, Mode, Options, SkeletonError, SkeletonEntry, SkippedEntry};
+use super::{
+    binary, fnmatch, CookiecutterResult, EntryKind, Mode, Options, SkeletonEntry, SkeletonError, SkippedEntry,
+};
 
 /// One directory of the template, as `os.walk` lists it.
 #[derive(Default)]

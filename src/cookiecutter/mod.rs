@@ -26,7 +26,7 @@ mod syntax_walk;
 
 use serde_json::Value as Json;
 
-pub use crate::render::skeleton::{EntryKind, SkeletonError, SkeletonEntry, SkippedEntry};
+pub use crate::render::skeleton::{EntryKind, SkeletonEntry, SkeletonError, SkippedEntry};
 pub use binary::is_binary as cookiecutter_is_binary;
 pub use slugify::{slugify, SlugifyOptions};
 

@@ -52,7 +52,8 @@ pub fn looks_like_template(text: &str) -> bool {
 impl Workspace {
     /// A workspace over `roots` (absolute directories: nothing outside them is read).
     pub fn new(roots: Vec<String>, instance: Option<Manifest>) -> Workspace {
-        let manifest = instance.as_ref().map_or_else(|| Manifest::builtin_and_modules().clone(), Manifest::builtin_merged_with);
+        let manifest =
+            instance.as_ref().map_or_else(|| Manifest::builtin_and_modules().clone(), Manifest::builtin_merged_with);
         Workspace {
             roots: roots.into_iter().map(|r| r.trim_end_matches('/').to_string()).collect(),
             instance,
@@ -68,7 +69,8 @@ impl Workspace {
 
     /// Replaces the instance manifest; every template is checked again.
     pub fn set_manifest(&mut self, instance: Option<Manifest>) {
-        self.manifest = instance.as_ref().map_or_else(|| Manifest::builtin_and_modules().clone(), Manifest::builtin_merged_with);
+        self.manifest =
+            instance.as_ref().map_or_else(|| Manifest::builtin_and_modules().clone(), Manifest::builtin_merged_with);
         self.instance = instance;
         self.dirty.extend(self.checks.keys().cloned());
     }

@@ -292,7 +292,14 @@ fn checked_extension(options: &SkeletonOptions) -> Result<Option<String>, Skelet
 
 /// Options `fetch:template` refuses (no file: the step's inputs are at fault).
 fn option_error(message: String, hint: &str) -> SkeletonError {
-    SkeletonError { path: String::new(), line: None, column: None, code: "invalid_option", message, hint: Some(hint.into()) }
+    SkeletonError {
+        path: String::new(),
+        line: None,
+        column: None,
+        code: "invalid_option",
+        message,
+        hint: Some(hint.into()),
+    }
 }
 
 /// The proper ancestors of a relative path, nearest last (`a/b/c` → `a`, `a/b`).

@@ -195,5 +195,7 @@ pub fn to_json(value: &impl Serialize) -> JsResult<String> {
 /// cross as JSON text instead ([`to_json`]): `JSON.parse` of text measured faster than building
 /// the objects field by field from wasm (docs/benchmarks.md).
 pub fn to_object(value: &impl Serialize) -> JsResult<JsValue> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| js_error(TrellisError::new("internal", e.to_string())))
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(TrellisError::new("internal", e.to_string())))
 }
