@@ -214,7 +214,7 @@ fn expectations() -> Vec<Row> {
 
 #[test]
 fn every_corpus_error_is_reviewed_and_true() {
-    let root = corpus_root();
+    let root = common::corpus_root();
     let mut paths = Vec::new();
     yaml_files(&root, &mut paths);
     let files: Vec<SourceFile> = paths
