@@ -6,12 +6,11 @@
 
 use std::collections::HashSet;
 
-use minijinja::machinery::{ast, parse, tokenize, Token};
-use minijinja::syntax::SyntaxConfig;
+use minijinja::machinery::{ast, parse};
 use serde_json::{Map, Value as Json};
 
 use super::compose::{self, Template};
-use super::environment::{line_column, Jinja, Sources};
+use super::environment::{line_column, longest_tag, Jinja, Sources, MAX_TAG_TOKENS};
 use super::syntax_walk::{walk, AstVisitor};
 use super::{binary, fnmatch, EntryKind, Mode, Options, SkeletonEntry};
 
@@ -116,28 +115,6 @@ const REMOVED_JINJA2_EXTENSIONS: &[&str] =
 
 /// Trellis implements this one, but cookiecutter 2.7.1 no longer depends on its package.
 const JINJA2_TIME: &str = "jinja2_time.TimeExtension";
-
-/// Tokens in one tag (`{{ … }}`, `{% … %}`) the checker parses at most: minijinja parses a
-/// chain such as `a + b + …` in a loop, but the tree it builds, its walk and its drop recurse
-/// once per operand, and wasm's 1 MB stack has no guard page.
-pub const MAX_TAG_TOKENS: usize = 1_000;
-
-/// The most tokens in one tag of `text`, counted up to the first lexing error.
-fn longest_tag(text: &str, syntax: &SyntaxConfig) -> usize {
-    let (mut longest, mut current) = (0, 0);
-    for item in tokenize(text, false, syntax.clone()) {
-        let Ok((token, _)) = item else { break };
-        match token {
-            Token::VariableStart | Token::BlockStart => current = 0,
-            Token::TemplateData(_) | Token::VariableEnd | Token::BlockEnd => {}
-            _ => {
-                current += 1;
-                longest = longest.max(current);
-            }
-        }
-    }
-    longest
-}
 
 /// Keys cookiecutter adds to the context after reading cookiecutter.json (`generate.rs`).
 const ADDED_KEYS: &[&str] = &["_template", "_output_dir", "_repo_dir", "_checkout"];
@@ -461,7 +438,7 @@ impl FolderCheck<'_> {
                 continue;
             }
             let Ok((rewritten, _, syntax)) = self.jinja.prepare(&text) else { continue };
-            if longest_tag(&rewritten, syntax) > MAX_TAG_TOKENS {
+            if longest_tag(&rewritten, syntax).0 > MAX_TAG_TOKENS {
                 continue;
             }
             let Ok(tree) = parse(&rewritten, key, syntax.clone()) else { continue };
@@ -621,7 +598,7 @@ impl FolderCheck<'_> {
                 return false;
             }
         };
-        let longest = longest_tag(&text, syntax);
+        let (longest, _) = longest_tag(&text, syntax);
         if longest > MAX_TAG_TOKENS {
             self.findings.push(Finding {
                 concern: Concern::Syntax,

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use minijinja::machinery::{tokenize, Token};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Kwargs, Rest, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
@@ -209,6 +210,13 @@ impl Jinja {
             let (text, map) = preprocess::rewrite(&original, &loader_syntax, allowed).map_err(|refused| {
                 Error::new(ErrorKind::SyntaxError, format!("{} (hint: {})", refused.message, refused.hint))
             })?;
+            refuse_long_tags(&text, &loader_syntax).map_err(|(offset, message)| {
+                let (line, column) = line_column(&original, map.to_original(offset));
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("{name}:{line}:{column}: {message} (hint: {LONG_TAG_HINT})"),
+                )
+            })?;
             if let Ok(mut loaded) = loader_loaded.lock() {
                 loaded.insert(name.to_string(), Loaded { original, map });
             }
@@ -323,6 +331,17 @@ impl Jinja {
                 code: "syntax_error",
                 message: refused.message,
                 hint: Some(refused.hint),
+            }
+        })?;
+        refuse_long_tags(&text, &self.syntax).map_err(|(offset, message)| {
+            let (line, column) = line_column(source, map.to_original(offset));
+            Failure {
+                template: None,
+                line: Some(line),
+                column: Some(column),
+                code: "limit_error",
+                message,
+                hint: Some(LONG_TAG_HINT.into()),
             }
         })?;
         self.env
@@ -441,6 +460,49 @@ pub(super) fn to_value(json: &Json) -> Value {
         Json::Object(map) => Value::from_pairs(map.iter().map(|(k, v)| (Value::from(k.as_str()), to_value(v)))),
     }
 }
+
+/// Tokens in one tag (`{{ … }}`, `{% … %}`) Trellis hands to minijinja at most, when rendering
+/// and when checking: minijinja reads a chain such as `a + b + …` in a loop, but the tree it
+/// builds, compiles, walks and drops recurses once per operand, and wasm's 1 MB stack has no
+/// guard page (a 20,000-term `{{ a + a + … }}` overflowed it). Real templates stay far below.
+pub const MAX_TAG_TOKENS: usize = 1_000;
+
+/// The most tokens in one tag of `text` and the byte offset where that tag starts, counted up
+/// to the first lexing error (which the parser then reports).
+pub(super) fn longest_tag(text: &str, syntax: &SyntaxConfig) -> (usize, usize) {
+    let (mut longest, mut longest_start) = (0, 0);
+    let (mut current, mut start) = (0, 0);
+    for item in tokenize(text, false, syntax.clone()) {
+        let Ok((token, span)) = item else { break };
+        match token {
+            Token::VariableStart | Token::BlockStart => {
+                current = 0;
+                start = span.start_offset as usize;
+            }
+            Token::TemplateData(_) | Token::VariableEnd | Token::BlockEnd => {}
+            _ => {
+                current += 1;
+                if current > longest {
+                    (longest, longest_start) = (current, start);
+                }
+            }
+        }
+    }
+    (longest, longest_start)
+}
+
+/// `text` (as rewritten by `preprocess.rs`) refused when a tag is longer than
+/// [`MAX_TAG_TOKENS`]: the tag's offset in `text` and the message.
+fn refuse_long_tags(text: &str, syntax: &SyntaxConfig) -> Result<(), (usize, String)> {
+    let (longest, start) = longest_tag(text, syntax);
+    if longest <= MAX_TAG_TOKENS {
+        return Ok(());
+    }
+    Err((start, format!("a tag of {longest} tokens is over the {MAX_TAG_TOKENS} Trellis renders in one tag")))
+}
+
+/// What to do about a tag [`refuse_long_tags`] refused.
+const LONG_TAG_HINT: &str = "split the expression: `{% set %}` its parts first, then combine them";
 
 /// 1-based line and column (in characters) of a byte offset; `\r\n`, `\r` and `\n` end lines.
 pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {

@@ -129,3 +129,37 @@ fn backstage_mode_composes_like_fetch_cookiecutter() {
     let error = render_cookiecutter(&files, &json!({"name": "svc", "other": "o"}), &options).unwrap_err();
     assert_eq!((error.code, error.path.as_str()), ("syntax_error", "raw.txt"), "{error}");
 }
+
+/// A tag longer than `MAX_TAG_TOKENS` is refused where it is written, before minijinja builds
+/// a tree that recurses once per operand (20,000 terms overflowed wasm's 1 MB stack, an
+/// internal error); run on a 1 MB thread here, as in wasm.
+#[test]
+fn a_tag_too_long_to_render_is_a_located_limit_error_not_a_stack_overflow() {
+    let run = || {
+        let chain = vec!["cookiecutter.a"; 20_000].join(" + ");
+        let in_file = vec![
+            file("cookiecutter.json", r#"{"name": "x", "a": "1"}"#),
+            file("{{cookiecutter.name}}/a.txt", &format!("ok\n  {{{{ {chain} }}}}\n")),
+        ];
+        let file_error = render_cookiecutter(&in_file, &json!({}), &options()).unwrap_err();
+        let in_name = vec![
+            file("cookiecutter.json", r#"{"name": "x", "a": "1"}"#),
+            file(&format!("{{{{cookiecutter.name}}}}/{{{{ {chain} }}}}.txt"), "x"),
+        ];
+        let name_error = render_cookiecutter(&in_name, &json!({}), &options()).unwrap_err();
+        let short = vec!["cookiecutter.a"; 200].join(" + ");
+        let fine = vec![
+            file("cookiecutter.json", r#"{"name": "x", "a": "1"}"#),
+            file("{{cookiecutter.name}}/a.txt", &format!("{{{{ {short} }}}}")),
+        ];
+        let rendered = render_cookiecutter(&fine, &json!({}), &options()).map(|r| texts(&r));
+        (file_error, name_error, rendered)
+    };
+    let (file_error, name_error, rendered) =
+        std::thread::Builder::new().stack_size(1 << 20).spawn(run).unwrap().join().unwrap();
+    assert!(file_error.message.contains("tokens is over the 1000 Trellis renders in one tag"), "{file_error}");
+    assert!(file_error.to_string().contains("a.txt:2:3:"), "{file_error}");
+    assert!(name_error.message.contains("tokens is over the 1000"), "{name_error}");
+    assert_eq!(name_error.code, "limit_error", "{name_error}");
+    assert_eq!(rendered.unwrap(), vec![("x/a.txt".to_string(), "1".repeat(200))]);
+}
