@@ -106,7 +106,9 @@ fn compile_part(input: &Input, options: &RenderOptions, strings: Strings, longes
         Input::Str(source) if strings == Strings::LeafByLeaf => Part::Template(source.as_str().into(), None),
         Input::Str(source) => {
             *longest_leaf = (*longest_leaf).max(source.len());
-            if super::is_plain(source) {
+            // An empty string renders to `undefined` in Backstage (nunjitsu's `renderValue` with
+            // JSON coercion), so it is not kept as written.
+            if !source.is_empty() && super::is_plain(source) {
                 let mut json = String::with_capacity(source.len() + 2);
                 write_json_string(source, &mut json);
                 return Part::Json(json.into());
@@ -404,6 +406,8 @@ mod tests {
             json!(42),
             json!(null),
             json!("${{ parameters.missing }}"),
+            json!(""),
+            json!({"empty": "", "list": ["", "x"], "kept": "y"}),
         ];
         let strict = RenderOptions::default();
         let compat = RenderOptions { backstage_compat: true, ..RenderOptions::default() };
@@ -415,6 +419,10 @@ mod tests {
         assert_eq!(error.pointer.as_deref(), Some("/bad/deep/1"));
         let error = both(r#"{"a/b~c": "${{ x | nosuchfilter }}"}"#, &context, &strict).unwrap_err();
         assert_eq!(error.pointer.as_deref(), Some("/a~1b~0c"));
+        // An empty string is `undefined`: a deleted key, a hole, nothing at the top.
+        let rendered = both(r#"{"empty": "", "list": ["", "x"], "kept": "y"}"#, &context, &strict).unwrap();
+        assert_eq!(rendered.as_deref(), Some(r#"{"list":[null,"x"],"kept":"y"}"#));
+        assert_eq!(both("\"\"", &context, &strict).unwrap(), None);
         // Duplicate keys: the last value at the first place, as JSON.parse.
         let rendered =
             both(r#"{"a": "1", "b": "${{ parameters.n }}", "a": "${{ parameters.name }}"}"#, &context, &strict);
