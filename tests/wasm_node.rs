@@ -21,7 +21,7 @@ spec:
 ";
 
 fn run(values: &str, options: &str) -> serde_json::Value {
-    let out = trellis::wasm::validate_parameters(TEMPLATE, values, options).expect("validates");
+    let out = trellis::wasm::validate_parameters(TEMPLATE, values, options, JsValue::UNDEFINED).expect("validates");
     serde_json::from_str(&out).expect("result is JSON")
 }
 
@@ -49,7 +49,8 @@ fn hidden_pages_strip_their_values_and_defaults_fill_in() {
 
 #[wasm_bindgen_test]
 fn yaml_errors_become_js_errors_with_a_location() {
-    let error = trellis::wasm::validate_parameters("spec: [1, 2\n", "{}", r#"{"path": "t.yaml"}"#).unwrap_err();
+    let error = trellis::wasm::validate_parameters("spec: [1, 2\n", "{}", r#"{"path": "t.yaml"}"#, JsValue::UNDEFINED)
+        .unwrap_err();
     assert_eq!(property(&error, "rule").as_string().as_deref(), Some("yaml-syntax"));
     assert_eq!(property(&error, "file").as_string().as_deref(), Some("t.yaml"));
     assert!(property(&error, "line").as_f64().is_some());
@@ -59,7 +60,7 @@ fn yaml_errors_become_js_errors_with_a_location() {
 
 #[wasm_bindgen_test]
 fn values_that_are_not_an_object_are_refused() {
-    let error = trellis::wasm::validate_parameters(TEMPLATE, "[1]", "{}").unwrap_err();
+    let error = trellis::wasm::validate_parameters(TEMPLATE, "[1]", "{}", JsValue::UNDEFINED).unwrap_err();
     assert_eq!(property(&error, "rule").as_string().as_deref(), Some("invalid-values"));
 }
 
