@@ -37,6 +37,10 @@ const CAPACITY: usize = 4096;
 thread_local! {
     static MEMO: RefCell<HashMap<(Dialect, String), Compiled>> = RefCell::new(HashMap::new());
     static INPUT_MAPS: RefCell<HashMap<String, InputMap>> = RefCell::new(HashMap::new());
+    /// [`INPUT_MAPS`] by the schema's address, with the schema it held when seen (an entry is
+    /// used only while the schema there is still equal): writing a whole action schema out as the
+    /// key for every literal input cost more than the compile saved on a warm pass.
+    static INPUT_MAPS_BY_ADDRESS: RefCell<HashMap<usize, (Value, InputMap)>> = RefCell::new(HashMap::new());
 }
 
 /// The value `memo` holds for `key`, made by `make` (and kept) when it holds none.
@@ -73,14 +77,30 @@ pub fn compiled(dialect: Dialect, schema: &Value) -> Compiled {
 /// compile itself), so one compile per action instead of one per input checked halves the
 /// compiles of a cold `trellis check` of the corpus' step inputs.
 fn input_map(input_schema: &Value) -> InputMap {
+    let address = std::ptr::from_ref(input_schema) as usize;
+    let seen = INPUT_MAPS_BY_ADDRESS.with(|memo| {
+        let memo = memo.borrow();
+        memo.get(&address).filter(|(schema, _)| schema == input_schema).map(|(_, map)| map.clone())
+    });
+    if let Some(map) = seen {
+        return map;
+    }
     let text = input_schema.to_string();
     let self_referring = text.contains("\"$ref\"") || text.contains("\"$id\"");
-    remembered(&INPUT_MAPS, text, || {
+    let map = remembered(&INPUT_MAPS, text, || {
         if self_referring {
             return None;
         }
         jsonschema::draft7::options().build_map(input_schema).ok()
-    })
+    });
+    INPUT_MAPS_BY_ADDRESS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= CAPACITY {
+            memo.clear();
+        }
+        memo.insert(address, (input_schema.clone(), map.clone()));
+    });
+    map
 }
 
 /// The first reason `value` fails the schema of input `name` of an action whose input schema is
