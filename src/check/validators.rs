@@ -8,8 +8,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::thread::LocalKey;
 
-use jsonschema::Validator;
+use jsonschema::{Validator, ValidatorMap};
 use serde_json::Value;
 
 use crate::params::npm_compat::SchemaProblem;
@@ -25,32 +26,95 @@ pub enum Dialect {
 
 type Compiled = Rc<Result<Validator, SchemaProblem>>;
 
+/// An action's input schema compiled as one document: a validator for each of its subschemas,
+/// keyed by URI-fragment pointer (`#/properties/repoUrl`). `None`: the schema cannot be compiled
+/// whole, or refers to itself (`$ref`), so its properties are compiled one by one instead.
+type InputMap = Rc<Option<ValidatorMap>>;
+
 /// Entries kept before the memo starts over (a long-lived process checking many files).
 const CAPACITY: usize = 4096;
 
 thread_local! {
     static MEMO: RefCell<HashMap<(Dialect, String), Compiled>> = RefCell::new(HashMap::new());
+    static INPUT_MAPS: RefCell<HashMap<String, InputMap>> = RefCell::new(HashMap::new());
+    /// [`INPUT_MAPS`] by the schema's address, with the schema it held when seen (an entry is
+    /// used only while the schema there is still equal): writing a whole action schema out as the
+    /// key for every literal input cost more than the compile saved on a warm pass.
+    static INPUT_MAPS_BY_ADDRESS: RefCell<HashMap<usize, (Value, InputMap)>> = RefCell::new(HashMap::new());
 }
 
-/// `schema` compiled in `dialect` (or why it cannot be), from the memo when seen before.
-pub fn compiled(dialect: Dialect, schema: &Value) -> Compiled {
-    let key = (dialect, schema.to_string());
-    if let Some(found) = MEMO.with(|memo| memo.borrow().get(&key).cloned()) {
+/// The value `memo` holds for `key`, made by `make` (and kept) when it holds none.
+fn remembered<K: std::hash::Hash + Eq, T>(
+    memo: &'static LocalKey<RefCell<HashMap<K, Rc<T>>>>,
+    key: K,
+    make: impl FnOnce() -> T,
+) -> Rc<T> {
+    if let Some(found) = memo.with(|memo| memo.borrow().get(&key).cloned()) {
         return found;
     }
-    let result = Rc::new(match dialect {
-        Dialect::Form => crate::params::build(schema),
-        Dialect::Draft7 => jsonschema::draft7::new(schema)
-            .map_err(|error| SchemaProblem { pointer: String::new(), message: error.to_string() }),
-    });
-    MEMO.with(|memo| {
+    let made = Rc::new(make());
+    memo.with(|memo| {
         let mut memo = memo.borrow_mut();
         if memo.len() >= CAPACITY {
             memo.clear();
         }
-        memo.insert(key, result.clone());
+        memo.insert(key, made.clone());
     });
-    result
+    made
+}
+
+/// `schema` compiled in `dialect` (or why it cannot be), from the memo when seen before.
+pub fn compiled(dialect: Dialect, schema: &Value) -> Compiled {
+    remembered(&MEMO, (dialect, schema.to_string()), || match dialect {
+        Dialect::Form => crate::params::build(schema),
+        Dialect::Draft7 => jsonschema::draft7::new(schema)
+            .map_err(|error| SchemaProblem { pointer: String::new(), message: error.to_string() }),
+    })
+}
+
+/// `input_schema` (an action's) compiled whole, from the memo when seen before. On wasm every
+/// compile also rebuilds jsonschema's draft-07 meta-schema validator (about 1 ms, more than the
+/// compile itself), so one compile per action instead of one per input checked halves the
+/// compiles of a cold `trellis check` of the corpus' step inputs.
+fn input_map(input_schema: &Value) -> InputMap {
+    let address = std::ptr::from_ref(input_schema) as usize;
+    let seen = INPUT_MAPS_BY_ADDRESS.with(|memo| {
+        let memo = memo.borrow();
+        memo.get(&address).filter(|(schema, _)| schema == input_schema).map(|(_, map)| map.clone())
+    });
+    if let Some(map) = seen {
+        return map;
+    }
+    let text = input_schema.to_string();
+    let self_referring = text.contains("\"$ref\"") || text.contains("\"$id\"");
+    let map = remembered(&INPUT_MAPS, text, || {
+        if self_referring {
+            return None;
+        }
+        jsonschema::draft7::options().build_map(input_schema).ok()
+    });
+    INPUT_MAPS_BY_ADDRESS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= CAPACITY {
+            memo.clear();
+        }
+        memo.insert(address, (input_schema.clone(), map.clone()));
+    });
+    map
+}
+
+/// The first reason `value` fails the schema of input `name` of an action whose input schema is
+/// `input_schema` (`None` when it has no such input or the schema is unusable), as jsonschema
+/// words it: [`first_violation`] in the draft-07 dialect of the input's own schema.
+pub fn first_input_violation(input_schema: &Value, name: &str, value: &Value) -> Option<Result<(), String>> {
+    let property = input_schema.get("properties")?.get(name)?;
+    let map = input_map(input_schema);
+    let pointer = format!("#/properties/{}", crate::yaml::escape_pointer_segment(name));
+    let Some(validator) = map.as_ref().as_ref().and_then(|map| map.get(&pointer)) else {
+        return first_violation(Dialect::Draft7, property, value);
+    };
+    let first = validator.iter_errors(value).next().map(|error| error.to_string());
+    Some(first.map_or(Ok(()), Err))
 }
 
 /// Why Backstage cannot use `schema` as a form page (see `params::page_schema_problem`).
@@ -144,6 +208,48 @@ mod tests {
         ] {
             assert_eq!(only_type(&compiled), None, "{compiled}");
         }
+    }
+
+    /// An action input checked through its action's schema compiled whole gives the verdict and
+    /// words of its own schema compiled alone, for every input of every known action.
+    #[test]
+    fn inputs_checked_through_the_whole_schema_agree_with_their_own_schema() {
+        let values = [json!("a"), json!(""), json!(1), json!(1.5), json!(-3), json!(true), json!(null)];
+        let values = values.into_iter().chain([json!({}), json!({"a": 1}), json!([]), json!(["a", 1])]);
+        let values: Vec<Value> = values.collect();
+        let mut checked = 0;
+        for action in &crate::manifest::Manifest::builtin_and_modules().actions {
+            let Some(schema) = action.schema.input.as_ref() else { continue };
+            let Some(properties) = schema.get("properties").and_then(Value::as_object) else { continue };
+            for (name, property) in properties {
+                let samples = property.get("enum").and_then(Value::as_array).into_iter().flatten();
+                for value in values.iter().chain(samples) {
+                    let alone = first_violation(Dialect::Draft7, property, value);
+                    assert_eq!(first_input_violation(schema, name, value), alone, "{} {name} {value}", action.id);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} inputs checked");
+        let github = crate::manifest::Manifest::builtin_and_modules().action("publish:github").expect("publish:github");
+        assert!(input_map(github.schema.input.as_ref().expect("input schema")).is_some());
+    }
+
+    /// A schema that refers to itself is not read whole: its inputs keep their own verdicts (here
+    /// none, as `#/definitions/…` does not resolve inside the property's schema alone).
+    #[test]
+    fn self_referring_input_schemas_are_read_input_by_input() {
+        let schema = json!({
+            "definitions": {"name": {"type": "string"}},
+            "properties": {"name": {"$ref": "#/definitions/name"}, "count": {"type": "integer"}}
+        });
+        assert!(input_map(&schema).is_none());
+        assert_eq!(first_input_violation(&schema, "name", &json!(1)), None);
+        assert_eq!(
+            first_input_violation(&schema, "count", &json!("x")),
+            first_violation(Dialect::Draft7, &schema["properties"]["count"], &json!("x"))
+        );
+        assert_eq!(first_input_violation(&schema, "missing", &json!(1)), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use crate::check::analysis::input_refused_when;
-use crate::check::validators::{first_violation, Dialect};
+use crate::check::validators::first_input_violation;
 use crate::check::{Context, Rule, RuleInfo, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 
@@ -62,7 +62,7 @@ impl Visitor for ActionInput {
 
         for (name, value) in input {
             let pointer = format!("{base}/input/{}", crate::yaml::escape_pointer_segment(name));
-            let Some(property) = properties.and_then(|p| p.get(name)) else {
+            if !properties.is_some_and(|p| p.contains_key(name)) {
                 if closed {
                     let names: Vec<String> = properties.map(|p| p.keys().cloned().collect()).unwrap_or_default();
                     let span = context.node_span(&pointer, true);
@@ -86,11 +86,11 @@ impl Visitor for ActionInput {
                     });
                 }
                 continue;
-            };
+            }
             if is_templated(value) {
                 continue;
             }
-            if let Some(Err(error)) = first_violation(Dialect::Draft7, property, value) {
+            if let Some(Err(error)) = first_input_violation(schema, name, value) {
                 out.push(context.diagnostic(
                     RULE.info.id,
                     Severity::Error,
