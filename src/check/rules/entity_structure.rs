@@ -76,7 +76,7 @@ impl Visitor for EntityStructure {
         for error in validator.iter_errors(&context.entity) {
             explain(context, &error, &mut findings);
         }
-        findings.sort_by(|a, b| (&a.pointer, a.rank).cmp(&(&b.pointer, b.rank)));
+        crate::sort::sort_by(&mut findings, |a, b| (&a.pointer, a.rank).cmp(&(&b.pointer, b.rank)));
         findings.dedup_by(|later, first| later.pointer == first.pointer);
         for finding in findings {
             out.push(context.diagnostic(
