@@ -141,7 +141,7 @@ impl Redactor {
         if stretches.is_empty() {
             return text.to_string();
         }
-        stretches.sort_unstable();
+        crate::sort::sort(&mut stretches);
         let mut out = String::with_capacity(text.len());
         let mut done = 0;
         let mut index = 0;
