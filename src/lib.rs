@@ -21,7 +21,7 @@
 //! assert_eq!((result.errors[0].line, result.errors[0].column), (Some(5), Some(9)));
 //! ```
 
-pub use trellis_engine::{engine, error, jsfmt, jsregex};
+pub use trellis_engine::{engine, error, jsfmt, jsregex, sort};
 
 pub mod check;
 pub mod confine;

@@ -73,7 +73,7 @@ pub struct Manifest {
     pub complete: bool,
 }
 
-const BUILTIN_JSON: &str = include_str!("../schemas/manifest/backstage-scaffolder-4.3.0.json");
+const BUILTIN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/schemas/manifest/backstage-scaffolder-4.3.0.json"));
 
 /// `schemas/manifest/module-actions.json` without its examples (build.rs trims it).
 const MODULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/module-actions.json"));
@@ -81,21 +81,25 @@ const MODULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/module-action
 /// Trellis' own actions (registered by this package's backend module), with the same JSON
 /// Schemas the module serves, so templates using them check without an instance manifest.
 const TRELLIS_ACTIONS: &[(&str, &str, Option<&str>)] = &[
-    ("trellis:fetch:template", include_str!("../schemas/actions/trellis-fetch-template.input.json"), None),
+    (
+        "trellis:fetch:template",
+        include_str!(concat!(env!("OUT_DIR"), "/schemas/actions/trellis-fetch-template.input.json")),
+        None,
+    ),
     (
         "trellis:fetch:cookiecutter",
-        include_str!("../schemas/actions/trellis-fetch-cookiecutter.input.json"),
-        Some(include_str!("../schemas/actions/trellis-fetch-cookiecutter.output.json")),
+        include_str!(concat!(env!("OUT_DIR"), "/schemas/actions/trellis-fetch-cookiecutter.input.json")),
+        Some(include_str!(concat!(env!("OUT_DIR"), "/schemas/actions/trellis-fetch-cookiecutter.output.json"))),
     ),
     (
         "trellis:parameters:validate",
-        include_str!("../schemas/actions/trellis-parameters-validate.input.json"),
-        Some(include_str!("../schemas/actions/trellis-parameters-validate.output.json")),
+        include_str!(concat!(env!("OUT_DIR"), "/schemas/actions/trellis-parameters-validate.input.json")),
+        Some(include_str!(concat!(env!("OUT_DIR"), "/schemas/actions/trellis-parameters-validate.output.json"))),
     ),
     (
         "trellis:template:check",
-        include_str!("../schemas/actions/trellis-template-check.input.json"),
-        Some(include_str!("../schemas/actions/trellis-template-check.output.json")),
+        include_str!(concat!(env!("OUT_DIR"), "/schemas/actions/trellis-template-check.input.json")),
+        Some(include_str!(concat!(env!("OUT_DIR"), "/schemas/actions/trellis-template-check.output.json"))),
     ),
 ];
 

@@ -11,6 +11,7 @@
 //!   context, a parse cache and secret redaction.
 //! * [`jsregex`], [`jsfmt`]: JavaScript regular expressions and number/value printing.
 //! * [`error`]: `TrellisError` and source spans, shared by every part of Trellis.
+//! * [`sort`]: stable sorts sharing one compiled copy of the standard sort (wasm size).
 //!
 //! The `trellis` crate re-exports these modules under the same names. What is public is what
 //! that crate (its checks, dry-runs and wasm layer), the tests and the fuzz harness use: parsing
@@ -22,3 +23,4 @@ pub mod error;
 pub mod jsfmt;
 pub mod jsregex;
 pub mod render;
+pub mod sort;

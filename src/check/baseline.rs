@@ -101,7 +101,7 @@ impl Baseline {
         }
         let mut findings: Vec<Recorded> =
             counts.into_iter().map(|((rule, file, text), count)| Recorded { rule, file, text, count }).collect();
-        findings.sort_by(|a, b| (&a.file, &a.rule, &a.text).cmp(&(&b.file, &b.rule, &b.text)));
+        crate::sort::sort_by(&mut findings, |a, b| (&a.file, &a.rule, &a.text).cmp(&(&b.file, &b.rule, &b.text)));
         Baseline { version: VERSION, findings }
     }
 

@@ -64,7 +64,7 @@ pub fn expand(pattern: &str, source: &dyn SkeletonSource) -> Result<Expansion, S
             }
         }
     }
-    expansion.files.sort();
+    crate::sort::sort(&mut expansion.files);
     Ok(expansion)
 }
 

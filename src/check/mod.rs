@@ -250,7 +250,7 @@ pub fn check_source_with(source: &str, options: &CheckOptions, skeletons: Option
                 || !unresolved.iter().any(|(at, span)| *at == d.file && contains(span, d)))
     });
     // The template's own findings first, then those in skeleton files by path.
-    diagnostics.sort_by(|a, b| {
+    crate::sort::sort_by(&mut diagnostics, |a, b| {
         (a.file != file, &a.file, a.line, a.column, a.rule).cmp(&(b.file != file, &b.file, b.line, b.column, b.rule))
     });
     diagnostics.dedup();

@@ -662,7 +662,7 @@ fn list_tree(root: &str, source: &dyn SkeletonSource, notes: &mut Vec<Note>) -> 
             entries.push(Entry { path, kind, name: None, content: Content::Unchecked });
         }
     }
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::sort::sort_by(&mut entries, |a, b| a.path.cmp(&b.path));
     entries
 }
 

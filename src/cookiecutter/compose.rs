@@ -238,7 +238,7 @@ fn js_stringify(value: &Json) -> String {
                 .map(|n| n as u32)
             };
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by_key(|k| index(k).map_or((1, 0), |n| (0, n)));
+            crate::sort::sort_by_key(&mut keys, |k| index(k).map_or((1, 0), |n| (0, n)));
             let items: Vec<String> =
                 keys.into_iter().map(|k| format!("{}:{}", Json::String(k.clone()), js_stringify(&map[k]))).collect();
             format!("{{{}}}", items.join(","))

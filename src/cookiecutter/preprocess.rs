@@ -53,7 +53,7 @@ struct Edit {
 }
 
 fn apply(source: &str, mut edits: Vec<Edit>) -> (String, SourceMap) {
-    edits.sort_by_key(|e| (e.start, e.end));
+    crate::sort::sort_by_key(&mut edits, |e| (e.start, e.end));
     let mut out = String::with_capacity(source.len() + edits.len() * 16);
     let mut points = vec![(0, 0)];
     let mut at = 0;
@@ -271,7 +271,7 @@ fn rewrite_modulo(source: &str, syntax: &SyntaxConfig) -> (String, SourceMap) {
 fn apply_inserts(source: &str, mut edits: Vec<Edit>) -> (String, SourceMap) {
     // Closing parentheses of inner operators come first at an offset, openings of outer ones
     // first: a stable sort on (start, is-opening-later) keeps both orders right.
-    edits.sort_by(|a, b| {
+    crate::sort::sort_by(&mut edits, |a, b| {
         a.start.cmp(&b.start).then_with(|| {
             let rank = |e: &Edit| match e.text.as_str() {
                 ")" => 0,

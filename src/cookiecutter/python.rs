@@ -179,7 +179,7 @@ fn dump(value: &Value, options: &Dumps, level: usize, out: &mut String) -> Resul
                 pairs.push((name, item));
             }
             if options.sort_keys {
-                pairs.sort_by(|a, b| a.0.cmp(&b.0));
+                crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
             }
             if pairs.is_empty() {
                 out.push_str("{}");

@@ -129,7 +129,7 @@ impl Summary {
     /// (for callers that do not know how many files were checked in all).
     pub fn of_files_in(diagnostics: &[Diagnostic]) -> Summary {
         let mut files: Vec<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
-        files.sort_unstable();
+        crate::sort::sort(&mut files);
         files.dedup();
         Summary::of(diagnostics, files.len())
     }

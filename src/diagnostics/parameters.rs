@@ -8,8 +8,6 @@
 //! 1 error in 1 page
 //! ```
 
-use std::collections::BTreeSet;
-
 use crate::params::{ParameterResult, Scope};
 
 /// The report of `result` for the template at `file`.
@@ -52,7 +50,9 @@ pub fn parameters_text(result: &ParameterResult, file: &str) -> String {
             if visible == 1 { "the only visible page".to_string() } else { format!("all {visible} visible pages") };
         lines.push(format!("values are valid for {pages} ({hidden} hidden)"));
     } else {
-        let pages: BTreeSet<usize> = result.errors.iter().filter_map(|e| e.page).collect();
+        let mut pages: Vec<usize> = result.errors.iter().filter_map(|e| e.page).collect();
+        crate::sort::sort(&mut pages);
+        pages.dedup();
         let secrets = result.errors.iter().any(|e| e.scope == Scope::Secrets);
         let places: Vec<String> =
             [(!pages.is_empty()).then(|| plural(pages.len(), "page")), secrets.then(|| "secrets".to_string())]

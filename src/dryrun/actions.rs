@@ -187,7 +187,7 @@ impl Call<'_, '_> {
                 self.error("skeleton-unreadable", "url", format!("cannot list `{full}`: {reason}"))
             })?;
             listing.retain(|(name, _)| !(name.is_empty() || name == "." || name == ".." || name.contains('/')));
-            listing.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
+            crate::sort::sort_by(&mut listing, |(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
             let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
             // Reversed: the stack pops the first name first.
             Ok(listing.into_iter().rev().map(|(name, kind)| (format!("{prefix}{name}"), kind, depth)).collect())

@@ -41,7 +41,11 @@ impl TreeDiff {
 }
 
 fn comparable(files: &[SkeletonEntry]) -> BTreeMap<&str, &SkeletonEntry> {
-    files.iter().filter(|f| f.kind != EntryKind::Directory).map(|f| (f.path.as_str(), f)).collect()
+    // Inserted one by one (later entries win, as with `collect()`): `collect()` into a B-tree
+    // compiles a copy of the stable sort for this type.
+    let mut comparable = BTreeMap::new();
+    comparable.extend(files.iter().filter(|f| f.kind != EntryKind::Directory).map(|f| (f.path.as_str(), f)));
+    comparable
 }
 
 fn executable(file: &SkeletonEntry) -> bool {
@@ -72,7 +76,7 @@ pub fn compare(golden: &[SkeletonEntry], rendered: &[SkeletonEntry]) -> TreeDiff
     let actual = comparable(rendered);
     let mut diff = TreeDiff::default();
     let mut paths: Vec<&str> = expected.keys().chain(actual.keys()).copied().collect();
-    paths.sort_unstable();
+    crate::sort::sort(&mut paths);
     paths.dedup();
     for path in paths {
         let old_label = format!("golden/{path}");

@@ -121,7 +121,9 @@ impl Workspace {
             to_check.extend(self.on_disk.iter().filter(|t| !self.checks.contains_key(*t)).cloned());
         }
         let overlay = Overlay::new(&self.documents, &self.roots, disk);
-        let checked: BTreeSet<String> = to_check.iter().filter(|t| self.documents.contains_key(*t)).cloned().collect();
+        // Built by inserting: `collect()` into a B-tree sorts first, a copy of the sort per type.
+        let mut checked = BTreeSet::new();
+        checked.extend(to_check.iter().filter(|t| self.documents.contains_key(*t)).cloned());
         let results: Vec<(String, Option<TemplateCheck>)> = to_check
             .into_iter()
             .map(|template| (self.check(&template, &overlay), template))
@@ -175,7 +177,8 @@ impl Workspace {
             }
         }
         let mut changed = Vec::new();
-        let files: BTreeSet<String> = now.keys().chain(self.published.keys()).chain(checked).cloned().collect();
+        let mut files: BTreeSet<String> = BTreeSet::new();
+        files.extend(now.keys().chain(self.published.keys()).chain(checked).cloned());
         for path in files {
             let diagnostics = now.get(&path).cloned().unwrap_or_default();
             let same = self.published.get(&path).map_or(diagnostics.is_empty(), |before| *before == diagnostics);

@@ -70,7 +70,7 @@ pub fn keep_targets(
 ) -> Result<(), SchemaProblem> {
     let mut wanted = Vec::new();
     targets(page, &mut wanted);
-    wanted.sort();
+    crate::sort::sort(&mut wanted);
     wanted.dedup();
     for pointer in wanted {
         if translated.pointer(&pointer).is_some() {

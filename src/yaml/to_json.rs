@@ -53,7 +53,7 @@ pub(super) fn convert(tree: &Tree, stand_ins: &StandIns, budget: &mut usize) -> 
             hint: "remove the `%YAML 1.1` line, and write the values YAML 1.2 reads as you mean".into(),
         });
     }
-    oddities.sort_by_key(|o| (o.span.line, o.span.column));
+    crate::sort::sort_by_key(&mut oddities, |o| (o.span.line, o.span.column));
     let nodes = converter.entries.into_iter().collect();
     Ok((value, SourceMap { nodes, oddities, included: Vec::new() }))
 }
@@ -629,6 +629,6 @@ pub(crate) fn js_property_order(entries: Map<String, Value>) -> Map<String, Valu
             None => named.push((key, value)),
         }
     }
-    indexed.sort_by_key(|(index, _, _)| *index);
+    crate::sort::sort_by_key(&mut indexed, |(index, _, _)| *index);
     indexed.into_iter().map(|(_, key, value)| (key, value)).chain(named).collect()
 }

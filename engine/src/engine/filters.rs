@@ -365,7 +365,7 @@ fn dictsort(input: Value, args: &[Value], _: &mut Evaluator) -> Result<Value> {
         .iter()
         .map(|(k, v)| (normal(if by_value { v.clone() } else { Value::Str(k.clone()) }), k.clone(), v.clone()))
         .collect();
-    pairs.sort_by(|(x, _, _), (y, _, _)| {
+    crate::sort::sort_by(&mut pairs, |(x, _, _), (y, _, _)| {
         if x.compare(y) == Some(std::cmp::Ordering::Greater) {
             std::cmp::Ordering::Greater
         } else if x.strict_equals(y) {
@@ -551,7 +551,7 @@ fn sort(input: Value, args: &[Value], evaluator: &mut Evaluator) -> Result<Value
         }
         keyed.push((key, item));
     }
-    keyed.sort_by(|(x, _), (y, _)| js_sort_order(x, y, reverse));
+    crate::sort::sort_by(&mut keyed, |(x, _), (y, _)| js_sort_order(x, y, reverse));
     let mut sorted: Vec<Value> = keyed.into_iter().map(|(_, item)| item).collect();
     sorted.extend(std::iter::repeat_n(Value::Undefined, undefined_count));
     Ok(Value::array(sorted))

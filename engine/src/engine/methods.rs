@@ -538,7 +538,7 @@ fn array_method(receiver: &Value, name: &str, args: &[Value], cookiecutter: bool
             }
             let mut items = cell.borrow_mut();
             // JavaScript's default sort: undefined last, the rest by their string form.
-            items.sort_by(|a, b| match (a.is_undefined(), b.is_undefined()) {
+            crate::sort::sort_by(&mut items, |a, b| match (a.is_undefined(), b.is_undefined()) {
                 (true, true) => std::cmp::Ordering::Equal,
                 (true, false) => std::cmp::Ordering::Greater,
                 (false, true) => std::cmp::Ordering::Less,

@@ -48,9 +48,9 @@ pub fn references(template: &Template) -> Vec<Reference> {
 pub fn analyze(template: &Template) -> Analysis {
     let mut walker = Walker { out: Analysis::default(), bound: Vec::new() };
     walker.nodes(&template.body);
-    walker.out.references.sort_by_key(|r| r.range.0);
+    crate::sort::sort_by_key(&mut walker.out.references, |r| r.range.0);
     for list in [&mut walker.out.filters, &mut walker.out.functions, &mut walker.out.tests] {
-        list.sort_by_key(|u| u.range.0);
+        crate::sort::sort_by_key(list, |u| u.range.0);
     }
     walker.out
 }

@@ -353,7 +353,7 @@ pub(crate) fn js_key_order(entries: Entries) -> Entries {
             None => named.push((key, value)),
         }
     }
-    indexed.sort_by_key(|(i, _, _)| *i);
+    crate::sort::sort_by_key(&mut indexed, |(i, _, _)| *i);
     indexed.into_iter().map(|(_, k, v)| (k, v)).chain(named).collect()
 }
 

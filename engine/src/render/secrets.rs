@@ -89,7 +89,7 @@ impl SecretCollector {
     }
 
     pub fn redactor(mut self) -> Redactor {
-        self.secrets.sort();
+        crate::sort::sort(&mut self.secrets);
         self.secrets.dedup();
         let mut patterns: Vec<String> = Vec::new();
         for secret in self.secrets.iter().filter(|s| s.chars().count() >= MIN_SECRET_CHARS) {
@@ -101,7 +101,7 @@ impl SecretCollector {
         }
         // The automaton ignores ASCII case, so patterns differing only in it are one.
         patterns.iter_mut().for_each(|p| p.make_ascii_lowercase());
-        patterns.sort();
+        crate::sort::sort(&mut patterns);
         patterns.dedup();
         let automaton = if patterns.is_empty() {
             None
@@ -141,7 +141,7 @@ impl Redactor {
         if stretches.is_empty() {
             return text.to_string();
         }
-        stretches.sort_unstable();
+        crate::sort::sort(&mut stretches);
         let mut out = String::with_capacity(text.len());
         let mut done = 0;
         let mut index = 0;
@@ -185,7 +185,7 @@ fn derived_forms(secret: &str) -> (Vec<String>, Vec<String>) {
     let reversed = |text: &str| text.chars().rev().collect::<String>();
     let mut cased =
         vec![secret.to_string(), secret.to_uppercase(), secret.to_lowercase(), title(secret), capitalize(secret)];
-    cased.sort();
+    crate::sort::sort(&mut cased);
     cased.dedup();
     let mut runs = Vec::new();
     let mut wholes = Vec::new();
@@ -205,7 +205,7 @@ fn derived_forms(secret: &str) -> (Vec<String>, Vec<String>) {
         runs.push(escaped.get(1..escaped.len().saturating_sub(1)).unwrap_or_default().to_string());
         runs.push(text);
     }
-    runs.sort();
+    crate::sort::sort(&mut runs);
     runs.dedup();
     (runs, wholes)
 }

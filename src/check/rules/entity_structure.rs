@@ -30,12 +30,15 @@ struct EntityStructure;
 /// `(resolvable $id, schema text)`. The schemas refer to each other by bare `$id`s
 /// (`Entity`, `common#relation`), which resolve against the validator's default base URI.
 const SCHEMAS: &[(&str, &str)] = &[
-    ("json-schema:///Entity", include_str!("../../../schemas/entity/Entity.schema.json")),
-    ("json-schema:///EntityEnvelope", include_str!("../../../schemas/entity/EntityEnvelope.schema.json")),
-    ("json-schema:///EntityMeta", include_str!("../../../schemas/entity/EntityMeta.schema.json")),
-    ("json-schema:///common", include_str!("../../../schemas/entity/common.schema.json")),
+    ("json-schema:///Entity", include_str!(concat!(env!("OUT_DIR"), "/schemas/entity/Entity.schema.json"))),
+    (
+        "json-schema:///EntityEnvelope",
+        include_str!(concat!(env!("OUT_DIR"), "/schemas/entity/EntityEnvelope.schema.json")),
+    ),
+    ("json-schema:///EntityMeta", include_str!(concat!(env!("OUT_DIR"), "/schemas/entity/EntityMeta.schema.json"))),
+    ("json-schema:///common", include_str!(concat!(env!("OUT_DIR"), "/schemas/entity/common.schema.json"))),
 ];
-const TEMPLATE_SCHEMA: &str = include_str!("../../../schemas/entity/Template.v1beta3.schema.json");
+const TEMPLATE_SCHEMA: &str = include_str!(concat!(env!("OUT_DIR"), "/schemas/entity/Template.v1beta3.schema.json"));
 
 /// The fields the Entity schema allows at the top (`additionalProperties: false`).
 const TOP_LEVEL: &[&str] = &["apiVersion", "kind", "metadata", "spec", "relations", "status"];
@@ -76,7 +79,7 @@ impl Visitor for EntityStructure {
         for error in validator.iter_errors(&context.entity) {
             explain(context, &error, &mut findings);
         }
-        findings.sort_by(|a, b| (&a.pointer, a.rank).cmp(&(&b.pointer, b.rank)));
+        crate::sort::sort_by(&mut findings, |a, b| (&a.pointer, a.rank).cmp(&(&b.pointer, b.rank)));
         findings.dedup_by(|later, first| later.pointer == first.pointer);
         for finding in findings {
             out.push(context.diagnostic(
