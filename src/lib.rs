@@ -23,6 +23,7 @@
 
 pub use trellis_engine::{engine, error, jsfmt, jsregex, sort};
 
+mod calendar;
 pub mod check;
 pub mod confine;
 pub mod cookiecutter;

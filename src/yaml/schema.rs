@@ -3,6 +3,8 @@
 //! JavaScript holds them (every number a double). Quoted and block scalars are strings unless
 //! tagged. docs/backstage-behaviour.md lists the rules with their sources.
 
+use crate::calendar;
+
 /// The prefix of the YAML core tags (`!!str` is `tag:yaml.org,2002:str`).
 pub(super) const CORE_TAG: &str = "tag:yaml.org,2002:";
 
@@ -303,28 +305,17 @@ fn date_utc(year: f64, month: f64, day: f64, hour: f64, minute: f64, second: f64
     let year = if (0.0..=99.0).contains(&year) { 1900.0 + year } else { year };
     let ym = year + (month / 12.0).floor();
     let mn = month.rem_euclid(12.0);
-    let days = days_from_civil(ym as i64, mn as i64 + 1, 1)? as f64 + day - 1.0;
+    let days = calendar::days_from_civil(ym as i64, mn as i64 + 1, 1) as f64 + day - 1.0;
     let time = hour.trunc() * 3_600_000.0 + minute.trunc() * 60_000.0 + second.trunc() * 1000.0 + ms.trunc();
     let value = days * 86_400_000.0 + time;
     value.is_finite().then_some(value)
-}
-
-/// Days from 1970-01-01 to the given proleptic Gregorian date.
-fn days_from_civil(year: i64, month: i64, day: i64) -> Option<i64> {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era.checked_mul(146_097)?.checked_add(doe - 719_468)
 }
 
 /// `Date.prototype.toISOString` of a valid time value.
 pub(super) fn iso_date(ms: f64) -> String {
     let days = (ms / 86_400_000.0).floor();
     let mut rest = ms - days * 86_400_000.0;
-    let (year, month, day) = civil_from_days(days as i64);
+    let (year, month, day) = calendar::civil_from_days(days as i64);
     let hour = (rest / 3_600_000.0).floor();
     rest -= hour * 3_600_000.0;
     let minute = (rest / 60_000.0).floor();
@@ -339,19 +330,6 @@ pub(super) fn iso_date(ms: f64) -> String {
         format!("+{year:06}")
     };
     format!("{year_text}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z")
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
