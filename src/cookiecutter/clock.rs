@@ -127,6 +127,11 @@ pub(super) fn shift(moment: Moment, sign: &str, offset: &str) -> Result<Moment, 
     if months.fract() != 0.0 {
         return Err("Non-integer years and months are ambiguous and not currently supported.".into());
     }
+    // Either part alone longer than Python's whole date range leaves it whatever the start; the
+    // checks also keep the arithmetic below far from i64's bounds.
+    if months.abs() > 12.0 * 10_000.0 || micros.abs() > 10_000.0 * 366.0 * 86_400e6 {
+        return Err(OUT_OF_RANGE.into());
+    }
     let mut moment = moment;
     if months != 0.0 {
         let local = moment.micros.div_euclid(1_000_000) + i64::from(moment.offset);
@@ -135,12 +140,32 @@ pub(super) fn shift(moment: Moment, sign: &str, offset: &str) -> Result<Moment, 
         let (year, month, day) = civil_from_days(days);
         let total = year * 12 + (month - 1) + months as i64;
         let (year, month) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+        if !(1..=9999).contains(&year) {
+            // dateutil's relativedelta, which arrow shifts months with, says so.
+            return Err(format!("year {year} is out of range"));
+        }
         let day = day.min(days_in_month(year, month));
         let local = days_from_civil(year, month, day) * 86_400 + seconds;
         moment.micros = (local - i64::from(moment.offset)) * 1_000_000 + fraction;
     }
     moment.micros += micros.round_ties_even() as i64;
-    Ok(moment)
+    within_python_range(moment)
+}
+
+/// Python's `OverflowError` when a shift leaves the years `datetime` holds.
+const OUT_OF_RANGE: &str = "date value out of range";
+
+/// `moment` when its local date lies in years 1 to 9999, as Python's `datetime` requires (arrow's
+/// shift past them raises, so cookiecutter fails the render).
+fn within_python_range(moment: Moment) -> Result<Moment, String> {
+    let local_seconds = moment.micros.div_euclid(1_000_000) + i64::from(moment.offset);
+    let first = days_from_civil(1, 1, 1) * 86_400;
+    let end = days_from_civil(10_000, 1, 1) * 86_400;
+    if (first..end).contains(&local_seconds) {
+        Ok(moment)
+    } else {
+        Err(OUT_OF_RANGE.into())
+    }
 }
 
 fn days_in_month(year: i64, month: i64) -> i64 {
@@ -292,5 +317,28 @@ mod tests {
         let year_later = shift(utc, "+", "years=1").unwrap();
         assert_eq!(strftime(year_later, "%Y-%m-%d"), "2025-02-28");
         assert!(now_in(clock, "Europe/Paris").is_err());
+    }
+
+    /// Shifts past year 9999 (or before year 1) fail as Python's datetime does, however large,
+    /// instead of wrapping around in 64-bit arithmetic.
+    #[test]
+    fn shifts_out_of_pythons_range_fail() {
+        let utc = parse_now("2024-02-29T21:30:00Z").unwrap();
+        assert_eq!(shift(utc, "+", "years=7976").unwrap_err(), "year 10000 is out of range");
+        assert_eq!(shift(utc, "-", "years=2024").unwrap_err(), "year 0 is out of range");
+        for (sign, offset) in [
+            ("+", "years=1e15"),
+            ("+", "days=3000000"),
+            ("-", "days=1e13"),
+            ("+", "microseconds=1e300"),
+            ("+", "years=5000, days=1500000"),
+        ] {
+            assert_eq!(shift(utc, sign, offset).unwrap_err(), OUT_OF_RANGE, "{sign}{offset}");
+        }
+        let last = shift(utc, "+", "years=7975, months=10, days=2").unwrap();
+        assert_eq!(strftime(last, "%Y-%m-%d"), "9999-12-31");
+        let first = shift(utc, "-", "years=2023, months=1, days=28").unwrap();
+        // glibc prints `%Y` unpadded, as Python on Linux does.
+        assert_eq!(strftime(first, "%Y-%m-%d"), "1-01-01");
     }
 }
