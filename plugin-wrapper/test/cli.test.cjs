@@ -95,7 +95,9 @@ test('a template the core rejects is exit 2 with file:line:col on stderr', () =>
   const broken = tempFile('template.yaml', 'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\n spec: {}\n');
   const run = trellis('params', broken, '--values', `${example}/values.json`);
   assert.equal(run.status, 2);
-  assert.ok(run.stderr.includes(`${broken}:3:`), run.stderr);
+  // Named relative to the current folder (the package root here); the absolute path only
+  // happened to be a suffix of it when the clone sat two levels below the temp folder's parent.
+  assert.ok(run.stderr.includes(`${path.relative(root, broken)}:3:`), run.stderr);
   assert.match(run.stderr, /^error\[yaml-syntax\]: /);
 
   const notAnObject = tempFile('values.json', '[1, 2]');
