@@ -1,6 +1,6 @@
 //! The native limit of `npm run bench` (bench/native.cjs runs it): the corpus' step inputs
 //! rendered by the engine compiled for this machine instead of wasm, with the loop the wasm
-//! export `__trellisRenderTasksForBench` runs (`trellis_engine::render::bench`) and the options
+//! export `__TrellisBenchTasks` runs (`trellis_engine::render::bench`) and the options
 //! the JavaScript bench passes (`compat: 'backstage'`, Backstage's filters, `always`/`failure`
 //! globals). Same release profile as the wasm build (the engine at opt-level 3).
 //!

@@ -261,6 +261,13 @@ export function disposeAfter<O extends CoreObject, R>(object: O, use: (object: O
  * may be in use further up the stack (the eviction happens inside a call into the core, from a
  * host filter) is not freed but dropped, for wasm-bindgen's FinalizationRegistry.
  *
+ * The count bound can start small and grow: `grow()` doubles it, up to `largestLimit`; an owner
+ * calls it when it must make again an object that was freed while still in use (render.ts'
+ * prepared contexts). A caller that prepares a context per task and drops it never does, so few
+ * stay kept, and a loop over tasks renders its steps faster (docs/benchmarks.md); one that keeps
+ * many contexts and takes turns with them soon has them all kept instead of remaking each one at
+ * every use.
+ *
  * A fault that replaces the core instance forgets them all: the next `get` misses and the
  * caller makes a new object in the new instance. The old objects are then unreachable;
  * wasm-bindgen's finalizer, which skips objects of an older instance, never frees them through
@@ -271,11 +278,14 @@ export class BoundedInstanceCache<K, V extends CoreObject> {
   #weight = 0;
   /** Counts uses; an entry remembers the count of its last use. */
   #clock = 0;
+  #limit: number;
 
   constructor(
-    private readonly limit: number,
+    limit: number,
     private readonly budget = Infinity,
+    private readonly largestLimit = limit,
   ) {
+    this.#limit = limit;
     resetListeners.push(() => {
       this.#entries = new Map();
       this.#weight = 0;
@@ -289,8 +299,13 @@ export class BoundedInstanceCache<K, V extends CoreObject> {
     return entry.value;
   }
 
+  /** Doubles the count bound, up to the largest (see the class' comment). */
+  grow(): void {
+    this.#limit = Math.min(this.largestLimit, this.#limit * 2);
+  }
+
   set(key: K, value: V, weight = 0): V {
-    if (this.#entries.size >= this.limit || this.#weight + weight > this.budget) this.#evict(weight);
+    if (this.#entries.size >= this.#limit || this.#weight + weight > this.budget) this.#evict(weight);
     this.#entries.set(key, { value, weight, used: ++this.#clock });
     this.#weight += weight;
     return value;
@@ -301,7 +316,7 @@ export class BoundedInstanceCache<K, V extends CoreObject> {
   #evict(weight: number): void {
     const oldestFirst = [...this.#entries].sort(([, a], [, b]) => a.used - b.used);
     for (const [key, entry] of oldestFirst) {
-      if (this.#entries.size <= (this.limit * 3) / 4 && this.#weight + weight <= (this.budget * 3) / 4) break;
+      if (this.#entries.size <= (this.#limit * 3) / 4 && this.#weight + weight <= (this.budget * 3) / 4) break;
       this.#entries.delete(key);
       this.#weight -= entry.weight;
       if (depth === 0) callCore(() => entry.value.free());

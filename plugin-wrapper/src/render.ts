@@ -68,10 +68,11 @@ type ContextRecipe =
   | { contextJson: string }
   | { parent: PreparedContext; path: string; valueJson: string };
 
-/** The core's objects of the `PreparedContext`s used last, in the current core instance, at most
- * 2,048 of them and 8 MiB of their JSON (the others are made again from their recipes when
- * used). */
-const preparedContexts = new BoundedInstanceCache<PreparedContext, Core.PreparedContext>(2048, 8 * 1024 * 1024);
+/** The core's objects of the `PreparedContext`s used last, in the current core instance: at first
+ * at most 128 of them, up to 2,048 as contexts freed to make room are used again (each doubles
+ * the bound; see `BoundedInstanceCache`), and 8 MiB of their JSON; the others are made again from their recipes
+ * when used. */
+const preparedContexts = new BoundedInstanceCache<PreparedContext, Core.PreparedContext>(128, 8 * 1024 * 1024, 2048);
 
 /** The core's object of a `PreparedContext`, made again from its recipe in a new core instance. */
 let coreContext: (prepared: PreparedContext) => Core.PreparedContext;
@@ -84,10 +85,17 @@ let coreContext: (prepared: PreparedContext) => Core.PreparedContext;
  */
 export class PreparedContext {
   readonly #recipe: ContextRecipe;
+  /** Whether its core object was made before (and so, when missing, freed while in use). */
+  #made = false;
 
   static {
-    coreContext = (prepared) =>
-      preparedContexts.get(prepared) ?? preparedContexts.set(prepared, prepared.#make(), prepared.#weight());
+    coreContext = (prepared) => {
+      const made = preparedContexts.get(prepared);
+      if (made !== undefined) return made;
+      if (prepared.#made) preparedContexts.grow();
+      prepared.#made = true;
+      return preparedContexts.set(prepared, prepared.#make(), prepared.#weight());
+    };
   }
 
   /** @internal */

@@ -77,6 +77,42 @@ test('prepared contexts hold a bounded amount of wasm memory, however many are k
   assert.equal(renderValue('${{ steps.s1.output.n + steps.s200.output.n }}', chain), 201);
 });
 
+test('contexts prepared and dropped are freed early; contexts used in turn are kept as they are needed', () => {
+  // Counts the core contexts made and freed: render.ts makes them through the glue's exports.
+  const { prepareContextJson } = core;
+  const { free } = core.PreparedContext.prototype;
+  let made = 0;
+  let freed = 0;
+  core.prepareContextJson = (json) => {
+    made += 1;
+    return prepareContextJson(json);
+  };
+  core.PreparedContext.prototype.free = function countedFree() {
+    freed += 1;
+    return free.call(this);
+  };
+  try {
+    // A loop preparing a context per task and dropping it: only the last ones stay in the core.
+    for (let i = 0; i < 1000; i++) assert.equal(renderInput({ n: '${{ parameters.i }}' }, prepareContext({ parameters: { i } })).n, i);
+    assert.equal(made, 1000);
+    assert.ok(freed >= 1000 - 128, `${freed} of 1,000 dropped contexts freed`);
+
+    // 300 contexts used in turn: the bound grows to hold them, instead of remaking each every time.
+    const contexts = Array.from({ length: 300 }, (_, i) => prepareContext({ parameters: { i } }));
+    made = 0;
+    const round = () => contexts.forEach((c, i) => assert.equal(renderValue('${{ parameters.i }}', c), i));
+    round();
+    round();
+    const afterTwoRounds = made;
+    assert.ok(afterTwoRounds < 300, `${afterTwoRounds} contexts made again in two rounds over 300`);
+    round();
+    assert.equal(made, afterTwoRounds, 'the third round finds them all');
+  } finally {
+    core.prepareContextJson = prepareContextJson;
+    core.PreparedContext.prototype.free = free;
+  }
+});
+
 test('host filters and globals receive JSON copies and must be synchronous', () => {
   const seen = [];
   const options = {

@@ -36,7 +36,7 @@ pub use panic::{panic_for_test, take_panic_message};
 pub use params::{parameters_report, validate_parameters};
 pub use placeholders::resolve_placeholders;
 pub use reader::read_limits;
-pub use render::{prepare_context_json, render_tasks_for_bench, PreparedContext, Renderer};
+pub use render::{prepare_context_json, BenchTasks, PreparedContext, Renderer};
 pub use skeleton::{fetch_template_inputs, is_binary_file, SkeletonBuilder, SkeletonOutput};
 pub use yaml::parse_yaml;
 

@@ -1,7 +1,7 @@
 //! The loop `npm run bench` times on both sides of the wasm boundary (bench/native.cjs): every
 //! step input of a set of tasks rendered as the `Renderer` renders it, the task's context
 //! prepared from its JSON text first. `engine/examples/bench_native.rs` runs it natively and the
-//! wasm export `__trellisRenderTasksForBench` inside wasm, so the two differ only by the target,
+//! wasm export `__TrellisBenchTasks` inside wasm, so the two differ only by the target,
 //! and the JavaScript API's time minus the wasm loop's is what crossing the boundary costs.
 
 use serde_json::Value as Json;
