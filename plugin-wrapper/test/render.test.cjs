@@ -113,6 +113,19 @@ test('contexts prepared and dropped are freed early; contexts used in turn are k
   }
 });
 
+test('text of every kind crosses into the core and back intact', () => {
+  // Strings enter wasm memory through TextEncoder.encodeInto (scripts/glue-encode-into.cjs
+  // rewrites the glue's copy): ASCII fits the first block, the rest needs the grown one.
+  const glue = require('node:fs').readFileSync(path.join(root, 'pkg/trellis.js'), 'utf8');
+  assert.match(glue, /encodeInto over the whole string \(scripts\/glue-encode-into\.cjs\)/);
+  const texts = ['', 'abc', 'héllo', '😀', 'a😀b', `${'x'.repeat(5000)}é`, 'é'.repeat(3000), '日本語'.repeat(100), `${'a'.repeat(100000)}${'😀'.repeat(10)}`];
+  for (const text of texts) {
+    assert.equal(renderString(`\${{ v }}${text}`, { v: text }), text + text, JSON.stringify(text).slice(0, 40));
+    assert.deepEqual(renderInput({ [text]: [`<${text}>`, '${{ v }}'] }, { v: text }), { [text]: [`<${text}>`, text] });
+  }
+  assert.equal(renderString('x\ud800y', {}), 'x\ufffdy', 'a lone surrogate becomes U+FFFD, as TextEncoder makes it');
+});
+
 test('host filters and globals receive JSON copies and must be synchronous', () => {
   const seen = [];
   const options = {
