@@ -70,8 +70,8 @@ type ContextRecipe =
 
 /** The core's objects of the `PreparedContext`s used last, in the current core instance: at first
  * at most 128 of them, up to 2,048 as contexts freed to make room are used again (each doubles
- * the bound; see `BoundedInstanceCache`), and 8 MiB of their JSON; the others are made again from their recipes
- * when used. */
+ * the bound; see `BoundedInstanceCache`), and 8 MiB of their JSON; the others are made again
+ * from their recipes when used. */
 const preparedContexts = new BoundedInstanceCache<PreparedContext, Core.PreparedContext>(128, 8 * 1024 * 1024, 2048);
 
 /** The core's object of a `PreparedContext`, made again from its recipe in a new core instance. */
