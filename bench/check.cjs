@@ -81,13 +81,13 @@ if (require.main === module) {
   // bench/all.cjs runs this file in a fresh process for a first pass that is really the first.
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify(r));
-    process.exit(0);
+  } else {
+    console.log('| templates | KiB | findings | wasm load (ms) | first pass (ms) | first pass CPU (ms) | runs | median total (ms) | median CPU (ms) | min (ms) | templates/s |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(
+      `| ${r.templates} | ${r.kib.toFixed(0)} | ${r.findings} | ${r.loadMs.toFixed(1)} | ${r.firstPassMs.toFixed(1)} | ` +
+        `${r.firstPassCpuMs.toFixed(0)} | ${r.runs} | ${r.medianMs.toFixed(1)} | ${r.medianCpuMs.toFixed(0)} | ` +
+        `${r.minMs.toFixed(1)} | ${r.perSecond.toFixed(0)} |`,
+    );
   }
-  console.log('| templates | KiB | findings | wasm load (ms) | first pass (ms) | first pass CPU (ms) | runs | median total (ms) | median CPU (ms) | min (ms) | templates/s |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  console.log(
-    `| ${r.templates} | ${r.kib.toFixed(0)} | ${r.findings} | ${r.loadMs.toFixed(1)} | ${r.firstPassMs.toFixed(1)} | ` +
-      `${r.firstPassCpuMs.toFixed(0)} | ${r.runs} | ${r.medianMs.toFixed(1)} | ${r.medianCpuMs.toFixed(0)} | ` +
-      `${r.minMs.toFixed(1)} | ${r.perSecond.toFixed(0)} |`,
-  );
 }

@@ -19,7 +19,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { performance } = require('node:perf_hooks');
 
-const { benchSetup, median } = require('./support.cjs');
+const { benchSetup, median, warmUp } = require('./support.cjs');
 const { corpusTasks, GLOBALS } = require('./render.cjs');
 
 const PASSES = 5;
@@ -34,12 +34,9 @@ function nativeMicros(root, tasksFile, runs) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-/** Median µs/step of `work(passes)` (which returns the steps it rendered), after half a second
- * of warm-up: V8 compiles hot wasm functions with TurboFan in the background, and runs take the
- * baseline code until it is done (3 to 7 runs of 5 passes here: 10-20 µs/step, then 4.1-4.5). */
+/** Median µs/step of `work(passes)` (which returns the steps it rendered), after a warm-up. */
 function timed(runs, work) {
-  const warmUpEnds = performance.now() + 500;
-  while (performance.now() < warmUpEnds) work(PASSES);
+  warmUp(() => work(PASSES));
   const micros = [];
   for (let r = 0; r < runs; r++) {
     const started = performance.now();

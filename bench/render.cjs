@@ -21,7 +21,7 @@
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
-const { benchSetup, median } = require('./support.cjs');
+const { benchSetup, median, warmUp } = require('./support.cjs');
 
 const root = path.join(__dirname, '..');
 const { nunjitsuRenderer, renderStepInput } = require(path.join(root, 'plugin-wrapper/test/support/render-oracle.cjs'));
@@ -115,13 +115,9 @@ function stringEngines(trellis) {
 /** Rates (ops/s, medians) of nunjitsu and Trellis on `work`, alternating which goes first; the
  * ratio is taken per run. Each rate is also given as microseconds per unit (`micros`). */
 function measure(runs, label, pool, work, units, passes) {
-  // Warm-up, half a second each: JIT for nunjitsu; for Trellis its caches, and V8 compiling hot
-  // wasm functions with TurboFan in the background (until then runs take the baseline code,
-  // 2-4 times slower: bench/native.cjs).
-  for (const name of ['nunjitsu', 'trellis']) {
-    const warmUpEnds = performance.now() + 500;
-    while (performance.now() < warmUpEnds) pool[name](work, 1);
-  }
+  // Both engines alike; for Trellis also its caches.
+  warmUp(() => pool.nunjitsu(work, 1));
+  warmUp(() => pool.trellis(work, 1));
   const rates = { nunjitsu: [], trellis: [] };
   const ratios = [];
   for (let run = 0; run < runs; run++) {
